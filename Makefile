@@ -1,0 +1,52 @@
+# Spotcheck: the two commands are `make demo` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_OBJECTS ?= 20000
+DEMO_INSPECTORS ?= 300
+export DJANGO_SETTINGS_MODULE := spotcheck.settings
+
+.PHONY: demo test install lint format migrations-check serve worker bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, migrate the embedded SQLite database, load the demo region, serve.
+demo: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py demo_data --objects $(DEMO_OBJECTS) --inspectors $(DEMO_INSPECTORS) --if-empty
+	$(PY) manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the job worker)"
+	$(PY) manage.py db_worker --interval 0.5 & trap 'kill $$!' EXIT INT TERM; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+## make test: install and run the whole suite (browser tests skip without Chromium).
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

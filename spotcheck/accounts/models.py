@@ -1,0 +1,106 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Region(models.Model):
+    """行政区划: GB/T 2260 codes for county and above, 9-digit codes for towns/streets."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        COUNTY = "county", "县（市、区）"
+        TOWN = "town", "乡镇（街道）"
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField("部门代码", max_length=16, unique=True)
+    name = models.CharField("部门全称", max_length=100)
+    short_name = models.CharField("简称", max_length=20)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments")
+    hosts_joint_office = models.BooleanField("联席会议办公室所在部门", default=False)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Membership(models.Model):
+    """A user's role in one department. A user may hold several roles."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "联席办协调员"
+        DEPT_ADMIN = "dept_admin", "部门管理员"
+        INSPECTOR = "inspector", "执法检查人员"
+        APPROVER = "approver", "审核/分管领导"
+        WITNESS = "witness", "见证人"
+        AUDITOR = "auditor", "审计人员"
+        SYSADMIN = "sysadmin", "系统管理员"
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.PROTECT, related_name="memberships")
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    is_active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "部门角色"
+        verbose_name_plural = "部门角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.get_role_display()}"
+
+    @property
+    def is_region_wide(self) -> bool:
+        """Coordinator, auditor and system admin see every department's rows."""
+        return self.role in {self.Role.COORDINATOR, self.Role.AUDITOR, self.Role.SYSADMIN}
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in {self.Role.COORDINATOR, self.Role.DEPT_ADMIN, self.Role.SYSADMIN}
+
+    @property
+    def can_approve(self) -> bool:
+        return self.role in {self.Role.APPROVER, self.Role.COORDINATOR}

@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One append-only entry of the trail (全程留痕), chained to the previous one by SHA-256.
+
+    ``entry_hash = SHA256(prev_hash ‖ canonical JSON of the entry's fields)``; editing, removing
+    or reordering any entry breaks every hash after it (``manage.py verify_audit_chain``).
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", "网页"
+        API = "api", "接口"
+        CLI = "cli", "命令行"
+        JOB = "job", "后台任务"
+        SYSTEM = "system", "系统"
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    created_at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人账号", max_length=150, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=64, db_index=True)
+    target_type = models.CharField("对象类型", max_length=64, blank=True, db_index=True)
+    target_id = models.CharField("对象标识", max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField("对象", max_length=255, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.SYSTEM)
+    source_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["target_type", "target_id", "seq"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: the service creates entries; nothing updates one.
+        if not self._state.adding:
+            raise RuntimeError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit entries are append-only")

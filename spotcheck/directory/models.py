@@ -1,0 +1,226 @@
+"""检查对象名录库: the inspection objects and the code tables that describe them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+
+
+class Industry(models.Model):
+    """国民经济行业分类 (GB/T 4754-2017): 门类 (a letter) and 大类 (two digits)."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", "门类"
+        DIVISION = "division", "大类"
+
+    code = models.CharField("行业代码", max_length=5, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="所属门类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = "国民经济行业"
+        verbose_name_plural = "国民经济行业分类"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Tag(models.Model):
+    """分类标注: labels such as 重点监管, 食品生产, 特种设备使用单位."""
+
+    code = models.CharField("标签代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50)
+    description = models.CharField("说明", max_length=255, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "分类标注"
+        verbose_name_plural = "分类标注"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LicenceKind(models.Model):
+    code = models.CharField("许可代码", max_length=32, unique=True)
+    name = models.CharField("许可名称", max_length=100)
+    issuing_department = models.ForeignKey(
+        "accounts.Department", verbose_name="发证部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "许可类别"
+        verbose_name_plural = "许可类别"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InspectionObject(models.Model):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业"
+        INDIVIDUAL = "individual", "个体工商户"
+        COOPERATIVE = "cooperative", "农民专业合作社"
+        PRODUCT = "product", "产品"
+        PROJECT = "project", "工程项目"
+        BEHAVIOUR = "behaviour", "行为"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "存续"
+        REVOKED = "revoked", "吊销"
+        CANCELLED = "cancelled", "注销"
+        MOVED_OUT = "moved_out", "迁出"
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low", "低风险"
+        GENERAL = "general", "一般风险"
+        ELEVATED = "elevated", "较高风险"
+        HIGH = "high", "高风险"
+
+    class CreditLevel(models.TextChoices):
+        A = "A", "A 类（信用风险低）"
+        B = "B", "B 类（信用风险一般）"
+        C = "C", "C 类（信用风险较高）"
+        D = "D", "D 类（信用风险高）"
+
+    class AnnualReport(models.TextChoices):
+        REPORTED = "reported", "已报送"
+        NOT_REPORTED = "not_reported", "未报送"
+        LATE = "late", "逾期补报"
+        NOT_APPLICABLE = "na", "不适用"
+
+    # Kinds that are market entities and so carry a 统一社会信用代码.
+    KINDS_WITH_USCC = frozenset({Kind.ENTERPRISE, Kind.INDIVIDUAL, Kind.COOPERATIVE})
+
+    public_code = models.CharField(
+        "公开编码",
+        max_length=32,
+        unique=True,
+        help_text="统一社会信用代码；没有的对象（产品、项目、行为）为平台分配的稳定编码。",
+    )
+    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
+    kind = models.CharField("对象类型", max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
+    name = models.CharField("名称", max_length=200, db_index=True)
+    legal_representative = models.CharField("法定代表人/负责人", max_length=50, blank=True)
+    address = models.CharField("住所（经营场所）", max_length=255, blank=True)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="inspection_objects"
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("登记状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name="分类标注", blank=True, related_name="objects_tagged")
+    risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, default=RiskLevel.GENERAL)
+    credit_level = models.CharField("信用等级", max_length=1, choices=CreditLevel.choices, default=CreditLevel.B)
+    in_abnormal_list = models.BooleanField("列入经营异常名录", default=False)
+    in_serious_violation_list = models.BooleanField("列入严重违法失信名单", default=False)
+    annual_report_status = models.CharField(
+        "年报状态", max_length=12, choices=AnnualReport.choices, default=AnnualReport.REPORTED
+    )
+    annual_report_year = models.PositiveSmallIntegerField("最近年报年度", null=True, blank=True)
+    owner_department = models.ForeignKey(
+        "accounts.Department", verbose_name="录入部门", on_delete=models.PROTECT, related_name="owned_objects"
+    )
+    supervising_departments = models.ManyToManyField(
+        "accounts.Department", verbose_name="监管部门", blank=True, related_name="supervised_objects"
+    )
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
+    retired_reason = models.CharField("停用原因", max_length=255, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "检查对象"
+        verbose_name_plural = "检查对象"
+        ordering = ["public_code"]
+        indexes = [
+            models.Index(fields=["region", "status"], name="object_region_status_idx"),
+            models.Index(fields=["credit_level", "risk_level"], name="object_levels_idx"),
+            models.Index(Upper("name"), name="object_name_upper_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class ObjectLicence(models.Model):
+    inspection_object = models.ForeignKey(
+        InspectionObject, verbose_name="检查对象", on_delete=models.PROTECT, related_name="licences"
+    )
+    kind = models.ForeignKey(LicenceKind, verbose_name="许可类别", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField("许可证号", max_length=64)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "许可证"
+        verbose_name_plural = "许可证"
+        constraints = [
+            models.UniqueConstraint(fields=["inspection_object", "kind", "number"], name="licence_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
+class LevelChange(models.Model):
+    """Every change of an object's risk or credit level, with when, why and on whose word."""
+
+    class Field(models.TextChoices):
+        RISK = "risk_level", "风险等级"
+        CREDIT = "credit_level", "信用等级"
+
+    inspection_object = models.ForeignKey(
+        InspectionObject, verbose_name="检查对象", on_delete=models.PROTECT, related_name="level_changes"
+    )
+    field = models.CharField("等级类别", max_length=16, choices=Field.choices)
+    old_value = models.CharField("原等级", max_length=10, blank=True)
+    new_value = models.CharField("新等级", max_length=10)
+    effective_on = models.DateField("生效日期")
+    reason = models.CharField("变更原因", max_length=255)
+    source = models.CharField("依据来源", max_length=100, help_text="如：信用风险分类结果、部门评定、导入文件")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "等级变更"
+        verbose_name_plural = "等级变更"
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} {self.old_value}→{self.new_value}"
+
+
+class Penalty(models.Model):
+    """行政处罚 on record for an object (recent penalties feed pool filters)."""
+
+    inspection_object = models.ForeignKey(
+        InspectionObject, verbose_name="检查对象", on_delete=models.PROTECT, related_name="penalties"
+    )
+    department = models.ForeignKey("accounts.Department", verbose_name="处罚部门", on_delete=models.PROTECT)
+    decision_number = models.CharField("处罚决定书文号", max_length=64)
+    decided_on = models.DateField("处罚日期")
+    summary = models.CharField("违法事实与处罚内容", max_length=500)
+
+    class Meta:
+        verbose_name = "行政处罚"
+        verbose_name_plural = "行政处罚"
+        ordering = ["-decided_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "decision_number"], name="penalty_unique_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return self.decision_number

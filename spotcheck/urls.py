@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("spotcheck.directory.api_urls")),
+    path("", include("spotcheck.inspectors.api_urls")),
+    path("", include("spotcheck.catalog.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("spotcheck.web.urls")),
+    path("accounts/", include("spotcheck.accounts.urls")),
+    path("objects/", include("spotcheck.directory.urls")),
+    path("inspectors/", include("spotcheck.inspectors.urls")),
+    path("items/", include("spotcheck.catalog.urls")),
+    path("imports/", include("spotcheck.imports.urls")),
+    path("audit/", include("spotcheck.audit.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
