@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "spotcheck.inspectors",
     "spotcheck.catalog",
     "spotcheck.imports",
+    "spotcheck.demo",
     "spotcheck.web",
 ]
 
