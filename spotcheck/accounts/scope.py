@@ -52,6 +52,12 @@ class Scope:
     def can_write_anything(self) -> bool:
         return self.write_departments is None or bool(self.write_departments)
 
+    @property
+    def can_audit(self) -> bool:
+        """The audit trail (it holds private matters such as recusals): auditors and system
+        admins only."""
+        return self.has_role(Role.AUDITOR, Role.SYSADMIN)
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 

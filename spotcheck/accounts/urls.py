@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from spotcheck.accounts.forms import LoginForm
+from spotcheck.accounts.forms import AuditedPasswordChangeForm, LoginForm
 
 app_name = "accounts"
 
@@ -15,7 +15,9 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_done")
+            template_name="accounts/password_change.html",
+            form_class=AuditedPasswordChangeForm,
+            success_url=reverse_lazy("accounts:password_done"),
         ),
         name="password_change",
     ),

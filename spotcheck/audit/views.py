@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from spotcheck.accounts.scope import require_staff
+from spotcheck.audit.filters import AuditEntryFilter
+from spotcheck.audit.models import AuditEntry
+from spotcheck.audit.services import first_chain_break
+
+
+def _require_auditor(user):
+    scope = require_staff(user)
+    if not scope.can_audit:
+        raise Http404
+    return scope
+
+
+@login_required
+def entry_list(request):
+    _require_auditor(request.user)
+    entries = AuditEntry.objects.select_related("actor", "department").order_by("-seq")
+    entry_filter = AuditEntryFilter(request.GET, queryset=entries)
+    page = Paginator(entry_filter.qs, 50).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "audit/list.html",
+        {"filter": entry_filter, "page_obj": page, "querystring": querystring.urlencode()},
+    )
+
+
+@login_required
+def entry_detail(request, seq: int):
+    _require_auditor(request.user)
+    entry = get_object_or_404(AuditEntry.objects.select_related("actor", "department"), seq=seq)
+    keys = sorted(set(entry.before or {}) | set(entry.after or {}))
+    changes = [((entry.before or {}).get(k), (entry.after or {}).get(k), k) for k in keys]
+    return render(request, "audit/detail.html", {"entry": entry, "changes": changes})
+
+
+@login_required
+@require_POST
+def verify_chain(request):
+    _require_auditor(request.user)
+    return render(
+        request, "audit/_chain_status.html", {"broken": first_chain_break(), "count": AuditEntry.objects.count()}
+    )
