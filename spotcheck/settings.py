@@ -90,6 +90,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 30
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Test databases in UTF-8 whatever template1 is; the ctype follows the cluster's locale.
+    DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -162,6 +166,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or "status"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionObjectKindEnum": "spotcheck.directory.models.InspectionObject.Kind",
+        "InspectionObjectStatusEnum": "spotcheck.directory.models.InspectionObject.Status",
+    },
 }
 
 LOGGING = {

@@ -2,7 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
+
+
+class IndustryQuerySet(models.QuerySet):
+    def tree_order(self) -> "IndustryQuerySet":
+        """门类 followed by its 大类 (A, 01…05, B, 06…), as drop-downs show them."""
+        return self.annotate(section_code=Coalesce("parent__code", "code")).order_by("section_code", "-level", "code")
 
 
 class Industry(models.Model):
@@ -18,6 +24,8 @@ class Industry(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="所属门类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+
+    objects = IndustryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "国民经济行业"
@@ -144,6 +152,9 @@ class InspectionObject(models.Model):
             models.Index(fields=["region", "status"], name="object_region_status_idx"),
             models.Index(fields=["credit_level", "risk_level"], name="object_levels_idx"),
             models.Index(Upper("name"), name="object_name_upper_idx"),
+            # Prefix search on codes (LIKE 'X%'): PostgreSQL needs the pattern operator class
+            # unless the database collation is C; other databases ignore opclasses.
+            models.Index(fields=["public_code"], name="object_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +172,8 @@ class ObjectLicence(models.Model):
     kind = models.ForeignKey(LicenceKind, verbose_name="许可类别", on_delete=models.PROTECT, related_name="+")
     number = models.CharField("许可证号", max_length=64)
     valid_until = models.DateField("有效期至", null=True, blank=True)
+    retired_at = models.DateTimeField("注销时间", null=True, blank=True)
+    retired_reason = models.CharField("注销原因", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "许可证"
@@ -171,6 +184,10 @@ class ObjectLicence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class LevelChange(models.Model):
@@ -202,6 +219,18 @@ class LevelChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_field_display()} {self.old_value}→{self.new_value}"
 
+    def _value_label(self, value: str) -> str:
+        choices = InspectionObject.RiskLevel if self.field == self.Field.RISK else InspectionObject.CreditLevel
+        return str(dict(choices.choices).get(value, value))
+
+    @property
+    def old_label(self) -> str:
+        return self._value_label(self.old_value) if self.old_value else ""
+
+    @property
+    def new_label(self) -> str:
+        return self._value_label(self.new_value)
+
 
 class Penalty(models.Model):
     """行政处罚 on record for an object (recent penalties feed pool filters)."""
@@ -224,3 +253,21 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return self.decision_number
+
+
+class PublicCodeCounter(models.Model):
+    """The last number handed out per public-code prefix (kind letter + county code).
+
+    Codes of objects without a 统一社会信用代码 come from here; the counter only grows, so a
+    code is never handed out twice even if an object is later removed by an administrator.
+    """
+
+    prefix = models.CharField("编码前缀", max_length=16, unique=True)
+    last_value = models.PositiveBigIntegerField("已用最大序号", default=0)
+
+    class Meta:
+        verbose_name = "公开编码序号"
+        verbose_name_plural = "公开编码序号"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_value}"

@@ -1,7 +1,20 @@
-from django.db.models import Exists, OuterRef, Q, QuerySet
+"""Reads of the directory, always narrowed to what the requesting user's scope may see."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
-from spotcheck.directory.models import InspectionObject
+from spotcheck.audit.models import AuditEntry
+from spotcheck.directory.filters import ObjectFilter
+from spotcheck.directory.models import Industry, InspectionObject, LevelChange, ObjectLicence, Penalty, Tag
+
+OBJECT_TARGET_TYPE = InspectionObject._meta.label_lower
 
 
 def objects_for_scope(scope: Scope) -> QuerySet[InspectionObject]:
@@ -16,3 +29,170 @@ def objects_for_scope(scope: Scope) -> QuerySet[InspectionObject]:
         inspectionobject_id=OuterRef("pk"), department_id__in=scope.read_departments
     )
     return qs.filter(Q(owner_department_id__in=scope.read_departments) | Q(Exists(supervised)))
+
+
+def object_filter(scope: Scope, params: Mapping[str, Any] | None) -> ObjectFilter:
+    """The bound filter set (its form renders the filter bar and carries any errors)."""
+    return ObjectFilter(params if params is not None else {}, queryset=objects_for_scope(scope))
+
+
+def search_objects(scope: Scope, params: Mapping[str, Any] | None) -> QuerySet[InspectionObject]:
+    """The objects matching a query string (see ``ObjectFilter``); retired ones are hidden
+    unless ``include_retired`` is set. Invalid parameters are ignored, not guessed."""
+    return object_filter(scope, params).qs
+
+
+def object_detail_queryset(scope: Scope) -> QuerySet[InspectionObject]:
+    """Everything the detail page shows, in a fixed number of queries."""
+    return (
+        objects_for_scope(scope)
+        .select_related("industry__parent", "region__parent")
+        .prefetch_related(
+            "tags",
+            "supervising_departments",
+            Prefetch(
+                "licences", queryset=ObjectLicence.objects.select_related("kind").order_by("retired_at", "kind__code")
+            ),
+            Prefetch("penalties", queryset=Penalty.objects.select_related("department")),
+        )
+    )
+
+
+ACTION_LABELS = {
+    "directory.object.create": "录入",
+    "directory.object.update": "修改",
+    "directory.object.level": "调整等级",
+    "directory.object.retire": "停用",
+    "directory.object.restore": "恢复",
+    "directory.object.licences": "更新许可证清单",
+    "directory.licence.add": "登记许可证",
+    "directory.licence.retire": "注销许可证",
+    "directory.penalty.record": "登记行政处罚",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class ObjectHistory:
+    """Newest first: the level history and every audit entry about the object. Each entry
+    carries ``action_label`` and ``field_changes`` (readable before→after rows)."""
+
+    level_changes: list[LevelChange]
+    audit_entries: list[AuditEntry]
+
+
+def object_history(obj: InspectionObject) -> ObjectHistory:
+    level_changes = list(obj.level_changes.select_related("recorded_by").order_by("-effective_on", "-id"))
+    entries = list(
+        AuditEntry.objects.filter(target_type=OBJECT_TARGET_TYPE, target_id=str(obj.pk))
+        .select_related("actor", "department")
+        .order_by("-seq")
+    )
+    changes = describe_changes(entries)
+    for entry in entries:
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.field_changes = changes[entry.pk]
+    return ObjectHistory(level_changes=level_changes, audit_entries=entries)
+
+
+# --- turning audit snapshots into readable rows -----------------------------------------------
+
+_EXTRA_LABELS = {
+    "reason": "原因",
+    "level_reason": "等级变更原因",
+    "level_source": "等级依据来源",
+    "effective_on": "生效日期",
+    "source": "依据来源",
+    "licence": "许可证",
+    "licences": "许可证",
+}
+_REFERENCES: dict[str, tuple[type, str]] = {
+    "region_id": (Region, "name"),
+    "industry_id": (Industry, "name"),
+    "owner_department_id": (Department, "short_name"),
+    "department_id": (Department, "short_name"),
+    "tags": (Tag, "name"),
+    "supervising_departments": (Department, "short_name"),
+}
+_HIDDEN_KEYS = {"id", "licence_id", "inspection_object_id"}
+# Show an entry's rows in the order of the form, not alphabetically.
+_FIELD_ORDER = {
+    key: index
+    for index, key in enumerate(
+        [f.attname for f in InspectionObject._meta.concrete_fields]
+        + [f.name for f in InspectionObject._meta.many_to_many]
+        + ["level_reason", "level_source", "effective_on", "reason", "source"]
+    )
+}
+
+
+def _field_label(key: str) -> str:
+    if key in _EXTRA_LABELS:
+        return _EXTRA_LABELS[key]
+    name = key.removesuffix("_id")
+    try:
+        return str(InspectionObject._meta.get_field(name).verbose_name)
+    except Exception:
+        return key
+
+
+def _choice_labels() -> dict[str, dict[Any, str]]:
+    labels: dict[str, dict[Any, str]] = {}
+    for f in InspectionObject._meta.concrete_fields:
+        if f.choices:
+            labels[f.attname] = {value: str(label) for value, label in f.choices}
+    return labels
+
+
+def describe_changes(entries: list[AuditEntry]) -> dict[int, list[FieldChange]]:
+    """Readable before→after rows: choice values as their labels, references as names
+    (one query per referenced table for the whole page, not one per entry)."""
+    wanted: dict[type, set[int]] = {}
+    for entry in entries:
+        for side in (entry.before or {}, entry.after or {}):
+            for key, value in side.items():
+                if key in _REFERENCES and value not in (None, ""):
+                    model = _REFERENCES[key][0]
+                    wanted.setdefault(model, set()).update(value if isinstance(value, list) else [value])
+    names: dict[type, dict[int, str]] = {}
+    for model, ids in wanted.items():
+        attr = next(a for m, a in _REFERENCES.values() if m is model)
+        names[model] = {pk: str(label) for pk, label in model.objects.filter(pk__in=ids).values_list("pk", attr)}
+    choices = _choice_labels()
+
+    def show(key: str, value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if key in _REFERENCES:
+            lookup = names.get(_REFERENCES[key][0], {})
+            items = value if isinstance(value, list) else [value]
+            return "、".join(lookup.get(v, f"#{v}") for v in items)
+        if key in choices:
+            return choices[key].get(value, str(value))
+        if isinstance(value, list):
+            return "；".join(str(v) for v in value)
+        return str(value)
+
+    result: dict[int, list[FieldChange]] = {}
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        keys = sorted(
+            (k for k in {*after, *before} if k not in _HIDDEN_KEYS),
+            key=lambda k: (_FIELD_ORDER.get(k, len(_FIELD_ORDER)), k),
+        )
+        if entry.before is None:
+            # A creation: list what was entered, not every empty field.
+            keys = [k for k in keys if after.get(k) not in (None, "", [], False)]
+        result[entry.pk] = [
+            FieldChange(_field_label(k), show(k, before.get(k)) if k in before else "", show(k, after.get(k)))
+            for k in keys
+        ]
+    return result
