@@ -62,6 +62,7 @@ class Inspector(models.Model):
     )
     availability_from = models.DateField("状态起始日期", null=True, blank=True)
     availability_until = models.DateField("状态截止日期", null=True, blank=True)
+    availability_reason = models.CharField("状态变更原因", max_length=255, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="登录账号",
@@ -79,15 +80,49 @@ class Inspector(models.Model):
         verbose_name = "执法检查人员"
         verbose_name_plural = "执法检查人员"
         ordering = ["department", "code"]
+        constraints = [
+            # 执法证号 are issued once; two people never share one.
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~models.Q(certificate_number=""),
+                name="inspector_unique_certificate_number",
+                violation_error_message="该执法证号已登记在其他人员名下。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(availability_until__isnull=True)
+                | models.Q(availability_from__isnull=True)
+                | models.Q(availability_until__gte=models.F("availability_from")),
+                name="inspector_availability_dates_ordered",
+                violation_error_message="状态截止日期不能早于起始日期。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["certificate_expires_on"], name="inspector_cert_expiry_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def holds_certificate(self) -> bool:
+        return self.kind in self.KINDS_WITH_CERTIFICATE
+
+    # The three rules below are mirrored, clause for clause, by ``matchable_q`` so that the
+    # database can select matchable inspectors; tests/inspectors checks the two agree.
+
     def is_available_on(self, day: dt.date) -> bool:
-        """Whether the inspector is at work on ``day`` (leave and transfer have date ranges)."""
+        """Whether the inspector is at work on ``day``. Leave runs from ``availability_from``
+        to ``availability_until`` (both inclusive, either open); a transfer (调离) has no end:
+        from its first day on the inspector is never matched again."""
         if self.availability == self.Availability.ON_DUTY:
             return True
         started = self.availability_from is None or self.availability_from <= day
+        if self.availability == self.Availability.TRANSFERRED:
+            return not started
         ended = self.availability_until is not None and self.availability_until < day
         return not started or ended
 
@@ -102,6 +137,53 @@ class Inspector(models.Model):
         """May this inspector be put on a team for work on ``day``? Never when retired,
         absent, or (for certificate holders) without a valid 执法证."""
         return self.retired_at is None and self.is_available_on(day) and self.certificate_valid_on(day)
+
+    def unmatchable_reasons(self, day: dt.date) -> list[str]:
+        """Why ``is_matchable_on(day)`` is false, in words for the detail page (empty when matchable)."""
+        reasons = []
+        if self.retired_at is not None:
+            reasons.append("已停用")
+        if not self.is_available_on(day):
+            label = self.get_availability_display()
+            if self.availability == self.Availability.TRANSFERRED:
+                reasons.append(f"{label}（自 {self.availability_from or '—'} 起）")
+            else:
+                reasons.append(f"{label}（{self.availability_from or '—'} 至 {self.availability_until or '—'}）")
+        if not self.certificate_valid_on(day):
+            if not self.certificate_number or self.certificate_expires_on is None:
+                reasons.append("缺少执法证号或有效期")
+            else:
+                reasons.append(f"执法证已于 {self.certificate_expires_on} 过期")
+        return reasons
+
+    def certificate_state_on(self, day: dt.date, warn_days: int = 30) -> str:
+        """``none`` (no certificate needed or held), ``missing``, ``expired``, ``expiring``
+        (within ``warn_days``) or ``valid``: drives the badge in lists."""
+        if self.kind not in self.KINDS_WITH_CERTIFICATE and not self.certificate_expires_on:
+            return "none"
+        if not self.certificate_number or self.certificate_expires_on is None:
+            return "missing"
+        if self.certificate_expires_on < day:
+            return "expired"
+        if self.certificate_expires_on <= day + dt.timedelta(days=warn_days):
+            return "expiring"
+        return "valid"
+
+    @classmethod
+    def matchable_q(cls, day: dt.date) -> models.Q:
+        """``is_matchable_on(day)`` as a database condition (same three rules)."""
+        not_retired = models.Q(retired_at__isnull=True)
+        not_started = models.Q(availability_from__isnull=False, availability_from__gt=day)
+        leave_over = models.Q(availability_until__isnull=False, availability_until__lt=day)
+        available = (
+            models.Q(availability=cls.Availability.ON_DUTY)
+            | models.Q(availability=cls.Availability.TRANSFERRED) & not_started
+            | models.Q(availability=cls.Availability.ON_LEAVE) & (not_started | leave_over)
+        )
+        certificate = ~models.Q(kind__in=cls.KINDS_WITH_CERTIFICATE) | (
+            ~models.Q(certificate_number="") & models.Q(certificate_expires_on__gte=day)
+        )
+        return not_retired & available & certificate
 
 
 class Recusal(models.Model):
@@ -126,6 +208,14 @@ class Recusal(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     ended_at = models.DateTimeField("解除时间", null=True, blank=True)
     ended_reason = models.CharField("解除原因", max_length=255, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="解除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "回避关系"
@@ -136,6 +226,7 @@ class Recusal(models.Model):
                 fields=["inspector", "inspection_object"],
                 condition=models.Q(ended_at__isnull=True),
                 name="recusal_one_active_per_pair",
+                violation_error_message="该人员与该检查对象已有有效的回避关系。",
             ),
         ]
 
@@ -145,3 +236,18 @@ class Recusal(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class InspectorCodeCounter(models.Model):
+    """The last number handed out per platform-code prefix (``<部门代码>-<类别>``). It only
+    grows, so a public code is never given to a second person, even after a code change."""
+
+    prefix = models.CharField("编码前缀", max_length=24, unique=True)
+    last_value = models.PositiveIntegerField("已用最大序号", default=0)
+
+    class Meta:
+        verbose_name = "人员编码序号"
+        verbose_name_plural = "人员编码序号"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_value}"

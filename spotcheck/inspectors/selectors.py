@@ -1,7 +1,26 @@
-from django.db.models import QuerySet
+"""Reads of the inspectors directory. Every read that a person makes goes through a scope."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope
-from spotcheck.inspectors.models import Inspector
+from spotcheck.audit.models import AuditEntry
+from spotcheck.inspectors.models import Inspector, Qualification, Recusal
+
+Role = Membership.Role
+
+# Roles that see every department's recusals.
+RECUSAL_READ_ALL_ROLES = frozenset({Role.AUDITOR, Role.SYSADMIN})
+# Roles that see the recusals of their own department's inspectors. Recusals often rest on
+# family or business ties, so they stay with the people who manage the inspector: not the
+# coordinator (who sees every department's roster but not its private reasons) and not the
+# witness (often a member of the public at the draw ceremony).
+RECUSAL_DEPARTMENT_ROLES = frozenset({Role.DEPT_ADMIN, Role.APPROVER, Role.INSPECTOR})
 
 
 def inspectors_for_scope(scope: Scope) -> QuerySet[Inspector]:
@@ -9,3 +28,98 @@ def inspectors_for_scope(scope: Scope) -> QuerySet[Inspector]:
     if scope.reads_all:
         return qs
     return qs.filter(department_id__in=scope.read_departments or [])
+
+
+def inspector_list(scope: Scope) -> QuerySet[Inspector]:
+    """What the list page and the API list show: the scope's inspectors with their qualifications."""
+    return inspectors_for_scope(scope).prefetch_related("qualifications")
+
+
+def inspector_detail_queryset(scope: Scope) -> QuerySet[Inspector]:
+    return inspectors_for_scope(scope).select_related("user").prefetch_related("qualifications", "jurisdictions")
+
+
+def with_qualifications(qs: QuerySet[Inspector], codes: Iterable[str]) -> QuerySet[Inspector]:
+    """Inspectors holding every qualification in ``codes`` (DRAW-SPEC §4: quals ⊇ slot.quals)."""
+    through = Inspector.qualifications.through
+    for code in sorted(set(codes)):
+        qs = qs.filter(
+            Exists(through.objects.filter(inspector_id=OuterRef("pk"), qualification__code=code)),
+        )
+    return qs
+
+
+def matchable_inspectors(
+    on_date: dt.date,
+    department_ids: Iterable[int] | None = None,
+    qualification_codes: Iterable[str] = (),
+) -> QuerySet[Inspector]:
+    """Inspectors who may be matched to work on ``on_date``: not retired, at work that day,
+    and (for certificate holders) with a 执法证 valid that day. Optionally only some
+    departments, and only holders of every qualification in ``qualification_codes``.
+
+    This is the roster source of the draw; it is not scoped to a person (the task that
+    asks for it has already been authorised). Ordered by id, as the roster digest is."""
+    qs = Inspector.objects.filter(Inspector.matchable_q(on_date)).select_related("department")
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=list(department_ids))
+    return with_qualifications(qs, qualification_codes).order_by("id")
+
+
+def active_qualifications() -> QuerySet[Qualification]:
+    return Qualification.objects.filter(is_active=True)
+
+
+def recusal_departments(scope: Scope) -> frozenset[int] | None:
+    """Departments whose recusals the scope may see; ``None`` means all of them."""
+    if scope.user_id is None or not scope.is_staff_member:
+        return frozenset()
+    if scope.has_role(*RECUSAL_READ_ALL_ROLES):
+        return None
+    if not scope.has_role(*RECUSAL_DEPARTMENT_ROLES):
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user_id=scope.user_id, is_active=True, department__is_active=True, role__in=RECUSAL_DEPARTMENT_ROLES
+        ).values_list("department_id", flat=True)
+    )
+
+
+def may_see_recusals(scope: Scope, department_id: int | None = None) -> bool:
+    """Whether the scope sees any recusal at all (no department given) or those of one department."""
+    departments = recusal_departments(scope)
+    if departments is None:
+        return True
+    if department_id is None:
+        return bool(departments)
+    return department_id in departments
+
+
+def recusals_for_scope(scope: Scope) -> QuerySet[Recusal]:
+    """Recusals are private to the inspector's department and to auditors (and system admins)."""
+    qs = Recusal.objects.select_related(
+        "inspector", "inspector__department", "inspection_object", "created_by", "ended_by"
+    )
+    departments = recusal_departments(scope)
+    if departments is None:
+        return qs
+    if not departments:
+        return qs.none()
+    return qs.filter(inspector__department_id__in=departments)
+
+
+def active_recusal_pairs(inspector_ids: Iterable[int] | None = None) -> QuerySet[Recusal]:
+    """(object id, inspector id) of every active recusal: the draw's exclusions."""
+    qs = Recusal.objects.filter(ended_at__isnull=True)
+    if inspector_ids is not None:
+        qs = qs.filter(inspector_id__in=list(inspector_ids))
+    return qs.values_list("inspection_object_id", "inspector_id").order_by("inspection_object_id", "inspector_id")
+
+
+def inspector_history(inspector: Inspector, limit: int = 100) -> QuerySet[AuditEntry]:
+    """The inspector's own audit entries (recusal entries are kept apart: they are private)."""
+    return (
+        AuditEntry.objects.filter(target_type=inspector._meta.label_lower, target_id=str(inspector.pk))
+        .select_related("actor")
+        .order_by("-seq")[:limit]
+    )
