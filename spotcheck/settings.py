@@ -170,6 +170,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InspectionObjectKindEnum": "spotcheck.directory.models.InspectionObject.Kind",
         "InspectionObjectStatusEnum": "spotcheck.directory.models.InspectionObject.Status",
+        "ItemVersionStatusEnum": "spotcheck.catalog.models.ItemVersion.Status",
     },
 }
 

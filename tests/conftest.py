@@ -8,6 +8,8 @@ import pytest
 
 from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
 
+pytest_plugins = ["tests.browser_support"]
+
 PASSWORD = "Spotcheck-test-2026"
 
 

@@ -42,6 +42,13 @@ class ItemVersion(models.Model):
         RETURNED = "returned", "已退回"
         SUPERSEDED = "superseded", "已被新版本替代"
 
+    # A version still in the filing process; an item has at most one at a time.
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
+    # Versions that were published: readable by every staff member, forever.
+    PUBLISHED_STATUSES = frozenset({Status.ACCEPTED, Status.SUPERSEDED})
+    # The department may still change the text.
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+
     class Category(models.TextChoices):
         KEY = "key", "重点检查事项"
         GENERAL = "general", "一般检查事项"
@@ -114,10 +121,32 @@ class ItemVersion(models.Model):
                 condition=models.Q(default_ratio__gte=0) & models.Q(default_ratio__lte=1),
                 name="item_version_ratio_0_1",
             ),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(status__in=["draft", "submitted", "returned"]),
+                name="item_version_one_open",
+                violation_error_message="该事项已有一个正在起草或备案中的版本。",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.item.code} v{self.number} {self.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    def method_labels(self) -> list[str]:
+        labels = dict(self.Method.choices)
+        return [labels.get(m, m) for m in self.methods]
 
 
 class ChecklistQuestion(models.Model):
@@ -140,3 +169,39 @@ class ChecklistQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
+
+
+class FilingEvent(models.Model):
+    """One step of a version's filing (备案) history, shown with the version: who drafted,
+    submitted, returned (and why), accepted. The audit trail holds the same facts for auditors;
+    this is the readable history every reader of the version may see."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "起草"
+        SUBMITTED = "submitted", "提交备案"
+        RETURNED = "returned", "退回"
+        ACCEPTED = "accepted", "备案通过并公布"
+        SUPERSEDED = "superseded", "被新版本替代"
+
+    version = models.ForeignKey(
+        ItemVersion, verbose_name="事项版本", on_delete=models.PROTECT, related_name="filing_events"
+    )
+    action = models.CharField("环节", max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "备案记录"
+        verbose_name_plural = "备案记录"
+        ordering = ["version", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.get_action_display()}"

@@ -1,4 +1,5 @@
-"""Real-browser tests: Playwright driving Debian's Chromium against a live server.
+"""Real-browser test fixtures (a pytest plugin loaded by tests/conftest.py): Playwright driving
+Debian's Chromium against a live server.
 
 Without Chromium (a developer's laptop) they skip with a message; CI sets
 SPOTCHECK_REQUIRE_BROWSER=1 so a missing browser fails instead of skipping.
@@ -21,7 +22,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def _unavailable(reason: str):
