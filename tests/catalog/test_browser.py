@@ -21,7 +21,7 @@ def _login(page, username):
     page.wait_for_url(re.compile(r".*/$"))
 
 
-def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinator, scjg, towns):  # noqa: F811
+def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinator, scjg, towns):
     catering = TagFactory(code="catering", name="餐饮服务")
     TagFactory(code="key_supervision", name="重点监管")
     InspectionObjectFactory(tags=[catering], region=towns[0])
