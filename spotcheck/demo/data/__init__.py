@@ -1,0 +1,1 @@
+"""Static tables the demo generator draws from: places, departments, names, industries, items."""
