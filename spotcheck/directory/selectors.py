@@ -42,6 +42,51 @@ def search_objects(scope: Scope, params: Mapping[str, Any] | None) -> QuerySet[I
     return object_filter(scope, params).qs
 
 
+# A name search shows at most this many matches (sorted by code) and says "more than" beyond.
+SEARCH_CAP = 1000
+TEXT_SEARCH_PARAMS = ("q", "name", "code")
+
+
+class CappedMatches:
+    """The matches of a text search, for ``Paginator``: at most ``cap`` of them.
+
+    Sorting every match of a common fragment (有限公司 …) by code costs a sort of hundreds of
+    thousands of rows, and letting PostgreSQL walk the code index instead is a trap when the
+    matches cluster at one end of it (all 农民专业合作社 codes start 93…). So the matching ids are
+    taken first, unordered, through the trigram index and a LIMIT, and only those are sorted.
+    """
+
+    def __init__(self, queryset: QuerySet[InspectionObject], cap: int | None = None) -> None:
+        cap = SEARCH_CAP if cap is None else cap
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        self.truncated = len(ids) > cap
+        self.cap = cap
+        self._ids = ids[:cap]
+        self._queryset = queryset
+
+    def count(self) -> int:
+        return len(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        return list(self._queryset.filter(pk__in=self._ids).order_by("public_code")[index])
+
+
+def is_text_search(params: Mapping[str, Any]) -> bool:
+    return any(str(params.get(key) or "").strip() for key in TEXT_SEARCH_PARAMS)
+
+
+def object_list_results(scope: Scope, params: Mapping[str, Any]) -> tuple[ObjectFilter, Any]:
+    """The filter set and what the list page pages through: all matches in code order, or for
+    a text search the capped matches (see ``CappedMatches``)."""
+    filterset = object_filter(scope, params)
+    if filterset.is_valid() and is_text_search(params):
+        return filterset, CappedMatches(filterset.qs)
+    return filterset, filterset.qs
+
+
 def object_detail_queryset(scope: Scope) -> QuerySet[InspectionObject]:
     """Everything the detail page shows, in a fixed number of queries."""
     return (

@@ -24,7 +24,7 @@ from spotcheck.directory.forms import (
     apply_service_errors,
 )
 from spotcheck.directory.models import LevelChange
-from spotcheck.directory.selectors import object_filter, object_history
+from spotcheck.directory.selectors import object_history, object_list_results
 from spotcheck.directory.services import (
     can_write_object,
     licence_add,
@@ -51,8 +51,8 @@ def _export_base_url() -> str:
 @login_required
 def object_list(request: HttpRequest) -> HttpResponse:
     scope = require_staff(request.user)
-    filterset = object_filter(scope, request.GET)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    filterset, results = object_list_results(scope, request.GET)
+    paginator = Paginator(results, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -62,6 +62,8 @@ def object_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_obj,
         "objects": page_obj.object_list,
         "querystring": querystring,
+        "truncated": getattr(results, "truncated", False),
+        "search_cap": getattr(results, "cap", None),
         "export_url": f"{_export_base_url()}?{querystring}" if querystring else _export_base_url(),
         "can_create": scope.can_write_anything,
         "advanced_open": any(k not in {"q", "page"} and v for k, v in params.items()),

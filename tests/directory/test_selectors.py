@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from spotcheck.accounts.scope import scope_for
 from spotcheck.directory.models import Industry
-from spotcheck.directory.selectors import object_history, objects_for_scope, search_objects
+from spotcheck.directory.selectors import CappedMatches, object_history, objects_for_scope, search_objects
 from spotcheck.directory.services import object_change_level, object_create, object_update
 from tests.directory.factories import InspectionObjectFactory, ObjectLicenceFactory, make_uscc, tag
 
@@ -174,3 +174,28 @@ def test_postgres_name_search_uses_trigram_index(objs, coordinator):
             cursor.execute("RESET enable_seqscan")
     assert "object_name_trgm_idx" in plan, plan
     assert names(qs) == ["埭头食品有限公司"]
+
+
+def test_text_search_is_capped_and_sorted_by_code(coordinator, towns):
+    for serial in (5, 3, 9, 1, 7):
+        InspectionObjectFactory(name=f"溧阳市茶叶店{serial}", uscc=make_uscc(serial), region=towns[0])
+    InspectionObjectFactory(name="别的店", uscc=make_uscc(2), region=towns[0])
+    matches = CappedMatches(search_objects(scope_for(coordinator), {"q": "茶叶"}), cap=3)
+    assert matches.truncated and matches.count() == 3
+    codes = [o.public_code for o in matches[0:3]]
+    assert codes == sorted(codes) and all(o.name.startswith("溧阳市茶叶店") for o in matches[0:3])
+    everything = CappedMatches(search_objects(scope_for(coordinator), {"q": "茶叶"}), cap=10)
+    assert not everything.truncated
+    assert [o.name for o in everything[0:10]] == [f"溧阳市茶叶店{n}" for n in (1, 3, 5, 7, 9)]
+
+
+def test_list_page_says_when_a_search_is_capped(login, coordinator, towns, monkeypatch):
+    from spotcheck.directory import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_CAP", 2)
+    for serial in range(3):
+        InspectionObjectFactory(name=f"上黄茶场{serial}", uscc=make_uscc(serial + 20), region=towns[0])
+    body = login(coordinator).get("/objects/?q=茶场").content.decode()
+    assert "超过 2 个" in body and body.count("上黄茶场") == 2
+    body = login(coordinator).get("/objects/?q=茶场0").content.decode()
+    assert "共 1 个检查对象" in body
