@@ -2,8 +2,9 @@
 
 Target (issue 2): a 3-character name fragment over 1,000,000 objects in ≤ 50 ms median on
 PostgreSQL. Each query is what the list page runs (``object_list_results`` + ``Paginator``):
-the first page of 50 rows in code order and the result count, capped at 1,000 matches. Fragments are 3-character substrings of randomly chosen names (fixed seed), so
-common words and rare shop names both occur. The baseline, in the same run on the same data,
+the first page of 50 rows in code order and the result count, capped at 1,000 matches.
+Fragments are 3-character substrings of randomly chosen names (fixed seed), so common words
+and rare shop names both occur. The baseline, in the same run on the same data,
 is the same query with index scans switched off (a sequential scan: what LIKE costs without
 pg_trgm).
 
