@@ -1,9 +1,5 @@
 """Personas and base data shared by every test (see STYLE.md, "Test personas")."""
 
-import os
-
-os.environ.setdefault("SPOTCHECK_TASKS_BACKEND", "immediate")
-
 import pytest
 
 from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
@@ -18,6 +14,8 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is the production hasher (tests/accounts checks it); a fast one keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Jobs run inline when their transaction commits (the worker's backend is the database).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

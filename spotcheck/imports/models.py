@@ -17,6 +17,13 @@ class ImportJob(models.Model):
         REJECTED = "rejected", "有错误，未导入"
         FAILED = "failed", "系统错误"
 
+    class Source(models.TextChoices):
+        WEB = "web", "网页上传"
+        CLI = "cli", "命令行"
+
+    ACTIVE_STATUSES = frozenset({Status.QUEUED, Status.RUNNING})
+    ERRORS_KEPT = 5000
+
     kind = models.CharField("导入类型", max_length=12, choices=Kind.choices)
     department = models.ForeignKey(
         "accounts.Department", verbose_name="部门", on_delete=models.PROTECT, related_name="+"
@@ -34,7 +41,14 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     unchanged_count = models.PositiveIntegerField("未变化", default=0)
+    # Row errors as [row, column, value, message] lists; at most ERRORS_KEPT of them are kept
+    # (the command line prints every one), ``error_count`` counts them all.
     errors = models.JSONField("错误", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    failure = models.TextField("系统错误", blank=True)
+    source = models.CharField("提交方式", max_length=8, choices=Source.choices, default=Source.WEB)
+    task_id = models.CharField("后台任务编号", max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -45,6 +59,14 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def errors_truncated(self) -> bool:
+        return self.error_count > len(self.errors)
 
     @property
     def percent(self) -> int:

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from spotcheck.imports import views
+
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("upload/", views.job_create, name="create"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
+    path("template/<str:kind>/", views.template, name="template"),
+    path("export/<str:kind>/", views.export, name="export"),
+]

@@ -1,0 +1,147 @@
+"""Bulk writes for imports: PostgreSQL gets COPY (into the table, or into a temporary table
+followed by one ``UPDATE … FROM``), other databases Django's ``bulk_create``/``bulk_update``
+in batches. Either way the caller's transaction decides whether anything stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+BATCH_SIZE = 2000
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
+    return [model._meta.get_field(name) for name in fields]
+
+
+def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` (tuples in the order of ``fields``, attnames) without reading back ids."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        extra_fields, extra_values = _defaults_for_missing(model, fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in _columns(model, [*fields, *extra_fields]))
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            if extra_values:
+                for row in rows:
+                    copy.write_row((*row, *extra_values))
+            else:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+    model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def ids_by_value(model: type[models.Model], field: str, values: Sequence[Any]) -> dict[Any, int]:
+    """``value → pk`` for the rows whose ``field`` is one of ``values``. On PostgreSQL one
+    array parameter instead of thousands of placeholders (which psycopg would spend longer
+    converting than the database spends answering)."""
+    if not values:
+        return {}
+    if connection.vendor != "postgresql":
+        result: dict[Any, int] = {}
+        values = list(values)
+        for start in range(0, len(values), 900):
+            chunk = values[start : start + 900]
+            result.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "pk"))
+        return result
+    qn = connection.ops.quote_name
+    column = qn(model._meta.get_field(field).column)
+    table = qn(model._meta.db_table)
+    with connection.cursor() as cursor:
+        select = f"SELECT {column}, {qn(model._meta.pk.column)} FROM {table}"  # noqa: S608 (model identifiers)
+        cursor.execute(f"{select} WHERE {column} = ANY(%s)", [list(values)])
+        return dict(cursor.fetchall())
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """On PostgreSQL, ``count`` fresh primary keys from the table's sequence, so that rows
+    and their links can be written in one go without reading the new ids back. None elsewhere."""
+    if connection.vendor != "postgresql" or count == 0:
+        return None
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def tune_for_bulk_load() -> None:
+    """Transaction-local settings for a large import on PostgreSQL (see below)."""
+    check_constraints_now()
+
+
+def check_constraints_now() -> None:
+    """Django declares foreign keys DEFERRABLE INITIALLY DEFERRED on PostgreSQL, so a bulk
+    load queues one check per reference until COMMIT, where they run one after another. Made
+    immediate, they run during the COPYs, overlapping with the reading of the next rows."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _defaults_for_missing(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple]:
+    """COPY bypasses Django, which fills model defaults itself (the database has none): supply
+    them for every concrete column the caller did not name."""
+    given = set(fields)
+    names, values = [], []
+    now = timezone.now()
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.attname in given:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        elif f.has_default():
+            value = f.get_default()
+        elif f.null:
+            value = None
+        elif f.empty_strings_allowed:
+            value = ""
+        else:
+            continue
+        if isinstance(value, (dict, list)):
+            from psycopg.types.json import Jsonb
+
+            value = Jsonb(value)
+        names.append(f.attname)
+        values.append(value)
+    return names, tuple(values)
+
+
+def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Update existing rows: each row is ``(pk, value, value, …)`` in the order of ``fields``."""
+    if not rows or not fields:
+        return
+    if connection.vendor == "postgresql":
+        _pg_update(model, fields, rows)
+        return
+    objects = [model(pk=row[0], **dict(zip(fields, row[1:], strict=True))) for row in rows]
+    model.objects.bulk_update(objects, list(fields), batch_size=500)
+
+
+def _pg_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    pk_column = qn(model._meta.pk.column)
+    columns = [qn(f.column) for f in _columns(model, fields)]
+    # One staging table per (table, column set) within the transaction.
+    digest = hashlib.sha1(",".join(fields).encode(), usedforsecurity=False).hexdigest()[:8]
+    staging = qn(f"import_upd_{model._meta.db_table}_{digest}")
+    with connection.cursor() as cursor:
+        # Same column types as the target, no rows; dropped at commit or rollback.
+        create = f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS SELECT {pk_column}, "
+        cursor.execute(f"{create}{', '.join(columns)} FROM {table} WITH NO DATA")
+        cursor.execute(f"TRUNCATE {staging}")
+        with cursor.cursor.copy(f"COPY {staging} ({pk_column}, {', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{c} = s.{c}" for c in columns)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s WHERE t.{pk_column} = s.{pk_column}"  # noqa: S608
+        )

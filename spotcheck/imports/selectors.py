@@ -1,0 +1,26 @@
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.imports.models import ImportJob
+
+
+def jobs_for_scope(scope: Scope) -> QuerySet[ImportJob]:
+    """Jobs a user may look at: their own; region-wide readers see every job, department
+    admins those of the departments they write for (the files hold the department's data)."""
+    qs = ImportJob.objects.select_related("department", "created_by").defer("errors")
+    if scope.reads_all:
+        return qs
+    condition = Q(created_by_id=scope.user_id)
+    if scope.write_departments:
+        condition |= Q(department_id__in=scope.write_departments)
+    return qs.filter(condition)
+
+
+def get_job_for_user(user, pk: int) -> ImportJob:
+    """The job or a 404 that does not reveal whether it exists."""
+    scope = require_staff(user)
+    job = ImportJob.objects.select_related("department", "created_by").filter(pk=pk).first()
+    if job is None or not jobs_for_scope(scope).filter(pk=pk).exists():
+        raise Http404
+    return job

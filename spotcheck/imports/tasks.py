@@ -1,0 +1,13 @@
+"""Background task of the import jobs (django-tasks; ``manage.py db_worker`` runs it)."""
+
+from django_tasks import task
+
+from spotcheck.audit.context import audit_source
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    from spotcheck.imports.services import import_job_run
+
+    with audit_source("job"):
+        return import_job_run(job_id=job_id).job.status
