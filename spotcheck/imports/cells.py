@@ -9,6 +9,7 @@ it is needed, so a million rows cost one query per table, not one per row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -16,8 +17,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils import translation
 
 from spotcheck.directory.validators import canonical_text, normalize_uscc
 
@@ -28,6 +31,18 @@ ENTRY_SEPARATORS = re.compile(r"[;；\n]+")
 TRUE_WORDS = frozenset({"是", "Y", "YES", "TRUE", "1", "√", "✓"})
 FALSE_WORDS = frozenset({"否", "N", "NO", "FALSE", "0", "×", "✗"})
 YES, NO = "是", "否"
+# The language of import templates, exports and import reports.
+FILE_LANGUAGE = "zh-hans"
+
+
+def label_variants(label: Any) -> list[str]:
+    """A choice label as written in every language the platform speaks (files are Chinese,
+    but a file exported by someone browsing in English must import back too)."""
+    texts = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.append(str(label))
+    return texts
 
 
 def squash(text: str) -> str:
@@ -108,21 +123,27 @@ uscc.distinct_values = True  # type: ignore[attr-defined]
 
 
 def choice(choices: type[TextChoices], aliases: dict[str, str] | None = None) -> Validator:
-    """An enum cell: the Chinese label as exported, the code, or a listed alias."""
-    lookup: dict[str, str] = {}
-    for value, label in choices.choices:
-        lookup[squash(value)] = value
-        lookup[squash(label)] = value
-        # "A 类（信用风险低）" is also accepted as "A 类"
-        short = re.split(r"[（(]", label)[0]
-        lookup.setdefault(squash(short), value)
-    for alias, value in (aliases or {}).items():
-        lookup[squash(alias)] = value
-    allowed = "、".join(label for _v, label in choices.choices)
+    """An enum cell: the label as exported (Chinese; the English label is accepted too), the
+    code, or a listed alias. Labels are lazy translations, so the lookup is built on first use,
+    once the translation machinery is ready."""
+
+    @functools.cache
+    def lookup() -> dict[str, str]:
+        table: dict[str, str] = {}
+        for value, label in choices.choices:
+            table[squash(value)] = value
+            for text in label_variants(label):
+                table.setdefault(squash(text), value)
+                # "A 类（信用风险低）" is also accepted as "A 类"
+                table.setdefault(squash(re.split(r"[（(]", text)[0]), value)
+        for alias, value in (aliases or {}).items():
+            table[squash(alias)] = value
+        return table
 
     def validate(value: Any, refs: Refs) -> str:
-        found = lookup.get(squash(as_text(value)))
+        found = lookup().get(squash(as_text(value)))
         if found is None:
+            allowed = "、".join(str(label) for _v, label in choices.choices)
             raise ValidationError(f"“{value}”不是有效的值，可填：{allowed}。")
         return found
 

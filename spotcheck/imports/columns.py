@@ -42,7 +42,7 @@ def _fmt_int(value: Any, refs: Refs) -> int | str:
 
 def _fmt_choice(choices) -> Formatter:
     labels = dict(choices.choices)
-    return lambda value, refs: labels.get(value, value or "")
+    return lambda value, refs: str(labels.get(value, value or ""))
 
 
 def _fmt_ref(table: str) -> Formatter:
@@ -95,7 +95,7 @@ class Column:
         """The values the template lists for this column (enums and code tables)."""
         for validator in self.validators:
             if hasattr(validator, "allowed"):
-                return list(validator.allowed)
+                return [str(label) for label in validator.allowed]
             table = getattr(validator, "ref_table", None)
             if table == "departments":
                 refs.departments  # noqa: B018
@@ -358,7 +358,7 @@ _methods.allowed = [label for _v, label in _V.Method.choices]  # type: ignore[at
 
 def _fmt_methods(value: Any, refs: Refs) -> str:
     labels = dict(_V.Method.choices)
-    return "；".join(labels.get(v, v) for v in value or ())
+    return "；".join(str(labels.get(v, v)) for v in value or ())
 
 
 def _sub_items(value: Any, refs: Refs) -> tuple[str, ...]:
@@ -435,7 +435,7 @@ def _fmt_scope(value: Any, refs: Refs) -> str:
     kind_labels = dict(InspectionObject.Kind.choices)
     parts = []
     for key, codes in value or ():
-        shown = [kind_labels.get(c, c) for c in codes] if key == "kinds" else list(codes)
+        shown = [str(kind_labels.get(c, c)) for c in codes] if key == "kinds" else list(codes)
         parts.append(f"{SCOPE_KEY_NAMES[key]}={','.join(shown)}")
     return "；".join(parts)
 

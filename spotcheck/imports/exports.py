@@ -12,11 +12,12 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.audit.services import audit_record
-from spotcheck.imports.cells import Refs
+from spotcheck.imports.cells import FILE_LANGUAGE, Refs
 from spotcheck.imports.columns import COLUMNS_BY_KIND, Column
 from spotcheck.imports.readers import Cell
 
@@ -182,6 +183,8 @@ def write_xlsx(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[
 
 
 @transaction.atomic
+# Files and import reports are Chinese whatever language the user browses in.
+@translation.override(FILE_LANGUAGE)
 def export_write(
     *,
     actor: Any,

@@ -16,11 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import Scope, require_staff, require_write, scope_for
 from spotcheck.audit.services import audit_record
+from spotcheck.imports.cells import FILE_LANGUAGE
 from spotcheck.imports.importers import Outcome, Rejected, RowError, importer_for
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.progress import ProgressReporter, merge_live_progress
@@ -147,6 +148,8 @@ class _JobTakenAway(Exception):
     """The job was marked failed (stale) while it ran: roll its writes back."""
 
 
+# Files and import reports are Chinese whatever language the user browses in.
+@translation.override(FILE_LANGUAGE)
 def _run(job: ImportJob, progress: ProgressReporter) -> Outcome:
     actor = job.created_by
     scope = scope_for(actor)

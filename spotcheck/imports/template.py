@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import IO
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from spotcheck.imports.cells import Refs
+from spotcheck.imports.cells import FILE_LANGUAGE, Refs
 from spotcheck.imports.columns import COLUMNS_BY_KIND
 from spotcheck.imports.exports import SHEET_TITLES
 
@@ -20,6 +21,8 @@ FORMATTED_ROWS = 1000
 _LIST_LIMIT = 250  # Excel refuses an inline list longer than 255 characters
 
 
+# Files and import reports are Chinese whatever language the user browses in.
+@translation.override(FILE_LANGUAGE)
 def write_template(kind: str, out: IO[bytes], refs: Refs | None = None) -> None:
     refs = refs or Refs()
     columns = COLUMNS_BY_KIND[kind]

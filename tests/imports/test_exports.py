@@ -106,3 +106,16 @@ def test_export_command_with_filters(scjg_admin, objects, tmp_path, capsys):
     assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 3
     entry = AuditEntry.objects.order_by("-seq").first()
     assert (entry.action, entry.source) == ("imports.objects.export", "cli")
+
+
+def test_files_stay_chinese_when_browsing_in_english(scjg_admin, objects, login, client):
+    from django.conf import settings as django_settings
+
+    client = login(scjg_admin)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    workbook = load_workbook(io.BytesIO(client.get("/imports/export/objects/").content))
+    sheet = workbook.worksheets[0]
+    first = {c.header: cell.value for c, cell in zip(OBJECT_COLUMNS, sheet[2], strict=True)}
+    assert first["对象类型"] == "企业" and first["信用等级"] == "A 类（信用风险低）"
+    template = load_workbook(io.BytesIO(client.get("/imports/template/objects/").content))
+    assert template.worksheets[0]["A1"].value == OBJECT_COLUMNS[0].header
