@@ -108,7 +108,7 @@ def main() -> None:
     for size in args.sizes:
         command = [sys.executable, os.path.abspath(__file__), "--one", str(size)]
         command += ["--inspectors", str(args.inspectors), "--batch-size", str(args.batch_size)]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     print(results[0]["machine"])
     print(f"demo_data on PostgreSQL (COPY), batch size {args.batch_size}, {args.inspectors} inspectors, all indexes on")
