@@ -1,6 +1,7 @@
 """Personas and base data shared by every test (see STYLE.md, "Test personas")."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
 
@@ -19,10 +20,21 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates a request's language for the rest of the thread and nothing
+    deactivates it: start and end every test in the default language (zh-hans)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers_around_flush(request):
     """Tests on a live server or real concurrent connections empty the database afterwards
     with a flush, which the audit table's append-only triggers refuse: lift them for the flush
-    and put them back for the next test."""
+    and put them back for the next test. (The flush also empties the reference tables that
+    data migrations load, so such tests create the rows they need with factories; pytest-django
+    runs them after all other tests.)"""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):

@@ -9,6 +9,7 @@ import copy
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Membership, Region, User
 from spotcheck.accounts.services import reference_save, user_set_password
@@ -35,8 +36,8 @@ class SpotcheckUserAdmin(UserAdmin):
     search_fields = ("username", "full_name", "phone")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "phone", "email")}),
-        ("状态", {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
+        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")

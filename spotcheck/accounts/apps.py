@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "spotcheck.accounts"
-    verbose_name = "账户与部门"
+    verbose_name = _("账户与部门")

@@ -1,12 +1,13 @@
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.services import user_set_password
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。请注意密码区分大小写。",
-        "inactive": "该账号已停用，请联系系统管理员。",
+        "invalid_login": _("用户名或密码不正确。请注意密码区分大小写。"),
+        "inactive": _("该账号已停用，请联系系统管理员。"),
     }
 
 

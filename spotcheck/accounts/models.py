@@ -1,14 +1,15 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -22,22 +23,22 @@ class Region(models.Model):
     """行政区划: GB/T 2260 codes for county and above, 9-digit codes for towns/streets."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省"
-        CITY = "city", "市"
-        COUNTY = "county", "县（市、区）"
-        TOWN = "town", "乡镇（街道）"
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        COUNTY = "county", _("县（市、区）")
+        TOWN = "town", _("乡镇（街道）")
 
-    code = models.CharField("区划代码", max_length=12, unique=True)
-    name = models.CharField("名称", max_length=50)
-    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    is_active = models.BooleanField("有效", default=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -45,17 +46,17 @@ class Region(models.Model):
 
 
 class Department(models.Model):
-    code = models.CharField("部门代码", max_length=16, unique=True)
-    name = models.CharField("部门全称", max_length=100)
-    short_name = models.CharField("简称", max_length=20)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments")
-    hosts_joint_office = models.BooleanField("联席会议办公室所在部门", default=False)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
-    is_active = models.BooleanField("有效", default=True)
+    code = models.CharField(_("部门代码"), max_length=16, unique=True)
+    name = models.CharField(_("部门全称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=20)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
+    hosts_joint_office = models.BooleanField(_("联席会议办公室所在部门"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -66,25 +67,25 @@ class Membership(models.Model):
     """A user's role in one department. A user may hold several roles."""
 
     class Role(models.TextChoices):
-        COORDINATOR = "coordinator", "联席办协调员"
-        DEPT_ADMIN = "dept_admin", "部门管理员"
-        INSPECTOR = "inspector", "执法检查人员"
-        APPROVER = "approver", "审核/分管领导"
-        WITNESS = "witness", "见证人"
-        AUDITOR = "auditor", "审计人员"
-        SYSADMIN = "sysadmin", "系统管理员"
+        COORDINATOR = "coordinator", _("联席办协调员")
+        DEPT_ADMIN = "dept_admin", _("部门管理员")
+        INSPECTOR = "inspector", _("执法检查人员")
+        APPROVER = "approver", _("审核/分管领导")
+        WITNESS = "witness", _("见证人")
+        AUDITOR = "auditor", _("审计人员")
+        SYSADMIN = "sysadmin", _("系统管理员")
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="memberships")
     department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="memberships"
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
-    is_active = models.BooleanField("有效", default=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "部门角色"
-        verbose_name_plural = "部门角色"
+        verbose_name = _("部门角色")
+        verbose_name_plural = _("部门角色")
         constraints = [
             models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique_role"),
         ]

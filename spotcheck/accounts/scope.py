@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
 
@@ -122,5 +123,5 @@ def require_write(user: User | None, department_id: int | None) -> Scope:
     if not scope.can_read_department(department_id):
         raise Http404
     if not scope.can_write_department(department_id):
-        raise PermissionDenied("您的角色没有修改该部门数据的权限。")
+        raise PermissionDenied(_("您的角色没有修改该部门数据的权限。"))
     return scope

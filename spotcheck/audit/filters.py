@@ -1,25 +1,26 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department
 from spotcheck.audit.models import AuditEntry
 
 
 class AuditEntryFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter(label="操作", lookup_expr="startswith")
-    actor = django_filters.CharFilter(label="操作人账号", field_name="actor_label", lookup_expr="iexact")
-    department = django_filters.ModelChoiceFilter(label="部门", queryset=Department.objects.all())
-    target_type = django_filters.CharFilter(label="对象类型", lookup_expr="exact")
-    target_id = django_filters.CharFilter(label="对象标识", lookup_expr="exact")
-    source = django_filters.ChoiceFilter(label="来源", choices=AuditEntry.Source.choices)
+    action = django_filters.CharFilter(label=_("操作"), lookup_expr="startswith")
+    actor = django_filters.CharFilter(label=_("操作人账号"), field_name="actor_label", lookup_expr="iexact")
+    department = django_filters.ModelChoiceFilter(label=_("部门"), queryset=Department.objects.all())
+    target_type = django_filters.CharFilter(label=_("对象类型"), lookup_expr="exact")
+    target_id = django_filters.CharFilter(label=_("对象标识"), lookup_expr="exact")
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=AuditEntry.Source.choices)
     since = django_filters.DateFilter(
-        label="起始日期",
+        label=_("起始日期"),
         field_name="created_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        label="截止日期",
+        label=_("截止日期"),
         field_name="created_at",
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),

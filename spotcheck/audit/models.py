@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
@@ -10,45 +11,45 @@ class AuditEntry(models.Model):
     """
 
     class Source(models.TextChoices):
-        WEB = "web", "网页"
-        API = "api", "接口"
-        CLI = "cli", "命令行"
-        JOB = "job", "后台任务"
-        SYSTEM = "system", "系统"
+        WEB = "web", _("网页")
+        API = "api", _("接口")
+        CLI = "cli", _("命令行")
+        JOB = "job", _("后台任务")
+        SYSTEM = "system", _("系统")
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
-    created_at = models.DateTimeField("时间", db_index=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_label = models.CharField("操作人账号", max_length=150, blank=True)
+    actor_label = models.CharField(_("操作人账号"), max_length=150, blank=True)
     department = models.ForeignKey(
         "accounts.Department",
-        verbose_name="部门",
+        verbose_name=_("部门"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField("操作", max_length=64, db_index=True)
-    target_type = models.CharField("对象类型", max_length=64, blank=True, db_index=True)
-    target_id = models.CharField("对象标识", max_length=64, blank=True, db_index=True)
-    target_repr = models.CharField("对象", max_length=255, blank=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.SYSTEM)
-    source_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
+    target_id = models.CharField(_("对象标识"), max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.SYSTEM)
+    source_ip = models.GenericIPAddressField(_("来源IP"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
 
     class Meta:
-        verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
         ordering = ["-seq"]
         indexes = [models.Index(fields=["target_type", "target_id", "seq"], name="audit_target_idx")]
 

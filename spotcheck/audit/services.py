@@ -12,6 +12,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from spotcheck.audit.context import current
 from spotcheck.audit.models import AuditEntry
@@ -147,13 +148,15 @@ def iter_chain_breaks(batch_size: int = 5000) -> Iterator[ChainBreak]:
     expected_seq = 1
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
-            yield ChainBreak(
-                entry.seq, entry.pk, f"序号不连续：应为 {expected_seq}，实为 {entry.seq}（有记录被删除或插入）"
-            )
+            reason = _("序号不连续：应为 %(expected)s，实为 %(seq)s（有记录被删除或插入）") % {
+                "expected": expected_seq,
+                "seq": entry.seq,
+            }
+            yield ChainBreak(entry.seq, entry.pk, reason)
         if entry.prev_hash != expected_prev:
-            yield ChainBreak(entry.seq, entry.pk, "前一条哈希不符（前面的记录被删除、修改或调换了顺序）")
+            yield ChainBreak(entry.seq, entry.pk, _("前一条哈希不符（前面的记录被删除、修改或调换了顺序）"))
         if compute_hash(entry.prev_hash, entry) != entry.entry_hash:
-            yield ChainBreak(entry.seq, entry.pk, "本条内容与哈希不符（记录被修改）")
+            yield ChainBreak(entry.seq, entry.pk, _("本条内容与哈希不符（记录被修改）"))
         expected_prev = entry.entry_hash
         expected_seq = entry.seq + 1
 

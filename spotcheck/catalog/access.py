@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.catalog.models import InspectionItem, ItemVersion
@@ -20,7 +21,7 @@ def get_item_for_user(user: User, pk: int, write: bool = False) -> InspectionIte
     scope = require_staff(user)
     item = items_for_scope(scope).filter(pk=pk).first()
     if item is None:
-        raise Http404("没有找到该抽查事项。")
+        raise Http404(_("没有找到该抽查事项。"))
     if write:
         require_write(user, item.department_id)
     return item
@@ -30,7 +31,7 @@ def get_version_for_user(user: User, pk: int, write: bool = False) -> ItemVersio
     scope = require_staff(user)
     version = version_with_content(versions_for_scope(scope)).filter(pk=pk).first()
     if version is None:
-        raise Http404("没有找到该事项版本。")
+        raise Http404(_("没有找到该事项版本。"))
     if write:
         require_write(user, version.item.department_id)
     return version

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -93,7 +94,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item = get_item_for_user(request.user, int(pk), write=True)
         version = self._visible_version(item, ItemVersion.EDITABLE_STATUSES)
         if version is None:
-            raise ValidationError({"detail": ["该事项没有可修改的草稿或退回版本。"]})
+            raise ValidationError({"detail": [_("该事项没有可修改的草稿或退回版本。")]})
         serializer = VersionContentSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k in request.data}
@@ -112,17 +113,17 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item = get_item_for_user(request.user, int(pk), write=True)
         version = self._visible_version(item, [ItemVersion.Status.DRAFT])
         if version is None:
-            raise ValidationError({"detail": ["该事项没有可提交备案的草稿。"]})
+            raise ValidationError({"detail": [_("该事项没有可提交备案的草稿。")]})
         _service_call(services.version_submit, actor=request.user, version=version)
         return self._detail(item)
 
     def _submitted_for_review(self, pk: str) -> tuple[InspectionItem, ItemVersion]:
         item = get_item_for_user(self.request.user, int(pk))
         if not scope_for(self.request.user).has_role(Membership.Role.COORDINATOR):
-            raise PermissionDenied("只有联席会议办公室协调员可以审查备案。")
+            raise PermissionDenied(_("只有联席会议办公室协调员可以审查备案。"))
         version = self._visible_version(item, [ItemVersion.Status.SUBMITTED])
         if version is None:
-            raise ValidationError({"detail": ["该事项没有待备案的版本。"]})
+            raise ValidationError({"detail": [_("该事项没有待备案的版本。")]})
         return item, version
 
     @extend_schema(request=AcceptSerializer, responses={200: ItemDetailSerializer})

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
@@ -17,8 +18,9 @@ from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, 
 from spotcheck.inspectors.models import Qualification
 
 
-def _label(field: str) -> str:
-    return str(ItemVersion._meta.get_field(field).verbose_name)
+def _label(field: str) -> str | Promise:
+    # The lazy verbose name, so the label follows the language of each request.
+    return ItemVersion._meta.get_field(field).verbose_name
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -30,7 +32,7 @@ class IndustryChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Industry) -> str:
         if obj.level == Industry.Level.SECTION:
-            return f"{obj.code} {obj.name}（门类）"
+            return _("%(code)s %(name)s（门类）") % {"code": obj.code, "name": obj.name}
         return f"\u3000{obj.code} {obj.name}"
 
 
@@ -184,7 +186,7 @@ class VersionForm(ScopeForm):
 class ItemCreateForm(VersionForm):
     department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.none())
     code = forms.CharField(
-        label=str(InspectionItem._meta.get_field("code").verbose_name),
+        label=InspectionItem._meta.get_field("code").verbose_name,
         max_length=32,
         help_text=_("公开编码，创建后不能修改，如 SCJG-2026-001。"),
         strip=False,  # a code with outer spaces is refused, not silently trimmed

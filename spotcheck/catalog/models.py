@@ -2,31 +2,33 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InspectionItem(models.Model):
     """The stable identity of an item; what it says lives in its versions."""
 
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="所属部门", on_delete=models.PROTECT, related_name="inspection_items"
+        "accounts.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="inspection_items"
     )
-    code = models.CharField("事项编码", max_length=32, unique=True)
+    code = models.CharField(_("事项编码"), max_length=32, unique=True)
     current_version = models.OneToOneField(
         "ItemVersion",
-        verbose_name="现行版本",
+        verbose_name=_("现行版本"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="最近一个已备案并公布的版本。",
+        help_text=_("最近一个已备案并公布的版本。"),
     )
-    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
-    retired_reason = models.CharField("停用原因", max_length=255, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    retired_reason = models.CharField(_("停用原因"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "抽查事项"
-        verbose_name_plural = "抽查事项"
+        verbose_name = _("抽查事项")
+        verbose_name_plural = _("抽查事项")
         ordering = ["department", "code"]
 
     def __str__(self) -> str:
@@ -36,11 +38,11 @@ class InspectionItem(models.Model):
 
 class ItemVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "待备案"
-        ACCEPTED = "accepted", "已备案"
-        RETURNED = "returned", "已退回"
-        SUPERSEDED = "superseded", "已被新版本替代"
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待备案")
+        ACCEPTED = "accepted", _("已备案")
+        RETURNED = "returned", _("已退回")
+        SUPERSEDED = "superseded", _("已被新版本替代")
 
     # A version still in the filing process; an item has at most one at a time.
     OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
@@ -50,70 +52,72 @@ class ItemVersion(models.Model):
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
 
     class Category(models.TextChoices):
-        KEY = "key", "重点检查事项"
-        GENERAL = "general", "一般检查事项"
+        KEY = "key", _("重点检查事项")
+        GENERAL = "general", _("一般检查事项")
 
     class Method(models.TextChoices):
-        ON_SITE = "on_site", "实地核查"
-        DOCUMENT = "document", "书面检查"
-        ONLINE = "online", "网络监测"
-        THIRD_PARTY = "third_party", "委托第三方"
+        ON_SITE = "on_site", _("实地核查")
+        DOCUMENT = "document", _("书面检查")
+        ONLINE = "online", _("网络监测")
+        THIRD_PARTY = "third_party", _("委托第三方")
 
-    item = models.ForeignKey(InspectionItem, verbose_name="抽查事项", on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField("版本号")
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
-    name = models.CharField("事项名称", max_length=200)
-    sub_items = models.JSONField("检查子项", default=list, blank=True)
-    category = models.CharField("事项类别", max_length=8, choices=Category.choices, default=Category.GENERAL)
-    legal_basis = models.TextField("抽查依据")
-    implementing_body = models.CharField("实施主体", max_length=200)
+    item = models.ForeignKey(
+        InspectionItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    name = models.CharField(_("事项名称"), max_length=200)
+    sub_items = models.JSONField(_("检查子项"), default=list, blank=True)
+    category = models.CharField(_("事项类别"), max_length=8, choices=Category.choices, default=Category.GENERAL)
+    legal_basis = models.TextField(_("抽查依据"))
+    implementing_body = models.CharField(_("实施主体"), max_length=200)
     # Structured filter over the objects: {"kinds": [...], "industries": [codes], "licences": [codes],
     # "tags": [codes], "regions": [codes]}; an absent or empty list does not restrict.
-    scope = models.JSONField("抽查对象范围", default=dict, blank=True)
-    scope_description = models.CharField("抽查对象说明", max_length=255, blank=True)
+    scope = models.JSONField(_("抽查对象范围"), default=dict, blank=True)
+    scope_description = models.CharField(_("抽查对象说明"), max_length=255, blank=True)
     default_ratio = models.DecimalField(
-        "默认抽查比例", max_digits=7, decimal_places=6, help_text="0 到 1 之间，如 0.05 表示 5%"
+        _("默认抽查比例"), max_digits=7, decimal_places=6, help_text=_("0 到 1 之间，如 0.05 表示 5%")
     )
-    times_per_year = models.PositiveSmallIntegerField("默认抽查频次（次/年）", default=1)
-    methods = models.JSONField("检查方式", default=list)
+    times_per_year = models.PositiveSmallIntegerField(_("默认抽查频次（次/年）"), default=1)
+    methods = models.JSONField(_("检查方式"), default=list)
     required_qualifications = models.ManyToManyField(
-        "inspectors.Qualification", verbose_name="检查人员资格要求", blank=True, related_name="+"
+        "inspectors.Qualification", verbose_name=_("检查人员资格要求"), blank=True, related_name="+"
     )
     joint_departments = models.ManyToManyField(
-        "accounts.Department", verbose_name="联合抽查部门", blank=True, related_name="+"
+        "accounts.Department", verbose_name=_("联合抽查部门"), blank=True, related_name="+"
     )
-    inspection_basis = models.TextField("检查依据", blank=True)
-    inspection_content = models.TextField("检查内容", blank=True)
-    inspection_procedure = models.TextField("检查流程", blank=True)
-    approval_authority = models.TextField("审批权限", blank=True)
-    disclosure_procedure = models.TextField("公示程序", blank=True)
-    archiving_method = models.TextField("归档方式", blank=True)
-    change_note = models.CharField("修订说明", max_length=255, blank=True)
+    inspection_basis = models.TextField(_("检查依据"), blank=True)
+    inspection_content = models.TextField(_("检查内容"), blank=True)
+    inspection_procedure = models.TextField(_("检查流程"), blank=True)
+    approval_authority = models.TextField(_("审批权限"), blank=True)
+    disclosure_procedure = models.TextField(_("公示程序"), blank=True)
+    archiving_method = models.TextField(_("归档方式"), blank=True)
+    change_note = models.CharField(_("修订说明"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="起草人",
+        verbose_name=_("起草人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField("起草时间", auto_now_add=True)
-    submitted_at = models.DateTimeField("提交备案时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交备案时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="备案审查人",
+        verbose_name=_("备案审查人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField("审查时间", null=True, blank=True)
-    review_note = models.CharField("审查意见/退回理由", max_length=500, blank=True)
-    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    review_note = models.CharField(_("审查意见/退回理由"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "事项版本"
-        verbose_name_plural = "事项版本"
+        verbose_name = _("事项版本")
+        verbose_name_plural = _("事项版本")
         ordering = ["item", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="item_version_unique_number"),
@@ -125,7 +129,7 @@ class ItemVersion(models.Model):
                 fields=["item"],
                 condition=models.Q(status__in=["draft", "submitted", "returned"]),
                 name="item_version_one_open",
-                violation_error_message="该事项已有一个正在起草或备案中的版本。",
+                violation_error_message=_("该事项已有一个正在起草或备案中的版本。"),
             ),
         ]
 
@@ -153,15 +157,15 @@ class ChecklistQuestion(models.Model):
     """检查表: one question of a version's checklist, with the rule it checks."""
 
     version = models.ForeignKey(
-        ItemVersion, verbose_name="事项版本", on_delete=models.PROTECT, related_name="questions"
+        ItemVersion, verbose_name=_("事项版本"), on_delete=models.PROTECT, related_name="questions"
     )
-    position = models.PositiveSmallIntegerField("序号")
-    text = models.CharField("检查内容", max_length=500)
-    basis = models.CharField("检查依据", max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("序号"))
+    text = models.CharField(_("检查内容"), max_length=500)
+    basis = models.CharField(_("检查依据"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "检查表条目"
-        verbose_name_plural = "检查表条目"
+        verbose_name = _("检查表条目")
+        verbose_name_plural = _("检查表条目")
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="checklist_unique_position"),
@@ -177,30 +181,30 @@ class FilingEvent(models.Model):
     this is the readable history every reader of the version may see."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "起草"
-        SUBMITTED = "submitted", "提交备案"
-        RETURNED = "returned", "退回"
-        ACCEPTED = "accepted", "备案通过并公布"
-        SUPERSEDED = "superseded", "被新版本替代"
+        CREATED = "created", pgettext_lazy("filing event", "起草")
+        SUBMITTED = "submitted", pgettext_lazy("filing event", "提交备案")
+        RETURNED = "returned", pgettext_lazy("filing event", "退回")
+        ACCEPTED = "accepted", pgettext_lazy("filing event", "备案通过并公布")
+        SUPERSEDED = "superseded", pgettext_lazy("filing event", "被新版本替代")
 
     version = models.ForeignKey(
-        ItemVersion, verbose_name="事项版本", on_delete=models.PROTECT, related_name="filing_events"
+        ItemVersion, verbose_name=_("事项版本"), on_delete=models.PROTECT, related_name="filing_events"
     )
-    action = models.CharField("环节", max_length=12, choices=Action.choices)
+    action = models.CharField(_("环节"), max_length=12, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.CharField("说明", max_length=500, blank=True)
-    created_at = models.DateTimeField("时间")
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"))
 
     class Meta:
-        verbose_name = "备案记录"
-        verbose_name_plural = "备案记录"
+        verbose_name = _("备案记录")
+        verbose_name_plural = _("备案记录")
         ordering = ["version", "created_at", "id"]
 
     def __str__(self) -> str:

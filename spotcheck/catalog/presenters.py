@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.scope_filter import describe_scope
@@ -51,7 +52,11 @@ def _field_label(field: str) -> str:
 
 def version_fields(version: ItemVersion) -> list[FieldView]:
     """Expects the version's qualifications and joint departments prefetched."""
-    scope_lines = [f"{c.label}：{'、'.join(c.values)}" for c in describe_scope(version.scope)]
+    separator = pgettext("list separator", "、")
+    scope_lines = [
+        _("%(label)s：%(values)s") % {"label": c.label, "values": separator.join(c.values)}
+        for c in describe_scope(version.scope)
+    ]
     rows = [
         FieldView("name", _field_label("name"), version.name),
         FieldView("category", _field_label("category"), version.get_category_display()),

@@ -24,17 +24,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from spotcheck.accounts.models import Region
 from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, ObjectLicence, Tag
 
-# Key → Chinese label, in the order the UI shows them.
+# Key → label, in the order the UI shows them.
 SCOPE_KEYS: dict[str, str] = {
-    "kinds": "对象类型",
-    "industries": "行业",
-    "licences": "许可类别",
-    "tags": "分类标注",
-    "regions": "区划",
+    "kinds": gettext_lazy("对象类型"),
+    "industries": gettext_lazy("行业"),
+    "licences": gettext_lazy("许可类别"),
+    "tags": gettext_lazy("分类标注"),
+    "regions": gettext_lazy("区划"),
 }
 
 # Deep enough for province → city → county → town.
@@ -46,11 +48,17 @@ def _code_list(key: str, raw: Any) -> list[str]:
     if raw is None:
         return []
     if isinstance(raw, str) or not isinstance(raw, Iterable):
-        raise ValidationError(f"抽查对象范围的{label}（{key}）应为代码列表。", code="scope_not_list")
+        raise ValidationError(
+            _("抽查对象范围的%(label)s（%(key)s）应为代码列表。") % {"label": label, "key": key}, code="scope_not_list"
+        )
     codes: list[str] = []
     for value in raw:
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError(f"抽查对象范围的{label}（{key}）含有无效的代码“{value}”。", code="scope_bad_code")
+            raise ValidationError(
+                _("抽查对象范围的%(label)s（%(key)s）含有无效的代码“%(code)s”。")
+                % {"label": label, "key": key, "code": value},
+                code="scope_bad_code",
+            )
         code = value.strip()
         if code not in codes:
             codes.append(code)
@@ -76,14 +84,15 @@ def validate_scope(raw: Mapping[str, Any] | None) -> dict[str, list[str]]:
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise ValidationError("抽查对象范围应为一个 JSON 对象。", code="scope_not_object")
+        raise ValidationError(_("抽查对象范围应为一个 JSON 对象。"), code="scope_not_object")
     errors: list[ValidationError] = []
     clean: dict[str, list[str]] = {}
     for key in raw:
         if key not in SCOPE_KEYS:
             errors.append(
                 ValidationError(
-                    f"抽查对象范围含有未知的条件“{key}”，可用的条件为：{'、'.join(SCOPE_KEYS)}。",
+                    _("抽查对象范围含有未知的条件“%(key)s”，可用的条件为：%(keys)s。")
+                    % {"key": key, "keys": pgettext("list separator", "、").join(SCOPE_KEYS)},
                     code="scope_unknown_key",
                 )
             )
@@ -100,7 +109,8 @@ def validate_scope(raw: Mapping[str, Any] | None) -> dict[str, list[str]]:
         if unknown:
             errors.append(
                 ValidationError(
-                    f"抽查对象范围的{label}（{key}）中，代码“{'”“'.join(unknown)}”不存在或已停用。",
+                    _("抽查对象范围的%(label)s（%(key)s）中，代码“%(codes)s”不存在或已停用。")
+                    % {"label": label, "key": key, "codes": "”“".join(unknown)},
                     code="scope_unknown_code",
                 )
             )
@@ -119,7 +129,7 @@ def _region_ids(codes: list[str]) -> QuerySet[Region]:
     # The region itself or any region whose ancestor (up to _REGION_DEPTH levels up) is named.
     condition = Q(code__in=codes)
     lookup = "parent"
-    for _ in range(_REGION_DEPTH):
+    for _level in range(_REGION_DEPTH):
         condition |= Q(**{f"{lookup}__code__in": codes})
         lookup += "__parent"
     return Region.objects.filter(condition).values("id")
@@ -181,7 +191,7 @@ def describe_scope(scope: Mapping[str, Any] | None) -> list[ScopeCondition]:
         if not codes:
             continue
         if key == "kinds":
-            names = dict(InspectionObject.Kind.choices)
+            names = {value: str(kind_label) for value, kind_label in InspectionObject.Kind.choices}
         elif key == "industries":
             names = {i.code: f"{i.code} {i.name}" for i in Industry.objects.filter(code__in=codes)}
         elif key == "licences":
@@ -190,5 +200,5 @@ def describe_scope(scope: Mapping[str, Any] | None) -> list[ScopeCondition]:
             names = dict(Tag.objects.filter(code__in=codes).values_list("code", "name"))
         else:
             names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-        lines.append(ScopeCondition(key, label, [names.get(c, c) for c in codes]))
+        lines.append(ScopeCondition(key, str(label), [names.get(c, c) for c in codes]))
     return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,15 +18,15 @@ class ScopeSerializer(serializers.Serializer):
     """抽查对象范围: codes per key; a missing or empty list does not restrict."""
 
     kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=InspectionObject.Kind.choices), required=False, help_text="对象类型"
+        child=serializers.ChoiceField(choices=InspectionObject.Kind.choices), required=False, help_text=_("对象类型")
     )
     industries = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="行业代码（门类字母含其下全部大类）"
+        child=serializers.CharField(), required=False, help_text=_("行业代码（门类字母含其下全部大类）")
     )
-    licences = serializers.ListField(child=serializers.CharField(), required=False, help_text="许可类别代码")
-    tags = serializers.ListField(child=serializers.CharField(), required=False, help_text="分类标注代码")
+    licences = serializers.ListField(child=serializers.CharField(), required=False, help_text=_("许可类别代码"))
+    tags = serializers.ListField(child=serializers.CharField(), required=False, help_text=_("分类标注代码"))
     regions = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="区划代码（县含其下全部乡镇）"
+        child=serializers.CharField(), required=False, help_text=_("区划代码（县含其下全部乡镇）")
     )
 
 
@@ -104,7 +105,7 @@ class ItemListSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     department_name = serializers.CharField(source="department.short_name", read_only=True)
     current_version = VersionBriefSerializer(read_only=True)
-    open_version = serializers.SerializerMethodField(help_text="正在起草或备案中的版本（本部门可见）")
+    open_version = serializers.SerializerMethodField(help_text=_("正在起草或备案中的版本（本部门可见）"))
 
     class Meta:
         model = InspectionItem
@@ -133,8 +134,8 @@ class ItemListSerializer(serializers.ModelSerializer):
 
 
 class ItemDetailSerializer(ItemListSerializer):
-    current_version = serializers.SerializerMethodField(help_text="现行（已备案公布）版本的全部内容")
-    versions = serializers.SerializerMethodField(help_text="可查看的全部版本，新版本在前")
+    current_version = serializers.SerializerMethodField(help_text=_("现行（已备案公布）版本的全部内容"))
+    versions = serializers.SerializerMethodField(help_text=_("可查看的全部版本，新版本在前"))
 
     class Meta(ItemListSerializer.Meta):
         fields = [*ItemListSerializer.Meta.fields, "versions"]
@@ -155,8 +156,8 @@ class ItemDetailSerializer(ItemListSerializer):
 
 
 class ChecklistQuestionInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500, allow_blank=True, help_text="检查内容")
-    basis = serializers.CharField(max_length=500, allow_blank=True, required=False, default="", help_text="检查依据")
+    text = serializers.CharField(max_length=500, allow_blank=True, help_text=_("检查内容"))
+    basis = serializers.CharField(max_length=500, allow_blank=True, required=False, default="", help_text=_("检查依据"))
 
 
 class VersionContentSerializer(serializers.Serializer):
@@ -190,15 +191,15 @@ class VersionContentSerializer(serializers.Serializer):
 
 class ItemCreateSerializer(VersionContentSerializer):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.filter(is_active=True))
-    code = serializers.CharField(max_length=32, trim_whitespace=False, help_text="事项编码（公开编码）")
+    code = serializers.CharField(max_length=32, trim_whitespace=False, help_text=_("事项编码（公开编码）"))
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, help_text="退回理由")
+    reason = serializers.CharField(max_length=500, help_text=_("退回理由"))
 
 
 class AcceptSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=500, allow_blank=True, required=False, default="", help_text="审查意见")
+    note = serializers.CharField(max_length=500, allow_blank=True, required=False, default="", help_text=_("审查意见"))
 
 
 class NewVersionSerializer(serializers.Serializer):

@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, require_write
@@ -60,14 +62,16 @@ def _clean_relations(
         quals = list(dict.fromkeys(qualifications))
         retired = [q.name for q in quals if not q.is_active]
         if retired:
-            errors["required_qualifications"] = [f"执法资格“{'、'.join(retired)}”已停用，不能作为资格要求。"]
+            names = pgettext("list separator", "、").join(retired)
+            errors["required_qualifications"] = [_("执法资格“%(names)s”已停用，不能作为资格要求。") % {"names": names}]
         cleaned["required_qualifications"] = quals
     if joint is not None:
         departments = list(dict.fromkeys(joint))
         if any(d.pk == department_id for d in departments):
-            errors["joint_departments"] = ["联合抽查部门不能包含事项的所属部门。"]
+            errors["joint_departments"] = [_("联合抽查部门不能包含事项的所属部门。")]
         elif inactive := [d.short_name for d in departments if not d.is_active]:
-            errors["joint_departments"] = [f"部门“{'、'.join(inactive)}”已撤销，不能作为联合抽查部门。"]
+            names = pgettext("list separator", "、").join(inactive)
+            errors["joint_departments"] = [_("部门“%(names)s”已撤销，不能作为联合抽查部门。") % {"names": names}]
         cleaned["joint_departments"] = departments
     return cleaned, errors
 
@@ -77,9 +81,9 @@ def clean_version_content(values: Mapping[str, Any]) -> dict[str, Any]:
     form; raise one ValidationError keyed by field with every problem found. The import of
     item lists calls this for each row."""
     rules = {
-        "name": lambda x: v.validate_required_text(x, "事项名称", 200),
-        "legal_basis": lambda x: v.validate_required_text(x, "抽查依据"),
-        "implementing_body": lambda x: v.validate_required_text(x, "实施主体", 200),
+        "name": lambda x: v.validate_required_text(x, _("事项名称"), 200),
+        "legal_basis": lambda x: v.validate_required_text(x, _("抽查依据")),
+        "implementing_body": lambda x: v.validate_required_text(x, _("实施主体"), 200),
         "category": v.validate_category,
         "sub_items": v.validate_sub_items,
         "scope": validate_scope,
@@ -101,7 +105,10 @@ def clean_version_content(values: Mapping[str, Any]) -> dict[str, Any]:
                 limit = _OPTIONAL_LINE_FIELDS[field]
                 if len(text) > limit:
                     label = ItemVersion._meta.get_field(field).verbose_name
-                    raise ValidationError(f"{label}最多 {limit} 个字符，实为 {len(text)} 个。")
+                    raise ValidationError(
+                        _("%(label)s最多 %(max)s 个字符，实为 %(length)s 个。")
+                        % {"label": label, "max": limit, "length": len(text)}
+                    )
                 cleaned[field] = text
             else:
                 raise ValueError(f"unknown version field {field!r}")
@@ -153,12 +160,12 @@ def _require_coordinator(actor: User | None, department_id: int) -> None:
     if not scope.can_read_department(department_id):
         raise Http404
     if not scope.has_role(Membership.Role.COORDINATOR):
-        raise PermissionDenied("只有联席会议办公室协调员可以审查备案。")
+        raise PermissionDenied(_("只有联席会议办公室协调员可以审查备案。"))
 
 
 def _refuse_if_retired(item: InspectionItem) -> None:
     if item.retired_at is not None:
-        raise ValidationError(f"事项“{item.code}”已停用，请先恢复后再操作。", code="item_retired")
+        raise ValidationError(_("事项“%(code)s”已停用，请先恢复后再操作。") % {"code": item.code}, code="item_retired")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,7 +207,7 @@ def item_create(
     except ValidationError as exc:
         errors["code"] = exc.messages
     if not department.is_active:
-        errors["department"] = [f"部门“{department.short_name}”已撤销，不能新建事项。"]
+        errors["department"] = [_("部门“%(department)s”已撤销，不能新建事项。") % {"department": department.short_name}]
     content: dict[str, Any] = {}
     try:
         content = clean_version_content(
@@ -262,10 +269,10 @@ def item_create(
 def item_retire(*, actor: User, item: InspectionItem, reason: str) -> InspectionItem:
     """停用: the item leaves the list of items that plans may use; all its versions stay."""
     require_write(actor, item.department_id)
-    reason = v.validate_required_text(reason, "停用原因", 255)
+    reason = v.validate_required_text(reason, _("停用原因"), 255)
     item = _locked_item(item.pk)
     if item.retired_at is not None:
-        raise ValidationError(f"事项“{item.code}”已经停用。", code="already_retired")
+        raise ValidationError(_("事项“%(code)s”已经停用。") % {"code": item.code}, code="already_retired")
     before = snapshot(item)
     item.retired_at = timezone.now()
     item.retired_reason = reason
@@ -286,10 +293,10 @@ def item_retire(*, actor: User, item: InspectionItem, reason: str) -> Inspection
 def item_restore(*, actor: User, item: InspectionItem, reason: str) -> InspectionItem:
     """Put a retired item back in use; the reason goes to the audit trail."""
     require_write(actor, item.department_id)
-    reason = v.validate_required_text(reason, "恢复原因", 255)
+    reason = v.validate_required_text(reason, _("恢复原因"), 255)
     item = _locked_item(item.pk)
     if item.retired_at is None:
-        raise ValidationError(f"事项“{item.code}”未停用，无需恢复。", code="not_retired")
+        raise ValidationError(_("事项“%(code)s”未停用，无需恢复。") % {"code": item.code}, code="not_retired")
     before = snapshot(item)
     item.retired_at = None
     item.retired_reason = ""
@@ -342,7 +349,8 @@ def version_update_draft(
     _refuse_if_retired(item)
     if not version.is_editable:
         raise ValidationError(
-            f"版本 v{version.number} 的状态为“{version.get_status_display()}”，只有草稿或已退回的版本可以修改。",
+            _("版本 v%(number)s 的状态为“%(status)s”，只有草稿或已退回的版本可以修改。")
+            % {"number": version.number, "status": version.get_status_display()},
             code="not_editable",
         )
     given = {
@@ -413,10 +421,12 @@ def version_submit(*, actor: User, version: ItemVersion) -> ItemVersion:
     item, version = _fresh_version(version)
     _refuse_if_retired(item)
     if version.status != Status.DRAFT:
-        hint = "退回的版本请先修改再提交。" if version.status == Status.RETURNED else ""
+        if version.status == Status.RETURNED:
+            message = _("版本 v%(number)s 的状态为“%(status)s”，只有草稿可以提交备案。退回的版本请先修改再提交。")
+        else:
+            message = _("版本 v%(number)s 的状态为“%(status)s”，只有草稿可以提交备案。")
         raise ValidationError(
-            f"版本 v{version.number} 的状态为“{version.get_status_display()}”，只有草稿可以提交备案。{hint}",
-            code="not_draft",
+            message % {"number": version.number, "status": version.get_status_display()}, code="not_draft"
         )
     before = snapshot(version)
     version.status = Status.SUBMITTED
@@ -439,7 +449,8 @@ def version_submit(*, actor: User, version: ItemVersion) -> ItemVersion:
 def _require_submitted(version: ItemVersion) -> None:
     if version.status != Status.SUBMITTED:
         raise ValidationError(
-            f"版本 v{version.number} 的状态为“{version.get_status_display()}”，只有待备案的版本可以审查。",
+            _("版本 v%(number)s 的状态为“%(status)s”，只有待备案的版本可以审查。")
+            % {"number": version.number, "status": version.get_status_display()},
             code="not_submitted",
         )
 
@@ -454,7 +465,7 @@ def version_accept(*, actor: User, version: ItemVersion, note: str = "") -> Item
     _require_submitted(version)
     note = (note or "").strip()
     if len(note) > 500:
-        raise ValidationError({"review_note": ["审查意见最多 500 个字符。"]})
+        raise ValidationError({"review_note": [_("审查意见最多 500 个字符。")]})
     now = timezone.now()
     previous = ItemVersion.objects.get(pk=item.current_version_id) if item.current_version_id else None
     item_before = snapshot(item)
@@ -464,6 +475,7 @@ def version_accept(*, actor: User, version: ItemVersion, note: str = "") -> Item
         previous.status = Status.SUPERSEDED
         previous.full_clean()
         previous.save(update_fields=["status"])
+        # Filing notes are stored data: Chinese, whatever the page language.
         _event(previous, FilingEvent.Action.SUPERSEDED, actor, note=f"由 v{version.number} 替代", at=now)
         old, new = diff(previous_before, snapshot(previous))
         audit_record(
@@ -513,7 +525,7 @@ def version_return(*, actor: User, version: ItemVersion, reason: str) -> ItemVer
     """退回: the coordinator sends a filing back with the reason; the department edits it."""
     _require_coordinator(actor, version.item.department_id)
     try:
-        reason = v.validate_required_text(reason, "退回理由", 500)
+        reason = v.validate_required_text(reason, _("退回理由"), 500)
     except ValidationError as exc:
         raise ValidationError({"reason": exc.messages}) from exc
     item, version = _fresh_version(version)
@@ -548,12 +560,14 @@ def version_new_draft(*, actor: User, item: InspectionItem, change_note: str = "
     open_version = item.versions.filter(status__in=ItemVersion.OPEN_STATUSES).first()
     if open_version is not None:
         raise ValidationError(
-            f"事项“{item.code}”已有未完成备案的版本 v{open_version.number}（{open_version.get_status_display()}），"
-            "请在该版本上继续修改。",
+            _("事项“%(code)s”已有未完成备案的版本 v%(number)s（%(status)s），请在该版本上继续修改。")
+            % {"code": item.code, "number": open_version.number, "status": open_version.get_status_display()},
             code="open_version_exists",
         )
     if item.current_version_id is None:
-        raise ValidationError(f"事项“{item.code}”还没有已公布的版本，无法据此起草新版本。", code="no_current")
+        raise ValidationError(
+            _("事项“%(code)s”还没有已公布的版本，无法据此起草新版本。") % {"code": item.code}, code="no_current"
+        )
     change_note = clean_version_content({"change_note": change_note})["change_note"]
     source = ItemVersion.objects.get(pk=item.current_version_id)
     number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -583,7 +597,7 @@ def version_new_draft(*, actor: User, item: InspectionItem, change_note: str = "
     version.required_qualifications.set(source.required_qualifications.all())
     version.joint_departments.set(source.joint_departments.all())
     _write_checklist(version, _checklist_of(source))
-    _event(version, FilingEvent.Action.CREATED, actor, note=f"据 v{source.number} 修订")
+    _event(version, FilingEvent.Action.CREATED, actor, note=f"据 v{source.number} 修订")  # stored data, Chinese
     audit_record(
         actor=actor,
         action="catalog.version.create",

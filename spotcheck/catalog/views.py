@@ -106,7 +106,12 @@ def item_detail_view(request, pk: int):
 def _scope_count_for(data) -> tuple[int | None, str]:
     form = ScopeForm(data)
     if not form.is_valid():
-        return None, " ".join(f"{form.fields[name].label}：{e}" for name, errors in form.errors.items() for e in errors)
+        problems = [
+            _("%(label)s：%(values)s") % {"label": form.fields[name].label, "values": e}
+            for name, errors in form.errors.items()
+            for e in errors
+        ]
+        return None, " ".join(problems)
     return _live_count(form.scope())
 
 
@@ -333,7 +338,7 @@ def _reason_view(request, pk: int, *, action, label: str, title: str, submit_lab
         {
             "form": form,
             "item": item,
-            "title": f"{title}：{item.code}",
+            "title": _("%(label)s：%(values)s") % {"label": title, "values": item.code},
             "submit_label": submit_label,
             "cancel_url": reverse("catalog:detail", args=[item.pk]),
         },

@@ -20,7 +20,7 @@ class DemoLogin:
 def demo_logins() -> list[DemoLogin]:
     """One active account per role: the demo's usual one, else the first holder of the role.
     The password column says so when an account's password is no longer the demo one."""
-    labels = dict(Membership.Role.choices)
+    labels = {value: str(label) for value, label in Membership.Role.choices}  # labels are lazy translations
     logins: list[DemoLogin] = []
     for role, preferred in LOGIN_PER_ROLE:
         holders = (

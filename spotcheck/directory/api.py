@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -31,7 +32,7 @@ KEY_PARAMETER = OpenApiParameter(
     "key",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
-    description="公开编码（统一社会信用代码或平台分配的编码）或数据库编号",
+    description=gettext_lazy("公开编码（统一社会信用代码或平台分配的编码）或数据库编号"),
 )
 
 

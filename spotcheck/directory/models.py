@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce, Upper
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndustryQuerySet(models.QuerySet):
@@ -15,21 +17,21 @@ class Industry(models.Model):
     """国民经济行业分类 (GB/T 4754-2017): 门类 (a letter) and 大类 (two digits)."""
 
     class Level(models.TextChoices):
-        SECTION = "section", "门类"
-        DIVISION = "division", "大类"
+        SECTION = "section", _("门类")
+        DIVISION = "division", _("大类")
 
-    code = models.CharField("行业代码", max_length=5, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    code = models.CharField(_("行业代码"), max_length=5, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="所属门类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("所属门类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
     objects = IndustryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "国民经济行业"
-        verbose_name_plural = "国民经济行业分类"
+        verbose_name = _("国民经济行业")
+        verbose_name_plural = _("国民经济行业分类")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -39,14 +41,14 @@ class Industry(models.Model):
 class Tag(models.Model):
     """分类标注: labels such as 重点监管, 食品生产, 特种设备使用单位."""
 
-    code = models.CharField("标签代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=50)
-    description = models.CharField("说明", max_length=255, blank=True)
-    is_active = models.BooleanField("有效", default=True)
+    code = models.CharField(_("标签代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.CharField(_("说明"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "分类标注"
-        verbose_name_plural = "分类标注"
+        verbose_name = _("分类标注")
+        verbose_name_plural = _("分类标注")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -54,15 +56,15 @@ class Tag(models.Model):
 
 
 class LicenceKind(models.Model):
-    code = models.CharField("许可代码", max_length=32, unique=True)
-    name = models.CharField("许可名称", max_length=100)
+    code = models.CharField(_("许可代码"), max_length=32, unique=True)
+    name = models.CharField(_("许可名称"), max_length=100)
     issuing_department = models.ForeignKey(
-        "accounts.Department", verbose_name="发证部门", null=True, blank=True, on_delete=models.PROTECT
+        "accounts.Department", verbose_name=_("发证部门"), null=True, blank=True, on_delete=models.PROTECT
     )
 
     class Meta:
-        verbose_name = "许可类别"
-        verbose_name_plural = "许可类别"
+        verbose_name = _("许可类别")
+        verbose_name_plural = _("许可类别")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -71,82 +73,82 @@ class LicenceKind(models.Model):
 
 class InspectionObject(models.Model):
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", "企业"
-        INDIVIDUAL = "individual", "个体工商户"
-        COOPERATIVE = "cooperative", "农民专业合作社"
-        PRODUCT = "product", "产品"
-        PROJECT = "project", "工程项目"
-        BEHAVIOUR = "behaviour", "行为"
+        ENTERPRISE = "enterprise", _("企业")
+        INDIVIDUAL = "individual", _("个体工商户")
+        COOPERATIVE = "cooperative", _("农民专业合作社")
+        PRODUCT = "product", _("产品")
+        PROJECT = "project", _("工程项目")
+        BEHAVIOUR = "behaviour", _("行为")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "存续"
-        REVOKED = "revoked", "吊销"
-        CANCELLED = "cancelled", "注销"
-        MOVED_OUT = "moved_out", "迁出"
+        ACTIVE = "active", _("存续")
+        REVOKED = "revoked", _("吊销")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "注销")
+        MOVED_OUT = "moved_out", _("迁出")
 
     class RiskLevel(models.TextChoices):
-        LOW = "low", "低风险"
-        GENERAL = "general", "一般风险"
-        ELEVATED = "elevated", "较高风险"
-        HIGH = "high", "高风险"
+        LOW = "low", _("低风险")
+        GENERAL = "general", _("一般风险")
+        ELEVATED = "elevated", _("较高风险")
+        HIGH = "high", _("高风险")
 
     class CreditLevel(models.TextChoices):
-        A = "A", "A 类（信用风险低）"
-        B = "B", "B 类（信用风险一般）"
-        C = "C", "C 类（信用风险较高）"
-        D = "D", "D 类（信用风险高）"
+        A = "A", _("A 类（信用风险低）")
+        B = "B", _("B 类（信用风险一般）")
+        C = "C", _("C 类（信用风险较高）")
+        D = "D", _("D 类（信用风险高）")
 
     class AnnualReport(models.TextChoices):
-        REPORTED = "reported", "已报送"
-        NOT_REPORTED = "not_reported", "未报送"
-        LATE = "late", "逾期补报"
-        NOT_APPLICABLE = "na", "不适用"
+        REPORTED = "reported", _("已报送")
+        NOT_REPORTED = "not_reported", _("未报送")
+        LATE = "late", _("逾期补报")
+        NOT_APPLICABLE = "na", _("不适用")
 
     # Kinds that are market entities and so carry a 统一社会信用代码.
     KINDS_WITH_USCC = frozenset({Kind.ENTERPRISE, Kind.INDIVIDUAL, Kind.COOPERATIVE})
 
     public_code = models.CharField(
-        "公开编码",
+        _("公开编码"),
         max_length=32,
         unique=True,
-        help_text="统一社会信用代码；没有的对象（产品、项目、行为）为平台分配的稳定编码。",
+        help_text=_("统一社会信用代码；没有的对象（产品、项目、行为）为平台分配的稳定编码。"),
     )
-    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
-    kind = models.CharField("对象类型", max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
-    name = models.CharField("名称", max_length=200, db_index=True)
-    legal_representative = models.CharField("法定代表人/负责人", max_length=50, blank=True)
-    address = models.CharField("住所（经营场所）", max_length=255, blank=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
+    kind = models.CharField(_("对象类型"), max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
+    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50, blank=True)
+    address = models.CharField(_("住所（经营场所）"), max_length=255, blank=True)
     region = models.ForeignKey(
-        "accounts.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="inspection_objects"
+        "accounts.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="inspection_objects"
     )
     industry = models.ForeignKey(
-        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField("登记状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    tags = models.ManyToManyField(Tag, verbose_name="分类标注", blank=True, related_name="objects_tagged")
-    risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, default=RiskLevel.GENERAL)
-    credit_level = models.CharField("信用等级", max_length=1, choices=CreditLevel.choices, default=CreditLevel.B)
-    in_abnormal_list = models.BooleanField("列入经营异常名录", default=False)
-    in_serious_violation_list = models.BooleanField("列入严重违法失信名单", default=False)
+    status = models.CharField(_("登记状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("分类标注"), blank=True, related_name="objects_tagged")
+    risk_level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.GENERAL)
+    credit_level = models.CharField(_("信用等级"), max_length=1, choices=CreditLevel.choices, default=CreditLevel.B)
+    in_abnormal_list = models.BooleanField(_("列入经营异常名录"), default=False)
+    in_serious_violation_list = models.BooleanField(_("列入严重违法失信名单"), default=False)
     annual_report_status = models.CharField(
-        "年报状态", max_length=12, choices=AnnualReport.choices, default=AnnualReport.REPORTED
+        _("年报状态"), max_length=12, choices=AnnualReport.choices, default=AnnualReport.REPORTED
     )
-    annual_report_year = models.PositiveSmallIntegerField("最近年报年度", null=True, blank=True)
+    annual_report_year = models.PositiveSmallIntegerField(_("最近年报年度"), null=True, blank=True)
     owner_department = models.ForeignKey(
-        "accounts.Department", verbose_name="录入部门", on_delete=models.PROTECT, related_name="owned_objects"
+        "accounts.Department", verbose_name=_("录入部门"), on_delete=models.PROTECT, related_name="owned_objects"
     )
     supervising_departments = models.ManyToManyField(
-        "accounts.Department", verbose_name="监管部门", blank=True, related_name="supervised_objects"
+        "accounts.Department", verbose_name=_("监管部门"), blank=True, related_name="supervised_objects"
     )
-    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
-    retired_reason = models.CharField("停用原因", max_length=255, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    retired_reason = models.CharField(_("停用原因"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "检查对象"
-        verbose_name_plural = "检查对象"
+        verbose_name = _("检查对象")
+        verbose_name_plural = _("检查对象")
         ordering = ["public_code"]
         indexes = [
             models.Index(fields=["region", "status"], name="object_region_status_idx"),
@@ -167,17 +169,17 @@ class InspectionObject(models.Model):
 
 class ObjectLicence(models.Model):
     inspection_object = models.ForeignKey(
-        InspectionObject, verbose_name="检查对象", on_delete=models.PROTECT, related_name="licences"
+        InspectionObject, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="licences"
     )
-    kind = models.ForeignKey(LicenceKind, verbose_name="许可类别", on_delete=models.PROTECT, related_name="+")
-    number = models.CharField("许可证号", max_length=64)
-    valid_until = models.DateField("有效期至", null=True, blank=True)
-    retired_at = models.DateTimeField("注销时间", null=True, blank=True)
-    retired_reason = models.CharField("注销原因", max_length=255, blank=True)
+    kind = models.ForeignKey(LicenceKind, verbose_name=_("许可类别"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("许可证号"), max_length=64)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+    retired_reason = models.CharField(_("注销原因"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "许可证"
-        verbose_name_plural = "许可证"
+        verbose_name = _("许可证")
+        verbose_name_plural = _("许可证")
         constraints = [
             models.UniqueConstraint(fields=["inspection_object", "kind", "number"], name="licence_unique_number"),
         ]
@@ -194,26 +196,26 @@ class LevelChange(models.Model):
     """Every change of an object's risk or credit level, with when, why and on whose word."""
 
     class Field(models.TextChoices):
-        RISK = "risk_level", "风险等级"
-        CREDIT = "credit_level", "信用等级"
+        RISK = "risk_level", _("风险等级")
+        CREDIT = "credit_level", _("信用等级")
 
     inspection_object = models.ForeignKey(
-        InspectionObject, verbose_name="检查对象", on_delete=models.PROTECT, related_name="level_changes"
+        InspectionObject, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="level_changes"
     )
-    field = models.CharField("等级类别", max_length=16, choices=Field.choices)
-    old_value = models.CharField("原等级", max_length=10, blank=True)
-    new_value = models.CharField("新等级", max_length=10)
-    effective_on = models.DateField("生效日期")
-    reason = models.CharField("变更原因", max_length=255)
-    source = models.CharField("依据来源", max_length=100, help_text="如：信用风险分类结果、部门评定、导入文件")
+    field = models.CharField(_("等级类别"), max_length=16, choices=Field.choices)
+    old_value = models.CharField(_("原等级"), max_length=10, blank=True)
+    new_value = models.CharField(_("新等级"), max_length=10)
+    effective_on = models.DateField(_("生效日期"))
+    reason = models.CharField(_("变更原因"), max_length=255)
+    source = models.CharField(_("依据来源"), max_length=100, help_text=_("如：信用风险分类结果、部门评定、导入文件"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.PROTECT
     )
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "等级变更"
-        verbose_name_plural = "等级变更"
+        verbose_name = _("等级变更")
+        verbose_name_plural = _("等级变更")
         ordering = ["-effective_on", "-id"]
 
     def __str__(self) -> str:
@@ -236,16 +238,16 @@ class Penalty(models.Model):
     """行政处罚 on record for an object (recent penalties feed pool filters)."""
 
     inspection_object = models.ForeignKey(
-        InspectionObject, verbose_name="检查对象", on_delete=models.PROTECT, related_name="penalties"
+        InspectionObject, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="penalties"
     )
-    department = models.ForeignKey("accounts.Department", verbose_name="处罚部门", on_delete=models.PROTECT)
-    decision_number = models.CharField("处罚决定书文号", max_length=64)
-    decided_on = models.DateField("处罚日期")
-    summary = models.CharField("违法事实与处罚内容", max_length=500)
+    department = models.ForeignKey("accounts.Department", verbose_name=_("处罚部门"), on_delete=models.PROTECT)
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=64)
+    decided_on = models.DateField(_("处罚日期"))
+    summary = models.CharField(_("违法事实与处罚内容"), max_length=500)
 
     class Meta:
-        verbose_name = "行政处罚"
-        verbose_name_plural = "行政处罚"
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
         ordering = ["-decided_on"]
         constraints = [
             models.UniqueConstraint(fields=["department", "decision_number"], name="penalty_unique_decision"),
@@ -262,12 +264,12 @@ class PublicCodeCounter(models.Model):
     code is never handed out twice even if an object is later removed by an administrator.
     """
 
-    prefix = models.CharField("编码前缀", max_length=16, unique=True)
-    last_value = models.PositiveBigIntegerField("已用最大序号", default=0)
+    prefix = models.CharField(_("编码前缀"), max_length=16, unique=True)
+    last_value = models.PositiveBigIntegerField(_("已用最大序号"), default=0)
 
     class Meta:
-        verbose_name = "公开编码序号"
-        verbose_name_plural = "公开编码序号"
+        verbose_name = _("公开编码序号")
+        verbose_name_plural = _("公开编码序号")
 
     def __str__(self) -> str:
         return f"{self.prefix}: {self.last_value}"

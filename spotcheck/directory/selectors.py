@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
@@ -104,15 +105,15 @@ def object_detail_queryset(scope: Scope) -> QuerySet[InspectionObject]:
 
 
 ACTION_LABELS = {
-    "directory.object.create": "录入",
-    "directory.object.update": "修改",
-    "directory.object.level": "调整等级",
-    "directory.object.retire": "停用",
-    "directory.object.restore": "恢复",
-    "directory.object.licences": "更新许可证清单",
-    "directory.licence.add": "登记许可证",
-    "directory.licence.retire": "注销许可证",
-    "directory.penalty.record": "登记行政处罚",
+    "directory.object.create": pgettext_lazy("audit action", "录入"),
+    "directory.object.update": pgettext_lazy("audit action", "修改"),
+    "directory.object.level": pgettext_lazy("audit action", "调整等级"),
+    "directory.object.retire": pgettext_lazy("audit action", "停用"),
+    "directory.object.restore": pgettext_lazy("audit action", "恢复"),
+    "directory.object.licences": pgettext_lazy("audit action", "更新许可证清单"),
+    "directory.licence.add": pgettext_lazy("audit action", "登记许可证"),
+    "directory.licence.retire": pgettext_lazy("audit action", "注销许可证"),
+    "directory.penalty.record": pgettext_lazy("audit action", "登记行政处罚"),
 }
 
 
@@ -149,13 +150,13 @@ def object_history(obj: InspectionObject) -> ObjectHistory:
 # --- turning audit snapshots into readable rows -----------------------------------------------
 
 _EXTRA_LABELS = {
-    "reason": "原因",
-    "level_reason": "等级变更原因",
-    "level_source": "等级依据来源",
-    "effective_on": "生效日期",
-    "source": "依据来源",
-    "licence": "许可证",
-    "licences": "许可证",
+    "reason": gettext_lazy("原因"),
+    "level_reason": gettext_lazy("等级变更原因"),
+    "level_source": gettext_lazy("等级依据来源"),
+    "effective_on": gettext_lazy("生效日期"),
+    "source": gettext_lazy("依据来源"),
+    "licence": gettext_lazy("许可证"),
+    "licences": gettext_lazy("许可证"),
 }
 _REFERENCES: dict[str, tuple[type, str]] = {
     "region_id": (Region, "name"),
@@ -179,7 +180,7 @@ _FIELD_ORDER = {
 
 def _field_label(key: str) -> str:
     if key in _EXTRA_LABELS:
-        return _EXTRA_LABELS[key]
+        return str(_EXTRA_LABELS[key])
     name = key.removesuffix("_id")
     try:
         return str(InspectionObject._meta.get_field(name).verbose_name)
@@ -215,11 +216,11 @@ def describe_changes(entries: list[AuditEntry]) -> dict[int, list[FieldChange]]:
         if value is None or value == "" or value == []:
             return "—"
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return gettext("是") if value else gettext("否")
         if key in _REFERENCES:
             lookup = names.get(_REFERENCES[key][0], {})
             items = value if isinstance(value, list) else [value]
-            return "、".join(lookup.get(v, f"#{v}") for v in items)
+            return pgettext("list separator", "、").join(lookup.get(v, f"#{v}") for v in items)
         if key in choices:
             return choices[key].get(value, str(value))
         if isinstance(value, list):

@@ -3,6 +3,7 @@ serializers only parse, the services validate and decide."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from spotcheck.accounts.models import Department, Region
@@ -21,15 +22,15 @@ class LicenceSerializer(serializers.ModelSerializer):
 
 class ObjectSerializer(serializers.ModelSerializer):
     uscc = serializers.CharField(
-        label="统一社会信用代码",
+        label=_("统一社会信用代码"),
         required=False,
         allow_null=True,
         allow_blank=True,
         max_length=30,
-        help_text="企业、个体工商户、农民专业合作社必填；其他类型不填。",
+        help_text=_("企业、个体工商户、农民专业合作社必填；其他类型不填。"),
     )
     region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), label="所属区划", help_text="区划代码"
+        slug_field="code", queryset=Region.objects.all(), label=_("所属区划"), help_text=_("区划代码")
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
     industry = serializers.SlugRelatedField(
@@ -37,26 +38,36 @@ class ObjectSerializer(serializers.ModelSerializer):
         queryset=Industry.objects.all(),
         required=False,
         allow_null=True,
-        label="行业",
-        help_text="GB/T 4754-2017 门类字母或大类两位代码",
+        label=_("行业"),
+        help_text=_("GB/T 4754-2017 门类字母或大类两位代码"),
     )
     owner_department = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all(), label="录入部门", help_text="部门代码"
+        slug_field="code", queryset=Department.objects.all(), label=_("录入部门"), help_text=_("部门代码")
     )
     supervising_departments = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all(), many=True, required=False, label="监管部门"
+        slug_field="code", queryset=Department.objects.all(), many=True, required=False, label=_("监管部门")
     )
     tags = serializers.SlugRelatedField(
-        slug_field="code", queryset=Tag.objects.all(), many=True, required=False, label="分类标注"
+        slug_field="code", queryset=Tag.objects.all(), many=True, required=False, label=_("分类标注")
     )
     licences = LicenceSerializer(many=True, read_only=True)
     is_retired = serializers.BooleanField(read_only=True)
-    level_effective_on = serializers.DateField(write_only=True, required=False, allow_null=True, label="等级生效日期")
+    level_effective_on = serializers.DateField(
+        write_only=True, required=False, allow_null=True, label=_("等级生效日期")
+    )
     level_reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, label="等级变更原因", help_text="修改风险或信用等级时必填"
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        label=_("等级变更原因"),
+        help_text=_("修改风险或信用等级时必填"),
     )
     level_source = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, label="等级依据来源", help_text="修改风险或信用等级时必填"
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        label=_("等级依据来源"),
+        help_text=_("修改风险或信用等级时必填"),
     )
 
     class Meta:
@@ -119,4 +130,4 @@ class LevelChangeSerializer(serializers.ModelSerializer):
 
 
 class ObjectReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=255, label="原因")
+    reason = serializers.CharField(max_length=255, label=_("原因"))

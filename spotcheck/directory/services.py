@@ -22,6 +22,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope, require_staff
@@ -37,6 +39,7 @@ from spotcheck.directory.models import (
     Tag,
 )
 from spotcheck.directory.validators import canonical_text, normalize_uscc
+from spotcheck.web.i18n import source_labels
 
 Kind = InspectionObject.Kind
 
@@ -96,25 +99,35 @@ def _clean_text(value: Any, field: str, *, required: bool = False) -> str:
     label = _label(field)
     text = unicodedata.normalize("NFC", "" if value is None else str(value)).strip()
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
-        raise _FieldError(f"{label}含有控制字符。")
+        raise _FieldError(_("%(label)s含有控制字符。") % {"label": label})
     if required and not text:
-        raise _FieldError(f"请填写{label}。")
+        raise _FieldError(_("请填写%(label)s。") % {"label": label})
     max_length = InspectionObject._meta.get_field(field).max_length
     if max_length and len(text) > max_length:
-        raise _FieldError(f"{label}不能超过 {max_length} 个字符（现为 {len(text)} 个）。")
+        raise _FieldError(
+            _("%(label)s不能超过 %(max)s 个字符（现为 %(length)s 个）。")
+            % {"label": label, "max": max_length, "length": len(text)}
+        )
     return text
 
 
 def _clean_choice(value: Any, field: str, choices: type[models.TextChoices], default: str) -> str:
-    """Accepts the stored value or the Chinese label (imports carry labels)."""
+    """Accepts the stored value, the Chinese label (imports carry labels) or the label in the
+    language of the page."""
     if value is None or str(value).strip() == "":
         return default
     text = str(value).strip()
     for choice in choices:
-        if text in (choice.value, choice.label):
+        if text in (choice.value, str(choice.label)):
             return choice.value
-    options = "、".join(str(c.label) for c in choices)
-    raise _FieldError(f"{_label(field)}“{text}”不是有效选项，可选：{options}。")
+    for code, source_label in source_labels(choices).items():
+        if text == source_label:
+            return code
+    options = pgettext("list separator", "、").join(str(c.label) for c in choices)
+    raise _FieldError(
+        _("%(label)s“%(value)s”不是有效选项，可选：%(options)s。")
+        % {"label": _label(field), "value": text, "options": options}
+    )
 
 
 def _clean_bool(value: Any, field: str) -> bool:
@@ -125,14 +138,14 @@ def _clean_bool(value: Any, field: str) -> bool:
         return True
     if text in _FALSE_WORDS:
         return False
-    raise _FieldError(f"{_label(field)}“{value}”应为“是”或“否”。")
+    raise _FieldError(_("%(label)s“%(value)s”应为“是”或“否”。") % {"label": _label(field), "value": value})
 
 
 def _clean_date(value: Any, label: str, *, allow_future: bool = False) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        raise _FieldError(f"{label}应为日期，不含时间。")
+        raise _FieldError(_("%(label)s应为日期，不含时间。") % {"label": label})
     if isinstance(value, dt.date):
         day = value
     else:
@@ -140,9 +153,11 @@ def _clean_date(value: Any, label: str, *, allow_future: bool = False) -> dt.dat
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise _FieldError(f"{label}“{value}”不是有效日期，应为 YYYY-MM-DD。") from None
+            raise _FieldError(
+                _("%(label)s“%(value)s”不是有效日期，应为 YYYY-MM-DD。") % {"label": label, "value": value}
+            ) from None
     if not allow_future and day > _today():
-        raise _FieldError(f"{label}不能晚于今天。")
+        raise _FieldError(_("%(label)s不能晚于今天。") % {"label": label})
     return day
 
 
@@ -153,9 +168,12 @@ def _clean_year(value: Any, field: str) -> int | None:
     try:
         year = int(str(value).strip())
     except ValueError:
-        raise _FieldError(f"{label}“{value}”应为四位年份。") from None
+        raise _FieldError(_("%(label)s“%(value)s”应为四位年份。") % {"label": label, "value": value}) from None
     if not 1979 <= year <= _today().year:
-        raise _FieldError(f"{label}“{year}”超出有效范围（1979—{_today().year}）。")
+        raise _FieldError(
+            _("%(label)s“%(value)s”超出有效范围（1979—%(last)s）。")
+            % {"label": label, "value": year, "last": _today().year}
+        )
     return year
 
 
@@ -168,7 +186,7 @@ def _resolve(model: type[models.Model], value: Any, label: str) -> Any:
         return value
     found = model._default_manager.filter(code=str(value).strip()).first()
     if found is None:
-        raise _FieldError(f"{label}“{value}”不存在。")
+        raise _FieldError(_("%(label)s“%(value)s”不存在。") % {"label": label, "value": value})
     return found
 
 
@@ -176,11 +194,13 @@ def _clean_region(value: Any) -> Region:
     label = _label("region")
     region = _resolve(Region, value, label)
     if region is None:
-        raise _FieldError(f"请填写{label}。")
+        raise _FieldError(_("请填写%(label)s。") % {"label": label})
     if not region.is_active:
-        raise _FieldError(f"{label}“{region.name}”已撤销。")
+        raise _FieldError(_("%(label)s“%(value)s”已撤销。") % {"label": label, "value": region.name})
     if region.level not in {Region.Level.COUNTY, Region.Level.TOWN}:
-        raise _FieldError(f"{label}应为县（市、区）或乡镇（街道），“{region.name}”不是。")
+        raise _FieldError(
+            _("%(label)s应为县（市、区）或乡镇（街道），“%(value)s”不是。") % {"label": label, "value": region.name}
+        )
     return region
 
 
@@ -188,10 +208,10 @@ def _clean_department(value: Any, label: str, *, required: bool) -> Department |
     department = _resolve(Department, value, label)
     if department is None:
         if required:
-            raise _FieldError(f"请填写{label}。")
+            raise _FieldError(_("请填写%(label)s。") % {"label": label})
         return None
     if not department.is_active:
-        raise _FieldError(f"{label}“{department.short_name}”已停用。")
+        raise _FieldError(_("%(label)s“%(value)s”已停用。") % {"label": label, "value": department.short_name})
     return department
 
 
@@ -211,12 +231,12 @@ def _clean_tags(value: Any, instance: InspectionObject | None) -> list[Tag]:
     tags, problems = [], []
     for item in _as_list(value):
         try:
-            tag = _resolve(Tag, item, "分类标注")
+            tag = _resolve(Tag, item, _label("tags"))
         except _FieldError as exc:
             problems.extend(exc.messages)
             continue
         if not tag.is_active and tag.pk not in current:
-            problems.append(f"分类标注“{tag.name}”已停用。")
+            problems.append(_("%(label)s“%(value)s”已停用。") % {"label": _label("tags"), "value": tag.name})
             continue
         tags.append(tag)
     if problems:
@@ -243,10 +263,10 @@ def _clean_uscc_for_kind(
     raw_text = "" if raw is None else str(raw).strip()
     if kind not in InspectionObject.KINDS_WITH_USCC:
         if raw_text and given:
-            errors["uscc"] = [f"{kind_label}类对象不填写统一社会信用代码，平台会分配公开编码。"]
+            errors["uscc"] = [_("%(kind)s类对象不填写统一社会信用代码，平台会分配公开编码。") % {"kind": kind_label}]
         return None
     if not raw_text:
-        errors["uscc"] = [f"{kind_label}须填写统一社会信用代码。"]
+        errors["uscc"] = [_("%(kind)s须填写统一社会信用代码。") % {"kind": kind_label}]
         return None
     try:
         code = normalize_uscc(raw_text)
@@ -258,7 +278,9 @@ def _clean_uscc_for_kind(
         clash = clash.exclude(pk=instance.pk)
     other = clash.only("name", "public_code").first()
     if other is not None:
-        errors["uscc"] = [f"统一社会信用代码“{code}”已被检查对象“{other.name}”使用。"]
+        errors["uscc"] = [
+            _("统一社会信用代码“%(code)s”已被检查对象“%(name)s”使用。") % {"code": code, "name": other.name}
+        ]
         return None
     return code
 
@@ -324,8 +346,10 @@ def validate_object_fields(data: Mapping[str, Any], *, instance: InspectionObjec
         with_uscc = InspectionObject.KINDS_WITH_USCC
         if not (kind in with_uscc and instance.kind in with_uscc):
             errors["kind"] = [
-                "对象类型只能在企业、个体工商户、农民专业合作社之间变更；"
-                "产品、工程项目、行为的公开编码不能改变，请停用后重新录入。"
+                _(
+                    "对象类型只能在企业、个体工商户、农民专业合作社之间变更；"
+                    "产品、工程项目、行为的公开编码不能改变，请停用后重新录入。"
+                )
             ]
     if creating or "uscc" in given or "kind" in given:
         raw = given.get("uscc") if "uscc" in given else (instance.uscc if instance is not None else None)
@@ -356,7 +380,7 @@ def require_object_write(actor: Any, obj: InspectionObject) -> Scope:
     if not scope.can_read_any(department_ids):
         raise Http404
     if not scope.can_write_any(department_ids):
-        raise PermissionDenied("您的角色没有修改该检查对象的权限。")
+        raise PermissionDenied(_("您的角色没有修改该检查对象的权限。"))
     return scope
 
 
@@ -403,7 +427,7 @@ def next_public_code(*, kind: str, region: Region) -> str:
     if letter is None:
         raise ValueError(f"objects of kind {kind!r} use their USCC as public code")
     prefix = f"{letter}{region.code[:6]}"
-    counter, _ = PublicCodeCounter.objects.get_or_create(prefix=prefix)
+    counter, _created = PublicCodeCounter.objects.get_or_create(prefix=prefix)
     while True:
         PublicCodeCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
         number = PublicCodeCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)
@@ -449,20 +473,20 @@ def _clean_level_note(
     *, effective_on: Any, reason: str, source: str, errors: dict[str, list[str]]
 ) -> tuple[dt.date | None, str, str]:
     try:
-        day = _clean_date(effective_on, "生效日期")
+        day = _clean_date(effective_on, _("生效日期"))
     except _FieldError as exc:
         errors["effective_on"] = exc.messages
         day = None
     reason = (reason or "").strip()
     source = (source or "").strip()
     if not reason:
-        errors["reason"] = ["请填写等级变更原因。"]
+        errors["reason"] = [_("请填写等级变更原因。")]
     elif len(reason) > 255:
-        errors["reason"] = ["等级变更原因不能超过 255 个字符。"]
+        errors["reason"] = [_("等级变更原因不能超过 255 个字符。")]
     if not source:
-        errors["source"] = ["请填写等级变更的依据来源（如：信用风险分类结果、部门评定）。"]
+        errors["source"] = [_("请填写等级变更的依据来源（如：信用风险分类结果、部门评定）。")]
     elif len(source) > 100:
-        errors["source"] = ["依据来源不能超过 100 个字符。"]
+        errors["source"] = [_("依据来源不能超过 100 个字符。")]
     return day, reason, source
 
 
@@ -481,22 +505,22 @@ def object_change_level(
     obj = _locked(obj)
     require_object_write(actor, obj)
     if obj.is_retired:
-        raise ValidationError("该检查对象已停用，请先恢复再修改等级。")
+        raise ValidationError(_("该检查对象已停用，请先恢复再修改等级。"))
     errors: dict[str, list[str]] = {}
     if field not in LEVEL_FIELDS:
-        raise ValidationError({"field": ["请选择要变更的等级类别（风险等级或信用等级）。"]})
+        raise ValidationError({"field": [_("请选择要变更的等级类别（风险等级或信用等级）。")]})
     try:
         value = _clean_choice(new_value, field, _level_choices(field), "")
     except _FieldError as exc:
         errors["new_value"] = exc.messages
         value = ""
     if not value and "new_value" not in errors:
-        errors["new_value"] = [f"请选择新的{_label(field)}。"]
+        errors["new_value"] = [_("请选择新的%(label)s。") % {"label": _label(field)}]
     elif value and value == getattr(obj, field):
-        errors["new_value"] = [f"新的{_label(field)}与当前等级相同。"]
+        errors["new_value"] = [_("新的%(label)s与当前等级相同。") % {"label": _label(field)}]
     day, reason, source = _clean_level_note(effective_on=effective_on, reason=reason, source=source, errors=errors)
     if day is None and "effective_on" not in errors:
-        errors["effective_on"] = ["请填写生效日期。"]
+        errors["effective_on"] = [_("请填写生效日期。")]
     if errors:
         raise ValidationError(errors)
     before = _snapshot(obj)
@@ -538,7 +562,7 @@ def object_create(
     owner: Department = cleaned["owner_department"]
     scope = require_staff(actor)
     if not scope.can_write_department(owner.pk):
-        raise PermissionDenied(f"您的角色不能为“{owner.short_name}”录入检查对象。")
+        raise PermissionDenied(_("您的角色不能为“%(department)s”录入检查对象。") % {"department": owner.short_name})
     tags = cleaned.pop("tags")
     supervising = cleaned.pop("supervising_departments")
     obj = InspectionObject(**cleaned)
@@ -546,12 +570,13 @@ def object_create(
         obj.public_code = obj.uscc
     else:
         obj.public_code = next_public_code(kind=obj.kind, region=obj.region)
-    canonical_text(obj.public_code, "公开编码")
+    canonical_text(obj.public_code, _label("public_code"))
     obj.full_clean()
     obj.save(force_insert=True)
     obj.tags.set(tags)
     obj.supervising_departments.set(supervising)
     for field in LEVEL_FIELDS:
+        # The default reason and source are stored data: Chinese, whatever the page language.
         _record_level_change(
             actor=actor,
             obj=obj,
@@ -581,12 +606,14 @@ def object_update(
     obj = _locked(obj)
     scope = require_object_write(actor, obj)
     if obj.is_retired:
-        raise ValidationError("该检查对象已停用，请先恢复再修改。")
+        raise ValidationError(_("该检查对象已停用，请先恢复再修改。"))
     cleaned = validate_object_fields(data, instance=obj)
     new_owner = cleaned.get("owner_department")
     moved = new_owner is not None and new_owner.pk != obj.owner_department_id
     if moved and not scope.can_write_department(new_owner.pk):
-        raise PermissionDenied(f"您的角色不能把检查对象移交给“{new_owner.short_name}”。")
+        raise PermissionDenied(
+            _("您的角色不能把检查对象移交给“%(department)s”。") % {"department": new_owner.short_name}
+        )
 
     level_moves = [
         (field, getattr(obj, field), cleaned[field])
@@ -647,9 +674,9 @@ def object_update(
 def _clean_reason(reason: str, label: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise ValidationError({"reason": [f"请填写{label}。"]})
+        raise ValidationError({"reason": [_("请填写%(label)s。") % {"label": label}]})
     if len(text) > 255:
-        raise ValidationError({"reason": [f"{label}不能超过 255 个字符。"]})
+        raise ValidationError({"reason": [_("%(label)s不能超过 255 个字符。") % {"label": label}]})
     return text
 
 
@@ -659,9 +686,9 @@ def object_retire(*, actor: Any, obj: InspectionObject, reason: str) -> Inspecti
     stays for the record."""
     obj = _locked(obj)
     require_object_write(actor, obj)
-    reason = _clean_reason(reason, "停用原因")
+    reason = _clean_reason(reason, _("停用原因"))
     if obj.is_retired:
-        raise ValidationError("该检查对象已经停用。")
+        raise ValidationError(_("该检查对象已经停用。"))
     before = _snapshot(obj)
     obj.retired_at = timezone.now()
     obj.retired_reason = reason
@@ -676,9 +703,9 @@ def object_retire(*, actor: Any, obj: InspectionObject, reason: str) -> Inspecti
 def object_restore(*, actor: Any, obj: InspectionObject, reason: str) -> InspectionObject:
     obj = _locked(obj)
     require_object_write(actor, obj)
-    reason = _clean_reason(reason, "恢复原因")
+    reason = _clean_reason(reason, _("恢复原因"))
     if not obj.is_retired:
-        raise ValidationError("该检查对象没有停用。")
+        raise ValidationError(_("该检查对象没有停用。"))
     before = _snapshot(obj)
     obj.retired_at = None
     obj.retired_reason = ""
@@ -701,28 +728,29 @@ class LicenceInput:
 
 
 def _licence_text(licence: ObjectLicence) -> str:
+    # Kept in the audit trail: data in Chinese, not translated.
     until = licence.valid_until.isoformat() if licence.valid_until else "长期"
     return f"{licence.kind.name} {licence.number}（有效期至 {until}）"
 
 
 def _clean_licence(item: LicenceInput, errors: list[str]) -> tuple[LicenceKind, str, dt.date | None] | None:
     try:
-        kind = _resolve(LicenceKind, item.kind, "许可类别")
+        kind = _resolve(LicenceKind, item.kind, _("许可类别"))
     except _FieldError as exc:
         errors.extend(exc.messages)
         return None
     if kind is None:
-        errors.append("请选择许可类别。")
+        errors.append(_("请选择许可类别。"))
         return None
     number = unicodedata.normalize("NFC", str(item.number or "")).strip()
     if not number:
-        errors.append(f"请填写{kind.name}的许可证号。")
+        errors.append(_("请填写%(kind)s的许可证号。") % {"kind": kind.name})
         return None
     if len(number) > 64 or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in number):
-        errors.append(f"许可证号“{number}”过长或含有控制字符。")
+        errors.append(_("许可证号“%(number)s”过长或含有控制字符。") % {"number": number})
         return None
     try:
-        valid_until = _clean_date(item.valid_until, "有效期至", allow_future=True)
+        valid_until = _clean_date(item.valid_until, _("有效期至"), allow_future=True)
     except _FieldError as exc:
         errors.extend(exc.messages)
         return None
@@ -769,8 +797,10 @@ def licence_add(
         inspection_object=obj, kind=kind_row, number=number_text, retired_at__isnull=True
     ).exists()
     if existing:
-        raise ValidationError({"number": [f"{kind_row.name}“{number_text}”已经登记。"]})
-    licence, _ = _write_licence(obj, kind_row, number_text, until)
+        raise ValidationError(
+            {"number": [_("%(kind)s“%(number)s”已经登记。") % {"kind": kind_row.name, "number": number_text}]}
+        )
+    licence, _changed = _write_licence(obj, kind_row, number_text, until)
     audit_record(
         actor=actor,
         action="directory.licence.add",
@@ -787,9 +817,9 @@ def licence_retire(*, actor: Any, licence: ObjectLicence, reason: str) -> Object
     licence = ObjectLicence.objects.select_for_update().select_related("kind").get(pk=licence.pk)
     obj = licence.inspection_object
     require_object_write(actor, obj)
-    reason = _clean_reason(reason, "注销原因")
+    reason = _clean_reason(reason, _("注销原因"))
     if licence.is_retired:
-        raise ValidationError("该许可证已经注销。")
+        raise ValidationError(_("该许可证已经注销。"))
     licence.retired_at = timezone.now()
     licence.retired_reason = reason
     licence.full_clean()
@@ -831,7 +861,7 @@ def object_set_licences(
             licence.save(update_fields=["retired_at", "retired_reason"])
     result = []
     for kind, number, valid_until in wanted.values():
-        licence, _ = _write_licence(obj, kind, number, valid_until)
+        licence, _changed = _write_licence(obj, kind, number, valid_until)
         result.append(licence)
     after = sorted(_licence_text(lic) for lic in result)
     if before != after:
@@ -863,23 +893,25 @@ def penalty_record(
     obj = InspectionObject.objects.get(pk=obj.pk)
     scope = _require_object_read(actor, obj)
     if not scope.can_write_department(department.pk):
-        raise PermissionDenied(f"您的角色不能登记“{department.short_name}”的行政处罚。")
+        raise PermissionDenied(
+            _("您的角色不能登记“%(department)s”的行政处罚。") % {"department": department.short_name}
+        )
     errors: dict[str, list[str]] = {}
     number = unicodedata.normalize("NFC", str(decision_number or "")).strip()
     if not number:
-        errors["decision_number"] = ["请填写处罚决定书文号。"]
+        errors["decision_number"] = [_("请填写处罚决定书文号。")]
     elif Penalty.objects.filter(department=department, decision_number=number).exists():
-        errors["decision_number"] = [f"处罚决定书文号“{number}”已经登记。"]
+        errors["decision_number"] = [_("处罚决定书文号“%(number)s”已经登记。") % {"number": number}]
     try:
-        day = _clean_date(decided_on, "处罚日期")
+        day = _clean_date(decided_on, _("处罚日期"))
         if day is None:
-            errors["decided_on"] = ["请填写处罚日期。"]
+            errors["decided_on"] = [_("请填写处罚日期。")]
     except _FieldError as exc:
         errors["decided_on"] = exc.messages
         day = None
     text = (summary or "").strip()
     if not text:
-        errors["summary"] = ["请填写违法事实与处罚内容。"]
+        errors["summary"] = [_("请填写违法事实与处罚内容。")]
     if errors:
         raise ValidationError(errors)
     penalty = Penalty(

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -23,25 +24,30 @@ def normalize_uscc(value: str) -> str:
         return stdnum_uscc.validate(compact)
     except InvalidLength as exc:
         raise ValidationError(
-            f"统一社会信用代码“{raw}”应为 18 位，实为 {len(compact)} 位。", code="uscc_length"
+            _("统一社会信用代码“%(code)s”应为 18 位，实为 %(length)s 位。") % {"code": raw, "length": len(compact)},
+            code="uscc_length",
         ) from exc
     except InvalidChecksum as exc:
-        raise ValidationError(f"统一社会信用代码“{raw}”校验位不正确。", code="uscc_checksum") from exc
+        raise ValidationError(
+            _("统一社会信用代码“%(code)s”校验位不正确。") % {"code": raw}, code="uscc_checksum"
+        ) from exc
     except (InvalidFormat, InvalidComponent) as exc:
-        raise ValidationError(f"统一社会信用代码“{raw}”含有不允许的字符或代码段。", code="uscc_format") from exc
+        raise ValidationError(
+            _("统一社会信用代码“%(code)s”含有不允许的字符或代码段。") % {"code": raw}, code="uscc_format"
+        ) from exc
     except StdnumError as exc:
-        raise ValidationError(f"统一社会信用代码“{raw}”无效。", code="uscc_invalid") from exc
+        raise ValidationError(_("统一社会信用代码“%(code)s”无效。") % {"code": raw}, code="uscc_invalid") from exc
 
 
 def canonical_text(value: str, field_label: str) -> str:
     """Public codes follow SC-DRAW-1's canonical strings: NFC, no outer white space, no
     control characters. They are refused, never silently repaired."""
     if value != value.strip():
-        raise ValidationError(f"{field_label}首尾不能有空白字符。", code="outer_space")
+        raise ValidationError(_("%(label)s首尾不能有空白字符。") % {"label": field_label}, code="outer_space")
     if not value:
-        raise ValidationError(f"{field_label}不能为空。", code="empty")
+        raise ValidationError(_("%(label)s不能为空。") % {"label": field_label}, code="empty")
     if unicodedata.normalize("NFC", value) != value:
-        raise ValidationError(f"{field_label}不是 NFC 规范形式。", code="not_nfc")
+        raise ValidationError(_("%(label)s不是 NFC 规范形式。") % {"label": field_label}, code="not_nfc")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
-        raise ValidationError(f"{field_label}含有控制字符。", code="control_char")
+        raise ValidationError(_("%(label)s含有控制字符。") % {"label": field_label}, code="control_char")
     return value

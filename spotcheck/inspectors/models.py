@@ -4,17 +4,19 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Qualification(models.Model):
-    code = models.CharField("资格代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100)
-    description = models.CharField("说明", max_length=255, blank=True)
-    is_active = models.BooleanField("有效", default=True)
+    code = models.CharField(_("资格代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.CharField(_("说明"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "执法资格"
-        verbose_name_plural = "执法资格"
+        verbose_name = _("执法资格")
+        verbose_name_plural = _("执法资格")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -23,62 +25,65 @@ class Qualification(models.Model):
 
 class Inspector(models.Model):
     class Kind(models.TextChoices):
-        CIVIL_SERVANT = "civil_servant", "公务员"
-        QUALIFIED_STAFF = "qualified_staff", "具有执法资格人员"
-        EXTERNAL_EXPERT = "external_expert", "外部专家"
-        THIRD_PARTY = "third_party", "第三方机构"
+        CIVIL_SERVANT = "civil_servant", _("公务员")
+        QUALIFIED_STAFF = "qualified_staff", _("具有执法资格人员")
+        EXTERNAL_EXPERT = "external_expert", _("外部专家")
+        THIRD_PARTY = "third_party", _("第三方机构")
 
     class Availability(models.TextChoices):
-        ON_DUTY = "on_duty", "在岗"
-        ON_LEAVE = "on_leave", "休假"
-        TRANSFERRED = "transferred", "调离"
+        ON_DUTY = "on_duty", _("在岗")
+        ON_LEAVE = "on_leave", _("休假")
+        TRANSFERRED = "transferred", _("调离")
 
     # Kinds that act under an enforcement certificate (执法证), which must be valid to be matched.
     KINDS_WITH_CERTIFICATE = frozenset({Kind.CIVIL_SERVANT, Kind.QUALIFIED_STAFF})
 
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="所属部门", on_delete=models.PROTECT, related_name="inspectors"
+        "accounts.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="inspectors"
     )
     code = models.CharField(
-        "人员编码", max_length=32, unique=True, help_text="公开编码：持证人员为执法证号，其他人员为平台分配的编码。"
+        _("人员编码"),
+        max_length=32,
+        unique=True,
+        help_text=_("公开编码：持证人员为执法证号，其他人员为平台分配的编码。"),
     )
-    name = models.CharField("姓名", max_length=50)
-    kind = models.CharField("人员类别", max_length=16, choices=Kind.choices, default=Kind.CIVIL_SERVANT)
-    certificate_number = models.CharField("执法证号", max_length=32, blank=True)
-    certificate_expires_on = models.DateField("执法证有效期至", null=True, blank=True)
-    post = models.CharField("岗位/职务", max_length=50, blank=True)
-    title = models.CharField("职称", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    kind = models.CharField(_("人员类别"), max_length=16, choices=Kind.choices, default=Kind.CIVIL_SERVANT)
+    certificate_number = models.CharField(_("执法证号"), max_length=32, blank=True)
+    certificate_expires_on = models.DateField(_("执法证有效期至"), null=True, blank=True)
+    post = models.CharField(_("岗位/职务"), max_length=50, blank=True)
+    title = models.CharField(_("职称"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     jurisdictions = models.ManyToManyField(
-        "accounts.Region", verbose_name="管辖片区", blank=True, related_name="inspectors"
+        "accounts.Region", verbose_name=_("管辖片区"), blank=True, related_name="inspectors"
     )
-    can_lead = models.BooleanField("可任组长", default=False)
+    can_lead = models.BooleanField(_("可任组长"), default=False)
     qualifications = models.ManyToManyField(
-        Qualification, verbose_name="执法资格", blank=True, related_name="inspectors"
+        Qualification, verbose_name=_("执法资格"), blank=True, related_name="inspectors"
     )
-    specialties = models.CharField("专业特长", max_length=255, blank=True)
+    specialties = models.CharField(_("专业特长"), max_length=255, blank=True)
     availability = models.CharField(
-        "在岗状态", max_length=12, choices=Availability.choices, default=Availability.ON_DUTY
+        _("在岗状态"), max_length=12, choices=Availability.choices, default=Availability.ON_DUTY
     )
-    availability_from = models.DateField("状态起始日期", null=True, blank=True)
-    availability_until = models.DateField("状态截止日期", null=True, blank=True)
-    availability_reason = models.CharField("状态变更原因", max_length=255, blank=True)
+    availability_from = models.DateField(_("状态起始日期"), null=True, blank=True)
+    availability_until = models.DateField(_("状态截止日期"), null=True, blank=True)
+    availability_reason = models.CharField(_("状态变更原因"), max_length=255, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="inspector_profile",
     )
-    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
-    retired_reason = models.CharField("停用原因", max_length=255, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    retired_reason = models.CharField(_("停用原因"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "执法检查人员"
-        verbose_name_plural = "执法检查人员"
+        verbose_name = _("执法检查人员")
+        verbose_name_plural = _("执法检查人员")
         ordering = ["department", "code"]
         constraints = [
             # 执法证号 are issued once; two people never share one.
@@ -86,14 +91,14 @@ class Inspector(models.Model):
                 fields=["certificate_number"],
                 condition=~models.Q(certificate_number=""),
                 name="inspector_unique_certificate_number",
-                violation_error_message="该执法证号已登记在其他人员名下。",
+                violation_error_message=_("该执法证号已登记在其他人员名下。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(availability_until__isnull=True)
                 | models.Q(availability_from__isnull=True)
                 | models.Q(availability_until__gte=models.F("availability_from")),
                 name="inspector_availability_dates_ordered",
-                violation_error_message="状态截止日期不能早于起始日期。",
+                violation_error_message=_("状态截止日期不能早于起始日期。"),
             ),
         ]
         indexes = [
@@ -142,18 +147,22 @@ class Inspector(models.Model):
         """Why ``is_matchable_on(day)`` is false, in words for the detail page (empty when matchable)."""
         reasons = []
         if self.retired_at is not None:
-            reasons.append("已停用")
+            reasons.append(gettext("已停用"))
         if not self.is_available_on(day):
             label = self.get_availability_display()
+            start = self.availability_from or "—"
             if self.availability == self.Availability.TRANSFERRED:
-                reasons.append(f"{label}（自 {self.availability_from or '—'} 起）")
+                reasons.append(gettext("%(status)s（自 %(start)s 起）") % {"status": label, "start": start})
             else:
-                reasons.append(f"{label}（{self.availability_from or '—'} 至 {self.availability_until or '—'}）")
+                end = self.availability_until or "—"
+                reasons.append(
+                    gettext("%(status)s（%(start)s 至 %(end)s）") % {"status": label, "start": start, "end": end}
+                )
         if not self.certificate_valid_on(day):
             if not self.certificate_number or self.certificate_expires_on is None:
-                reasons.append("缺少执法证号或有效期")
+                reasons.append(gettext("缺少执法证号或有效期"))
             else:
-                reasons.append(f"执法证已于 {self.certificate_expires_on} 过期")
+                reasons.append(gettext("执法证已于 %(day)s 过期") % {"day": self.certificate_expires_on})
         return reasons
 
     def certificate_state_on(self, day: dt.date, warn_days: int = 30) -> str:
@@ -191,26 +200,26 @@ class Recusal(models.Model):
     department and to auditors."""
 
     inspector = models.ForeignKey(
-        Inspector, verbose_name="执法检查人员", on_delete=models.PROTECT, related_name="recusals"
+        Inspector, verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="recusals"
     )
     inspection_object = models.ForeignKey(
-        "directory.InspectionObject", verbose_name="检查对象", on_delete=models.PROTECT, related_name="recusals"
+        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="recusals"
     )
-    reason = models.CharField("回避原因", max_length=255)
+    reason = models.CharField(_("回避原因"), max_length=255)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
+        verbose_name=_("登记人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    ended_at = models.DateTimeField("解除时间", null=True, blank=True)
-    ended_reason = models.CharField("解除原因", max_length=255, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    ended_reason = models.CharField(_("解除原因"), max_length=255, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="解除人",
+        verbose_name=_("解除人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -218,15 +227,15 @@ class Recusal(models.Model):
     )
 
     class Meta:
-        verbose_name = "回避关系"
-        verbose_name_plural = "回避关系"
+        verbose_name = _("回避关系")
+        verbose_name_plural = _("回避关系")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspector", "inspection_object"],
                 condition=models.Q(ended_at__isnull=True),
                 name="recusal_one_active_per_pair",
-                violation_error_message="该人员与该检查对象已有有效的回避关系。",
+                violation_error_message=_("该人员与该检查对象已有有效的回避关系。"),
             ),
         ]
 
@@ -242,12 +251,12 @@ class InspectorCodeCounter(models.Model):
     """The last number handed out per platform-code prefix (``<部门代码>-<类别>``). It only
     grows, so a public code is never given to a second person, even after a code change."""
 
-    prefix = models.CharField("编码前缀", max_length=24, unique=True)
-    last_value = models.PositiveIntegerField("已用最大序号", default=0)
+    prefix = models.CharField(_("编码前缀"), max_length=24, unique=True)
+    last_value = models.PositiveIntegerField(_("已用最大序号"), default=0)
 
     class Meta:
-        verbose_name = "人员编码序号"
-        verbose_name_plural = "人员编码序号"
+        verbose_name = _("人员编码序号")
+        verbose_name_plural = _("人员编码序号")
 
     def __str__(self) -> str:
         return f"{self.prefix}: {self.last_value}"

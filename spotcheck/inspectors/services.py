@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department, Membership, Region
 from spotcheck.accounts.scope import require_staff, require_write
@@ -72,9 +74,9 @@ class InspectorChanges(TypedDict, total=False):
 def _reason(value: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationError({"reason": f"请填写{label}。"})
+        raise ValidationError({"reason": _("请填写%(label)s。") % {"label": label}})
     if len(value) > 255:
-        raise ValidationError({"reason": f"{label}不能超过 255 个字。"})
+        raise ValidationError({"reason": _("%(label)s不能超过 255 个字。") % {"label": label}})
     return value
 
 
@@ -83,21 +85,23 @@ def _check_certificate(inspector: Inspector) -> None:
     errors: dict[str, str] = {}
     if inspector.certificate_number:
         try:
-            canonical_text(inspector.certificate_number, "执法证号")
+            canonical_text(inspector.certificate_number, _("执法证号"))
         except ValidationError as exc:
             errors["certificate_number"] = exc.messages[0]
     if inspector.kind in Inspector.KINDS_WITH_CERTIFICATE:
         label = inspector.get_kind_display()
         if not inspector.certificate_number:
-            errors.setdefault("certificate_number", f"{label}须填写执法证号。")
+            errors.setdefault("certificate_number", _("%(kind)s须填写执法证号。") % {"kind": label})
         if inspector.certificate_expires_on is None:
-            errors["certificate_expires_on"] = f"{label}须填写执法证有效期。"
+            errors["certificate_expires_on"] = _("%(kind)s须填写执法证有效期。") % {"kind": label}
     if (
         inspector.certificate_number
         and "certificate_number" not in errors
         and Inspector.objects.filter(certificate_number=inspector.certificate_number).exclude(pk=inspector.pk).exists()
     ):
-        errors["certificate_number"] = f"执法证号“{inspector.certificate_number}”已登记在其他人员名下。"
+        errors["certificate_number"] = _("执法证号“%(number)s”已登记在其他人员名下。") % {
+            "number": inspector.certificate_number
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -105,7 +109,7 @@ def _check_certificate(inspector: Inspector) -> None:
 def _generated_code(department: Department, kind: str) -> str:
     """Next free ``<部门代码>-<类别>NNNN``; the counter row is locked until the transaction ends."""
     prefix = f"{department.code}-{GENERATED_CODE_PREFIX[kind]}"
-    counter, _ = InspectorCodeCounter.objects.select_for_update().get_or_create(prefix=prefix)
+    counter, _created = InspectorCodeCounter.objects.select_for_update().get_or_create(prefix=prefix)
     while True:
         counter.last_value += 1
         code = f"{prefix}{counter.last_value:04d}"
@@ -118,11 +122,11 @@ def _generated_code(department: Department, kind: str) -> str:
 
 def _check_code(inspector: Inspector) -> None:
     try:
-        canonical_text(inspector.code, "人员编码")
+        canonical_text(inspector.code, _("人员编码"))
     except ValidationError as exc:
         raise ValidationError({"code": exc.messages}) from exc
     if Inspector.objects.filter(code=inspector.code).exclude(pk=inspector.pk).exists():
-        raise ValidationError({"code": f"人员编码“{inspector.code}”已被使用。"})
+        raise ValidationError({"code": _("人员编码“%(code)s”已被使用。") % {"code": inspector.code}})
 
 
 def _check_user(inspector: Inspector) -> None:
@@ -132,22 +136,24 @@ def _check_user(inspector: Inspector) -> None:
     if not Membership.objects.filter(
         user_id=inspector.user_id, department_id=inspector.department_id, is_active=True
     ).exists():
-        raise ValidationError({"user": "登录账号须为本部门在册人员的账号。"})
+        raise ValidationError({"user": _("登录账号须为本部门在册人员的账号。")})
     if Inspector.objects.filter(user_id=inspector.user_id).exclude(pk=inspector.pk).exists():
-        raise ValidationError({"user": "该登录账号已关联其他执法检查人员。"})
+        raise ValidationError({"user": _("该登录账号已关联其他执法检查人员。")})
 
 
 def _check_jurisdictions(regions: list[Region]) -> None:
     wrong = [r.name for r in regions if r.level != Region.Level.TOWN]
     if wrong:
-        raise ValidationError({"jurisdictions": f"管辖片区只能选择乡镇（街道）：{'、'.join(wrong)} 不是。"})
+        names = pgettext("list separator", "、").join(wrong)
+        raise ValidationError({"jurisdictions": _("管辖片区只能选择乡镇（街道）：%(names)s 不是。") % {"names": names}})
 
 
 def _check_qualifications(new: list[Qualification], current: set[int]) -> None:
     # A qualification withdrawn from the list may stay on those who hold it, but not be given anew.
     withdrawn = [q.name for q in new if not q.is_active and q.pk not in current]
     if withdrawn:
-        raise ValidationError({"qualifications": f"执法资格已停用，不能再授予：{'、'.join(withdrawn)}。"})
+        names = pgettext("list separator", "、").join(withdrawn)
+        raise ValidationError({"qualifications": _("执法资格已停用，不能再授予：%(names)s。") % {"names": names}})
 
 
 def _validate_and_save(inspector: Inspector, update_fields: list[str] | None = None) -> None:
@@ -166,7 +172,7 @@ def _validate_and_save(inspector: Inspector, update_fields: list[str] | None = N
             inspector.save(update_fields=update_fields)
     except IntegrityError as exc:
         # Another writer took the code or certificate number between the check and the save.
-        raise ValidationError("人员编码或执法证号刚被其他人登记，请刷新后重试。") from exc
+        raise ValidationError(_("人员编码或执法证号刚被其他人登记，请刷新后重试。")) from exc
 
 
 @transaction.atomic
@@ -192,13 +198,13 @@ def inspector_create(
     anyone else gets a platform code ``<部门代码>-<类别>NNNN``."""
     require_write(actor, department.pk)
     if not department.is_active:
-        raise ValidationError({"department": f"部门“{department}”已停用。"})
+        raise ValidationError({"department": _("部门“%(department)s”已停用。") % {"department": department}})
     qualifications = list(qualifications)
     jurisdictions = list(jurisdictions)
     _check_jurisdictions(jurisdictions)
     _check_qualifications(qualifications, set())
     if kind not in Kind.values:
-        raise ValidationError({"kind": f"人员类别“{kind}”无效。"})
+        raise ValidationError({"kind": _("人员类别“%(kind)s”无效。") % {"kind": kind}})
     if not code:
         code = certificate_number or _generated_code(department, kind)
     inspector = Inspector(
@@ -242,7 +248,7 @@ def inspector_update(*, actor: User, inspector: Inspector, changes: InspectorCha
     if new_department is not None and new_department.pk != inspector.department_id:
         require_write(actor, new_department.pk)
         if not new_department.is_active:
-            raise ValidationError({"department": f"部门“{new_department}”已停用。"})
+            raise ValidationError({"department": _("部门“%(department)s”已停用。") % {"department": new_department}})
     update_fields = []
     for field in EDITABLE_FIELDS:
         if field in changes:
@@ -304,10 +310,11 @@ def _audited_change(
 def inspector_retire(*, actor: User, inspector: Inspector, reason: str) -> Inspector:
     """停用: the inspector leaves the roster for good (kept for the record, never deleted)."""
     require_write(actor, inspector.department_id)
-    reason = _reason(reason, "停用原因")
+    reason = _reason(reason, _("停用原因"))
     inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
     if inspector.retired_at is not None:
-        raise ValidationError(f"{inspector} 已于 {timezone.localtime(inspector.retired_at):%Y-%m-%d} 停用。")
+        day = f"{timezone.localtime(inspector.retired_at):%Y-%m-%d}"
+        raise ValidationError(_("%(inspector)s 已于 %(day)s 停用。") % {"inspector": inspector, "day": day})
     return _audited_change(
         actor=actor,
         inspector=inspector,
@@ -322,7 +329,7 @@ def inspector_restore(*, actor: User, inspector: Inspector, reason: str = "") ->
     require_write(actor, inspector.department_id)
     inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
     if inspector.retired_at is None:
-        raise ValidationError(f"{inspector} 未停用，无需恢复。")
+        raise ValidationError(_("%(inspector)s 未停用，无需恢复。") % {"inspector": inspector})
     return _audited_change(
         actor=actor,
         inspector=inspector,
@@ -346,22 +353,22 @@ def inspector_set_availability(
     inclusive); 调离 starts on a date and has no end — the inspector is never matched again
     from that day (a return is recorded as 在岗)."""
     require_write(actor, inspector.department_id)
-    reason = _reason(reason, "状态变更原因")
+    reason = _reason(reason, _("状态变更原因"))
     errors: dict[str, str] = {}
     if availability == Availability.ON_DUTY:
         available_from = available_until = None
     elif availability == Availability.ON_LEAVE:
         if available_from is None:
-            errors["available_from"] = "休假须填写起始日期。"
+            errors["available_from"] = _("休假须填写起始日期。")
         elif available_until is not None and available_until < available_from:
-            errors["available_until"] = "休假截止日期不能早于起始日期。"
+            errors["available_until"] = _("休假截止日期不能早于起始日期。")
     elif availability == Availability.TRANSFERRED:
         if available_from is None:
-            errors["available_from"] = "调离须填写调离日期。"
+            errors["available_from"] = _("调离须填写调离日期。")
         if available_until is not None:
-            errors["available_until"] = "调离不设截止日期：自调离之日起不再参与匹配；人员回岗请改为“在岗”。"
+            errors["available_until"] = _("调离不设截止日期：自调离之日起不再参与匹配；人员回岗请改为“在岗”。")
     else:
-        errors["availability"] = f"在岗状态“{availability}”无效。"
+        errors["availability"] = _("在岗状态“%(value)s”无效。") % {"value": availability}
     if errors:
         raise ValidationError(errors)
     inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
@@ -386,20 +393,27 @@ def _require_recusal_write(actor: User, department_id: int) -> None:
         raise Http404
 
 
+def _duplicate_recusal(inspector: Inspector, inspection_object: InspectionObject) -> str:
+    return _("%(inspector)s 与“%(object)s”已有有效的回避关系，不能重复登记。") % {
+        "inspector": inspector.name,
+        "object": inspection_object,
+    }
+
+
 @transaction.atomic
 def recusal_create(*, actor: User, inspector: Inspector, inspection_object: InspectionObject, reason: str) -> Recusal:
     """回避: the inspector must never be matched to the object while the recusal is active."""
     _require_recusal_write(actor, inspector.department_id)
-    reason = _reason(reason, "回避原因")
+    reason = _reason(reason, _("回避原因"))
     if Recusal.objects.filter(inspector=inspector, inspection_object=inspection_object, ended_at__isnull=True).exists():
-        raise ValidationError(f"{inspector.name} 与“{inspection_object}”已有有效的回避关系，不能重复登记。")
+        raise ValidationError(_duplicate_recusal(inspector, inspection_object))
     recusal = Recusal(inspector=inspector, inspection_object=inspection_object, reason=reason, created_by=actor)
     recusal.full_clean()
     try:
         with transaction.atomic():
             recusal.save(force_insert=True)
     except IntegrityError as exc:
-        raise ValidationError(f"{inspector.name} 与“{inspection_object}”已有有效的回避关系，不能重复登记。") from exc
+        raise ValidationError(_duplicate_recusal(inspector, inspection_object)) from exc
     audit_record(
         actor=actor,
         action="inspectors.recusal.create",
@@ -415,9 +429,9 @@ def recusal_end(*, actor: User, recusal: Recusal, reason: str) -> Recusal:
     """解除 a recusal: kept on record with who ended it, when and why."""
     recusal = Recusal.objects.select_for_update().select_related("inspector").get(pk=recusal.pk)
     _require_recusal_write(actor, recusal.inspector.department_id)
-    reason = _reason(reason, "解除原因")
+    reason = _reason(reason, _("解除原因"))
     if recusal.ended_at is not None:
-        raise ValidationError("该回避关系已解除。")
+        raise ValidationError(_("该回避关系已解除。"))
     before = snapshot(recusal)
     recusal.ended_at = timezone.now()
     recusal.ended_reason = reason
@@ -445,6 +459,7 @@ def recusal_view_record(
         actor=actor,
         action="inspectors.recusal.view",
         target_type=Recusal._meta.label_lower,
+        # Stored in the audit trail: Chinese data, not translated.
         target_repr=(f"{inspector} 的回避关系" if inspector is not None else "回避关系列表")[:255],
         after={
             "inspector_id": inspector.pk if inspector is not None else None,

@@ -10,20 +10,22 @@ from spotcheck.directory.models import InspectionObject
 from tests.browser_support import shot
 from tests.conftest import PASSWORD
 from tests.directory.factories import make_uscc
-from tests.imports.conftest import OBJECT_HEADER, object_row, write_xlsx
+from tests.imports.conftest import OBJECT_HEADER, codes, object_row, write_xlsx  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _rows(bad: bool) -> list[list]:
     good_a = make_uscc(101)
     good_b = make_uscc(102)
     broken = make_uscc(103)[:-1] + ("0" if make_uscc(103)[-1] != "0" else "1")  # wrong check digit
+    # Only codes the ``codes`` fixture makes: a live-server test starts from an empty database.
+    tags = {"分类标注": "catering"}
     return [
         OBJECT_HEADER,
-        object_row(good_a, name="溧阳市天目湖鱼头馆有限公司"),
-        object_row(broken if bad else make_uscc(103), name="溧阳市南渡青团食品店"),
-        object_row(good_b, name="溧阳市社渚茶叶专业合作社"),
+        object_row(good_a, name="溧阳市天目湖鱼头馆有限公司", **tags),
+        object_row(broken if bad else make_uscc(103), name="溧阳市南渡青团食品店", **tags),
+        object_row(good_b, name="溧阳市社渚茶叶专业合作社", **tags),
     ]
 
 
@@ -35,7 +37,7 @@ def _upload(page, path):
     page.wait_for_url(re.compile(r"/imports/(jobs/)?\d+/$"))
 
 
-def test_import_fix_and_find(page, scjg_admin, towns, wsjk, tmp_path):
+def test_import_fix_and_find(page, scjg_admin, codes, tmp_path):  # noqa: F811 (fixture)
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", scjg_admin.username)
     page.fill("#id_password", PASSWORD)

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from spotcheck.inspectors.models import Inspector
 
@@ -52,13 +52,13 @@ def availability_badge(inspector: Inspector) -> str:
 
 
 ACTION_LABELS = {
-    "inspectors.inspector.create": _lazy("登记"),
-    "inspectors.inspector.update": _lazy("修改"),
-    "inspectors.inspector.retire": _lazy("停用"),
-    "inspectors.inspector.restore": _lazy("恢复"),
-    "inspectors.inspector.availability": _lazy("变更在岗状态"),
+    "inspectors.inspector.create": pgettext_lazy("audit action", "登记"),
+    "inspectors.inspector.update": pgettext_lazy("audit action", "修改"),
+    "inspectors.inspector.retire": pgettext_lazy("audit action", "停用"),
+    "inspectors.inspector.restore": pgettext_lazy("audit action", "恢复"),
+    "inspectors.inspector.availability": pgettext_lazy("audit action", "变更在岗状态"),
 }
-EXTRA_LABELS = {"reason": _lazy("原因")}
+EXTRA_LABELS = {"reason": gettext_lazy("原因")}
 
 
 def _field(key: str):
@@ -78,7 +78,7 @@ def _display(field, value):
         model = field.related_model
         ids = value if isinstance(value, list) else [value]
         names = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
-        return "、".join(names.get(pk, f"#{pk}") for pk in ids)
+        return pgettext("list separator", "、").join(names.get(pk, f"#{pk}") for pk in ids)
     return value
 
 
