@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -113,13 +113,20 @@ class InspectionObject(models.Model):
         unique=True,
         help_text=_("统一社会信用代码；没有的对象（产品、项目、行为）为平台分配的稳定编码。"),
     )
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
+    # Unique through a constraint, not unique=True, which on PostgreSQL adds a second
+    # (pattern) index that no query uses; every index slows the million-row imports.
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True)
     kind = models.CharField(_("对象类型"), max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
-    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    # Searched through the trigram index on UPPER(name) (migration 0002), so no b-tree here.
+    name = models.CharField(_("名称"), max_length=200)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50, blank=True)
     address = models.CharField(_("住所（经营场所）"), max_length=255, blank=True)
     region = models.ForeignKey(
-        "accounts.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="inspection_objects"
+        "accounts.Region",
+        verbose_name=_("所属区划"),
+        on_delete=models.PROTECT,
+        related_name="inspection_objects",
+        db_index=False,  # object_region_status_idx starts with region
     )
     industry = models.ForeignKey(
         Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -153,11 +160,10 @@ class InspectionObject(models.Model):
         indexes = [
             models.Index(fields=["region", "status"], name="object_region_status_idx"),
             models.Index(fields=["credit_level", "risk_level"], name="object_levels_idx"),
-            models.Index(Upper("name"), name="object_name_upper_idx"),
-            # Prefix search on codes (LIKE 'X%'): PostgreSQL needs the pattern operator class
-            # unless the database collation is C; other databases ignore opclasses.
-            models.Index(fields=["public_code"], name="object_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="object_uscc_unique")]
+        # Prefix search on public_code (LIKE 'X%') uses the pattern index PostgreSQL gets for
+        # every unique CharField.
 
     def __str__(self) -> str:
         return self.name
