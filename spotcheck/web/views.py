@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from spotcheck.accounts.scope import require_staff
-from spotcheck.web.selectors import dashboard_counts
+from spotcheck.web.selectors import dashboard
 
 
 @login_required
 def home(request):
     scope = require_staff(request.user)
-    return render(request, "web/home.html", {"counts": dashboard_counts(scope)})
+    return render(request, "web/home.html", {"board": dashboard(scope, request.user)})

@@ -1,0 +1,32 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from spotcheck.catalog import services as catalog_services
+from tests.catalog.factories import make_item
+from tests.inspectors.factories import InspectorFactory
+
+
+def test_coordinator_sees_filings_waiting(login, coordinator, scjg_admin, scjg):
+    item = make_item(actor=scjg_admin, department=scjg)
+    catalog_services.version_submit(actor=scjg_admin, version=item.versions.get())
+    body = login(coordinator).get("/").content.decode()
+    assert "1 个事项版本待备案" in body and "/items/filings/" in body
+
+
+def test_department_admin_sees_certificates_to_renew(login, scjg_admin, scjg, wsjk, django_assert_max_num_queries):
+    today = timezone.localdate()
+    InspectorFactory(department=scjg, certificate_expires_on=today - dt.timedelta(days=1))
+    InspectorFactory(department=scjg, certificate_expires_on=today + dt.timedelta(days=10))
+    InspectorFactory(department=wsjk, certificate_expires_on=today - dt.timedelta(days=1))  # not theirs
+    client = login(scjg_admin)
+    with django_assert_max_num_queries(20):
+        body = client.get("/").content.decode()
+    assert "1 名人员执法证已过期或缺失" in body
+    assert "1 名人员执法证 30 天内到期" in body
+
+
+def test_read_only_roles_get_no_write_todos(login, scjg_inspector, scjg):
+    InspectorFactory(department=scjg, certificate_expires_on=timezone.localdate() - dt.timedelta(days=1))
+    body = login(scjg_inspector).get("/").content.decode()
+    assert "执法证已过期" not in body and "没有待办事项" in body
