@@ -98,7 +98,17 @@ def allocate(total: int, weights: Sequence[tuple[str, int]]) -> dict[str, int]:
 def create_staff_accounts(*, seed: object, frame: Frame, password_hash: str) -> dict[str, int]:
     """The fixed accounts and their memberships; returns username → user id."""
     accounts: list[DemoAccount] = staff_accounts(seed)
-    users = [User(username=a.username, full_name=a.full_name, password=password_hash) for a in accounts]
+    # The system administrator keeps users and roles in Django's admin (/admin/).
+    users = [
+        User(
+            username=a.username,
+            full_name=a.full_name,
+            password=password_hash,
+            is_staff=a.role == Membership.Role.SYSADMIN,
+            is_superuser=a.role == Membership.Role.SYSADMIN,
+        )
+        for a in accounts
+    ]
     User.objects.bulk_create(users)
     Membership.objects.bulk_create(
         [

@@ -253,3 +253,16 @@ def test_missing_reference_code_is_named(db):
     with pytest.raises(DemoDataError) as excinfo:
         load()
     assert "food_business" in str(excinfo.value) and "catering" in str(excinfo.value)
+
+
+def test_system_administrator_can_open_the_admin(client, db):
+    from django.core.management import call_command
+
+    from spotcheck.demo.accounts import DEMO_PASSWORD
+
+    call_command("demo_data", objects=50, inspectors=10, verbosity=0)
+    assert client.login(username="sysadmin", password=DEMO_PASSWORD)
+    assert client.get("/admin/accounts/membership/").status_code == 200
+    client.logout()
+    assert client.login(username="scjg_admin", password=DEMO_PASSWORD)
+    assert client.get("/admin/accounts/membership/").status_code == 302
