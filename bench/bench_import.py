@@ -126,8 +126,18 @@ def reset(bench: Department) -> None:
         InspectionObject.supervising_departments.through.objects.filter(inspectionobject__in=objects).delete()
         objects._raw_delete(objects.db)
     if connection.vendor == "postgresql":
+        # Without this the next import re-inserts keys whose dead rows the unique indexes
+        # still hold, which no real import does.
+        tables = [
+            InspectionObject._meta.db_table,
+            InspectionObject.tags.through._meta.db_table,
+            InspectionObject.supervising_departments.through._meta.db_table,
+            ObjectLicence._meta.db_table,
+            LevelChange._meta.db_table,
+        ]
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE directory_inspectionobject")
+            for table in tables:
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def timed_import(user: User, bench: Department, path: Path, label: str, target: float | None) -> None:
