@@ -15,6 +15,32 @@ from django.utils import timezone
 BATCH_SIZE = 2000
 
 
+class _AnyOf(models.Lookup):
+    """``field = ANY(%s)`` with the values as one array parameter: a batch of 5,000 ids as
+    ``IN (%s, …)`` costs more to build and send than the database spends answering."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+models.Field.register_lookup(_AnyOf)
+models.ForeignKey.register_lookup(_AnyOf)
+
+
+def in_values(field: str, values: Sequence[Any]) -> dict[str, Any]:
+    """Filter keyword arguments for "``field`` is one of ``values``", fast on PostgreSQL."""
+    lookup = "any_of" if connection.vendor == "postgresql" else "in"
+    return {f"{field}__{lookup}": list(values)}
+
+
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
     return [model._meta.get_field(name) for name in fields]
 

@@ -58,22 +58,27 @@ def object_records(ids: list[int], relations: set[str] | frozenset[str] = frozen
     if not ids:
         return {}
     found = {
-        o["id"]: o for o in InspectionObject.objects.filter(id__in=ids).values("id", "public_code", *SCALAR_FIELDS)
+        o["id"]: o
+        for o in InspectionObject.objects.filter(**bulk.in_values("id", ids)).values(
+            "id", "public_code", *SCALAR_FIELDS
+        )
     }
     if "tags" in relations:
         tags = group_m2m(
-            TagLink.objects.filter(inspectionobject_id__in=ids).values_list("inspectionobject_id", "tag_id")
+            TagLink.objects.filter(**bulk.in_values("inspectionobject_id", ids)).values_list(
+                "inspectionobject_id", "tag_id"
+            )
         )
     if "supervising_departments" in relations:
         departments = group_m2m(
-            DepartmentLink.objects.filter(inspectionobject_id__in=ids).values_list(
+            DepartmentLink.objects.filter(**bulk.in_values("inspectionobject_id", ids)).values_list(
                 "inspectionobject_id", "department_id"
             )
         )
     if "licences" in relations:
         active: dict[int, list] = {}
         stored: dict[int, dict] = {}
-        for lic in ObjectLicence.objects.filter(inspection_object_id__in=ids).values(
+        for lic in ObjectLicence.objects.filter(**bulk.in_values("inspection_object_id", ids)).values(
             "id", "inspection_object_id", "kind_id", "number", "valid_until", "retired_at"
         ):
             stored.setdefault(lic["inspection_object_id"], {})[(lic["kind_id"], lic["number"])] = lic
