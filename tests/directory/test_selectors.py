@@ -163,6 +163,10 @@ def test_object_history_newest_first_and_readable(scjg_admin, towns, scjg):
 def test_postgres_name_search_uses_trigram_index(objs, coordinator):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (pg_trgm)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cardinality(show_trgm('食品有'))")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this database's ctype gives Chinese no trigrams (create it with a UTF-8 ctype)")
     qs = search_objects(scope_for(coordinator), {"name": "食品有"})
     with connection.cursor() as cursor:
         # A five-row table is cheapest to walk through any index; leave the planner only the
