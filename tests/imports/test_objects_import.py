@@ -53,7 +53,7 @@ def test_one_bad_row_writes_nothing_and_lists_every_error(scjg_admin, scjg, code
     rows = _rows(
         object_row(make_uscc(1)),
         object_row(make_uscc(50), "新名字"),
-        object_row("91320481MA1XXXXX0X", 行业代码="ZZ"),
+        object_row("91320481MA1YYYYY0Y", 行业代码="ZZ"),
         object_row(make_uscc(3), 风险等级="极高", 成立日期="2020-02-30"),
     )
     before = AuditEntry.objects.count()

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 
 from spotcheck.imports.readers import ReadError, detect_encoding, open_table
 
-ROWS = "统一社会信用代码,名称\n91320481MA1N2XXX0X,溧阳市天目湖饭店\n"
+ROWS = "统一社会信用代码,名称\n91320481MA1N2YYY0Y,溧阳市天目湖饭店\n"
 
 
 def _read(data: bytes, name: str):
@@ -27,7 +27,7 @@ def test_csv_encodings(data, encoding):
     headers, rows, detected = _read(data, "a.csv")
     assert detected == encoding
     assert headers == ["统一社会信用代码", "名称"]
-    assert rows == [(2, ["91320481MA1N2XXX0X", "溧阳市天目湖饭店"])]
+    assert rows == [(2, ["91320481MA1N2YYY0Y", "溧阳市天目湖饭店"])]
 
 
 def test_gb18030_with_character_outside_gbk():
@@ -72,7 +72,7 @@ def test_xlsx_numbers_dates_and_booleans_are_normalised():
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["统一社会信用代码", "成立日期", "最近年报年度", "比例", "电话", "可任组长"])
-    sheet.append(["91320481MA1N2XXX0X", dt.datetime(2015, 3, 2), 2024, 0.05, 13912345678, True])
+    sheet.append(["91320481MA1N2YYY0Y", dt.datetime(2015, 3, 2), 2024, 0.05, 13912345678, True])
     sheet.append([None, dt.date(2020, 1, 31), 2023.0, None, None, False])
     sheet.append([None, None, None, None, None, None])
     out = io.BytesIO()
@@ -82,7 +82,7 @@ def test_xlsx_numbers_dates_and_booleans_are_normalised():
     assert encoding == "xlsx"
     assert headers[0] == "统一社会信用代码"
     assert rows == [
-        (2, ["91320481MA1N2XXX0X", dt.date(2015, 3, 2), "2024", "0.05", "13912345678", "是"]),
+        (2, ["91320481MA1N2YYY0Y", dt.date(2015, 3, 2), "2024", "0.05", "13912345678", "是"]),
         (3, ["", dt.date(2020, 1, 31), "2023", "", "", "否"]),
     ]
 

@@ -325,11 +325,11 @@ class TestRecusalPages:
 
     def test_unknown_object_is_a_clear_error(self, login, scjg_admin, scjg_officer):
         response = login(scjg_admin).post(
-            url("recusal_create", scjg_officer.pk), {"object_code": "91320481MA1XXXXXXX", "reason": "x"}
+            url("recusal_create", scjg_officer.pk), {"object_code": "91320481MA1YYYYYYY", "reason": "x"}
         )
         assert response.status_code == 200
         assert response.context["form"].errors["object_code"] == [
-            "没有统一社会信用代码或公开编码为“91320481MA1XXXXXXX”的检查对象，请核对后重新填写。"
+            "没有统一社会信用代码或公开编码为“91320481MA1YYYYYYY”的检查对象，请核对后重新填写。"
         ]
         assert not Recusal.objects.exists()
 

@@ -11,6 +11,7 @@ still lists every error of every row.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -83,7 +84,7 @@ class Row:
     ok: bool = True
 
 
-class BaseImporter:
+class BaseImporter(ABC):
     kind: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
     key_field: ClassVar[str]
@@ -307,14 +308,17 @@ class BaseImporter:
 
     # ------------------------------------------------------------------ per kind
 
+    @abstractmethod
     def load_existing(self, rows: list[Row]) -> dict[str, dict[str, Any]]:
-        raise NotImplementedError
+        """The stored records the rows' keys match, in the form a parsed row has."""
 
+    @abstractmethod
     def check_row(self, row: Row) -> None:
-        raise NotImplementedError
+        """Rules across fields and against the stored record (errors via ``self.error``)."""
 
+    @abstractmethod
     def write(self, creates: list[Row], updates: list[Row]) -> None:
-        raise NotImplementedError
+        """Write one checked batch inside the import's transaction."""
 
     # ------------------------------------------------------------------ helpers
 
