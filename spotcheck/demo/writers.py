@@ -18,27 +18,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 from spotcheck.demo.objects import ObjectRow
-from spotcheck.directory.models import InspectionObject, LevelChange, ObjectLicence, Penalty
+from spotcheck.directory.models import OBJECT_DATA_COLUMNS, InspectionObject, LevelChange, ObjectLicence, Penalty
 
-OBJECT_COLUMNS: tuple[str, ...] = (
-    "public_code",
-    "uscc",
-    "kind",
-    "name",
-    "legal_representative",
-    "address",
-    "region_id",
-    "industry_id",
-    "status",
-    "established_on",
-    "risk_level",
-    "credit_level",
-    "in_abnormal_list",
-    "in_serious_violation_list",
-    "annual_report_status",
-    "annual_report_year",
-    "owner_department_id",
-)
+OBJECT_COLUMNS: tuple[str, ...] = ("public_code", *OBJECT_DATA_COLUMNS)
 TAG_THROUGH = InspectionObject.tags.through
 SUPERVISION_THROUGH = InspectionObject.supervising_departments.through
 TAG_COLUMNS = ("inspectionobject_id", "tag_id")

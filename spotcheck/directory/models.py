@@ -173,6 +173,14 @@ class InspectionObject(models.Model):
         return self.retired_at is not None
 
 
+# The object's own data columns (attnames): what imports and the demo load write in bulk.
+OBJECT_DATA_COLUMNS: tuple[str, ...] = tuple(
+    f.attname
+    for f in InspectionObject._meta.concrete_fields
+    if f.name not in {"id", "public_code", "retired_at", "retired_reason", "created_at", "updated_at"}
+)
+
+
 class ObjectLicence(models.Model):
     inspection_object = models.ForeignKey(
         InspectionObject, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="licences"

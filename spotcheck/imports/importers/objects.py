@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spotcheck.directory.models import InspectionObject, LevelChange, ObjectLicence
+from spotcheck.directory.models import OBJECT_DATA_COLUMNS, InspectionObject, LevelChange, ObjectLicence
 from spotcheck.imports import bulk
 from spotcheck.imports.columns import OBJECT_COLUMNS, OBJECT_DEFAULTS
 from spotcheck.imports.importers.base import BaseImporter, Row, group_m2m
@@ -16,24 +16,7 @@ TagLink = InspectionObject.tags.through
 DepartmentLink = InspectionObject.supervising_departments.through
 
 # Scalar fields of the object a row may set (everything but the relations and the code).
-SCALAR_FIELDS = (
-    "uscc",
-    "kind",
-    "name",
-    "legal_representative",
-    "address",
-    "region_id",
-    "industry_id",
-    "status",
-    "established_on",
-    "risk_level",
-    "credit_level",
-    "in_abnormal_list",
-    "in_serious_violation_list",
-    "annual_report_status",
-    "annual_report_year",
-    "owner_department_id",
-)
+SCALAR_FIELDS = OBJECT_DATA_COLUMNS
 M2M_FIELDS = ("tags", "supervising_departments", "licences")
 NEW_OBJECT: dict[str, Any] = {
     "uscc": None,
