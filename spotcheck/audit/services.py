@@ -135,6 +135,23 @@ def audit_record(
     return entry
 
 
+def audit_change(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    department_id: int | None = None,
+    skip_unchanged: bool = False,
+) -> AuditEntry | None:
+    """Record a change as the fields that moved (from two ``snapshot``s of ``target``)."""
+    old, new = diff(before, after)
+    if skip_unchanged and not new:
+        return None
+    return audit_record(actor=actor, action=action, target=target, before=old, after=new, department_id=department_id)
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int

@@ -25,7 +25,7 @@ from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, require_write
-from spotcheck.audit.services import audit_record, diff, snapshot
+from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog import validators as v
 from spotcheck.catalog.models import ChecklistQuestion, FilingEvent, InspectionItem, ItemVersion
 from spotcheck.catalog.scope_filter import validate_scope
@@ -401,16 +401,15 @@ def version_update_draft(
         getattr(version, field).set(values)
     if questions is not None:
         _write_checklist(version, questions)
-    old, new = diff(before, _version_snapshot(version))
-    if new:
-        audit_record(
-            actor=actor,
-            action="catalog.version.update",
-            target=version,
-            before=old,
-            after=new,
-            department_id=item.department_id,
-        )
+    audit_change(
+        actor=actor,
+        action="catalog.version.update",
+        target=version,
+        before=before,
+        after=_version_snapshot(version),
+        department_id=item.department_id,
+        skip_unchanged=True,
+    )
     return version
 
 
@@ -434,13 +433,12 @@ def version_submit(*, actor: User, version: ItemVersion) -> ItemVersion:
     version.full_clean()
     version.save(update_fields=["status", "submitted_at"])
     _event(version, FilingEvent.Action.SUBMITTED, actor, at=version.submitted_at)
-    old, new = diff(before, snapshot(version))
-    audit_record(
+    audit_change(
         actor=actor,
         action="catalog.version.submit",
         target=version,
-        before=old,
-        after=new,
+        before=before,
+        after=snapshot(version),
         department_id=item.department_id,
     )
     return version
@@ -477,13 +475,12 @@ def version_accept(*, actor: User, version: ItemVersion, note: str = "") -> Item
         previous.save(update_fields=["status"])
         # Filing notes are stored data: Chinese, whatever the page language.
         _event(previous, FilingEvent.Action.SUPERSEDED, actor, note=f"由 v{version.number} 替代", at=now)
-        old, new = diff(previous_before, snapshot(previous))
-        audit_record(
+        audit_change(
             actor=actor,
             action="catalog.version.supersede",
             target=previous,
-            before=old,
-            after=new,
+            before=previous_before,
+            after=snapshot(previous),
             department_id=item.department_id,
         )
 
@@ -496,25 +493,23 @@ def version_accept(*, actor: User, version: ItemVersion, note: str = "") -> Item
     version.full_clean()
     version.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "published_at"])
     _event(version, FilingEvent.Action.ACCEPTED, actor, note=note, at=now)
-    old, new = diff(before, snapshot(version))
-    audit_record(
+    audit_change(
         actor=actor,
         action="catalog.version.accept",
         target=version,
-        before=old,
-        after=new,
+        before=before,
+        after=snapshot(version),
         department_id=item.department_id,
     )
 
     item.current_version = version
     item.save(update_fields=["current_version"])
-    old, new = diff(item_before, snapshot(item))
-    audit_record(
+    audit_change(
         actor=actor,
         action="catalog.item.publish",
         target=item,
-        before=old,
-        after=new,
+        before=item_before,
+        after=snapshot(item),
         department_id=item.department_id,
     )
     return version
@@ -538,13 +533,12 @@ def version_return(*, actor: User, version: ItemVersion, reason: str) -> ItemVer
     version.full_clean()
     version.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     _event(version, FilingEvent.Action.RETURNED, actor, note=reason, at=version.reviewed_at)
-    old, new = diff(before, snapshot(version))
-    audit_record(
+    audit_change(
         actor=actor,
         action="catalog.version.return",
         target=version,
-        before=old,
-        after=new,
+        before=before,
+        after=snapshot(version),
         department_id=item.department_id,
     )
     return version

@@ -67,7 +67,7 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 def ids_by_value(model: type[models.Model], field: str, values: Sequence[Any]) -> dict[Any, int]:
     """``value → pk`` for the rows whose ``field`` is one of ``values``. On PostgreSQL one
-    array parameter instead of thousands of placeholders (which psycopg would spend longer
+    array parameter instead of thousands of bind parameters (which psycopg would spend longer
     converting than the database spends answering)."""
     if not values:
         return {}

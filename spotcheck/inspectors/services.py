@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department, Membership, Region
 from spotcheck.accounts.scope import require_staff, require_write
-from spotcheck.audit.services import audit_record, diff, snapshot
+from spotcheck.audit.services import audit_change, audit_record, diff, snapshot
 from spotcheck.directory.validators import canonical_text
 from spotcheck.inspectors.models import Inspector, InspectorCodeCounter, Qualification, Recusal
 from spotcheck.inspectors.selectors import may_see_recusals
@@ -438,13 +438,12 @@ def recusal_end(*, actor: User, recusal: Recusal, reason: str) -> Recusal:
     recusal.ended_by = actor
     recusal.full_clean()
     recusal.save(update_fields=["ended_at", "ended_reason", "ended_by"])
-    old, new = diff(before, snapshot(recusal))
-    audit_record(
+    audit_change(
         actor=actor,
         action="inspectors.recusal.end",
         target=recusal,
-        before=old,
-        after=new,
+        before=before,
+        after=snapshot(recusal),
         department_id=recusal.inspector.department_id,
     )
     return recusal

@@ -207,7 +207,7 @@ def test_every_message_is_translated_and_none_is_fuzzy(po_entries):
             assert sorted(e.msgstr) == [0, 1], e.msgid
 
 
-def test_placeholders_are_kept(po_entries):
+def test_format_arguments_are_kept(po_entries):
     named = re.compile(r"%\((\w+)\)[sd]")
     for e in po_entries:
         if not e.msgid:
