@@ -183,3 +183,7 @@ LOGGING = {
 
 # The region this installation serves (GB/T 2260 code of the county or city).
 SPOTCHECK_REGION_CODE = env_str("SPOTCHECK_REGION_CODE", "320481")
+# An object file of at least this many rows (and at least as many as the directory holds) is
+# written as a bulk load on PostgreSQL: much faster, but searches of the directory wait until
+# the import is done.
+SPOTCHECK_IMPORT_BULK_LOAD_ROWS = env_int("SPOTCHECK_IMPORT_BULK_LOAD_ROWS", 100_000)

@@ -5,6 +5,7 @@ in batches. Either way the caller's transaction decides whether anything stays.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -87,22 +88,6 @@ def ids_by_value(model: type[models.Model], field: str, values: Sequence[Any]) -
         return dict(cursor.fetchall())
 
 
-def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
-    """On PostgreSQL, ``count`` fresh primary keys from the table's sequence, so that rows
-    and their links can be written in one go without reading the new ids back. None elsewhere."""
-    if connection.vendor != "postgresql" or count == 0:
-        return None
-    table, pk = model._meta.db_table, model._meta.pk.column
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def tune_for_bulk_load() -> None:
-    """Transaction-local settings for a large import on PostgreSQL (see below)."""
-    check_constraints_now()
-
-
 def check_constraints_now() -> None:
     """Django declares foreign keys DEFERRABLE INITIALLY DEFERRED on PostgreSQL, so a bulk
     load queues one check per reference until COMMIT, where they run one after another. Made
@@ -110,6 +95,120 @@ def check_constraints_now() -> None:
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def reserve_ids(model: type[models.Model], count: int, *, table_locked: bool = False) -> list[int] | None:
+    """On PostgreSQL, ``count`` fresh primary keys from the table's sequence, so that rows
+    and their links can be written in one go without reading the new ids back. None elsewhere.
+
+    With the table locked against other writers (a bulk load), one contiguous range is taken
+    by moving the sequence once, instead of one ``nextval`` per row (15 µs each)."""
+    if connection.vendor != "postgresql" or count == 0:
+        return None
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if table_locked:
+            sequence = _sequence_of(table, pk)
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            (first,) = cursor.fetchone()
+            if count > 1:
+                cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+            return list(range(first, first + count))
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@functools.cache
+def _sequence_of(table: str, column: str) -> str:
+    # Looked up once: the catalogue query is slow inside a bulk load (no sequential scans).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        return cursor.fetchone()[0]
+
+
+def estimated_rows(model: type[models.Model]) -> int:
+    """The planner's row estimate for ``model``'s table (cheap; exact enough to pick a strategy)."""
+    if connection.vendor != "postgresql":
+        return model.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+            [connection.ops.quote_name(model._meta.db_table)],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+class BulkLoad:
+    """Load many rows into the tables of some models the way PostgreSQL loads fastest:
+    ``begin`` takes the tables for the rest of the transaction (ACCESS EXCLUSIVE: readers wait
+    until it commits) and drops their plain indexes and outgoing foreign keys; the caller
+    writes; ``end`` builds every index in one pass and checks every foreign key with one query.
+
+    Per-row index maintenance (the trigram index above all) and per-row foreign-key triggers
+    cost a large import several times what the load itself does. Everything dropped is put
+    back under its own name inside the same transaction, so an error anywhere rolls the tables
+    back exactly as they were, and what commits has had every constraint checked. Elsewhere
+    than on PostgreSQL both steps do nothing."""
+
+    def __init__(self, *load_models: type[models.Model]):
+        self.tables = [m._meta.db_table for m in load_models]
+        self.dropped: list[tuple[str, str, str, str]] = []
+        self.active = False
+
+    def begin(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            # Run the checks still deferred in this transaction: a table with pending trigger
+            # events cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"LOCK TABLE {', '.join(qn(t) for t in self.tables)} IN ACCESS EXCLUSIVE MODE")
+            # Index builds sort in memory when they can; transaction-local.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # The planner's statistics describe the tables as they were before the load: as
+            # they grow inside this transaction it would keep scanning them whole to look
+            # rows up by key, once per batch. Their unique indexes are what to use.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(_DROPPABLE_SQL, [self.tables, self.tables])
+            self.dropped = cursor.fetchall()
+            for table, kind, name, _definition in self.dropped:
+                if kind == "index":
+                    cursor.execute(f"DROP INDEX {qn(name)}")
+                else:
+                    cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+        self.active = True
+
+    def end(self) -> None:
+        if not self.active:
+            return
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            # Indexes first: checking a foreign key can use them.
+            for table, kind, name, definition in sorted(self.dropped, key=lambda d: d[1] == "foreign key"):
+                if kind == "index":
+                    cursor.execute(definition)
+                else:
+                    cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+        self.active = False
+
+
+# (table, kind, name, definition to re-create it) of what BulkLoad drops: the foreign keys out
+# of the tables and their plain indexes. Primary keys and unique constraints stay: the rows
+# being loaded are looked up by them (a table without them would be scanned once per batch)
+# and they keep every key unique while loading.
+_DROPPABLE_SQL = """
+SELECT c.conrelid::regclass::text, 'foreign key', c.conname, pg_get_constraintdef(c.oid)
+  FROM pg_constraint c
+ WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype = 'f'
+UNION ALL
+SELECT i.indrelid::regclass::text, 'index', x.relname, pg_get_indexdef(i.indexrelid)
+  FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+ WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+"""
 
 
 def _defaults_for_missing(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple]:

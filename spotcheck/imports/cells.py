@@ -92,22 +92,31 @@ def code(label: str, max_length: int) -> Validator:
 
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_INDEX = {ch: i for i, ch in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# The check digit needs sum(value(c_i) * 3**i mod 31) over the first 17 characters (GB 32100).
+# 34 ≡ 3 (mod 31), so that sum is int(reversed characters as base-34 digits) mod 31: one
+# str.translate and one int() in C instead of a Python loop per row of a million-row file.
+# Characters outside the alphabet become "!", which int() refuses.
+_BASE34_DIGITS = "0123456789abcdefghijklmnopqrstu"
+_USCC_TO_BASE34 = str.maketrans(
+    {
+        **{chr(c): "!" for c in range(128)},
+        **dict(zip(_USCC_ALPHABET, _BASE34_DIGITS, strict=True)),
+    }
+)
 
 
 def _uscc_is_canonical(value: str) -> bool:
     """True when ``value`` is already a valid, compact USCC: the same checks as python-stdnum's
     ``validate`` without its per-call overhead (a million rows spend seconds there)."""
-    if len(value) != 18 or not value[:8].isascii() or not value[:8].isdigit():
+    if len(value) != 18 or not value.isascii() or not value[:8].isdigit():
         return False
-    index = _USCC_INDEX
+    digits = value.translate(_USCC_TO_BASE34)
     try:
-        total = sum(index[ch] * w for ch, w in zip(value, _USCC_WEIGHTS, strict=False))
-        last = index[value[17]]
-    except KeyError:
+        total = int(digits[16::-1], 34)
+        last = int(digits[17], 34)
+    except ValueError:
         return False
-    return last == (31 - total) % 31
+    return last == (31 - total % 31) % 31
 
 
 def uscc(value: Any, refs: Refs) -> str:

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,7 +129,8 @@ def _blank_aware_numbering(text: IO[str], delimiter: str) -> Iterator[tuple[int,
     try:
         for cells in reader:
             number += 1
-            if not cells or _is_blank(cells):
+            # (joining is the fast test: the cells are all text here)
+            if not cells or not "".join(cells).strip():
                 continue
             yield number, cells
     except csv.Error as exc:
@@ -159,32 +161,78 @@ def normalize_xlsx_cell(value: Any) -> Cell:
         return format(value.normalize(), "f")
     if isinstance(value, dt.time):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _duration_text(value)
     return str(value)
+
+
+def _duration_text(value: dt.timedelta) -> str:
+    """A duration the way Excel's ``[h]:mm:ss`` shows it (``30:00:00``, not ``1 day, 6:00:00``);
+    under a day it reads like ``time.isoformat()``."""
+    sign = "-" if value < dt.timedelta(0) else ""
+    value = abs(value)
+    minutes, seconds = divmod(value.days * 86400 + value.seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    text = f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}"
+    return f"{text}.{value.microseconds:06d}" if value.microseconds else text
+
+
+def _first_worksheet(fh: IO[bytes]) -> tuple[Any, Any]:
+    """The workbook and its first worksheet (chart and macro sheets do not count), read with
+    calamine: the whole sheet is parsed here, so every error of a damaged file is raised here."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    # calamine guesses the format from the content and would read an .xls or .ods renamed to
+    # .xlsx too; only an xlsx package (a zip holding xl/workbook.xml) is accepted, as before.
+    fh.seek(0)
+    with zipfile.ZipFile(fh) as package:
+        if not any(name.lower() == "xl/workbook.xml" for name in package.namelist()):
+            raise zipfile.BadZipFile("There is no item named 'xl/workbook.xml' in the archive")
+    fh.seek(0)  # calamine reads from the current position
+    workbook = CalamineWorkbook.from_filelike(fh)
+    try:
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if meta.typ == SheetTypeEnum.WorkSheet:
+                return workbook, workbook.get_sheet_by_index(index)
+        return workbook, None
+    except BaseException:
+        workbook.close()
+        raise
 
 
 @contextmanager
 def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
-    from openpyxl import load_workbook
+    from python_calamine import CalamineError
 
     try:
-        workbook = load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/ValueError for damaged files
+        workbook, sheet = _first_worksheet(fh)
+    except (CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise ReadError(_("无法打开 xlsx 文件（文件已损坏或不是 xlsx 格式）：%(error)s") % {"error": exc}) from exc
+    except BaseException as exc:
+        # A panic inside calamine (Rust) arrives as pyo3's PanicException, a BaseException:
+        # a file that crashes the reader is a damaged file, not a reason to kill the worker.
+        if type(exc).__name__ != "PanicException":
+            raise
         raise ReadError(_("无法打开 xlsx 文件（文件已损坏或不是 xlsx 格式）：%(error)s") % {"error": exc}) from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            header_cells = next(rows)
-        except StopIteration:
-            raise ReadError(_("工作表是空的：第 1 行应为列名。")) from None
-        headers = _clean_headers(list(header_cells))
-        estimated = max(0, (sheet.max_row or 1) - 1)
+        if sheet is None or sheet.start is None:
+            raise ReadError(_("工作表是空的：第 1 行应为列名。"))
+        # calamine's rows begin at the first column that holds anything, not at column A: put
+        # the empty columns on the left back so that positions match the columns the user sees.
+        first_row, first_column = sheet.start
+        pad = [""] * first_column
+        rows = sheet.iter_rows()
+        # Data starting below row 1 means an empty header row (whether or not calamine pads
+        # the empty rows above the data, which this does not rely on).
+        headers = _clean_headers(pad + next(rows) if first_row == 0 else [])
+        estimated = sheet.end[0] if sheet.end else 0  # index of the last row = rows below the header
 
         def generate() -> Iterator[tuple[int, list[Cell]]]:
             for number, cells in enumerate(rows, start=2):
-                if _is_blank(list(cells)):
+                if _is_blank(cells):
                     continue
-                yield number, [normalize_xlsx_cell(c) for c in cells]
+                cells = [c if c.__class__ is str else normalize_xlsx_cell(c) for c in cells]
+                yield number, (pad + cells) if pad else cells
 
         yield Table(headers, generate(), estimated, "xlsx")
     finally:

@@ -77,11 +77,19 @@ class Rejected(Exception):
 @dataclass
 class Row:
     number: int
-    raw: dict[str, str]  # field → the cell as text, for error messages
+    cells: Sequence[Any]  # as read; shown in error messages
     record: dict[str, Any]  # field → parsed value (only the columns of the file)
+    positions: dict[str, int] = field(default_factory=dict)  # field → index in cells
     key: str = ""
     existing: dict[str, Any] | None = None
     ok: bool = True
+
+    def cell_text(self, field_name: str) -> str:
+        """The cell of ``field_name`` as the user typed it ("" when the file has no such cell)."""
+        index = self.positions.get(field_name)
+        if index is None or index >= len(self.cells):
+            return ""
+        return as_text(self.cells[index])
 
 
 class BaseImporter(ABC):
@@ -121,7 +129,7 @@ class BaseImporter(ABC):
         number = row.number if isinstance(row, Row) else row
         column = self.columns_by_field[field_name].header if field_name in self.columns_by_field else field_name
         if value is None and isinstance(row, Row):
-            value = row.raw.get(field_name, "")
+            value = row.cell_text(field_name)
         self.outcome.error_count += 1
         if len(self.outcome.errors) < MAX_ERRORS_IN_MEMORY:
             self.outcome.errors.append(RowError(number, column, as_text(value or ""), message))
@@ -150,7 +158,8 @@ class BaseImporter(ABC):
         self.imported_fields = [c.field for c in self.columns if c.field in match.positions]
         if self.progress:
             self.progress.report(0, table.estimated_rows, force=True)
-        bulk.tune_for_bulk_load()
+        bulk.check_constraints_now()
+        self.begin(table.estimated_rows)
         self._start_writer()
         try:
             batch: list[Row] = []
@@ -162,6 +171,8 @@ class BaseImporter(ABC):
             if batch:
                 self.process(batch)
             self._wait_for_writer()
+            if not self.outcome.error_count:
+                self.finish()
         finally:
             self._stop_writer()
         if self.outcome.rows == 0 and not self.outcome.error_count:
@@ -175,12 +186,12 @@ class BaseImporter(ABC):
         return []
 
     def parse_row(self, number: int, cells: Sequence[Any]) -> Row:
-        row = Row(number, {}, {})
-        raw, record = row.raw, row.record
+        # Runs once per row of files of a million rows: keep the loop lean.
+        row = Row(number, cells, {}, self.positions)
+        record = row.record
         width = len(cells)
         for field_name, index, column, memo in self.plan:
             value = cells[index] if index < width else ""
-            raw[field_name] = value if value.__class__ is str else as_text(value)
             if memo is not None:
                 hit = memo.get(value)
                 if hit is None:
@@ -319,6 +330,12 @@ class BaseImporter(ABC):
     @abstractmethod
     def write(self, creates: list[Row], updates: list[Row]) -> None:
         """Write one checked batch inside the import's transaction."""
+
+    def begin(self, estimated_rows: int) -> None:  # noqa: B027 (an optional hook)
+        """Prepare the writes, knowing about how many rows the file has."""
+
+    def finish(self) -> None:  # noqa: B027 (an optional hook)
+        """Complete the writes once every row has been checked and found good."""
 
     # ------------------------------------------------------------------ helpers
 
