@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "spotcheck.directory",
     "spotcheck.inspectors",
     "spotcheck.catalog",
+    "spotcheck.planning",
+    "spotcheck.draws",
     "spotcheck.imports",
     "spotcheck.demo",
     "spotcheck.web",
