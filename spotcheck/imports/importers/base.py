@@ -11,6 +11,7 @@ still lists every error of every row.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -161,6 +162,11 @@ class BaseImporter(ABC):
         bulk.check_constraints_now()
         self.begin(table.estimated_rows)
         self._start_writer()
+        # A large file allocates millions of short-lived rows, and the cyclic garbage collector
+        # would walk the ever larger heap again and again (a sixth of the import's time); the
+        # rows hold no reference cycles, so reference counting frees them as they go.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             batch: list[Row] = []
             for number, cells in table.rows:
@@ -174,6 +180,8 @@ class BaseImporter(ABC):
             if not self.outcome.error_count:
                 self.finish()
         finally:
+            if collecting:
+                gc.enable()
             self._stop_writer()
         if self.outcome.rows == 0 and not self.outcome.error_count:
             self.outcome.error_count += 1
