@@ -18,6 +18,7 @@ urlpatterns = [
     path("objects/", include("spotcheck.directory.urls")),
     path("inspectors/", include("spotcheck.inspectors.urls")),
     path("items/", include("spotcheck.catalog.urls")),
+    path("plans/", include("spotcheck.planning.urls")),
     path("imports/", include("spotcheck.imports.urls")),
     path("audit/", include("spotcheck.audit.urls")),
     path("api/", include((api_patterns, "api"))),

@@ -1,3 +1,326 @@
-"""Inspection tasks (抽查任务), their frozen pools, the seed ceremony and the draw record."""
+"""抽查任务: tasks, their frozen pools, the seed ceremony (SC-DRAW-1) and the drawn visits.
 
-from django.db import models  # noqa: F401
+A task goes DRAFT → FROZEN (pool, roster and exclusions fixed, digests computed) → ANNOUNCED
+(server commitment published) → DRAWN (seed revealed, targets and teams saved). It can be
+CANCELLED at any point; a cancelled task keeps everything it had, including a draw.
+"""
+
+import zlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Task(models.Model):
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("日常抽查")
+        SPECIAL = "special", _("专项抽查")
+        JOINT = "joint", _("联合抽查")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        FROZEN = "frozen", _("对象库已冻结")
+        ANNOUNCED = "announced", _("已发布任务公告")
+        DRAWN = "drawn", _("已抽取")
+        CANCELLED = "cancelled", _("已取消")
+
+    class ListPublication(models.TextChoices):
+        WITH_NOTICE = "with_notice", _("随任务公告公布抽取名单")
+        AFTER_VISITS = "after_visits", _("检查结束后公布抽取名单")
+
+    code = models.CharField(_("任务编号"), max_length=32, unique=True)
+    title = models.CharField(_("任务名称"), max_length=200)
+    kind = models.CharField(_("任务类型"), max_length=10, choices=Kind.choices, default=Kind.ROUTINE)
+    lead_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("发起部门"), on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    participating_departments = models.ManyToManyField(
+        "accounts.Department", verbose_name=_("参与部门"), related_name="joined_tasks"
+    )
+    items = models.ManyToManyField("catalog.ItemVersion", verbose_name=_("抽查事项"), related_name="tasks")
+    window_start = models.DateField(_("检查开始日期"))
+    window_end = models.DateField(_("检查截止日期"))
+    scope = models.JSONField(_("抽查对象范围"), default=dict, blank=True)
+    frequency_cap_days = models.PositiveIntegerField(
+        _("同一事项免检期（天）"), default=365, help_text=_("在此期间内已被抽中检查同一事项的对象不进入对象库。")
+    )
+    pool_filter = models.JSONField(_("对象库筛选条件"), default=dict, blank=True)
+    list_publication = models.CharField(
+        _("抽取名单公布方式"), max_length=16, choices=ListPublication.choices, default=ListPublication.WITH_NOTICE
+    )
+    cross_office = models.BooleanField(_("所所交叉"), default=False)
+    exclude_last_inspector = models.BooleanField(_("回避上次检查人员"), default=True)
+    cap = models.PositiveIntegerField(_("每名检查人员的任务上限"))
+    slots = models.JSONField(_("检查组岗位"), default=list)
+    lead_slot = models.CharField(_("组长岗位"), max_length=50)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
+    list_published_at = models.DateTimeField(_("名单公布时间"), null=True, blank=True)
+    match_failed_at = models.DateTimeField(
+        _("匹配失败时间"), null=True, blank=True, help_text=_("匹配失败后不再接受见证人输入，只能取消任务后重新创建。")
+    )
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancelled_reason = models.CharField(_("取消原因"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("抽查任务")
+        verbose_name_plural = _("抽查任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cap__gte=1), name="task_cap_positive"),
+            models.CheckConstraint(
+                condition=models.Q(window_end__gte=models.F("window_start")), name="task_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_joint(self) -> bool:
+        return self.kind == self.Kind.JOINT
+
+
+class TaskCodeCounter(models.Model):
+    """The last number handed out per task-code prefix (``<部门代码>-<年度>``); only grows."""
+
+    prefix = models.CharField(_("编号前缀"), max_length=32, unique=True)
+    last_value = models.PositiveIntegerField(_("已用最大序号"), default=0)
+
+    class Meta:
+        verbose_name = _("任务编号序号")
+        verbose_name_plural = _("任务编号序号")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_value}"
+
+
+class TaskStratum(models.Model):
+    """分层: an object goes to the first stratum (by position) whose filter it matches."""
+
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="strata")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("分层名称"), max_length=50)
+    filter = models.JSONField(_("分层条件"), default=dict, blank=True)
+    ratio = models.CharField(_("抽取比例"), max_length=10, help_text=_("0 到 1 之间的小数，如 0.05"))
+    minimum = models.PositiveIntegerField(_("最少抽取数"), null=True, blank=True)
+    maximum = models.PositiveIntegerField(_("最多抽取数"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("对象数"), null=True, blank=True)
+    digest = models.CharField(_("分层摘要"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("任务分层")
+        verbose_name_plural = _("任务分层")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "position"], name="stratum_unique_position"),
+            models.UniqueConstraint(fields=["task", "name"], name="stratum_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoolExclusion(models.Model):
+    """An object that is not in the frozen pool, and why (the pool is explainable)."""
+
+    class Reason(models.TextChoices):
+        INACTIVE = "inactive", _("非存续状态或已停用")
+        OUT_OF_SCOPE = "out_of_scope", _("不在抽查事项的对象范围内")
+        FILTERED = "filtered", _("不符合任务的对象库筛选条件")
+        FREQUENCY_CAP = "frequency_cap", _("免检期内已被抽中检查同一事项（无事不扰）")
+        NO_STRATUM = "no_stratum", _("不符合任何分层条件")
+
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="exclusions")
+    inspection_object = models.ForeignKey(
+        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("排除原因"), max_length=16, choices=Reason.choices)
+    detail = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("对象库排除记录")
+        verbose_name_plural = _("对象库排除记录")
+        ordering = ["task", "reason", "inspection_object"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "inspection_object"], name="pool_exclusion_unique_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_object_id}: {self.get_reason_display()}"
+
+
+def _pack(lines: Iterable[str]) -> bytes:
+    return zlib.compress("".join(f"{line}\n" for line in lines).encode(), 6)
+
+
+def _unpack(blob: bytes | memoryview | None) -> list[str]:
+    if not blob:
+        return []
+    text = zlib.decompress(bytes(blob)).decode()
+    return text.split("\n")[:-1]
+
+
+class FrozenPool(models.Model):
+    """The frozen pool of one task, compact: a county pool is 10^5 ids, a province 10^7, so
+    members are not rows. ``members``: zlib of UTF-8 lines — for each stratum in name order its
+    name, its count, then its ids in byte order. ``exclusions``: zlib of ``target\\tinspector``
+    lines. The roster is small and kept as JSON."""
+
+    task = models.OneToOneField(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="frozen_pool")
+    members = models.BinaryField(_("对象库（压缩）"))
+    member_count = models.PositiveIntegerField(_("对象总数"))
+    roster = models.JSONField(_("检查人员名单"), default=list)
+    exclusions = models.BinaryField(_("回避名单（压缩）"))
+    exclusion_count = models.PositiveIntegerField(_("回避条目数"))
+    frozen_on = models.DateField(_("冻结日期"))
+
+    class Meta:
+        verbose_name = _("冻结的对象库")
+        verbose_name_plural = _("冻结的对象库")
+
+    def __str__(self) -> str:
+        return str(self.task)
+
+    @staticmethod
+    def pack_members(pool: dict[str, list[str]]) -> bytes:
+        lines: list[str] = []
+        for name in sorted(pool):
+            lines += [name, str(len(pool[name])), *pool[name]]
+        return _pack(lines)
+
+    @staticmethod
+    def pack_exclusions(pairs: Iterable[tuple[str, str]]) -> bytes:
+        return _pack(f"{target}\t{inspector}" for target, inspector in pairs)
+
+    def pool(self) -> dict[str, list[str]]:
+        lines, pool, i = _unpack(self.members), {}, 0
+        while i < len(lines):
+            name, count = lines[i], int(lines[i + 1])
+            pool[name] = lines[i + 2 : i + 2 + count]
+            i += 2 + count
+        return pool
+
+    def exclusion_pairs(self) -> list[tuple[str, str]]:
+        return [tuple(line.split("\t", 1)) for line in _unpack(self.exclusions)]  # type: ignore[misc]
+
+
+class Draw(models.Model):
+    """The ceremony of one task. Input and digests are set at freezing, the commitment at the
+    announcement, the seed and the result once, at the draw (write-once: services refuse to
+    draw a task whose seed exists). The secret is kept from every reader until the seed is."""
+
+    task = models.OneToOneField(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="draw")
+    input = models.JSONField(_("抽取输入"))
+    input_digest = models.CharField(_("输入摘要"), max_length=64)
+    pool_digest = models.CharField(_("对象库摘要"), max_length=64)
+    server_secret = models.CharField(_("服务器密钥"), max_length=64, blank=True)
+    commitment = models.CharField(_("服务器承诺值"), max_length=64, blank=True)
+    seed = models.CharField(_("随机种子"), max_length=64, blank=True)
+    result = models.JSONField(_("抽取结果"), null=True, blank=True)
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽取操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("摇号记录")
+        verbose_name_plural = _("摇号记录")
+
+    def __str__(self) -> str:
+        return str(self.task)
+
+    @property
+    def is_drawn(self) -> bool:
+        return bool(self.seed)
+
+
+class WitnessInput(models.Model):
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="witness_inputs")
+    position = models.PositiveSmallIntegerField(_("输入顺序"))
+    value = models.CharField(_("见证人输入"), max_length=64)
+    witness_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("见证人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    witness_name = models.CharField(_("见证人姓名"), max_length=50)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("见证人所在部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("录入时间"))
+
+    class Meta:
+        verbose_name = _("见证人输入")
+        verbose_name_plural = _("见证人输入")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "position"], name="witness_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.witness_name}"
+
+
+class Visit(models.Model):
+    """One drawn object of a task: one visit carrying every item of the task (进一次门，查多项事)."""
+
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="visits")
+    inspection_object = models.ForeignKey(
+        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="visits"
+    )
+    stratum = models.ForeignKey(TaskStratum, verbose_name=_("分层"), on_delete=models.PROTECT, related_name="visits")
+    rank = models.PositiveIntegerField(_("抽取序号"))
+    public_id = models.CharField(_("对象公开编码"), max_length=32)
+
+    class Meta:
+        verbose_name = _("检查")
+        verbose_name_plural = _("检查")
+        ordering = ["task", "stratum__name", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "inspection_object"], name="visit_unique_object"),
+            models.UniqueConstraint(fields=["stratum", "rank"], name="visit_unique_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} #{self.rank} {self.public_id}"
+
+
+class VisitMember(models.Model):
+    visit = models.ForeignKey(Visit, verbose_name=_("检查"), on_delete=models.PROTECT, related_name="members")
+    inspector = models.ForeignKey(
+        "inspectors.Inspector", verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="visit_slots"
+    )
+    slot = models.CharField(_("岗位"), max_length=50)
+    position = models.PositiveSmallIntegerField(_("岗位序号"))
+    is_lead = models.BooleanField(_("组长"), default=False)
+
+    class Meta:
+        verbose_name = _("检查组成员")
+        verbose_name_plural = _("检查组成员")
+        ordering = ["visit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "slot"], name="visit_member_unique_slot"),
+            models.UniqueConstraint(fields=["visit", "inspector"], name="visit_member_unique_inspector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.inspector}"

@@ -1,0 +1,89 @@
+"""Reading tasks: what a user may see, the pool explanation and the published record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from spotcheck.accounts.scope import Scope
+from spotcheck.draws import engine
+from spotcheck.draws.models import PoolExclusion, Task
+
+
+def tasks_for_scope(scope: Scope) -> QuerySet[Task]:
+    """Tasks led or joined by a department the scope reads (joint tasks are visible to every
+    participant)."""
+    tasks = Task.objects.select_related("lead_department")
+    if scope.reads_all:
+        return tasks
+    departments = scope.read_departments or frozenset()
+    return tasks.filter(Q(lead_department_id__in=departments) | Q(participating_departments__in=departments)).distinct()
+
+
+def pool_exclusions(task: Task) -> QuerySet[PoolExclusion]:
+    """Every object left out of the task's pool, with its reason."""
+    return (
+        PoolExclusion.objects.filter(task=task)
+        .select_related("inspection_object")
+        .order_by("reason", "inspection_object__public_code")
+    )
+
+
+def stratum_members(task: Task) -> dict[str, list[str]]:
+    """Who is in each stratum of the frozen pool (public ids in byte order); {} before freezing."""
+    frozen = getattr(task, "frozen_pool", None)
+    return frozen.pool() if frozen is not None else {}
+
+
+def notice_for(task: Task) -> dict[str, Any]:
+    """抽查任务公告: what is public from the announcement on — the input (strata counts and
+    digests, slots, cap, roster and exclusion digests), its digest, the pool digest and the
+    server's commitment."""
+    draw = task.draw
+    return {
+        "spec": engine.SPEC,
+        "task": task.code,
+        "input": draw.input,
+        "input_digest": draw.input_digest,
+        "pool_digest": draw.pool_digest,
+        "commitment": draw.commitment,
+    }
+
+
+def full_record(task: Task) -> dict[str, Any]:
+    """The SC-DRAW-1 record (§9) of a drawn task, exclusions included."""
+    draw, frozen = task.draw, task.frozen_pool
+    return {
+        "spec": engine.SPEC,
+        "input": draw.input,
+        "input_digest": draw.input_digest,
+        "pool_digest": draw.pool_digest,
+        "commitment": draw.commitment,
+        "server_secret": draw.server_secret,
+        "witnesses": list(task.witness_inputs.order_by("position").values_list("value", flat=True)),
+        "seed": draw.seed,
+        "pool": frozen.pool(),
+        "roster": frozen.roster,
+        "exclusions": [list(pair) for pair in frozen.exclusion_pairs()],
+        "result": draw.result,
+    }
+
+
+def record_for(task: Task, *, public: bool) -> dict[str, Any] | None:
+    """The record as a reader gets it. Internal readers: the full record once drawn, else the
+    notice. The public: nothing before the announcement; the notice until the task is drawn
+    and its list published; then the record without the exclusions (who is conflicted with
+    whom is not public). A cancelled task shows what it had reached."""
+    draw = getattr(task, "draw", None)
+    if draw is None:
+        return None
+    if not draw.commitment:  # frozen, not yet announced: only staff see the input
+        return None if public else {"spec": engine.SPEC, "task": task.code, "input": draw.input}
+    if not draw.is_drawn:
+        return notice_for(task)
+    if not public:
+        return full_record(task)
+    if task.list_published_at is None:
+        return notice_for(task)
+    return engine.public_copy(full_record(task))

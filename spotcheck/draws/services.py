@@ -1,0 +1,602 @@
+"""Every step of a task and its seed ceremony (SC-DRAW-1, shared/DRAW-SPEC.md): one service per
+step, each checked against the actor's scope, validated and audited in its transaction.
+
+    task_create → task_freeze → task_announce → witness_input_add (≥ 2) → task_draw
+    task_cancel at any time (a drawn task keeps its record); task_publish_list when the list
+    is published after the visits.
+
+A failed match saves nothing of the draw: the task stays announced with the same committed
+secret and the same witness inputs, so a retry would give the same failure. The attempt is
+recorded (``match_failed_at`` and an audit entry) and no more witness inputs are taken — adding
+one would change the seed and let an operator re-roll until a result pleased them. The only
+way forward is to cancel the task and create a new one (another cap, roster or slots).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.scope import require_write, scope_for
+from spotcheck.audit.services import audit_change, audit_record, snapshot
+from spotcheck.catalog.models import ItemVersion
+from spotcheck.catalog.scope_filter import validate_scope
+from spotcheck.directory.models import InspectionObject
+from spotcheck.draws import engine
+from spotcheck.draws.models import (
+    Draw,
+    FrozenPool,
+    PoolExclusion,
+    Task,
+    TaskCodeCounter,
+    TaskStratum,
+    Visit,
+    VisitMember,
+    WitnessInput,
+)
+from spotcheck.draws.pool import build_pool, validate_object_filter
+from spotcheck.inspectors.models import Inspector, Qualification
+
+if TYPE_CHECKING:
+    from spotcheck.accounts.models import User
+
+Status = Task.Status
+MIN_TEAM_SIZE = 2
+
+
+def _invalid(error: engine.DrawInputError) -> ValidationError:
+    return ValidationError(str(error), code="draw_input")
+
+
+def _canonical(value: Any, what: str) -> str:
+    try:
+        return engine.check_canonical(value, what)
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+
+
+def _locked(task: Task) -> Task:
+    """The task row, locked until the transaction ends: ceremony steps of one task run one
+    after the other, so two operators pressing 'draw' at once give one draw."""
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def _require_status(task: Task, *statuses: str) -> None:
+    if task.status not in statuses:
+        raise ValidationError(
+            _("任务“%(code)s”当前状态为“%(status)s”，不能进行此操作。")
+            % {"code": task.code, "status": task.get_status_display()},
+            code="bad_status",
+        )
+
+
+def _next_code(department: Department, year: int) -> str:
+    prefix = f"{department.code}-{year}"
+    counter, _created = TaskCodeCounter.objects.select_for_update().get_or_create(prefix=prefix)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"{prefix}-{counter.last_value:04d}"
+
+
+# ---------------------------------------------------------------------------------- creating
+
+
+def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
+    rows: list[TaskStratum] = []
+    names: set[str] = set()
+    for position, raw in enumerate(strata, start=1):
+        name = _canonical(raw.get("name"), _("分层名称"))
+        if name in names:
+            raise ValidationError(_("分层名称“%(name)s”重复。") % {"name": name})
+        names.add(name)
+        ratio = raw.get("ratio")
+        minimum, maximum = raw.get("minimum"), raw.get("maximum")
+        try:
+            engine.sample_size(0, ratio, minimum, maximum)  # validates ratio, minimum and maximum
+        except engine.DrawInputError as e:
+            raise _invalid(e) from None
+        label = _("分层“%(name)s”的条件") % {"name": name}
+        rows.append(
+            TaskStratum(
+                position=position,
+                name=name,
+                filter=validate_object_filter(raw.get("filter"), label),
+                ratio=ratio,
+                minimum=minimum,
+                maximum=maximum,
+            )
+        )
+    if not rows:
+        raise ValidationError(_("至少需要一个分层。"))
+    return rows
+
+
+def _clean_slots(
+    slots: Iterable[Mapping[str, Any]], lead_slot: str, departments: list[Department], versions: list[ItemVersion]
+) -> list[dict[str, Any]]:
+    clean: list[dict[str, Any]] = []
+    codes = {d.code for d in departments}
+    known_quals = set(Qualification.objects.values_list("code", flat=True))
+    for raw in slots:
+        name = _canonical(raw.get("name"), _("岗位名称"))
+        dept = raw.get("dept")
+        if dept not in codes:
+            raise ValidationError(_("岗位“%(name)s”的部门“%(dept)s”不是参与部门。") % {"name": name, "dept": dept})
+        quals = sorted(set(raw.get("quals") or []))
+        if unknown := [q for q in quals if q not in known_quals]:
+            raise ValidationError(_("岗位“%(name)s”的资格“%(q)s”不存在。") % {"name": name, "q": "、".join(unknown)})
+        clean.append({"name": name, "dept": dept, "quals": quals})
+    try:
+        engine.input_document("T", [], clean, 1, "", "")  # names distinct and canonical, quals canonical
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+    if len(clean) < MIN_TEAM_SIZE:
+        raise ValidationError(_("每个检查组至少需要 %(n)s 名检查人员（岗位）。") % {"n": MIN_TEAM_SIZE})
+    if lead_slot not in {s["name"] for s in clean}:
+        raise ValidationError(_("组长岗位“%(name)s”不在岗位列表中。") % {"name": lead_slot})
+    for department in departments:
+        held = {q for s in clean if s["dept"] == department.code for q in s["quals"]}
+        if not any(s["dept"] == department.code for s in clean):
+            raise ValidationError(_("参与部门“%(dept)s”没有岗位。") % {"dept": department.short_name})
+        for version in versions:
+            if version.item.department_id != department.pk:
+                continue
+            needed = {q.code for q in version.required_qualifications.all()}
+            if missing := sorted(needed - held):
+                raise ValidationError(
+                    _("事项“%(item)s”要求资格“%(q)s”，但%(dept)s的岗位都不要求该资格。")
+                    % {"item": version.name, "q": "、".join(missing), "dept": department.short_name}
+                )
+    return clean
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User,
+    lead_department: Department,
+    title: str,
+    items: Iterable[ItemVersion],
+    window_start: dt.date,
+    window_end: dt.date,
+    strata: Iterable[Mapping[str, Any]],
+    slots: Iterable[Mapping[str, Any]],
+    lead_slot: str,
+    cap: int,
+    kind: str = Task.Kind.ROUTINE,
+    participating_departments: Iterable[Department] = (),
+    scope: Mapping[str, Any] | None = None,
+    frequency_cap_days: int = 365,
+    pool_filter: Mapping[str, Any] | None = None,
+    list_publication: str = Task.ListPublication.WITH_NOTICE,
+    cross_office: bool = False,
+    exclude_last_inspector: bool = True,
+) -> Task:
+    """A draft task. Items are published item versions, frozen here; the participating
+    departments always include the lead; a joint task has at least two."""
+    require_write(actor, lead_department.pk)
+    departments = list(dict.fromkeys([lead_department, *participating_departments]))
+    if kind == Task.Kind.JOINT and len(departments) < 2:
+        raise ValidationError(_("联合抽查任务至少需要两个参与部门。"))
+    if kind != Task.Kind.JOINT and len(departments) > 1:
+        raise ValidationError(_("多个部门参与的任务应为联合抽查任务。"))
+    versions = list(ItemVersion.objects.filter(pk__in=[v.pk for v in items]).select_related("item"))
+    if not versions:
+        raise ValidationError(_("至少需要一个抽查事项。"))
+    for version in versions:
+        if version.status != ItemVersion.Status.ACCEPTED:
+            raise ValidationError(_("事项版本“%(v)s”不是现行公布的版本。") % {"v": version})
+        if version.item.department_id not in {d.pk for d in departments}:
+            raise ValidationError(_("事项“%(v)s”的所属部门不是参与部门。") % {"v": version.name})
+    strata_rows = _clean_strata(strata)
+    clean_slots = _clean_slots(slots, lead_slot, departments, versions)
+    if type(cap) is not int or cap < 1:
+        raise ValidationError(_("每名检查人员的任务上限必须是正整数。"))
+    task = Task(
+        code=_next_code(lead_department, window_start.year),
+        title=(title or "").strip(),
+        kind=kind,
+        lead_department=lead_department,
+        window_start=window_start,
+        window_end=window_end,
+        scope=validate_scope(scope),
+        frequency_cap_days=frequency_cap_days,
+        pool_filter=validate_object_filter(pool_filter, _("对象库筛选条件")),
+        list_publication=list_publication,
+        cross_office=cross_office,
+        exclude_last_inspector=exclude_last_inspector,
+        cap=cap,
+        slots=clean_slots,
+        lead_slot=lead_slot,
+        created_by=actor,
+    )
+    task.full_clean()
+    task.save()
+    task.participating_departments.set(departments)
+    task.items.set(versions)
+    for row in strata_rows:
+        row.task = task
+        row.full_clean()
+    TaskStratum.objects.bulk_create(strata_rows)
+    audit_record(
+        actor=actor,
+        action="draws.task.create",
+        target=task,
+        after=snapshot(task) | {"strata": [snapshot(s) for s in task.strata.all()]},
+        department_id=lead_department.pk,
+    )
+    return task
+
+
+# ---------------------------------------------------------------------------------- freezing
+
+
+@transaction.atomic
+def task_freeze(*, actor: User, task: Task) -> Task:
+    """Build the pool, the roster and the exclusions, store them with their digests and the
+    input document. Nothing about the draw can change after this."""
+    require_write(actor, task.lead_department_id)
+    task = _locked(task)
+    _require_status(task, Status.DRAFT)
+    now = timezone.now()
+    built = build_pool(task, now)
+    strata = list(task.strata.order_by("position"))
+    try:
+        summaries = []
+        for stratum in strata:
+            ids = built.pool[stratum.name]
+            stratum.count, stratum.digest = len(ids), engine.stratum_digest(stratum.name, ids)
+            summaries.append(
+                {
+                    "name": stratum.name,
+                    "count": stratum.count,
+                    "digest": stratum.digest,
+                    "ratio": stratum.ratio,
+                    "min": stratum.minimum,
+                    "max": stratum.maximum,
+                }
+            )
+        doc = engine.input_document(
+            task.code,
+            summaries,
+            built.slots,
+            task.cap,
+            engine.roster_digest(built.roster),
+            engine.exclusions_digest(built.pairs),
+        )
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+    for stratum in strata:
+        stratum.save(update_fields=["count", "digest"])
+    PoolExclusion.objects.bulk_create(
+        [
+            PoolExclusion(task=task, inspection_object_id=pk, reason=reason, detail=detail)
+            for pk, reason, detail in built.exclusions
+        ],
+        batch_size=2000,
+    )
+    FrozenPool.objects.create(
+        task=task,
+        members=FrozenPool.pack_members(built.pool),
+        member_count=len(built.object_ids),
+        roster=built.roster,
+        exclusions=FrozenPool.pack_exclusions(built.pairs),
+        exclusion_count=len(built.pairs),
+        frozen_on=timezone.localdate(now),
+    )
+    draw = Draw(
+        task=task,
+        input=doc,
+        input_digest=engine.input_digest(doc),
+        pool_digest=engine.pool_digest((s["name"], s["count"], s["digest"]) for s in summaries),
+    )
+    draw.full_clean(exclude=["task"])
+    draw.save()
+    before = snapshot(task, ["status", "frozen_at"])
+    task.status, task.frozen_at = Status.FROZEN, now
+    task.save(update_fields=["status", "frozen_at"])
+    audit_change(
+        actor=actor,
+        action="draws.task.freeze",
+        target=task,
+        before=before,
+        after=snapshot(task, ["status", "frozen_at"])
+        | {
+            "input_digest": draw.input_digest,
+            "pool_digest": draw.pool_digest,
+            "pool_count": len(built.object_ids),
+            "excluded_count": len(built.exclusions),
+        },
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+@transaction.atomic
+def task_announce(*, actor: User, task: Task) -> Task:
+    """Take the server secret, publish the notice with the digests and the commitment."""
+    require_write(actor, task.lead_department_id)
+    task = _locked(task)
+    _require_status(task, Status.FROZEN)
+    draw = Draw.objects.select_for_update().get(task=task)
+    if draw.server_secret:  # write-once; never reached through the status check
+        raise ValidationError(_("服务器密钥已生成，不能更换。"))
+    draw.server_secret = engine.new_server_secret()
+    draw.commitment = engine.commitment(draw.server_secret)
+    draw.save(update_fields=["server_secret", "commitment"])
+    now = timezone.now()
+    task.status, task.announced_at = Status.ANNOUNCED, now
+    update = ["status", "announced_at"]
+    if task.list_publication == Task.ListPublication.WITH_NOTICE:
+        # The list itself appears once drawn; "published with the notice" means no later step.
+        task.list_published_at = now
+        update.append("list_published_at")
+    task.save(update_fields=update)
+    # The secret stays out of the audit trail until the draw reveals it.
+    audit_record(
+        actor=actor,
+        action="draws.task.announce",
+        target=task,
+        after={"status": task.status, "commitment": draw.commitment, "input_digest": draw.input_digest},
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+# --------------------------------------------------------------------------------- witnesses
+
+
+def _witness_membership(user: User) -> Membership | None:
+    return (
+        Membership.objects.filter(user=user, role=Membership.Role.WITNESS, is_active=True, department__is_active=True)
+        .select_related("department")
+        .order_by("id")
+        .first()
+    )
+
+
+@transaction.atomic
+def witness_input_add(
+    *,
+    actor: User,
+    task: Task,
+    value: str,
+    witness_user: User | None = None,
+    witness_name: str = "",
+    witness_department: Department | None = None,
+) -> WitnessInput:
+    """A witness's input, in entry order. A user with the witness role enters their own; the
+    operator (write access to the lead department) may type it for a witness user or for a
+    named witness of a department."""
+    if witness_user is None and not witness_name:
+        membership = _witness_membership(actor)
+        if membership is None:
+            raise PermissionDenied(_("只有见证人可以录入自己的见证输入。"))
+        user, name, department = actor, actor.display_name, membership.department
+    else:
+        require_write(actor, task.lead_department_id)
+        if witness_user is not None:
+            membership = _witness_membership(witness_user)
+            if membership is None:
+                raise ValidationError(_("用户“%(name)s”没有见证人角色。") % {"name": witness_user.display_name})
+            user, name, department = witness_user, witness_user.display_name, membership.department
+        else:
+            name = witness_name.strip()
+            if witness_department is None:
+                raise ValidationError(_("请选择见证人所在部门。"))
+            user, department = None, witness_department
+    task = _locked(task)
+    _require_status(task, Status.ANNOUNCED)
+    if task.match_failed_at is not None:
+        raise ValidationError(_("本任务匹配失败后不再接受见证人输入，请取消任务后重新创建。"))
+    existing = list(task.witness_inputs.all())
+    if user is not None and any(w.witness_user_id == user.pk for w in existing):
+        raise ValidationError(_("见证人“%(name)s”已经录入过输入。") % {"name": name})
+    if user is None and any(w.witness_user_id is None and w.witness_name == name for w in existing):
+        raise ValidationError(_("见证人“%(name)s”已经录入过输入。") % {"name": name})
+    position = len(existing) + 1
+    try:
+        value = engine.check_witness(value, position)
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+    row = WitnessInput(
+        task=task,
+        position=position,
+        value=value,
+        witness_user=user,
+        witness_name=name,
+        department=department,
+        entered_by=actor,
+        entered_at=timezone.now(),
+    )
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="draws.witness.add",
+        target=row,
+        after=snapshot(row),
+        department_id=task.lead_department_id,
+    )
+    return row
+
+
+# ------------------------------------------------------------------------------------ drawing
+
+
+def task_draw(*, actor: User, task: Task) -> Task:
+    """Reveal the secret, compute the seed, draw the targets and match the teams, all or
+    nothing. On a failed match nothing of the draw is saved; the attempt is recorded and a
+    ValidationError names the target, the slot and a cap that would work."""
+    require_write(actor, task.lead_department_id)
+    try:
+        return _draw(actor, task)
+    except engine.MatchError as failure:
+        _record_match_failure(actor, task, failure)
+        raise ValidationError(str(failure), code="match_failed") from None
+
+
+@transaction.atomic
+def _draw(actor: User, task: Task) -> Task:
+    task = _locked(task)
+    draw = Draw.objects.select_for_update().get(task=task) if hasattr(task, "draw") else None
+    if draw is not None and draw.is_drawn:
+        raise ValidationError(_("任务“%(code)s”已经抽取，不能再次抽取。") % {"code": task.code}, code="drawn")
+    _require_status(task, Status.ANNOUNCED)
+    witnesses = list(task.witness_inputs.order_by("position"))
+    if len(witnesses) < engine.MIN_WITNESSES:
+        raise ValidationError(_("至少需要 %(n)s 名见证人的输入才能抽取。") % {"n": engine.MIN_WITNESSES})
+    if task.is_joint and len({w.department_id for w in witnesses}) < 2:
+        raise ValidationError(_("联合抽查任务的见证人至少应来自两个部门。"))
+    frozen = task.frozen_pool
+    pool = frozen.pool()
+    pairs = frozen.exclusion_pairs()
+    doc = draw.input
+    try:
+        seed = engine.seed(draw.input_digest, draw.server_secret, [w.value for w in witnesses])
+        sizes = {s["name"]: engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in doc["strata"]}
+        result = engine.run_draw(
+            strata=[(name, pool[name], sizes[name]) for name in pool],
+            slots=doc["match"]["slots"],
+            roster=frozen.roster,
+            exclusions=pairs,
+            cap=doc["match"]["cap"],
+            seed=seed,
+        )
+    except engine.MatchError:
+        raise
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+    now = timezone.now()
+    draw.seed, draw.result, draw.drawn_at, draw.drawn_by = seed, result, now, actor
+    draw.save(update_fields=["seed", "result", "drawn_at", "drawn_by"])
+    _save_visits(task, result)
+    before = snapshot(task, ["status"])
+    task.status = Status.DRAWN
+    task.save(update_fields=["status"])
+    audit_change(
+        actor=actor,
+        action="draws.task.draw",
+        target=task,
+        before=before,
+        after=snapshot(task, ["status"])
+        | {
+            "server_secret": draw.server_secret,
+            "witnesses": [w.value for w in witnesses],
+            "seed": seed,
+            "targets": len(result["targets"]),
+        },
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+def _save_visits(task: Task, result: Mapping[str, Any]) -> None:
+    targets = result["targets"]
+    strata = {s.name: s for s in task.strata.all()}
+    objects = dict(
+        InspectionObject.objects.filter(public_code__in=[t["id"] for t in targets]).values_list("public_code", "pk")
+    )
+    codes = {p for team in result["teams"].values() for p in (m["inspector"] for m in team)}
+    inspectors = dict(Inspector.objects.filter(code__in=codes).values_list("code", "pk"))
+    visits = Visit.objects.bulk_create(
+        [
+            Visit(
+                task=task,
+                inspection_object_id=objects[t["id"]],
+                stratum=strata[t["stratum"]],
+                rank=t["rank"],
+                public_id=t["id"],
+            )
+            for t in targets
+        ]
+    )
+    members = []
+    for visit in visits:
+        for position, member in enumerate(result["teams"].get(visit.public_id, []), start=1):
+            members.append(
+                VisitMember(
+                    visit=visit,
+                    inspector_id=inspectors[member["inspector"]],
+                    slot=member["slot"],
+                    position=position,
+                    is_lead=member["slot"] == task.lead_slot,
+                )
+            )
+    VisitMember.objects.bulk_create(members)
+
+
+@transaction.atomic
+def _record_match_failure(actor: User, task: Task, failure: engine.MatchError) -> None:
+    task = _locked(task)
+    task.match_failed_at = timezone.now()
+    task.save(update_fields=["match_failed_at"])
+    audit_record(
+        actor=actor,
+        action="draws.task.match_failed",
+        target=task,
+        after={"target": failure.target, "slot": failure.slot, "suggested_cap": failure.suggested_cap},
+        department_id=task.lead_department_id,
+    )
+
+
+# ------------------------------------------------------------------------- after the draw
+
+
+@transaction.atomic
+def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
+    """Cancel a task in any state; everything it had (a draw included) stays on record."""
+    require_write(actor, task.lead_department_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写取消原因。")})
+    task = _locked(task)
+    if task.status == Status.CANCELLED:
+        raise ValidationError(_("任务“%(code)s”已经取消。") % {"code": task.code})
+    fields = ["status", "cancelled_at", "cancelled_reason"]
+    before = snapshot(task, fields)
+    task.status, task.cancelled_at, task.cancelled_reason = Status.CANCELLED, timezone.now(), reason
+    task.full_clean()
+    task.save(update_fields=fields)
+    audit_change(
+        actor=actor,
+        action="draws.task.cancel",
+        target=task,
+        before=before,
+        after=snapshot(task, fields),
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+@transaction.atomic
+def task_publish_list(*, actor: User, task: Task) -> Task:
+    """Publish the drawn list (and with it the full record) of a task that chose to publish it
+    after the visits."""
+    require_write(actor, task.lead_department_id)
+    task = _locked(task)
+    _require_status(task, Status.DRAWN)
+    if task.list_published_at is not None:
+        raise ValidationError(_("抽取名单已经公布。"))
+    task.list_published_at = timezone.now()
+    task.save(update_fields=["list_published_at"])
+    audit_record(
+        actor=actor,
+        action="draws.task.publish_list",
+        target=task,
+        after=snapshot(task, ["list_published_at"]),
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+def can_operate(user: User, task: Task) -> bool:
+    """Whether ``user`` may run the ceremony of ``task`` (for pages that show the buttons)."""
+    return scope_for(user).can_write_department(task.lead_department_id)

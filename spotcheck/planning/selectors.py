@@ -1,0 +1,68 @@
+"""Reading plans. Departments read their own plans and the joint plans they take part in (as
+lead or participating department of an entry); the coordinator and auditors read all; the public
+reads published plans only."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from spotcheck.accounts.scope import Scope
+from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
+
+
+def _takes_part(departments: frozenset[int]) -> Q:
+    entries = PlanEntry.objects.filter(plan_id=OuterRef("pk"), retired_at__isnull=True)
+    participants = PlanEntry.participating_departments.through.objects.filter(
+        planentry__plan_id=OuterRef("pk"), planentry__retired_at__isnull=True, department_id__in=departments
+    )
+    return Q(Exists(entries.filter(lead_department_id__in=departments))) | Q(Exists(participants))
+
+
+def plans_for_scope(scope: Scope) -> QuerySet[AnnualPlan]:
+    qs = AnnualPlan.objects.select_related("department", "region")
+    if scope.reads_all:
+        return qs
+    if not scope.is_staff_member:
+        return qs.none()
+    departments = scope.read_departments or frozenset()
+    return qs.filter(Q(department_id__in=departments) | (Q(kind=AnnualPlan.Kind.JOINT) & _takes_part(departments)))
+
+
+def plan_list(scope: Scope, *, year: int | None = None, include_retired: bool = False) -> QuerySet[AnnualPlan]:
+    qs = plans_for_scope(scope)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if not include_retired:
+        qs = qs.filter(retired_at__isnull=True)
+    return qs.order_by("-year", "kind", "department__sort_order", "pk")
+
+
+def published_plans() -> QuerySet[AnnualPlan]:
+    """What the public portal shows: published plans that were not withdrawn."""
+    return (
+        AnnualPlan.objects.filter(status=AnnualPlan.Status.PUBLISHED, retired_at__isnull=True)
+        .select_related("department", "region")
+        .order_by("-year", "kind", "department__sort_order", "pk")
+    )
+
+
+def live_entries(plan: AnnualPlan) -> QuerySet[PlanEntry]:
+    """The plan's entries in force, with everything the detail page shows."""
+    return (
+        PlanEntry.objects.filter(plan=plan, retired_at__isnull=True)
+        .select_related("lead_department")
+        .prefetch_related(
+            "participating_departments",
+            "items__current_version",
+            Prefetch("strata", queryset=PlanStratum.objects.filter(retired_at__isnull=True), to_attr="live_strata"),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def retired_entries(plan: AnnualPlan) -> QuerySet[PlanEntry]:
+    return PlanEntry.objects.filter(plan=plan, retired_at__isnull=False).order_by("position", "pk")
+
+
+def plan_history(plan: AnnualPlan) -> QuerySet[PlanEvent]:
+    return PlanEvent.objects.filter(plan=plan).select_related("actor").order_by("created_at", "pk")

@@ -1,0 +1,177 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from spotcheck.planning import services
+from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
+
+S = AnnualPlan.Status
+
+
+def test_list_shows_deadline_and_late_flag(login, coordinator, draft_plan):
+    AnnualPlan.objects.filter(pk=draft_plan.pk).update(filed_late=True)
+    response = login(coordinator).get(reverse("planning:list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert draft_plan.title in body and "2027-01-31" in body and "逾期备案" in body
+
+
+def test_list_is_scoped(login, wsjk_admin, draft_plan):
+    body = login(wsjk_admin).get(reverse("planning:list")).content.decode()
+    assert draft_plan.title not in body
+
+
+def test_detail_shows_entries_strata_as_percent_and_history(login, scjg_admin, draft_plan):
+    response = login(scjg_admin).get(reverse("planning:detail", args=[draft_plan.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in ("E1", "A类（信用风险低）", "5%", "20%", "60%", "100%", "计划历史", "提交审核"):
+        assert text in body
+
+
+def test_other_department_gets_404(login, wsjk_admin, draft_plan):
+    client = login(wsjk_admin)
+    assert client.get(reverse("planning:detail", args=[draft_plan.pk])).status_code == 404
+    assert client.post(reverse("planning:submit", args=[draft_plan.pk])).status_code == 404
+    entry = draft_plan.entries.get()
+    assert client.get(reverse("planning:entry_edit", args=[entry.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["auditor", "scjg_inspector", "scjg_approver"])
+def test_read_only_roles_get_403_on_writes(request, login, draft_plan, persona):
+    client = login(request.getfixturevalue(persona))
+    assert client.get(reverse("planning:detail", args=[draft_plan.pk])).status_code == 200
+    assert client.post(reverse("planning:submit", args=[draft_plan.pk])).status_code == 403
+    assert client.get(reverse("planning:entry_create", args=[draft_plan.pk])).status_code == 403
+    stratum = PlanStratum.objects.filter(entry__plan=draft_plan).first()
+    assert client.post(reverse("planning:stratum_remove", args=[stratum.pk])).status_code == 403
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == S.DRAFT
+
+
+def test_nobody_gets_404(login, nobody, draft_plan):
+    assert login(nobody).get(reverse("planning:list")).status_code == 404
+
+
+def test_workflow_buttons_are_post_only(login, scjg_admin, draft_plan):
+    assert login(scjg_admin).get(reverse("planning:submit", args=[draft_plan.pk])).status_code == 405
+
+
+def test_workflow_through_the_client(client, scjg_admin, scjg_approver, coordinator, draft_plan):
+    client.force_login(scjg_admin)
+    client.post(reverse("planning:submit", args=[draft_plan.pk]))
+    client.force_login(scjg_approver)
+    response = client.post(reverse("planning:return", args=[draft_plan.pk]), {"reason": ""})
+    assert response.status_code == 200 and "fielderror" in response.content.decode()
+    client.post(reverse("planning:approve", args=[draft_plan.pk]))
+    client.force_login(coordinator)
+    client.post(reverse("planning:file", args=[draft_plan.pk]))
+    client.post(reverse("planning:publish", args=[draft_plan.pk]))
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == S.PUBLISHED
+
+
+def test_create_plan_and_entry_through_forms(client, scjg_admin, scjg, scjg_item):
+    client.force_login(scjg_admin)
+    response = client.post(
+        reverse("planning:create"), {"year": 2028, "title": "2028年度抽查计划", "department": scjg.pk}
+    )
+    plan = AnnualPlan.objects.get(year=2028)
+    assert response.status_code == 302 and plan.department == scjg
+    form = {
+        "code": "E1",
+        "name": "日常抽查",
+        "kind": "routine",
+        "items": [scjg_item.pk],
+        "lead_department": scjg.pk,
+        "window_start": "2028-03-01",
+        "window_end": "2027-10-31",
+        "frequency_cap_days": 365,
+    }
+    response = client.post(reverse("planning:entry_create", args=[plan.pk]), form)
+    assert response.status_code == 200
+    assert "结束日期应在计划年度 2028 年内" in response.content.decode()
+    form["window_end"] = "2028-10-31"
+    response = client.post(reverse("planning:entry_create", args=[plan.pk]), form)
+    assert response.status_code == 302
+    entry = PlanEntry.objects.get(plan=plan)
+    client.post(reverse("planning:entry_default_strata", args=[entry.pk]))
+    assert entry.strata.count() == 4
+    response = client.post(
+        reverse("planning:stratum_create", args=[entry.pk]),
+        {"name": "高风险", "ratio": "1.5", "risk_levels": ["high"]},
+    )
+    assert response.status_code == 200 and "大于 1" in response.content.decode()
+    response = client.post(
+        reverse("planning:stratum_create", args=[entry.pk]), {"name": "高风险", "ratio": "1", "risk_levels": ["high"]}
+    )
+    assert response.status_code == 302
+    assert entry.strata.get(name="高风险").filter == {"risk_levels": ["high"]}
+
+
+def test_adjustment_form_asks_for_reason(client, scjg_admin, published_plan):
+    client.force_login(scjg_admin)
+    stratum = PlanStratum.objects.filter(entry__plan=published_plan).first()
+    url = reverse("planning:stratum_edit", args=[stratum.pk])
+    page = client.get(url).content.decode()
+    assert "调整原因" in page
+    data = {"name": stratum.name, "ratio": "0.04", "credit_levels": ["A"]}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "请填写原因" in response.content.decode()
+    response = client.post(url, data | {"reason": "降低 A 类比例"})
+    assert response.status_code == 302
+    published_plan.refresh_from_db()
+    assert published_plan.revision == 1
+    assert published_plan.events.filter(action="adjusted", reason="降低 A 类比例").exists()
+    response = client.post(reverse("planning:entry_remove", args=[stratum.entry_id]), {"reason": "取消"})
+    assert response.status_code == 302
+    assert PlanEntry.objects.get(pk=stratum.entry_id).retired_at is not None
+
+
+def test_joint_plan_visible_to_participants_only(
+    login, coordinator, county, scjg, wsjk, wsjk_admin, scjg_item, wsjk_item
+):
+    plan = services.plan_create(actor=coordinator, year=2027, title="联合计划", region=county)
+    client = login(wsjk_admin)
+    assert client.get(reverse("planning:detail", args=[plan.pk])).status_code == 404
+    services.entry_add(
+        actor=coordinator,
+        plan=plan,
+        code="J1",
+        name="联合抽查",
+        kind="joint",
+        items=[scjg_item, wsjk_item],
+        lead_department=scjg,
+        participating_departments=[wsjk],
+        window_start=plan.filing_deadline,
+        window_end=plan.filing_deadline.replace(month=12),
+    )
+    assert client.get(reverse("planning:detail", args=[plan.pk])).status_code == 200
+    assert client.post(reverse("planning:submit", args=[plan.pk])).status_code == 403
+
+
+def test_forms_render(login, coordinator, scjg_admin, draft_plan):
+    client = login(coordinator)
+    page = client.get(reverse("planning:create")).content.decode()
+    assert "部门联合抽查计划（联席办）" in page
+    entry = draft_plan.entries.get()
+    stratum = entry.strata.first()
+    for url in (
+        reverse("planning:edit", args=[draft_plan.pk]),
+        reverse("planning:entry_create", args=[draft_plan.pk]),
+        reverse("planning:entry_edit", args=[entry.pk]),
+        reverse("planning:entry_remove", args=[entry.pk]),
+        reverse("planning:stratum_create", args=[entry.pk]),
+        reverse("planning:stratum_edit", args=[stratum.pk]),
+        reverse("planning:stratum_remove", args=[stratum.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    page = login(scjg_admin).get(reverse("planning:create")).content.decode()
+    assert "部门联合抽查计划（联席办）" not in page
+
+
+def test_overdue_plan_is_flagged(login, coordinator, scjg_admin, scjg):
+    plan = services.plan_create(actor=scjg_admin, year=2020, title="2020年度抽查计划", department=scjg)
+    assert plan.filing_overdue_on(dt.date(2020, 2, 1)) and not plan.filing_overdue_on(dt.date(2020, 1, 31))
+    assert "逾期未备案" in login(coordinator).get(reverse("planning:list")).content.decode()
