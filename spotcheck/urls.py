@@ -19,6 +19,8 @@ urlpatterns = [
     path("inspectors/", include("spotcheck.inspectors.urls")),
     path("items/", include("spotcheck.catalog.urls")),
     path("plans/", include("spotcheck.planning.urls")),
+    path("tasks/", include("spotcheck.draws.urls")),
+    path("public/", include("spotcheck.portal.urls")),
     path("imports/", include("spotcheck.imports.urls")),
     path("audit/", include("spotcheck.audit.urls")),
     path("api/", include((api_patterns, "api"))),

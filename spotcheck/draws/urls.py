@@ -1,0 +1,4 @@
+"""Staff pages of inspection tasks and the draw ceremony."""
+
+app_name = "draws"
+urlpatterns: list = []
