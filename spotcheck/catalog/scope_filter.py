@@ -141,16 +141,22 @@ def inspectable_objects() -> QuerySet[InspectionObject]:
 
 
 def apply_scope(queryset: QuerySet[InspectionObject], scope: Mapping[str, list[str]]) -> QuerySet[InspectionObject]:
-    """Narrow ``queryset`` to the objects the (already validated) scope describes. Uses
-    EXISTS subqueries for the to-many keys so no object appears twice."""
+    """Narrow ``queryset`` to the objects the (already validated) scope describes."""
+    return queryset.filter(scope_q(scope))
+
+
+def scope_q(scope: Mapping[str, list[str]]) -> Q:
+    """The (already validated) scope as a condition on InspectionObject (``Q()`` when it does
+    not restrict). EXISTS subqueries for the to-many keys, so no object appears twice."""
+    q = Q()
     if kinds := scope.get("kinds"):
-        queryset = queryset.filter(kind__in=kinds)
+        q &= Q(kind__in=kinds)
     if industries := scope.get("industries"):
-        queryset = queryset.filter(industry_id__in=_industry_ids(industries))
+        q &= Q(industry_id__in=_industry_ids(industries))
     if regions := scope.get("regions"):
-        queryset = queryset.filter(region_id__in=_region_ids(regions))
+        q &= Q(region_id__in=_region_ids(regions))
     if licences := scope.get("licences"):
-        queryset = queryset.filter(
+        q &= Q(
             Exists(
                 ObjectLicence.objects.filter(
                     inspection_object_id=OuterRef("pk"), kind__code__in=licences, retired_at__isnull=True
@@ -159,10 +165,8 @@ def apply_scope(queryset: QuerySet[InspectionObject], scope: Mapping[str, list[s
         )
     if tags := scope.get("tags"):
         through = InspectionObject.tags.through
-        queryset = queryset.filter(
-            Exists(through.objects.filter(inspectionobject_id=OuterRef("pk"), tag__code__in=tags))
-        )
-    return queryset
+        q &= Q(Exists(through.objects.filter(inspectionobject_id=OuterRef("pk"), tag__code__in=tags)))
+    return q
 
 
 def objects_in_scope(scope: Mapping[str, Any] | None) -> QuerySet[InspectionObject]:

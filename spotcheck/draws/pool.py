@@ -20,16 +20,23 @@ item) in that many days, false only those not drawn.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import islice
+from operator import or_
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotcheck.catalog.scope_filter import apply_scope, validate_scope
+from spotcheck.catalog.scope_filter import apply_scope, scope_q, validate_scope
 from spotcheck.directory.models import InspectionObject, Penalty, Tag
 from spotcheck.draws import engine
 from spotcheck.draws.models import PoolExclusion, Task, Visit, VisitMember
@@ -127,55 +134,94 @@ def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
 @dataclass
 class BuiltPool:
     pool: dict[str, list[str]]  # stratum name → public ids in byte order
-    object_ids: dict[str, int]  # public id → InspectionObject pk (pool members)
     exclusions: list[tuple[int, str, str]]  # (object pk, reason, detail)
     roster: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     slots: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def member_count(self) -> int:
+        return sum(len(ids) for ids in self.pool.values())
 
-def _ids(queryset) -> set[int]:
-    return set(queryset.values_list("pk", flat=True))
+    def is_member(self, public_id: str) -> bool:
+        # Each stratum's ids are sorted: a binary search, not a set of 10^7 strings.
+        for ids in self.pool.values():
+            k = bisect_left(ids, public_id)
+            if k < len(ids) and ids[k] == public_id:
+                return True
+        return False
+
+
+# A verdict is a stratum (this prefix and its position) or an exclusion reason.
+_STRATUM = "stratum:"
+_EVERYTHING = Q(pk__isnull=False)
+
+
+def _verdict(task: Task, now: dt.datetime, versions: list, item_ids: list[int], strata: list) -> Case:
+    """Each object's fate as one SQL expression, first rule that applies wins (see the module
+    docstring): the database decides for every object in one pass, however many there are."""
+    whens = [When(~Q(retired_at__isnull=True, status=InspectionObject.Status.ACTIVE), then=Value(Reason.INACTIVE))]
+    item_scopes = [scope_q(validate_scope(v.scope)) for v in versions]
+    # An item whose scope does not restrict takes in everything; no item takes in nothing.
+    if not item_scopes:
+        whens.append(When(_EVERYTHING, then=Value(Reason.OUT_OF_SCOPE)))
+    elif all(item_scopes):
+        whens.append(When(~reduce(or_, item_scopes), then=Value(Reason.OUT_OF_SCOPE)))
+    if pool_q := filter_q(task.pool_filter, now):
+        whens.append(When(~pool_q, then=Value(Reason.FILTERED)))
+    if task.frequency_cap_days and item_ids:
+        capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids)
+        whens.append(When(capped, then=Value(Reason.FREQUENCY_CAP)))
+    for position, stratum in enumerate(strata):
+        whens.append(When(filter_q(stratum.filter, now) or _EVERYTHING, then=Value(f"{_STRATUM}{position}")))
+    return Case(*whens, default=Value(Reason.NO_STRATUM), output_field=CharField())
+
+
+def _ordered_public_ids(queryset) -> list[str]:
+    """The public ids of ``queryset`` in byte order. On PostgreSQL the database sorts
+    (``COLLATE "C"``) and sends them as one text value: a province's pool is 10^7 ids, and one
+    Python object per row would cost more than the sort."""
+    if connection.vendor != "postgresql":
+        return engine.sort_ids(queryset.values_list("public_code", flat=True))
+    ordered = queryset.order_by(Collate("public_code", "C")).values_list("public_code")
+    sql, params = ordered.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT string_agg(s.public_code, E'\\n') FROM ({sql}) AS s", params)  # noqa: S608
+        (text,) = cursor.fetchone()
+    ids = text.split("\n") if text else []
+    # The aggregate keeps the subquery's order in practice, not by promise: check, and sort if
+    # it ever did not (map/islice keep the check in C).
+    if not all(map(operator.lt, ids, islice(ids, 1, None))):
+        ids = engine.sort_ids(ids)
+    return ids
 
 
 def build_pool(task: Task, now: dt.datetime) -> BuiltPool:
     """Pool, exclusions, roster and matching exclusions of ``task`` as of ``now``."""
-    universe = apply_scope(InspectionObject.objects.all(), validate_scope(task.scope))
     versions = list(task.items.select_related("item"))
     item_ids = sorted({v.item_id for v in versions})
-    in_item_scope = universe.none()
-    for version in versions:
-        in_item_scope = in_item_scope | apply_scope(universe, validate_scope(version.scope))
-    in_scope = _ids(in_item_scope)
-    inactive_ok = _ids(universe.filter(retired_at__isnull=True, status=InspectionObject.Status.ACTIVE))
-    passes = _ids(universe.filter(filter_q(task.pool_filter, now)))
-    capped = _ids(universe.filter(_drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids)))
     strata = list(task.strata.order_by("position"))
-    stratum_ids = [_ids(universe.filter(filter_q(s.filter, now))) for s in strata]
-
-    pool: dict[str, list[str]] = {s.name: [] for s in strata}
-    object_ids: dict[str, int] = {}
+    judged = apply_scope(InspectionObject.objects.all(), validate_scope(task.scope)).annotate(
+        verdict=_verdict(task, now, versions, item_ids, strata)
+    )
+    pool = {
+        stratum.name: _ordered_public_ids(judged.filter(verdict=f"{_STRATUM}{position}"))
+        for position, stratum in enumerate(strata)
+    }
     exclusions: list[tuple[int, str, str]] = []
-    for pk, public_id, status in universe.values_list("pk", "public_code", "status").order_by("pk"):
-        if pk not in inactive_ok:
-            label = InspectionObject.Status(status).label if status in InspectionObject.Status.values else status
-            exclusions.append((pk, Reason.INACTIVE, str(label)))
-        elif pk not in in_scope:
-            exclusions.append((pk, Reason.OUT_OF_SCOPE, ""))
-        elif pk not in passes:
-            exclusions.append((pk, Reason.FILTERED, ""))
-        elif task.frequency_cap_days and pk in capped:
-            exclusions.append((pk, Reason.FREQUENCY_CAP, _("%(days)s 天内") % {"days": task.frequency_cap_days}))
+    detail_of_cap = _("%(days)s 天内") % {"days": task.frequency_cap_days}
+    statuses = dict(InspectionObject.Status.choices)
+    for pk, verdict, status in (
+        judged.exclude(verdict__startswith=_STRATUM).order_by("pk").values_list("pk", "verdict", "status")
+    ):
+        if verdict == Reason.INACTIVE:
+            detail = str(statuses.get(status, status))
+        elif verdict == Reason.FREQUENCY_CAP:
+            detail = detail_of_cap
         else:
-            home = next((s.name for s, ids in zip(strata, stratum_ids, strict=True) if pk in ids), None)
-            if home is None:
-                exclusions.append((pk, Reason.NO_STRATUM, ""))
-            else:
-                pool[home].append(public_id)
-                object_ids[public_id] = pk
-    for name in pool:
-        pool[name] = engine.sort_ids(pool[name])
-    built = BuiltPool(pool=pool, object_ids=object_ids, exclusions=exclusions)
+            detail = ""
+        exclusions.append((pk, verdict, detail))
+    built = BuiltPool(pool=pool, exclusions=exclusions)
     _build_roster(task, built, item_ids)
     return built
 
@@ -205,29 +251,29 @@ def _build_roster(task: Task, built: BuiltPool, item_ids: list[int]) -> None:
         by_pk[person.pk] = person.code
         for region in person.jurisdictions.all():
             by_region.setdefault(region.pk, []).append(person.code)
-    public_of = {pk: public_id for public_id, pk in built.object_ids.items()}
     pairs: set[tuple[str, str]] = set()
-    # Filtered in Python, not with IN (pool ids): a pool of 10^5 ids is past SQLite's limits.
+    # Only pool members count; membership is looked up in the sorted pool, not with an IN list
+    # of the pool's ids (10^5 of them are past SQLite's limits, 10^7 past anybody's).
     recusals = Recusal.objects.filter(ended_at__isnull=True, inspector_id__in=list(by_pk)).values_list(
-        "inspection_object_id", "inspector_id"
+        "inspection_object__public_code", "inspector_id"
     )
-    pairs.update((public_of[o], by_pk[i]) for o, i in recusals if o in public_of)
+    pairs.update((o, by_pk[i]) for o, i in recusals if built.is_member(o))
     if task.exclude_last_inspector and item_ids:
         # The team of each object's most recent drawn visit for one of the same items.
-        last_visit: dict[int, int] = {}
+        last_visit: dict[str, int] = {}
         visits = (
             Visit.objects.filter(task__status=Task.Status.DRAWN, task__items__item_id__in=item_ids)
             .order_by("inspection_object_id", "-task__draw__drawn_at", "-pk")
-            .values_list("inspection_object_id", "pk")
+            .values_list("public_id", "pk")
         )
-        for object_id, visit_id in visits:
-            if object_id in public_of:
-                last_visit.setdefault(object_id, visit_id)
+        for public_id, visit_id in visits:
+            if built.is_member(public_id):
+                last_visit.setdefault(public_id, visit_id)
         members = VisitMember.objects.filter(visit_id__in=list(last_visit.values())).values_list(
-            "visit__inspection_object_id", "inspector_id"
+            "visit__public_id", "inspector_id"
         )
-        pairs.update((public_of[o], by_pk[i]) for o, i in members if i in by_pk)
+        pairs.update((o, by_pk[i]) for o, i in members if i in by_pk)
     if task.cross_office and by_region:
-        regions = InspectionObject.objects.filter(region_id__in=list(by_region)).values_list("pk", "region_id")
-        pairs.update((public_of[o], code) for o, region in regions if o in public_of for code in by_region[region])
+        regions = InspectionObject.objects.filter(region_id__in=list(by_region)).values_list("public_code", "region_id")
+        pairs.update((o, code) for o, region in regions if built.is_member(o) for code in by_region[region])
     built.pairs = sorted(pairs)

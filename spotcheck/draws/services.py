@@ -285,7 +285,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
     FrozenPool.objects.create(
         task=task,
         members=FrozenPool.pack_members(built.pool),
-        member_count=len(built.object_ids),
+        member_count=built.member_count,
         roster=built.roster,
         exclusions=FrozenPool.pack_exclusions(built.pairs),
         exclusion_count=len(built.pairs),
@@ -311,7 +311,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
         | {
             "input_digest": draw.input_digest,
             "pool_digest": draw.pool_digest,
-            "pool_count": len(built.object_ids),
+            "pool_count": built.member_count,
             "excluded_count": len(built.exclusions),
         },
         department_id=task.lead_department_id,
