@@ -3,7 +3,8 @@
 Every department (except 审计) gets ``<code>_admin`` (部门管理员) and ``<code>_approver``
 (审核/分管领导); inspectors with an enforcement certificate get accounts named after their
 department (the first one ``<code>_inspector``). The joint office has the coordinator, the
-system administrator and two witnesses; 审计 has the auditor.
+system administrator and two witnesses; 卫健 has a third witness (for joint draws, whose
+witnesses come from two departments); 审计 has the auditor.
 """
 
 from __future__ import annotations
@@ -66,4 +67,6 @@ def staff_accounts(seed: object) -> list[DemoAccount]:
         accounts.append(
             DemoAccount(f"{code}_approver", f"{dept.short_name} {person_name(rng)}", dept.code, Role.APPROVER)
         )
+    # A joint draw needs witnesses from two departments; drawn last so the names above stay.
+    accounts.append(DemoAccount("wsjk_witness", f"{person_name(rng)}（卫健 社会监督员）", "WSJK", Role.WITNESS))
     return accounts

@@ -1,6 +1,8 @@
 """Loading the demo region (溧阳市) in one transaction: frame, accounts, roster, items, then the
-objects in streaming batches. The load is a data import, so rows are bulk-written; the audit
-trail gets one ``demo.load`` entry for the setup, one per object batch and one at the end."""
+objects in streaming batches, then the year's plans and draws. The first parts are a data
+import, so rows are bulk-written; the audit trail gets one ``demo.load`` entry for the setup,
+one per object batch and one at the end. Plans and draws go through the planning and draw
+services with the demo accounts as actors, each step audited as a user's would be."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.items import create_items
 from spotcheck.demo.objects import ObjectGenerator
 from spotcheck.demo.people import create_recusals, create_roster, create_staff_accounts, hashed_demo_password
+from spotcheck.demo.plans_and_draws import create_plans_and_draws
 from spotcheck.demo.references import DemoDataError, demo_region_exists, ensure_frame, load_reference_ids
 from spotcheck.demo.writers import BatchCounts, make_writer
 from spotcheck.directory.models import PublicCodeCounter
@@ -130,7 +133,10 @@ def demo_load(
     for prefix, last_value in generator.code_numbers.items():
         PublicCodeCounter.objects.filter(prefix=prefix, last_value__lt=last_value).update(last_value=last_value)
 
-    all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals}
+    # Last, through the services: the plans and the draws read the whole directory and roster.
+    plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor)
+
+    all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals, **plan_counts}
     seconds = time.perf_counter() - started
     audit_record(
         actor=actor,

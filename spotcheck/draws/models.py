@@ -40,6 +40,15 @@ class Task(models.Model):
         "accounts.Department", verbose_name=_("参与部门"), related_name="joined_tasks"
     )
     items = models.ManyToManyField("catalog.ItemVersion", verbose_name=_("抽查事项"), related_name="tasks")
+    plan_entry = models.ForeignKey(
+        "planning.PlanEntry",
+        verbose_name=_("计划条目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        help_text=_("任务所依据的年度抽查计划条目。"),
+    )
     window_start = models.DateField(_("检查开始日期"))
     window_end = models.DateField(_("检查截止日期"))
     scope = models.JSONField(_("抽查对象范围"), default=dict, blank=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from spotcheck.accounts.scope import Scope
+from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import engine
-from spotcheck.draws.models import PoolExclusion, Task
+from spotcheck.draws.models import PoolExclusion, Task, Visit, VisitMember, WitnessInput
+from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 
 def tasks_for_scope(scope: Scope) -> QuerySet[Task]:
@@ -87,3 +89,63 @@ def record_for(task: Task, *, public: bool) -> dict[str, Any] | None:
     if task.list_published_at is None:
         return notice_for(task)
     return engine.public_copy(full_record(task))
+
+
+def task_list(scope: Scope, *, status: str | None = None, year: int | None = None) -> QuerySet[Task]:
+    """The list page: tasks the scope reads, with the pool size and number of targets."""
+    tasks = tasks_for_scope(scope)
+    if status:
+        tasks = tasks.filter(status=status)
+    if year:
+        tasks = tasks.filter(window_start__year=year)
+    return tasks.annotate(
+        pool_count=F("frozen_pool__member_count"), target_count=Count("visits", distinct=True)
+    ).order_by("-created_at", "-id")
+
+
+def pool_exclusion_counts(task: Task) -> list[dict[str, Any]]:
+    """How many objects each reason left out of the pool, in the order of the reasons."""
+    counts = dict(PoolExclusion.objects.filter(task=task).values_list("reason").annotate(n=Count("id")))
+    return [
+        {"reason": value, "label": label, "count": counts[value]}
+        for value, label in PoolExclusion.Reason.choices
+        if counts.get(value)
+    ]
+
+
+def task_visits(task: Task) -> QuerySet[Visit]:
+    """The drawn targets in list order (stratum name, rank) with their teams."""
+    return (
+        Visit.objects.filter(task=task)
+        .select_related("inspection_object", "stratum")
+        .prefetch_related(
+            Prefetch("members", queryset=VisitMember.objects.select_related("inspector").order_by("position"))
+        )
+        .order_by("stratum__name", "rank")
+    )
+
+
+def witness_inputs(task: Task) -> QuerySet[WitnessInput]:
+    return WitnessInput.objects.filter(task=task).select_related("department", "entered_by").order_by("position")
+
+
+def match_failure(task: Task) -> dict[str, Any] | None:
+    """The target, slot and suggested cap of the task's failed match (kept in its audit entry)."""
+    if task.match_failed_at is None:
+        return None
+    entry = (
+        AuditEntry.objects.filter(action="draws.task.match_failed", target_type="draws.task", target_id=str(task.pk))
+        .order_by("-seq")
+        .first()
+    )
+    return entry.after if entry is not None else {}
+
+
+def entries_for_new_task(scope: Scope) -> QuerySet[PlanEntry]:
+    """Live entries of published plans whose lead department the scope writes."""
+    entries = PlanEntry.objects.filter(
+        retired_at__isnull=True, plan__status=AnnualPlan.Status.PUBLISHED, plan__retired_at__isnull=True
+    ).select_related("plan", "lead_department")
+    if not scope.writes_all:
+        entries = entries.filter(lead_department_id__in=scope.write_departments or frozenset())
+    return entries.order_by("-plan__year", "plan_id", "position", "pk")

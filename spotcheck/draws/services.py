@@ -43,6 +43,7 @@ from spotcheck.draws.models import (
 )
 from spotcheck.draws.pool import build_pool, validate_object_filter
 from spotcheck.inspectors.models import Inspector, Qualification
+from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
@@ -178,6 +179,7 @@ def task_create(
     list_publication: str = Task.ListPublication.WITH_NOTICE,
     cross_office: bool = False,
     exclude_last_inspector: bool = True,
+    plan_entry: PlanEntry | None = None,
 ) -> Task:
     """A draft task. Items are published item versions, frozen here; the participating
     departments always include the lead; a joint task has at least two."""
@@ -215,6 +217,7 @@ def task_create(
         cap=cap,
         slots=clean_slots,
         lead_slot=lead_slot,
+        plan_entry=plan_entry,
         created_by=actor,
     )
     task.full_clean()
@@ -600,3 +603,107 @@ def task_publish_list(*, actor: User, task: Task) -> Task:
 def can_operate(user: User, task: Task) -> bool:
     """Whether ``user`` may run the ceremony of ``task`` (for pages that show the buttons)."""
     return scope_for(user).can_write_department(task.lead_department_id)
+
+
+# ------------------------------------------------------------------------- from a plan entry
+
+# A plan stratum's single 监管标记 as a pool filter (spotcheck.planning.strata → spotcheck.draws.pool).
+_FLAG_FILTERS: dict[str, Any] = {
+    "abnormal_list": lambda flt: {"abnormal_list": True},
+    "serious_violation": lambda flt: {"serious_violation_list": True},
+    "key_supervision": lambda flt: {"tags": ["key_supervision"]},
+    "recent_penalty": lambda flt: {"penalised_within_days": flt.get("penalty_within_days", 365)},
+}
+
+
+def pool_filter_from_plan_stratum(flt: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
+    """The pool filter of a plan stratum filter. The keys differ (``flags`` is a list read as
+    alternatives; the pool filter has one key per flag, all of which must hold), so the mapping
+    is explicit. Several flags are an OR the pool filter cannot express: refused, never widened
+    or narrowed silently."""
+    flt = flt or {}
+    unknown = set(flt) - {"credit_levels", "risk_levels", "flags", "penalty_within_days"}
+    if unknown:
+        raise ValidationError(
+            _("分层“%(name)s”的条件“%(keys)s”无法用于抽查任务。") % {"name": name, "keys": "、".join(sorted(unknown))}
+        )
+    out: dict[str, Any] = {}
+    for key in ("credit_levels", "risk_levels"):
+        if flt.get(key):
+            out[key] = list(flt[key])
+    flags = list(flt.get("flags") or [])
+    if len(flags) > 1:
+        raise ValidationError(
+            _(
+                "分层“%(name)s”要求满足多个监管标记中的任一个，抽查任务的分层条件不支持“或”，请在计划中将其拆分为每个标记一个分层。"
+            )
+            % {"name": name}
+        )
+    if flags:
+        if flags[0] not in _FLAG_FILTERS:
+            raise ValidationError(
+                _("分层“%(name)s”的监管标记“%(flag)s”无法用于抽查任务。") % {"name": name, "flag": flags[0]}
+            )
+        out.update(_FLAG_FILTERS[flags[0]](flt))
+    return out
+
+
+@transaction.atomic
+def task_create_from_entry(
+    *,
+    actor: User,
+    entry: PlanEntry,
+    slots: Iterable[Mapping[str, Any]],
+    lead_slot: str,
+    cap: int,
+    list_publication: str,
+    title: str | None = None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+    cross_office: bool = False,
+    exclude_last_inspector: bool = True,
+) -> Task:
+    """A draft task made from a live entry of a published plan: departments, items (their
+    published version now), scope, frequency cap and strata come from the entry; the window
+    defaults to the entry's. The lead department's admin (or the coordinator) makes it."""
+    require_write(actor, entry.lead_department_id)
+    entry = PlanEntry.objects.select_related("plan").get(pk=entry.pk)
+    if entry.plan.status != AnnualPlan.Status.PUBLISHED or entry.plan.retired_at is not None:
+        raise ValidationError(_("只能从已公布的年度抽查计划的条目创建抽查任务。"))
+    if entry.retired_at is not None:
+        raise ValidationError(_("计划条目“%(code)s”已撤销，不能创建抽查任务。") % {"code": entry.code})
+    versions: list[ItemVersion] = []
+    for item in entry.items.select_related("current_version").order_by("code"):
+        if item.current_version_id is None or item.retired_at is not None:
+            raise ValidationError(_("事项“%(code)s”没有现行公布的版本或已停用。") % {"code": item.code})
+        versions.append(item.current_version)
+    strata = [
+        {
+            "name": s.name,
+            "filter": pool_filter_from_plan_stratum(s.filter, s.name),
+            "ratio": s.ratio,
+            "minimum": s.min_count,
+            "maximum": s.max_count,
+        }
+        for s in entry.strata.filter(retired_at__isnull=True).order_by("position", "pk")
+    ]
+    return task_create(
+        actor=actor,
+        lead_department=entry.lead_department,
+        title=(title or "").strip() or entry.name,
+        items=versions,
+        window_start=window_start or entry.window_start,
+        window_end=window_end or entry.window_end,
+        strata=strata,
+        slots=slots,
+        lead_slot=lead_slot,
+        cap=cap,
+        kind=Task.Kind.JOINT if entry.kind == PlanEntry.Kind.JOINT else entry.kind,
+        participating_departments=list(entry.participating_departments.all()),
+        scope=entry.scope,
+        frequency_cap_days=entry.frequency_cap_days,
+        list_publication=list_publication,
+        cross_office=cross_office,
+        exclude_last_inspector=exclude_last_inspector,
+        plan_entry=entry,
+    )

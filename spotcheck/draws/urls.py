@@ -1,4 +1,21 @@
 """Staff pages of inspection tasks and the draw ceremony."""
 
+from django.urls import path
+
+from spotcheck.draws import views
+
 app_name = "draws"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.task_list_view, name="list"),
+    path("new/", views.task_create_view, name="create"),
+    path("verify_draw.py", views.verifier_download_view, name="verifier"),
+    path("<int:pk>/", views.task_detail_view, name="detail"),
+    path("<int:pk>/freeze/", views.task_freeze_view, name="freeze"),
+    path("<int:pk>/announce/", views.task_announce_view, name="announce"),
+    path("<int:pk>/witnesses/", views.task_witnesses_view, name="witnesses"),
+    path("<int:pk>/witnesses/add/", views.witness_add_view, name="witness_add"),
+    path("<int:pk>/draw/", views.task_draw_view, name="draw"),
+    path("<int:pk>/cancel/", views.task_cancel_view, name="cancel"),
+    path("<int:pk>/publish-list/", views.task_publish_list_view, name="publish_list"),
+    path("<int:pk>/record.json", views.task_record_view, name="record"),
+]

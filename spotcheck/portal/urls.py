@@ -1,4 +1,16 @@
 """The public portal (一公开): what anyone may read without logging in."""
 
+from django.urls import path
+
+from spotcheck.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index_view, name="index"),
+    path("plans/", views.plan_list_view, name="plan_list"),
+    path("plans/<int:pk>/", views.plan_detail_view, name="plan_detail"),
+    path("tasks/", views.task_list_view, name="task_list"),
+    path("tasks/<str:code>/", views.task_detail_view, name="task_detail"),
+    path("tasks/<str:code>/record.json", views.task_record_view, name="task_record"),
+    path("verify_draw.py", views.verifier_view, name="verifier"),
+]

@@ -7,8 +7,9 @@ from spotcheck.demo.services import DEFAULT_BATCH_SIZE, DEFAULT_SEED, demo_load
 
 class Command(BaseCommand):
     help = (
-        "生成演示区划溧阳市（320481）的演示数据：行政区划、部门、各角色账号、执法检查人员、抽查事项"
-        "和检查对象。同一随机种子生成相同的数据；检查对象分批流式写入，可生成 10^6–10^7 条用于性能测试。"
+        "生成演示区划溧阳市（320481）的演示数据：行政区划、部门、各角色账号、执法检查人员、抽查事项、"
+        "检查对象，以及本年度的抽查计划和摇号。同一随机种子生成相同的数据（摇号结果除外：服务器密钥"
+        "每次随机生成）；检查对象分批流式写入，可生成 10^6–10^7 条用于性能测试。"
     )
 
     def add_arguments(self, parser):
@@ -55,6 +56,10 @@ class Command(BaseCommand):
                 f"执法检查人员 {counts['inspectors']:,} 名，抽查事项 {counts['items']} 项"
                 f"（{counts['versions']} 个版本），账号 {counts['staff_accounts'] + counts['inspector_accounts']} 个。"
             )
+        )
+        self.stdout.write(
+            f"  {counts['plans']} 个年度抽查计划已公布；{counts['tasks_drawn']} 个抽查任务已完成摇号，"
+            f"{counts['tasks_announced']} 个已发布公告、等待见证人输入。"
         )
         if verbosity >= 2:
             for key, value in counts.items():

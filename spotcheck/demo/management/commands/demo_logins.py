@@ -20,6 +20,7 @@ class Command(BaseCommand):
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
         self.stdout.write("各部门另有 <部门代码>_admin、<部门代码>_approver 和 <部门代码>_inspector 等账号，密码相同。")
+        self.stdout.write("见证人另有 witness2（联席办）和 wsjk_witness（卫健）：联合抽查的见证人须来自两个部门。")
 
 
 def _width(text: str) -> int:

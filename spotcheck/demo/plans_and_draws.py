@@ -1,0 +1,439 @@
+"""The demo's annual plans (年度抽查计划) and draws (双随机), made through the real services with the
+demo accounts as actors, so a newcomer finds records that went through every step a user takes.
+
+Plans: 市场监管, 卫健, 消防救援, 应急管理 and 公安 each get a department plan for the anchor's year (default credit
+strata on every entry), written by the department admin, approved by its approver, filed on time
+with the coordinator and published; the coordinator makes the region's joint plan with one 联合
+entry of 市场监管 and 卫健.
+
+Draws: tasks copy an entry's items, scope and strata; teams are a 组长 slot and a member slot.
+The roster decides which entries can be staffed (at small sizes some departments have no one
+who may lead), and the cap follows from the pool and the roster so that the match cannot fail
+whatever the seed. Two single-department draws, one joint draw, and one task left announced
+for the ceremony in the UI. Witness inputs come from the demo seed; the server secret is
+random by design, so the drawn lists differ between loads while everything else is repeatable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from spotcheck.accounts.models import Department
+from spotcheck.catalog.models import InspectionItem
+from spotcheck.catalog.scope_filter import apply_scope, validate_scope
+from spotcheck.demo.references import DemoDataError, Frame
+from spotcheck.directory.models import InspectionObject
+from spotcheck.draws import engine
+from spotcheck.draws.models import Task, VisitMember
+from spotcheck.draws.pool import LEAD_QUAL, filter_q
+from spotcheck.draws.services import task_announce, task_create, task_draw, task_freeze, witness_input_add
+from spotcheck.inspectors.models import Inspector, Recusal
+from spotcheck.planning.models import AnnualPlan, PlanEntry
+from spotcheck.planning.services import (
+    entry_add,
+    entry_add_default_strata,
+    plan_approve,
+    plan_create,
+    plan_file,
+    plan_publish,
+    plan_submit,
+)
+
+User = get_user_model()
+LEAD_SLOT = "组长"
+MEMBER_SLOT = "组员"
+GENERAL_QUALIFICATION = "general_enforcement"  # 行政执法资格（综合）
+# How long a demo task's inspection window runs from the anchor date.
+TASK_WINDOW_DAYS = 60
+
+
+@dataclass(frozen=True)
+class DemoEntry:
+    code: str  # within the plan; the year is prefixed
+    name: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    department: str
+    entries: tuple[DemoEntry, ...]
+
+
+# In order of preference for a draw: the first entries of a department that the roster can
+# staff are drawn (the first single-department plans) or left announced.
+DEPARTMENT_PLANS: tuple[DemoPlan, ...] = (
+    DemoPlan(
+        "SCJG",
+        (
+            DemoEntry("01", "药品零售企业监督检查", ("SCJG-005",)),
+            DemoEntry("02", "食品销售者监督检查", ("SCJG-001",)),
+            DemoEntry("03", "企业公示信息抽查", ("SCJG-011",)),
+        ),
+    ),
+    DemoPlan(
+        "WSJK",
+        (
+            DemoEntry("01", "医疗机构依法执业监督检查", ("WSJK-002",)),
+            DemoEntry("02", "公共场所卫生监督检查", ("WSJK-001",)),
+        ),
+    ),
+    DemoPlan("XF", (DemoEntry("01", "消防安全重点单位监督检查", ("XF-001",)),)),
+    DemoPlan(
+        "YJGL",
+        (
+            DemoEntry("01", "危险化学品经营企业安全生产检查", ("YJGL-001",)),
+            DemoEntry("02", "工贸企业安全生产检查", ("YJGL-002",)),
+        ),
+    ),
+    DemoPlan("GA", (DemoEntry("01", "旅馆业治安管理检查", ("GA-001",)),)),
+)
+JOINT_ENTRY = DemoEntry("01", "餐饮服务和公共场所食品安全与卫生联合抽查", ("SCJG-002", "WSJK-001"))
+JOINT_DEPARTMENTS = ("SCJG", "WSJK")
+JOINT_WITNESSES = ("witness", "wsjk_witness")  # from two departments, as a joint draw requires
+WITNESSES = ("witness", "witness2")
+
+
+def witness_value(seed: object, task_code: str, position: int) -> str:
+    """A witness input from the demo seed: like a dice roll, 12 decimal digits."""
+    digest = hashlib.sha256(f"{seed}:{task_code}:{position}".encode()).hexdigest()
+    return str(int(digest, 16))[:12]
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+# ----------------------------------------------------------------------------------- plans
+
+
+def _publish(plan: AnnualPlan, *, writer: Any, approver: Any, coordinator: Any, filed_on: dt.date) -> AnnualPlan:
+    plan = plan_submit(actor=writer, plan=plan)
+    plan = plan_approve(actor=approver, plan=plan)
+    plan = plan_file(actor=coordinator, plan=plan, at=_at(filed_on, 10))
+    return plan_publish(actor=writer, plan=plan)
+
+
+def shared_scope(items: Sequence[InspectionItem]) -> dict[str, list[str]]:
+    """An entry scope holding every object of its items' scopes: the keys all of them restrict,
+    each with the codes of any of them. Besides saying what the entry covers, it keeps the
+    frozen pool's list of excluded objects to that range instead of the whole directory."""
+    scopes = [item.current_version.scope for item in items]
+    keys = set.intersection(*(set(scope) for scope in scopes)) if scopes else set()
+    return {key: sorted({code for scope in scopes for code in scope[key]}) for key in sorted(keys)}
+
+
+def _add_entry(
+    *, actor: Any, plan: AnnualPlan, spec: DemoEntry, prefix: str, year: int, kind: str, lead: Department, others=()
+) -> PlanEntry:
+    items = list(InspectionItem.objects.filter(code__in=spec.items).select_related("current_version").order_by("code"))
+    entry = entry_add(
+        actor=actor,
+        plan=plan,
+        code=f"{prefix}-{year}-{spec.code}",
+        name=spec.name,
+        kind=kind,
+        items=items,
+        lead_department=lead,
+        participating_departments=others,
+        window_start=dt.date(year, 1, 1),
+        window_end=dt.date(year, 12, 31),
+        scope=shared_scope(items),
+    )
+    entry_add_default_strata(actor=actor, entry=entry)
+    return entry
+
+
+def create_plans(*, frame: Frame, actors: dict[str, Any], year: int) -> tuple[dict[str, list[PlanEntry]], PlanEntry]:
+    """The department plans and the joint plan, published; returns the entries per department
+    (in preference order) and the joint entry."""
+    coordinator = actors["coordinator"]
+    filed_on = dt.date(year, 1, 20)
+    entries: dict[str, list[PlanEntry]] = {}
+    for spec in DEPARTMENT_PLANS:
+        department = frame.departments[spec.department]
+        admin = actors[f"{spec.department.lower()}_admin"]
+        plan = plan_create(
+            actor=admin, year=year, title=f"{department.short_name}{year}年度双随机抽查计划", department=department
+        )
+        entries[spec.department] = [
+            _add_entry(
+                actor=admin,
+                plan=plan,
+                spec=entry,
+                prefix=spec.department,
+                year=year,
+                kind=PlanEntry.Kind.ROUTINE,
+                lead=department,
+            )
+            for entry in spec.entries
+        ]
+        _publish(
+            plan,
+            writer=admin,
+            approver=actors[f"{spec.department.lower()}_approver"],
+            coordinator=coordinator,
+            filed_on=filed_on,
+        )
+    lead, *others = (frame.departments[code] for code in JOINT_DEPARTMENTS)
+    joint_plan = plan_create(
+        actor=coordinator, year=year, title=f"{frame.county.name}{year}年度部门联合抽查计划", region=frame.county
+    )
+    joint_entry = _add_entry(
+        actor=coordinator,
+        plan=joint_plan,
+        spec=JOINT_ENTRY,
+        prefix="LH",
+        year=year,
+        kind=PlanEntry.Kind.JOINT,
+        lead=lead,
+        others=others,
+    )
+    _publish(joint_plan, writer=coordinator, approver=coordinator, coordinator=coordinator, filed_on=filed_on)
+    return entries, joint_entry
+
+
+# ----------------------------------------------------------------------------------- tasks
+
+
+@dataclass
+class TaskDesign:
+    """What task_create needs beyond the entry: the team and a cap that cannot fail."""
+
+    slots: list[dict[str, Any]]
+    cap: int
+
+
+def _task_strata(entry: PlanEntry) -> list[dict[str, Any]]:
+    """The entry's strata as task strata (the planning filter keys the draw filter reads alike)."""
+    strata = []
+    for stratum in entry.strata.filter(retired_at__isnull=True).order_by("position"):
+        if set(stratum.filter) - {"credit_levels", "risk_levels"}:
+            raise DemoDataError(f"演示分层“{stratum.name}”的条件无法转换为任务分层。")
+        strata.append(
+            {
+                "name": stratum.name,
+                "filter": dict(stratum.filter),
+                "ratio": stratum.ratio,
+                "minimum": stratum.min_count,
+                "maximum": stratum.max_count,
+            }
+        )
+    return strata
+
+
+def _most_targets(entry: PlanEntry, strata: list[dict[str, Any]], now: dt.datetime) -> int:
+    """An upper bound of the draw's size: the pool before the frequency cap (which only removes)."""
+    universe = apply_scope(InspectionObject.objects.all(), validate_scope(entry.scope)).filter(
+        retired_at__isnull=True, status=InspectionObject.Status.ACTIVE
+    )
+    in_scope = universe.none()
+    for item in entry.items.select_related("current_version"):
+        in_scope = in_scope | apply_scope(universe, validate_scope(item.current_version.scope))
+    placed: set[int] = set()
+    total = 0
+    for stratum in strata:
+        ids = set(in_scope.filter(filter_q(stratum["filter"], now)).values_list("pk", flat=True)) - placed
+        placed |= ids
+        total += engine.sample_size(len(ids), stratum["ratio"], stratum["minimum"], stratum["maximum"])
+    return total
+
+
+def _roster(departments: Sequence[str], day: dt.date) -> list[tuple[int, str, set[str]]]:
+    """(pk, department code, qualifications as the draw sees them) of the matchable inspectors."""
+    people = (
+        Inspector.objects.filter(Inspector.matchable_q(day), department__code__in=departments)
+        .select_related("department")
+        .prefetch_related("qualifications")
+    )
+    return [
+        (p.pk, p.department.code, {q.code for q in p.qualifications.all()} | ({LEAD_QUAL} if p.can_lead else set()))
+        for p in people
+    ]
+
+
+def _excluded_per_object(entry: PlanEntry) -> dict[int, set[int]]:
+    """Inspectors a drawn object may not get: recusals and the last team for the same items."""
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for object_id, inspector_id in Recusal.objects.filter(ended_at__isnull=True).values_list(
+        "inspection_object_id", "inspector_id"
+    ):
+        excluded[object_id].add(inspector_id)
+    # Objects drawn for the same items within the frequency cap are not in the pool at all.
+    item_ids = list(entry.items.values_list("pk", flat=True))
+    for object_id, inspector_id in VisitMember.objects.filter(
+        visit__task__status=Task.Status.DRAWN,
+        visit__task__items__item_id__in=item_ids,
+        visit__task__draw__drawn_at__lt=timezone.now() - dt.timedelta(days=entry.frequency_cap_days),
+    ).values_list("visit__inspection_object_id", "inspector_id"):
+        excluded[object_id].add(inspector_id)
+    return excluded
+
+
+def _fewest_left(
+    slots: list[dict[str, Any]], roster: list[tuple[int, str, set[str]]], excluded: dict[int, set[int]]
+) -> int:
+    """The fewest inspectors any slot can still choose from on its worst target."""
+    fewest = len(roster)
+    for position, slot in enumerate(slots):
+        wanted = set(slot["quals"]) | ({LEAD_QUAL} if slot["name"] == LEAD_SLOT else set())
+        eligible = {pk for pk, dept, held in roster if dept == slot["dept"] and wanted <= held}
+        earlier = sum(1 for s in slots[:position] if s["dept"] == slot["dept"])
+        worst = max((len(eligible & people) for people in excluded.values()), default=0)
+        fewest = min(fewest, len(eligible) - earlier - worst)
+    return fewest
+
+
+def _candidate_teams(entry: PlanEntry, needed: dict[str, set[str]]) -> list[list[dict[str, Any]]]:
+    """Teams to try, best first. A single department's task: 组长 and 组员 both qualified for
+    the items; else one of them with the general enforcement qualification only. A joint task:
+    a qualified 组长 of the lead department and one inspector of each other department; else a
+    组长 with the general qualification and a qualified inspector of the lead department."""
+    lead = entry.lead_department
+    quals = sorted(needed[lead.code])
+    general = sorted(set(quals) & {GENERAL_QUALIFICATION})
+
+    def slot(name: str, dept: str, wanted: list[str]) -> dict[str, Any]:
+        return {"name": name, "dept": dept, "quals": wanted}
+
+    if entry.kind != PlanEntry.Kind.JOINT:
+        code = lead.code
+        teams = [[slot(LEAD_SLOT, code, quals), slot(MEMBER_SLOT, code, quals)]]
+        if general != quals:
+            teams.append([slot(LEAD_SLOT, code, quals), slot(MEMBER_SLOT, code, general)])
+            teams.append([slot(LEAD_SLOT, code, general), slot(MEMBER_SLOT, code, quals)])
+        return teams
+    others = [
+        slot(f"{d.short_name}检查员", d.code, sorted(needed[d.code]))
+        for d in entry.participating_departments.order_by("code")
+    ]
+    teams = [[slot(LEAD_SLOT, lead.code, quals), *others]]
+    if general != quals:
+        teams.append([slot(LEAD_SLOT, lead.code, general), slot(f"{lead.short_name}检查员", lead.code, quals), *others])
+    return teams
+
+
+def design_task(entry: PlanEntry, strata: list[dict[str, Any]], window_start: dt.date) -> TaskDesign | None:
+    """Slots the roster can fill and a cap under which the match succeeds for any seed, or None
+    when the roster cannot staff the entry.
+
+    Matching goes target by target, slot by slot. A slot finds someone as long as one of its
+    eligible inspectors is neither excluded for the target, nor taken by an earlier slot of the
+    team, nor at the cap. With m = the fewest eligible left after exclusions and earlier slots
+    of the same department, and k slots per team, at most n·k − 1 places were handed out before
+    any one, so m inspectors all at the cap would need cap·m ≤ n·k − 1: cap = ⌊(n·k − 1)/m⌋ + 1
+    rules that out (and a cap of n is never reached)."""
+    needed: dict[str, set[str]] = defaultdict(set)
+    for item in entry.items.select_related("department", "current_version"):
+        needed[item.department.code] |= {q.code for q in item.current_version.required_qualifications.all()}
+    departments = [entry.lead_department.code, *(d.code for d in entry.participating_departments.all())]
+    roster = _roster(departments, window_start)
+    excluded = _excluded_per_object(entry)
+    for slots in _candidate_teams(entry, needed):
+        fewest = _fewest_left(slots, roster, excluded)
+        if fewest >= 1:
+            break
+    else:
+        return None
+    targets = _most_targets(entry, strata, timezone.now())
+    if targets == 0:
+        return None
+    cap = min(targets, (targets * len(slots) - 1) // fewest + 1)
+    return TaskDesign(slots=slots, cap=cap)
+
+
+def _task_from_entry(
+    *, actor: Any, entry: PlanEntry, window: tuple[dt.date, dt.date], list_publication: str
+) -> Task | None:
+    strata = _task_strata(entry)
+    design = design_task(entry, strata, window[0])
+    if design is None:
+        return None
+    return task_create(
+        actor=actor,
+        lead_department=entry.lead_department,
+        title=entry.name,
+        items=[item.current_version for item in entry.items.select_related("current_version").order_by("code")],
+        window_start=window[0],
+        window_end=window[1],
+        strata=strata,
+        slots=design.slots,
+        lead_slot=LEAD_SLOT,
+        cap=design.cap,
+        kind=Task.Kind.JOINT if entry.kind == PlanEntry.Kind.JOINT else Task.Kind.ROUTINE,
+        participating_departments=list(entry.participating_departments.all()),
+        scope=entry.scope,
+        frequency_cap_days=entry.frequency_cap_days,
+        list_publication=list_publication,
+    )
+
+
+def _ceremony(*, actor: Any, task: Task, seed: object, witnesses: Sequence[Any], draw: bool) -> Task:
+    task = task_freeze(actor=actor, task=task)
+    task = task_announce(actor=actor, task=task)
+    if not draw:
+        return task
+    for position, witness in enumerate(witnesses, start=1):
+        witness_input_add(actor=witness, task=task, value=witness_value(seed, task.code, position))
+    return task_draw(actor=actor, task=task)
+
+
+def _window(anchor: dt.date, year: int) -> tuple[dt.date, dt.date]:
+    start = min(max(anchor, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    return start, min(start + dt.timedelta(days=TASK_WINDOW_DAYS), dt.date(year, 12, 31))
+
+
+def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int], anchor: dt.date) -> dict[str, int]:
+    """Plans for the anchor's year, then the tasks: two single-department draws (the second
+    publishes its list after the visits), one joint draw and one task waiting for witnesses."""
+    year = anchor.year
+    actors = User.objects.in_bulk(list(users.values()))
+    actors = {name: actors[pk] for name, pk in users.items()}
+    entries, joint_entry = create_plans(frame=frame, actors=actors, year=year)
+    window = _window(anchor, year)
+    counts = {"plans": len(DEPARTMENT_PLANS) + 1, "plan_entries": sum(map(len, entries.values())) + 1}
+    drawn = announced = 0
+
+    def run(entry: PlanEntry, publication: str, witnesses: Sequence[str] | None) -> bool:
+        nonlocal drawn, announced
+        admin = actors[f"{entry.lead_department.code.lower()}_admin"]
+        task = _task_from_entry(actor=admin, entry=entry, window=window, list_publication=publication)
+        if task is None:
+            return False
+        people = [actors[name] for name in witnesses or ()]
+        _ceremony(actor=admin, task=task, seed=seed, witnesses=people, draw=witnesses is not None)
+        drawn, announced = drawn + (witnesses is not None), announced + (witnesses is None)
+        return True
+
+    with_notice, after_visits = Task.ListPublication.WITH_NOTICE, Task.ListPublication.AFTER_VISITS
+    used: set[int] = set()
+
+    def first(candidates: list[PlanEntry], publication: str, witnesses: Sequence[str] | None) -> PlanEntry | None:
+        for entry in candidates:
+            if entry.pk not in used and run(entry, publication, witnesses):
+                used.add(entry.pk)
+                return entry
+        return None
+
+    # Two single-department draws, 市场监管's first, the second of another department if its
+    # roster can staff one; then the joint draw; then one task left announced.
+    singles = [entry for spec in DEPARTMENT_PLANS for entry in entries[spec.department]]
+    done = first(singles, with_notice, WITNESSES)
+    other_first = sorted(singles, key=lambda e: done is not None and e.lead_department_id == done.lead_department_id)
+    first(other_first, after_visits, WITNESSES)
+    first([joint_entry], with_notice, JOINT_WITNESSES)
+    # Preferably an entry not drawn yet; else a second round of a drawn one (its drawn objects
+    # are out of the pool: 无事不扰).
+    if first(singles, with_notice, None) is None:
+        used.clear()
+        first(singles, with_notice, None)
+    counts.update({"tasks_drawn": drawn, "tasks_announced": announced})
+    return counts

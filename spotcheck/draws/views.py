@@ -1,0 +1,304 @@
+"""Staff pages of inspection tasks and the draw ceremony. Thin: fetch through the access helper
+and selectors, write through the services, show service errors to the user."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.scope import require_staff, scope_for
+from spotcheck.catalog.scope_filter import describe_scope
+from spotcheck.draws import engine, selectors, services
+from spotcheck.draws.access import get_task_for_user
+from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
+from spotcheck.draws.models import FrozenPool, PoolExclusion, Task
+from spotcheck.planning.access import get_entry_for_user
+from spotcheck.planning.forms import put_service_errors
+
+Status = Task.Status
+VERIFIER = Path(services.__file__).with_name("verify_draw.py")
+EXCLUSIONS_PER_PAGE = 50
+TASKS_PER_PAGE = 50
+
+
+def _run(request, action, success: str, **kwargs) -> bool:
+    try:
+        action(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _is_witness(user) -> bool:
+    return scope_for(user).has_role(Membership.Role.WITNESS)
+
+
+def _has_full_record_access(user, task: Task) -> bool:
+    """The full record (with the exclusions, i.e. recusals): region-wide readers (coordinator,
+    auditor) and the lead department; participating departments get the public copy."""
+    scope = scope_for(user)
+    return scope.reads_all or scope.can_read_department(task.lead_department_id)
+
+
+@login_required
+@require_GET
+def task_list_view(request):
+    scope = require_staff(request.user)
+    status = request.GET.get("status") or ""
+    year = request.GET.get("year") or ""
+    tasks = selectors.task_list(
+        scope,
+        status=status if status in Status.values else None,
+        year=int(year) if year.isdigit() else None,
+    )
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in (("status", status), ("year", year)) if v}
+    return render(
+        request,
+        "draws/task_list.html",
+        {
+            "page_obj": page,
+            "tasks": page.object_list,
+            "status": status,
+            "year": year,
+            "statuses": Status.choices,
+            "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
+            "entries": list(selectors.entries_for_new_task(scope)[:200]) if scope.can_write_anything else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create_view(request):
+    raw = request.GET.get("entry") or request.POST.get("entry") or ""
+    if not raw.isdigit():
+        raise Http404(_("请选择计划条目。"))
+    entry = get_entry_for_user(request.user, int(raw))
+    if not scope_for(request.user).can_write_department(entry.lead_department_id):
+        raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
+    if request.method == "POST":
+        form = TaskFromEntryForm(request.POST)
+    else:
+        form = TaskFromEntryForm(initial=TaskFromEntryForm.initial_from(entry))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.task_create_from_entry(
+                actor=request.user,
+                entry=entry,
+                title=data["title"],
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                slots=data["slots"],
+                lead_slot=data["lead_slot"].strip(),
+                cap=data["cap"],
+                list_publication=data["list_publication"],
+                cross_office=data["cross_office"],
+                exclude_last_inspector=data["exclude_last_inspector"],
+            )
+        except ValidationError as exc:
+            put_service_errors(exc, form)
+        else:
+            messages.success(request, _("已创建抽查任务草稿。"))
+            return redirect("draws:detail", pk=task.pk)
+    return render(
+        request,
+        "draws/task_form.html",
+        {"form": form, "entry": entry, "scope_lines": describe_scope(entry.scope)},
+    )
+
+
+def _witness_context(request, task: Task, form: WitnessInputForm | None = None) -> dict:
+    operator = services.can_operate(request.user, task)
+    open_for_input = task.status == Status.ANNOUNCED and task.match_failed_at is None
+    may_enter = open_for_input and (operator or _is_witness(request.user))
+    if may_enter and form is None:
+        form = WitnessInputForm(operator=operator, departments=_witness_departments(task))
+    return {
+        "task": task,
+        "witnesses": list(selectors.witness_inputs(task)),
+        "witness_form": form if may_enter else None,
+        "can_draw": operator and open_for_input,
+        "min_witnesses": engine.MIN_WITNESSES,
+    }
+
+
+def _witness_departments(task: Task):
+    return Department.objects.filter(is_active=True, region_id=task.lead_department.region_id).order_by(
+        "sort_order", "pk"
+    )
+
+
+@login_required
+@require_GET
+def task_detail_view(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    operator = services.can_operate(request.user, task)
+    draw = getattr(task, "draw", None)
+    # The member and exclusion blobs of a province's pool run to megabytes: not for a page view.
+    frozen = FrozenPool.objects.defer("members", "exclusions").filter(task=task).first()
+    strata = list(task.strata.order_by("position"))
+    sizes = {}
+    if draw is not None:
+        sizes = {
+            s["name"]: engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in draw.input["strata"]
+        }
+    reason = request.GET.get("reason") or ""
+    exclusions = selectors.pool_exclusions(task)
+    if reason in PoolExclusion.Reason.values:
+        exclusions = exclusions.filter(reason=reason)
+    exclusion_page = Paginator(exclusions, EXCLUSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    visits = list(selectors.task_visits(task)) if draw is not None and draw.is_drawn else []
+    context = {
+        "task": task,
+        "draw": draw,
+        "frozen": frozen,
+        "strata": [{"stratum": s, "size": sizes.get(s.name)} for s in strata],
+        "scope_lines": describe_scope(task.scope),
+        "items": task.items.select_related("item").order_by("item__code"),
+        "departments": task.participating_departments.order_by("sort_order", "pk"),
+        "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen else [],
+        "page_obj": exclusion_page,
+        "reason": reason,
+        "querystring": f"reason={reason}" if reason else "",
+        "visits": visits,
+        "match_failure": selectors.match_failure(task),
+        "operator": operator,
+        "can_freeze": operator and task.status == Status.DRAFT,
+        "can_announce": operator and task.status == Status.FROZEN,
+        "can_cancel": operator and task.status != Status.CANCELLED,
+        "can_publish_list": operator
+        and task.status == Status.DRAWN
+        and task.list_published_at is None
+        and task.list_publication == Task.ListPublication.AFTER_VISITS,
+        "full_record": _has_full_record_access(request.user, task),
+        "cancel_form": CancelForm(),
+    } | _witness_context(request, task)
+    return render(request, "draws/task_detail.html", context)
+
+
+@login_required
+@require_POST
+def task_freeze_view(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    _run(request, services.task_freeze, _("对象库已冻结。"), task=task)
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_announce_view(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    _run(request, services.task_announce, _("已发布任务公告，可以录入见证人输入。"), task=task)
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_draw_view(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    _run(request, services.task_draw, _("已揭晓服务器密钥并完成抽取。"), task=task)
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_publish_list_view(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    _run(request, services.task_publish_list, _("已公开抽取名单。"), task=task)
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_cancel_view(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        _run(request, services.task_cancel, _("任务已作废。"), task=task, reason=form.cleaned_data["reason"])
+    else:
+        messages.error(request, _("请填写作废原因。"))
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def witness_add_view(request, pk: int):
+    """A witness enters their own input; an operator types one for a named witness. With htmx
+    only the witness block is sent back."""
+    task = get_task_for_user(request.user, pk)
+    operator = services.can_operate(request.user, task)
+    if not operator and not _is_witness(request.user):
+        raise PermissionDenied(_("只有见证人或发起部门可以录入见证人输入。"))
+    form = WitnessInputForm(request.POST, operator=operator, departments=_witness_departments(task))
+    if form.is_valid():
+        data = form.cleaned_data
+        extra = {}
+        if operator:
+            extra = {"witness_name": data["witness_name"], "witness_department": data["witness_department"]}
+        try:
+            services.witness_input_add(actor=request.user, task=task, value=data["value"], **extra)
+        except ValidationError as exc:
+            put_service_errors(exc, form)
+        else:
+            if not request.htmx:  # the refreshed block shows the new input itself
+                messages.success(request, _("已录入见证人输入。"))
+            form = None
+    if not request.htmx:
+        if form is not None:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect("draws:detail", pk=task.pk)
+    task.refresh_from_db()
+    return render(request, "draws/_witnesses.html", _witness_context(request, task, form))
+
+
+@login_required
+@require_GET
+def task_record_view(request, pk: int):
+    """The draw record as JSON: the full record for the lead department, the coordinator and
+    auditors; the public copy (no exclusions) for participating departments."""
+    task = get_task_for_user(request.user, pk)
+    record = selectors.record_for(task, public=False)
+    if record is None:
+        raise Http404(_("该任务尚未冻结对象库，没有抽取记录。"))
+    full = _has_full_record_access(request.user, task)
+    if not full:
+        record = engine.public_copy(record)
+    body = json.dumps(record, ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    suffix = "" if full else "-public"
+    response["Content-Disposition"] = f'attachment; filename="{task.code}{suffix}.json"'
+    return response
+
+
+@login_required
+@require_GET
+def verifier_download_view(request):
+    require_staff(request.user)
+    return FileResponse(
+        VERIFIER.open("rb"), as_attachment=True, filename="verify_draw.py", content_type="text/x-python"
+    )
+
+
+@login_required
+@require_GET
+def task_witnesses_view(request, pk: int):
+    """The witness block alone (htmx refresh while the ceremony runs)."""
+    task = get_task_for_user(request.user, pk)
+    return render(request, "draws/_witnesses.html", _witness_context(request, task))

@@ -1,0 +1,135 @@
+"""What the public portal reads: published plans, announced tasks and their public records.
+
+Read-only, no user: every query here returns only what has been published. The draw record
+itself always comes from ``spotcheck.draws.selectors.record_for(task, public=True)``, which
+decides what of a ceremony is public at each step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from spotcheck.draws import engine
+from spotcheck.draws.models import Task, Visit, WitnessInput
+from spotcheck.draws.selectors import record_for
+from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
+from spotcheck.planning.selectors import published_plans
+
+# Steps of a plan's history the public sees: the publication and every adjustment after it.
+PUBLIC_PLAN_ACTIONS = (PlanEvent.Action.PUBLISHED, PlanEvent.Action.ADJUSTED)
+
+
+# ------------------------------------------------------------------------------------- plans
+
+
+def public_plan(pk: int) -> AnnualPlan:
+    """A published plan, or 404 (drafts, plans under review and withdrawn plans alike)."""
+    try:
+        return published_plans().get(pk=pk)
+    except AnnualPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def public_plan_history(plan: AnnualPlan) -> QuerySet[PlanEvent]:
+    """Publication and adjustments, without the staff who made them (no actor is loaded)."""
+    return (
+        PlanEvent.objects.filter(plan=plan, action__in=PUBLIC_PLAN_ACTIONS)
+        .only("plan", "action", "reason", "revision", "created_at")
+        .order_by("created_at", "pk")
+    )
+
+
+def withdrawn_public_entries(plan: AnnualPlan) -> QuerySet[PlanEntry]:
+    """Entries withdrawn by an adjustment of the published plan (not those dropped while drafting)."""
+    if plan.published_at is None:
+        return PlanEntry.objects.none()
+    return PlanEntry.objects.filter(plan=plan, retired_at__gte=plan.published_at).order_by("position", "pk")
+
+
+# ------------------------------------------------------------------------------------- tasks
+
+
+def public_tasks() -> QuerySet[Task]:
+    """Tasks whose notice (抽查任务公告) has been published, newest notice first. A task
+    cancelled before its announcement never was public and stays out."""
+    return (
+        Task.objects.filter(announced_at__isnull=False)
+        .select_related("lead_department")
+        .order_by("-announced_at", "-pk")
+    )
+
+
+def public_task(code: str) -> Task:
+    """An announced task by its code, with what its notice page shows; 404 otherwise."""
+    task = (
+        public_tasks()
+        .select_related("draw")
+        .prefetch_related(
+            "participating_departments",
+            "items__item",
+            "strata",
+            Prefetch(
+                "witness_inputs",
+                queryset=WitnessInput.objects.select_related("department").order_by("position"),
+            ),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if task is None or getattr(task, "draw", None) is None:
+        raise Http404
+    return task
+
+
+def public_record(task: Task) -> dict[str, Any]:
+    """The task's record as the public gets it: the notice, or the record without the
+    exclusions once drawn and the list is public."""
+    record = record_for(task, public=True)
+    if record is None:  # announced_at without a commitment: never published
+        raise Http404
+    return record
+
+
+def list_is_public(task: Task) -> bool:
+    """The drawn list (and the full public record with it) may be shown."""
+    return task.draw.is_drawn and task.list_published_at is not None
+
+
+@dataclass(frozen=True)
+class StratumNotice:
+    name: str
+    count: int
+    digest: str
+    ratio: str
+    minimum: int | None
+    maximum: int | None
+    sample_size: int
+
+
+def notice_strata(record: dict[str, Any]) -> list[StratumNotice]:
+    """The strata of the published input with the sample size each will give (§3)."""
+    rows = []
+    for s in record["input"]["strata"]:
+        size = engine.sample_size(s["count"], s["ratio"], s["min"], s["max"])
+        rows.append(StratumNotice(s["name"], s["count"], s["digest"], s["ratio"], s["min"], s["max"], size))
+    return rows
+
+
+@dataclass(frozen=True)
+class DrawnTarget:
+    stratum: str
+    rank: int
+    public_id: str
+    name: str
+
+
+def drawn_targets(task: Task, record: dict[str, Any]) -> list[DrawnTarget]:
+    """The drawn objects in target-list order (strata by name, then rank), with their names.
+    Only for a record that carries a result, i.e. once the list is public."""
+    targets = (record.get("result") or {}).get("targets") or []
+    names = dict(Visit.objects.filter(task=task).values_list("public_id", "inspection_object__name"))
+    return [DrawnTarget(t["stratum"], t["rank"], t["id"], names.get(t["id"], "")) for t in targets]

@@ -1,0 +1,196 @@
+"""Tasks made from an entry of a published annual plan (task_create_from_entry)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from spotcheck.draws import services
+from spotcheck.draws.models import Task
+from spotcheck.draws.services import pool_filter_from_plan_stratum
+from spotcheck.planning import services as planning
+from tests.draws.conftest import WINDOW
+
+SLOTS = [
+    {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
+    {"name": "协检", "dept": "SCJG", "quals": []},
+]
+STRATA = [
+    {"name": "异常名录", "filter": {"flags": ["abnormal_list"]}, "ratio": "1"},
+    {"name": "C类", "filter": {"credit_levels": ["C"]}, "ratio": "0.5", "min_count": 1, "max_count": 3},
+    {"name": "一般", "filter": {}, "ratio": "0.25"},
+]
+
+
+def publish_entry(
+    *, actor, approver, coordinator, department, items, strata=STRATA, year=2026, plan=None, **entry_overrides
+):
+    """A published plan (a department's, or the joint plan given as ``plan``) with one entry."""
+    if plan is None:
+        plan = planning.plan_create(actor=actor, year=year, title=f"{year}年度抽查计划", department=department)
+    data = {
+        "code": "E1",
+        "name": "食品经营者日常监督抽查",
+        "kind": "routine",
+        "items": items,
+        "lead_department": department,
+        "window_start": WINDOW[0],
+        "window_end": WINDOW[1],
+        "frequency_cap_days": 180,
+    } | entry_overrides
+    entry = planning.entry_add(actor=actor, plan=plan, **data)
+    for row in strata:
+        planning.stratum_add(actor=actor, entry=entry, **row)
+    planning.plan_submit(actor=actor, plan=plan)
+    planning.plan_approve(actor=approver, plan=plan)
+    planning.plan_file(actor=coordinator, plan=plan)
+    planning.plan_publish(actor=coordinator, plan=plan)
+    entry.refresh_from_db()
+    return entry
+
+
+@pytest.fixture
+def entry(scjg_admin, scjg_approver, coordinator, scjg, food_item, objects, scjg_inspectors):
+    return publish_entry(
+        actor=scjg_admin, approver=scjg_approver, coordinator=coordinator, department=scjg, items=[food_item.item]
+    )
+
+
+def _create(entry, actor, **overrides):
+    kwargs = {"slots": SLOTS, "lead_slot": "主检", "cap": 4, "list_publication": "with_notice"} | overrides
+    return services.task_create_from_entry(actor=actor, entry=entry, **kwargs)
+
+
+def test_task_copies_the_entry(entry, scjg_admin, scjg, food_item):
+    task = _create(entry, scjg_admin)
+    assert task.plan_entry == entry
+    assert task.status == Task.Status.DRAFT
+    assert task.title == entry.name
+    assert task.kind == Task.Kind.ROUTINE
+    assert task.lead_department == scjg
+    assert list(task.participating_departments.all()) == [scjg]
+    assert list(task.items.all()) == [food_item], "the item's current published version"
+    assert (task.window_start, task.window_end) == WINDOW
+    assert task.frequency_cap_days == 180
+    assert task.scope == entry.scope
+    strata = [(s.name, s.filter, s.ratio, s.minimum, s.maximum) for s in task.strata.order_by("position")]
+    assert strata == [
+        ("异常名录", {"abnormal_list": True}, "1", None, None),
+        ("C类", {"credit_levels": ["C"]}, "0.5", 1, 3),
+        ("一般", {}, "0.25", None, None),
+    ]
+
+
+def test_title_and_window_can_be_given(entry, scjg_admin):
+    task = _create(
+        entry, scjg_admin, title="上半年食品抽查", window_start=dt.date(2026, 4, 1), window_end=dt.date(2026, 5, 31)
+    )
+    assert task.title == "上半年食品抽查"
+    assert (task.window_start, task.window_end) == (dt.date(2026, 4, 1), dt.date(2026, 5, 31))
+
+
+def test_mapped_strata_sort_the_pool_as_the_plan_means(entry, scjg_admin, objects):
+    # objects: credit C for n % 3 == 0, else B. Put one B object on the abnormal list.
+    flagged = next(o for o in objects if o.credit_level == "B")
+    type(flagged).objects.filter(pk=flagged.pk).update(in_abnormal_list=True)
+    task = _create(entry, scjg_admin)
+    services.task_freeze(actor=scjg_admin, task=task)
+    members = task.frozen_pool.pool()
+    assert members["异常名录"] == [flagged.public_code]
+    assert sorted(members["C类"]) == sorted(o.public_code for o in objects if o.credit_level == "C")
+    assert len(members["一般"]) == len(objects) - 1 - len(members["C类"])
+
+
+@pytest.mark.parametrize(
+    ("plan_filter", "pool_filter"),
+    [
+        ({}, {}),
+        (
+            {"credit_levels": ["C", "D"], "risk_levels": ["high"]},
+            {"credit_levels": ["C", "D"], "risk_levels": ["high"]},
+        ),
+        ({"flags": ["abnormal_list"]}, {"abnormal_list": True}),
+        ({"flags": ["serious_violation"]}, {"serious_violation_list": True}),
+        ({"flags": ["key_supervision"]}, {"tags": ["key_supervision"]}),
+        ({"flags": ["recent_penalty"], "penalty_within_days": 90}, {"penalised_within_days": 90}),
+        ({"flags": ["recent_penalty"]}, {"penalised_within_days": 365}),
+        ({"credit_levels": ["D"], "flags": ["abnormal_list"]}, {"credit_levels": ["D"], "abnormal_list": True}),
+    ],
+)
+def test_plan_stratum_filter_keys_are_converted(db, plan_filter, pool_filter):
+    assert pool_filter_from_plan_stratum(plan_filter, "分层") == pool_filter
+    services.validate_object_filter(pool_filter, "分层")  # the pool accepts what the mapping makes
+
+
+def test_several_flags_are_refused_not_widened(db):
+    with pytest.raises(ValidationError, match="不支持“或”"):
+        pool_filter_from_plan_stratum({"flags": ["abnormal_list", "serious_violation"]}, "失信")
+
+
+def test_entry_with_several_flags_cannot_become_a_task(scjg_admin, scjg_approver, coordinator, scjg, food_item):
+    entry = publish_entry(
+        actor=scjg_admin,
+        approver=scjg_approver,
+        coordinator=coordinator,
+        department=scjg,
+        items=[food_item.item],
+        strata=[{"name": "失信", "filter": {"flags": ["abnormal_list", "serious_violation"]}, "ratio": "1"}],
+    )
+    with pytest.raises(ValidationError, match="失信"):
+        _create(entry, scjg_admin)
+    assert not Task.objects.exists()
+
+
+def test_only_published_plans(scjg_admin, scjg, food_item):
+    plan = planning.plan_create(actor=scjg_admin, year=2026, title="草稿计划", department=scjg)
+    draft_entry = planning.entry_add(
+        actor=scjg_admin,
+        plan=plan,
+        code="E1",
+        name="草稿条目",
+        kind="routine",
+        items=[food_item.item],
+        lead_department=scjg,
+        window_start=WINDOW[0],
+        window_end=WINDOW[1],
+    )
+    with pytest.raises(ValidationError, match="已公布"):
+        _create(draft_entry, scjg_admin)
+
+
+def test_retired_entry_is_refused(entry, scjg_admin, coordinator):
+    planning.entry_remove(actor=coordinator, entry=entry, reason="合并到其他条目")
+    entry.refresh_from_db()
+    with pytest.raises(ValidationError, match="已撤销"):
+        _create(entry, scjg_admin)
+
+
+def test_permissions(entry, coordinator, wsjk_admin, scjg_inspector, auditor):
+    with pytest.raises(Http404):
+        _create(entry, wsjk_admin)
+    for reader in (scjg_inspector, auditor):
+        with pytest.raises(PermissionDenied):
+            _create(entry, reader)
+    assert not Task.objects.exists()
+    assert _create(entry, coordinator).created_by == coordinator
+
+
+def test_joint_entry_makes_a_joint_task(
+    coordinator, scjg, wsjk, county, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors
+):
+    plan = planning.plan_create(actor=coordinator, year=2026, title="2026年部门联合抽查计划", region=county)
+    entry = publish_entry(
+        actor=coordinator,
+        approver=coordinator,
+        coordinator=coordinator,
+        department=scjg,
+        items=[food_item.item, health_item.item],
+        plan=plan,
+        kind="joint",
+        participating_departments=[wsjk],
+    )
+    task = _create(entry, coordinator, slots=[*SLOTS, {"name": "卫健检查", "dept": "WSJK", "quals": []}])
+    assert task.kind == Task.Kind.JOINT
+    assert set(task.participating_departments.all()) == {scjg, wsjk}
+    assert set(task.items.all()) == {food_item, health_item}

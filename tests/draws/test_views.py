@@ -1,0 +1,358 @@
+"""The task pages and the draw ceremony through the test client."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from spotcheck.directory.models import InspectionObject
+from spotcheck.draws import engine, services
+from spotcheck.draws.models import PoolExclusion, Task
+from spotcheck.inspectors.models import Qualification
+from tests.draws.conftest import task_kwargs
+from tests.draws.test_from_plan import publish_entry
+
+S = Task.Status
+
+
+def url(name, task=None):
+    return reverse(f"draws:{name}", args=[task.pk] if task is not None else [])
+
+
+@pytest.fixture(autouse=True)
+def _witness_departments(scjg, wsjk):
+    """The ceremony's second witness comes from 卫健."""
+
+
+@pytest.fixture
+def task(make_task):
+    return make_task()
+
+
+@pytest.fixture
+def joint_task(scjg_admin, scjg, wsjk, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors):
+    slots = [*task_kwargs()["slots"], {"name": "卫健检查", "dept": "WSJK", "quals": []}]
+    return services.task_create(
+        actor=scjg_admin,
+        lead_department=scjg,
+        items=[food_item, health_item],
+        kind=Task.Kind.JOINT,
+        participating_departments=[wsjk],
+        **task_kwargs(title="食品与公共场所卫生联合抽查", slots=slots),
+    )
+
+
+def _ceremony(client, task, *, draw=True):
+    """Freeze, announce, two witness inputs typed by the operator, draw: all through the pages."""
+    for step in ("freeze", "announce"):
+        assert client.post(url(step, task)).status_code == 302
+    scjg, wsjk = task.lead_department, type(task.lead_department).objects.get(code="WSJK")
+    for name, department, value in (("钱见证", scjg, "3-5-2"), ("孙见证", wsjk, "6 1 4")):
+        data = {"value": value, "witness_name": name, "witness_department": department.pk}
+        assert client.post(url("witness_add", task), data).status_code == 302
+    if draw:
+        response = client.post(url("draw", task), follow=True)
+        assert "已揭晓服务器密钥并完成抽取" in response.content.decode()
+    return Task.objects.get(pk=task.pk)
+
+
+# ------------------------------------------------------------------------------------- list
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "witness"])
+def test_list_shows_tasks_to_their_readers(request, login, task, persona):
+    response = login(request.getfixturevalue(persona)).get(url("list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert task.code in body and task.title in body and "市场监管" in body and "草稿" in body
+
+
+def test_list_is_scoped_and_filtered(login, task, wsjk_admin, scjg_admin, nobody):
+    assert task.code not in login(wsjk_admin).get(url("list")).content.decode()
+    client = login(scjg_admin)
+    assert task.code in client.get(url("list"), {"status": "draft", "year": "2026"}).content.decode()
+    assert task.code not in client.get(url("list"), {"status": "drawn"}).content.decode()
+    assert task.code not in client.get(url("list"), {"year": "2025"}).content.decode()
+    login(nobody)
+    assert client.get(url("list")).status_code == 404
+
+
+def test_list_offers_published_plan_entries(login, scjg_admin, scjg_approver, coordinator, scjg, food_item):
+    entry = publish_entry(
+        actor=scjg_admin, approver=scjg_approver, coordinator=coordinator, department=scjg, items=[food_item.item]
+    )
+    body = login(scjg_admin).get(url("list")).content.decode()
+    assert f'value="{entry.pk}"' in body and entry.name in body
+
+
+def test_list_query_count_does_not_grow_with_tasks(login, scjg_admin, make_task, run_ceremony):
+    client = login(scjg_admin)
+    run_ceremony(make_task())
+    client.get(url("list"))  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url("list")).status_code == 200
+    for _ in range(4):
+        make_task()
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url("list")).content.decode()
+    assert body.count("SCJG-2026-") == 5
+    assert len(many) == len(few)
+    assert len(many) <= 8
+
+
+# ------------------------------------------------------------------------------ detail, access
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver"])
+def test_detail_renders_for_readers(request, login, task, persona):
+    response = login(request.getfixturevalue(persona)).get(url("detail", task))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert task.code in body and "C类" in body and "50%" in body and "25%" in body
+    assert ("冻结对象库" in body) == (persona in {"coordinator", "scjg_admin"}), "actions only for operators"
+
+
+def test_other_department_gets_404(login, wsjk_admin, task):
+    client = login(wsjk_admin)
+    assert client.get(url("detail", task)).status_code == 404
+    for step in ("freeze", "announce", "draw", "cancel", "publish_list", "witness_add"):
+        assert client.post(url(step, task)).status_code == 404
+    assert client.get(url("record", task)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["auditor", "scjg_inspector", "scjg_approver"])
+def test_read_only_roles_get_403_on_writes(request, login, task, persona):
+    client = login(request.getfixturevalue(persona))
+    for step in ("freeze", "announce", "draw", "cancel", "publish_list", "witness_add"):
+        assert client.post(url(step, task), {"reason": "x", "value": "1"}).status_code == 403, step
+    assert Task.objects.get(pk=task.pk).status == S.DRAFT
+
+
+def test_participant_reads_joint_task_but_cannot_run_it(login, wsjk_admin, joint_task):
+    client = login(wsjk_admin)
+    assert client.get(url("detail", joint_task)).status_code == 200
+    assert client.post(url("freeze", joint_task)).status_code == 403
+
+
+def test_steps_are_post_only(login, scjg_admin, task):
+    client = login(scjg_admin)
+    for step in ("freeze", "announce", "draw", "cancel", "witness_add"):
+        assert client.get(url(step, task)).status_code == 405
+
+
+# ------------------------------------------------------------------------------- the ceremony
+
+
+def test_whole_ceremony_and_downloaded_record_verifies(login, scjg_admin, task, scjg_inspectors):
+    client = login(scjg_admin)
+    task = _ceremony(client, task)
+    assert task.status == S.DRAWN
+    body = client.get(url("detail", task)).content.decode()
+    draw = task.draw
+    for text in (draw.input_digest, draw.pool_digest, draw.commitment, draw.server_secret, draw.seed):
+        assert text in body
+    assert "钱见证" in body and "孙见证" in body and body.index("钱见证") < body.index("孙见证")
+    for visit in task.visits.all():
+        assert visit.public_id in body
+    assert "组长" in body
+    assert "揭晓并抽取" not in body and "冻结对象库" not in body
+
+    response = client.get(url("record", task))
+    assert response["Content-Disposition"] == f'attachment; filename="{task.code}.json"'
+    record = json.loads(response.content)
+    assert "exclusions" in record
+    assert engine.verify_record(record) == []
+    assert record["result"] == draw.result
+
+
+def test_participant_downloads_the_public_copy_and_it_verifies(login, scjg_admin, wsjk_admin, joint_task):
+    _ceremony(login(scjg_admin), joint_task)
+    client = login(wsjk_admin)
+    response = client.get(url("record", joint_task))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-public.json"')
+    record = json.loads(response.content)
+    assert "exclusions" not in record
+    assert engine.verify_record(record) == []
+    assert "下载抽取记录公开版" in client.get(url("detail", joint_task)).content.decode()
+
+
+def test_auditor_downloads_the_full_record(login, scjg_admin, auditor, task):
+    _ceremony(login(scjg_admin), task)
+    record = json.loads(login(auditor).get(url("record", task)).content)
+    assert "exclusions" in record and engine.verify_record(record) == []
+
+
+def test_notice_is_shown_before_any_witness(login, scjg_admin, task):
+    client = login(scjg_admin)
+    client.post(url("freeze", task))
+    body = client.get(url("detail", task)).content.decode()
+    assert "发布任务公告" in body and "揭晓并抽取" not in body and "录入见证人输入" not in body
+    client.post(url("announce", task))
+    task.refresh_from_db()
+    body = client.get(url("detail", task)).content.decode()
+    assert task.draw.commitment in body and "录入见证人输入" in body
+    assert task.draw.server_secret not in body, "the secret stays hidden until the draw"
+
+
+def test_witness_enters_own_input(login, scjg_admin, witness, task):
+    client = login(scjg_admin)
+    client.post(url("freeze", task))
+    client.post(url("announce", task))
+    client = login(witness)
+    body = client.get(url("detail", task)).content.decode()
+    assert "录入见证人输入" in body and "揭晓并抽取" not in body and 'name="witness_name"' not in body
+    assert client.post(url("witness_add", task), {"value": "1-2-3"}).status_code == 302
+    (row,) = task.witness_inputs.all()
+    assert (row.witness_user, row.value, row.entered_by) == (witness, "1-2-3", witness)
+    response = client.post(url("witness_add", task), {"value": "4-5-6"}, follow=True)
+    assert "已经录入过输入" in response.content.decode()
+
+
+def test_witness_input_with_htmx_returns_the_block(login, scjg_admin, scjg, task):
+    client = login(scjg_admin)
+    client.post(url("freeze", task))
+    client.post(url("announce", task))
+    data = {"value": " 3-5-2", "witness_name": "钱见证", "witness_department": scjg.pk}
+    response = client.post(url("witness_add", task), data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'id="witnesses"' in body and "<html" not in body
+    assert "首尾含有空白字符" in body, "a padded input is refused, not trimmed"
+    assert not task.witness_inputs.exists()
+    data["value"] = "3-5-2"
+    body = client.post(url("witness_add", task), data, HTTP_HX_REQUEST="true").content.decode()
+    assert "3-5-2" in body and "钱见证" in body
+
+
+def test_draw_needs_two_witnesses_and_says_so(login, scjg_admin, scjg, task):
+    client = login(scjg_admin)
+    client.post(url("freeze", task))
+    client.post(url("announce", task))
+    response = client.post(url("draw", task), follow=True)
+    assert "至少需要 2 名见证人" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).status == S.ANNOUNCED
+
+
+def test_match_failure_is_explained(login, scjg_admin, make_task):
+    Qualification.objects.create(code="nobody_has", name="无人持有的资格")
+    slots = [
+        {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
+        {"name": "专家", "dept": "SCJG", "quals": ["nobody_has"]},
+    ]
+    task = make_task(slots=slots)
+    client = login(scjg_admin)
+    task = _ceremony(client, task, draw=False)
+    body = client.post(url("draw", task), follow=True).content.decode()
+    assert "匹配失败" in body and "专家" in body
+    body = client.get(url("detail", task)).content.decode()
+    assert "匹配失败" in body and "“专家”" in body and "请作废后重新创建任务" in body
+    assert "揭晓并抽取" not in body and "录入见证人输入" not in body
+
+
+def test_cancel_needs_a_reason_and_keeps_the_record(login, scjg_admin, task):
+    client = login(scjg_admin)
+    task = _ceremony(client, task)
+    response = client.post(url("cancel", task), {"reason": ""}, follow=True)
+    assert "请填写作废原因" in response.content.decode()
+    response = client.post(url("cancel", task), {"reason": "对象范围有误"}, follow=True)
+    body = response.content.decode()
+    assert "任务已作废" in body and "对象范围有误" in body and task.draw.seed in body
+    assert Task.objects.get(pk=task.pk).status == S.CANCELLED
+    assert engine.verify_record(json.loads(client.get(url("record", task)).content)) == []
+
+
+def test_publish_list_after_visits(login, scjg_admin, make_task):
+    task = make_task(list_publication=Task.ListPublication.AFTER_VISITS)
+    client = login(scjg_admin)
+    task = _ceremony(client, task)
+    assert "公开名单" in client.get(url("detail", task)).content.decode()
+    client.post(url("publish_list", task))
+    task.refresh_from_db()
+    assert task.list_published_at is not None
+    assert url("publish_list", task) not in client.get(url("detail", task)).content.decode()
+
+
+def test_pool_explanation_groups_and_pages_exclusions(login, scjg_admin, task, objects, settings):
+    gone = objects[:3]
+    InspectionObject.objects.filter(pk__in=[o.pk for o in gone]).update(status=InspectionObject.Status.REVOKED)
+    client = login(scjg_admin)
+    client.post(url("freeze", task))
+    body = client.get(url("detail", task)).content.decode()
+    assert str(PoolExclusion.Reason.INACTIVE.label) in body
+    assert "：3" in body
+    for obj in gone:
+        assert obj.public_code in body and obj.name in body
+    body = client.get(url("detail", task), {"reason": "frequency_cap"}).content.decode()
+    assert gone[0].public_code not in body
+
+
+def test_verifier_download(login, scjg_admin):
+    response = login(scjg_admin).get(url("verifier"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="verify_draw.py"'
+    assert b"SC-DRAW-1" in b"".join(response.streaming_content)
+
+
+# ----------------------------------------------------------------------------- create from plan
+
+
+@pytest.fixture
+def entry(scjg_admin, scjg_approver, coordinator, scjg, food_item, objects, scjg_inspectors):
+    return publish_entry(
+        actor=scjg_admin, approver=scjg_approver, coordinator=coordinator, department=scjg, items=[food_item.item]
+    )
+
+
+def _create_data(**overrides):
+    data = {
+        "title": "",
+        "window_start": "2026-03-01",
+        "window_end": "2026-06-30",
+        "slots": "主检 SCJG draws_food\n协检 SCJG",
+        "lead_slot": "主检",
+        "cap": "4",
+        "list_publication": "with_notice",
+        "exclude_last_inspector": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_form_is_prefilled_from_the_entry(login, scjg_admin, entry):
+    response = login(scjg_admin).get(url("create"), {"entry": entry.pk})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert entry.name in body and "主检 SCJG draws_food" in body and "2026-03-01" in body
+
+
+def test_create_from_entry(login, scjg_admin, entry):
+    response = login(scjg_admin).post(f"{url('create')}?entry={entry.pk}", _create_data())
+    task = Task.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("detail", task)
+    assert task.plan_entry == entry and task.title == entry.name
+    assert task.slots == [
+        {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
+        {"name": "协检", "dept": "SCJG", "quals": []},
+    ]
+    assert task.exclude_last_inspector and not task.cross_office
+
+
+def test_create_shows_service_errors(login, scjg_admin, entry):
+    client = login(scjg_admin)
+    response = client.post(f"{url('create')}?entry={entry.pk}", _create_data(lead_slot="组长"))
+    assert response.status_code == 200 and "组长岗位“组长”不在岗位列表中" in response.content.decode()
+    response = client.post(f"{url('create')}?entry={entry.pk}", _create_data(slots="主检"))
+    assert "第 1 行" in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_create_access(login, entry, wsjk_admin, scjg_inspector, auditor):
+    assert login(wsjk_admin).get(url("create"), {"entry": entry.pk}).status_code == 404
+    for reader in (scjg_inspector, auditor):
+        client = login(reader)
+        assert client.get(url("create"), {"entry": entry.pk}).status_code == 403
+        assert client.post(f"{url('create')}?entry={entry.pk}", _create_data()).status_code == 403
+    assert login(wsjk_admin).get(url("create")).status_code == 404
+    assert not Task.objects.exists()
