@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spotcheck.accounts.models import Department, Membership
@@ -140,36 +141,24 @@ def _run(request, action, success: str, **kwargs) -> None:
         messages.success(request, success)
 
 
-@login_required
-@require_POST
-def plan_submit_view(request, pk: int):
-    plan = get_plan_for_user(request.user, pk, write=True)
-    _run(request, services.plan_submit, _("已提交审核。"), plan=plan)
-    return redirect("planning:detail", pk=plan.pk)
+def _workflow_step(action, success: str, *, write: bool = False):
+    """A POST-only view that runs one workflow service on the plan and goes back to it. The
+    services check who may take the step; the submit step also needs write access here."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        plan = get_plan_for_user(request.user, pk, write=write)
+        _run(request, action, success, plan=plan)
+        return redirect("planning:detail", pk=plan.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def plan_approve_view(request, pk: int):
-    plan = get_plan_for_user(request.user, pk)
-    _run(request, services.plan_approve, _("已审核通过，等待联席办备案。"), plan=plan)
-    return redirect("planning:detail", pk=plan.pk)
-
-
-@login_required
-@require_POST
-def plan_file_view(request, pk: int):
-    plan = get_plan_for_user(request.user, pk)
-    _run(request, services.plan_file, _("已备案。"), plan=plan)
-    return redirect("planning:detail", pk=plan.pk)
-
-
-@login_required
-@require_POST
-def plan_publish_view(request, pk: int):
-    plan = get_plan_for_user(request.user, pk)
-    _run(request, services.plan_publish, _("已公布。"), plan=plan)
-    return redirect("planning:detail", pk=plan.pk)
+plan_submit_view = _workflow_step(services.plan_submit, gettext_lazy("已提交审核。"), write=True)
+plan_approve_view = _workflow_step(services.plan_approve, gettext_lazy("已审核通过，等待联席办备案。"))
+plan_file_view = _workflow_step(services.plan_file, gettext_lazy("已备案。"))
+plan_publish_view = _workflow_step(services.plan_publish, gettext_lazy("已公布。"))
 
 
 @login_required
