@@ -20,19 +20,16 @@ item) in that many days, false only those not drawn.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import reduce
-from itertools import islice
 from operator import or_
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
-from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,23 +174,41 @@ def _verdict(task: Task, now: dt.datetime, versions: list, item_ids: list[int], 
     return Case(*whens, default=Value(Reason.NO_STRATUM), output_field=CharField())
 
 
-def _ordered_public_ids(queryset) -> list[str]:
-    """The public ids of ``queryset`` in byte order. On PostgreSQL the database sorts
-    (``COLLATE "C"``) and sends them as one text value: a province's pool is 10^7 ids, and one
-    Python object per row would cost more than the sort."""
-    if connection.vendor != "postgresql":
-        return engine.sort_ids(queryset.values_list("public_code", flat=True))
-    ordered = queryset.order_by(Collate("public_code", "C")).values_list("public_code")
-    sql, params = ordered.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT string_agg(s.public_code, E'\\n') FROM ({sql}) AS s", params)  # noqa: S608
-        (text,) = cursor.fetchone()
-    ids = text.split("\n") if text else []
-    # The aggregate keeps the subquery's order in practice, not by promise: check, and sort if
-    # it ever did not (map/islice keep the check in C).
-    if not all(map(operator.lt, ids, islice(ids, 1, None))):
-        ids = engine.sort_ids(ids)
-    return ids
+def _judge(judged, strata: list) -> tuple[dict[str, list[str]], list[tuple[int, str, str]]]:
+    """Every stratum's public ids in byte order and every excluded object as ``(pk, reason,
+    status)``, from one pass over the directory. On PostgreSQL the database sorts
+    (``COLLATE "C"``) and sends each verdict's objects as one text value: a province's pool is
+    10^7 ids, and one Python object per row would cost more than the sort."""
+    by_verdict: dict[str, list[str]] = {}
+    excluded: list[tuple[int, str, str]] = []
+    if connection.vendor == "postgresql":
+        sql, params = judged.values_list("verdict", "public_code", "id", "status").query.sql_with_params()
+        with connection.cursor() as cursor:
+            # The sort of a large pool stays in memory (transaction-local).
+            cursor.execute("SET LOCAL work_mem = '1GB'")
+            cursor.execute(
+                # Pool members as their ids, excluded objects as "pk,status".
+                "SELECT s.verdict, string_agg(CASE WHEN s.verdict LIKE %s THEN s.public_code "  # noqa: S608
+                "ELSE s.id || ',' || s.status END, E'\\n' ORDER BY s.public_code COLLATE \"C\") "
+                f"FROM ({sql}) AS s GROUP BY s.verdict",
+                [f"{_STRATUM}%", *params],
+            )
+            for verdict, text in cursor.fetchall():
+                if verdict.startswith(_STRATUM):
+                    by_verdict[verdict] = text.split("\n")
+                else:
+                    for line in text.split("\n"):
+                        pk, status = line.split(",", 1)
+                        excluded.append((int(pk), verdict, status))
+    else:
+        for verdict, public_id, pk, status in judged.values_list("verdict", "public_code", "id", "status"):
+            if verdict.startswith(_STRATUM):
+                by_verdict.setdefault(verdict, []).append(public_id)
+            else:
+                excluded.append((pk, verdict, status))
+        by_verdict = {verdict: engine.sort_ids(ids) for verdict, ids in by_verdict.items()}
+    pool = {stratum.name: by_verdict.get(f"{_STRATUM}{position}", []) for position, stratum in enumerate(strata)}
+    return pool, sorted(excluded)
 
 
 def build_pool(task: Task, now: dt.datetime) -> BuiltPool:
@@ -204,16 +219,11 @@ def build_pool(task: Task, now: dt.datetime) -> BuiltPool:
     judged = apply_scope(InspectionObject.objects.all(), validate_scope(task.scope)).annotate(
         verdict=_verdict(task, now, versions, item_ids, strata)
     )
-    pool = {
-        stratum.name: _ordered_public_ids(judged.filter(verdict=f"{_STRATUM}{position}"))
-        for position, stratum in enumerate(strata)
-    }
-    exclusions: list[tuple[int, str, str]] = []
+    pool, excluded = _judge(judged, strata)
     detail_of_cap = _("%(days)s 天内") % {"days": task.frequency_cap_days}
     statuses = dict(InspectionObject.Status.choices)
-    for pk, verdict, status in (
-        judged.exclude(verdict__startswith=_STRATUM).order_by("pk").values_list("pk", "verdict", "status")
-    ):
+    exclusions: list[tuple[int, str, str]] = []
+    for pk, verdict, status in excluded:
         if verdict == Reason.INACTIVE:
             detail = str(statuses.get(status, status))
         elif verdict == Reason.FREQUENCY_CAP:
