@@ -4,6 +4,8 @@ import hashlib
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spotcheck.draws import engine, verify_draw
 from spotcheck.draws.engine import DrawInputError, MatchError
@@ -302,3 +304,34 @@ def test_fast_match_equals_the_plain_one_when_caps_bind():
             with pytest.raises(MatchError) as caught:
                 engine.match_inspectors(targets, slots, roster, exclusions, cap, SEED)
             assert (caught.value.target, caught.value.slot) == failure
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="09AZaz -\t\n", min_size=0, max_size=4),
+            st.sampled_from(["A1", "B2", " A", "A ", "", "甲", "a\x7f", "e\u0301"]),
+        ),
+        max_size=12,
+    )
+)
+def test_block_fast_path_agrees_with_the_id_by_id_check(ids):
+    """A list handed to StratumHasher.update as a block gives the digest, count and refusal
+    that adding the ids one by one gives."""
+
+    def outcome(feed):
+        hasher = engine.StratumHasher("层")
+        try:
+            feed(hasher)
+        except engine.DrawInputError:
+            return "refused"
+        return hasher.count, hasher.hexdigest()
+
+    def one_by_one(hasher):
+        for id_ in ids:
+            hasher.add(id_)
+
+    assert outcome(lambda h: h.update(list(ids))) == outcome(one_by_one)
+    ordered = engine.sort_ids(set(ids))
+    assert outcome(lambda h: h.update(ordered)) == outcome(lambda h: [h.add(i) for i in ordered])
