@@ -507,11 +507,7 @@ def _save_visits(task: Task, result: Mapping[str, Any]) -> None:
     province's draw has 10^5 visits, and model instances cost more than the rows."""
     targets = result["targets"]
     strata = dict(task.strata.values_list("name", "pk"))
-    objects = dict(
-        InspectionObject.objects.filter(**bulk.in_values("public_code", [t["id"] for t in targets])).values_list(
-            "public_code", "pk"
-        )
-    )
+    objects = bulk.ids_by_value(InspectionObject, "public_code", [t["id"] for t in targets])
     codes = sorted({m["inspector"] for team in result["teams"].values() for m in team})
     inspectors = dict(Inspector.objects.filter(**bulk.in_values("code", codes)).values_list("code", "pk"))
     visit_rows = [(task.pk, objects[t["id"]], strata[t["stratum"]], t["rank"], t["id"]) for t in targets]

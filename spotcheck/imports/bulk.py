@@ -83,8 +83,13 @@ def ids_by_value(model: type[models.Model], field: str, values: Sequence[Any]) -
     column = qn(model._meta.get_field(field).column)
     table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
-        select = f"SELECT {column}, {qn(model._meta.pk.column)} FROM {table}"  # noqa: S608 (model identifiers)
-        cursor.execute(f"{select} WHERE {column} = ANY(%s)", [list(values)])
+        # A join with the unnested array probes the index once per value, whatever the
+        # planner's statistics say (an "= ANY" of 10^5 values over 10^7 rows was scanned).
+        cursor.execute(
+            f"SELECT t.{column}, t.{qn(model._meta.pk.column)} FROM unnest(%s::text[]) AS v(value) "  # noqa: S608
+            f"JOIN {table} AS t ON t.{column} = v.value",
+            [[str(v) for v in values]],
+        )
         return dict(cursor.fetchall())
 
 
