@@ -33,7 +33,7 @@ from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotcheck.catalog.scope_filter import apply_scope, scope_q, validate_scope
+from spotcheck.catalog.scope_filter import scope_q, validate_scope
 from spotcheck.directory.models import InspectionObject, Penalty, Tag
 from spotcheck.draws import engine
 from spotcheck.draws.models import PoolExclusion, Task, Visit, VisitMember
@@ -158,7 +158,7 @@ def _verdict(task: Task, now: dt.datetime, versions: list, item_ids: list[int], 
     """Each object's fate as one SQL expression, first rule that applies wins (see the module
     docstring): the database decides for every object in one pass, however many there are."""
     whens = [When(~Q(retired_at__isnull=True, status=InspectionObject.Status.ACTIVE), then=Value(Reason.INACTIVE))]
-    item_scopes = [scope_q(validate_scope(v.scope)) for v in versions]
+    item_scopes = [scope_q(validate_scope(v.scope), resolve=True) for v in versions]
     # An item whose scope does not restrict takes in everything; no item takes in nothing.
     if not item_scopes:
         whens.append(When(_EVERYTHING, then=Value(Reason.OUT_OF_SCOPE)))
@@ -216,7 +216,7 @@ def build_pool(task: Task, now: dt.datetime) -> BuiltPool:
     versions = list(task.items.select_related("item"))
     item_ids = sorted({v.item_id for v in versions})
     strata = list(task.strata.order_by("position"))
-    judged = apply_scope(InspectionObject.objects.all(), validate_scope(task.scope)).annotate(
+    judged = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True)).annotate(
         verdict=_verdict(task, now, versions, item_ids, strata)
     )
     pool, excluded = _judge(judged, strata)
