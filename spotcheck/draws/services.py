@@ -42,6 +42,7 @@ from spotcheck.draws.models import (
     WitnessInput,
 )
 from spotcheck.draws.pool import build_pool, validate_object_filter
+from spotcheck.draws.selectors import record_for
 from spotcheck.imports import bulk
 from spotcheck.inspectors.models import Inspector, Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
@@ -698,3 +699,22 @@ def task_create_from_entry(
         exclude_last_inspector=exclude_last_inspector,
         plan_entry=entry,
     )
+
+
+def task_record_download(*, actor: User, task: Task, full: bool) -> dict[str, Any] | None:
+    """The draw record ``actor`` takes away: the full copy (with the exclusions, which name
+    recusals) or the public one. A sensitive read, so it lands in the audit trail; None before
+    the pool is frozen. The caller has decided, through the access helper, which copy is due."""
+    record = record_for(task, public=False)
+    if record is None:
+        return None
+    if not full:
+        record = engine.public_copy(record)
+    audit_record(
+        actor=actor,
+        action="draws.record.download",
+        target=task,
+        department_id=task.lead_department_id,
+        after={"copy": "full" if full else "public", "status": task.status},
+    )
+    return record

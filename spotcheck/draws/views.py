@@ -274,12 +274,10 @@ def task_record_view(request, pk: int):
     """The draw record as JSON: the full record for the lead department, the coordinator and
     auditors; the public copy (no exclusions) for participating departments."""
     task = get_task_for_user(request.user, pk)
-    record = selectors.record_for(task, public=False)
+    full = _has_full_record_access(request.user, task)
+    record = services.task_record_download(actor=request.user, task=task, full=full)
     if record is None:
         raise Http404(_("该任务尚未冻结对象库，没有抽取记录。"))
-    full = _has_full_record_access(request.user, task)
-    if not full:
-        record = engine.public_copy(record)
     body = json.dumps(record, ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     suffix = "" if full else "-public"

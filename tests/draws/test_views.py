@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine, services
 from spotcheck.draws.models import PoolExclusion, Task
@@ -183,6 +184,9 @@ def test_auditor_downloads_the_full_record(login, scjg_admin, auditor, task):
     _ceremony(login(scjg_admin), task)
     record = json.loads(login(auditor).get(url("record", task)).content)
     assert "exclusions" in record and engine.verify_record(record) == []
+    # A sensitive read (the exclusions name recusals): the download is in the audit trail.
+    entry = AuditEntry.objects.filter(action="draws.record.download").latest("pk")
+    assert (entry.actor_id, entry.after["copy"]) == (auditor.pk, "full")
 
 
 def test_notice_is_shown_before_any_witness(login, scjg_admin, task):
