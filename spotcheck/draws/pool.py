@@ -11,7 +11,10 @@ is optional and the keys present must all hold:
 
     {"credit_levels": ["C", "D"], "risk_levels": ["high"], "abnormal_list": true,
      "serious_violation_list": false, "penalised_within_days": 365, "tags": ["key_supervision"],
-     "annual_report": ["not_reported"], "drawn_within_days": 365, "drawn_recently": false}
+     "annual_report": ["not_reported"], "drawn_within_days": 365, "drawn_recently": false,
+     "any_of": [{"abnormal_list": true}, {"tags": ["key_supervision"]}]}
+
+``any_of`` holds when at least one of its filters (each with the rules above) does.
 
 ``drawn_recently`` with ``drawn_within_days``: true keeps only objects drawn (by any task, any
 item) in that many days, false only those not drawn.
@@ -55,7 +58,7 @@ _BOOL_KEYS = ("abnormal_list", "serious_violation_list", "drawn_recently")
 _DAY_KEYS = ("penalised_within_days", "drawn_within_days")
 
 
-def validate_object_filter(raw: Mapping[str, Any] | None, label: str) -> dict[str, Any]:
+def validate_object_filter(raw: Mapping[str, Any] | None, label: str, *, nested: bool = False) -> dict[str, Any]:
     """The canonical form of an object filter; a ValidationError in Chinese names the key."""
     if raw is None:
         return {}
@@ -85,6 +88,15 @@ def validate_object_filter(raw: Mapping[str, Any] | None, label: str) -> dict[st
             if type(value) is not int or value < 1:
                 raise ValidationError(_("%(label)s的“%(key)s”应为正整数（天）。") % {"label": label, "key": key})
             clean[key] = value
+        elif key == "any_of" and not nested:
+            # Alternatives (a plan stratum's "any of these flags"): at least two, each itself a
+            # filter whose keys must all hold, none empty (an empty one would take in everything).
+            if not isinstance(value, list) or len(value) < 2:
+                raise ValidationError(_("%(label)s的“any_of”应为至少两个条件的列表。") % {"label": label})
+            alternatives = [validate_object_filter(v, label, nested=True) for v in value]
+            if not all(alternatives):
+                raise ValidationError(_("%(label)s的“any_of”含有空条件。") % {"label": label})
+            clean[key] = alternatives
         else:
             raise ValidationError(_("%(label)s含有未知的条件“%(key)s”。") % {"label": label, "key": key})
     if "drawn_recently" in clean and "drawn_within_days" not in clean:
@@ -125,6 +137,8 @@ def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
     if "drawn_recently" in flt:
         drawn = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]))
         q &= drawn if flt["drawn_recently"] else ~drawn
+    if alternatives := flt.get("any_of"):
+        q &= reduce(or_, (filter_q(alternative, now) for alternative in alternatives))
     return q
 
 

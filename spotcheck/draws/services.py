@@ -611,8 +611,7 @@ _FLAG_FILTERS: dict[str, Any] = {
 def pool_filter_from_plan_stratum(flt: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
     """The pool filter of a plan stratum filter. The keys differ (``flags`` is a list read as
     alternatives; the pool filter has one key per flag, all of which must hold), so the mapping
-    is explicit. Several flags are an OR the pool filter cannot express: refused, never widened
-    or narrowed silently."""
+    is explicit: one flag becomes its key, several become ``any_of``."""
     flt = flt or {}
     unknown = set(flt) - {"credit_levels", "risk_levels", "flags", "penalty_within_days"}
     if unknown:
@@ -624,19 +623,16 @@ def pool_filter_from_plan_stratum(flt: Mapping[str, Any] | None, name: str) -> d
         if flt.get(key):
             out[key] = list(flt[key])
     flags = list(flt.get("flags") or [])
-    if len(flags) > 1:
-        raise ValidationError(
-            _(
-                "分层“%(name)s”要求满足多个监管标记中的任一个，抽查任务的分层条件不支持“或”，请在计划中将其拆分为每个标记一个分层。"
-            )
-            % {"name": name}
-        )
-    if flags:
-        if flags[0] not in _FLAG_FILTERS:
+    for flag in flags:
+        if flag not in _FLAG_FILTERS:
             raise ValidationError(
-                _("分层“%(name)s”的监管标记“%(flag)s”无法用于抽查任务。") % {"name": name, "flag": flags[0]}
+                _("分层“%(name)s”的监管标记“%(flag)s”无法用于抽查任务。") % {"name": name, "flag": flag}
             )
+    if len(flags) == 1:
         out.update(_FLAG_FILTERS[flags[0]](flt))
+    elif flags:
+        # The plan reads several flags as "any of them".
+        out["any_of"] = [_FLAG_FILTERS[flag](flt) for flag in flags]
     return out
 
 

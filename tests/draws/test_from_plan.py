@@ -123,23 +123,39 @@ def test_plan_stratum_filter_keys_are_converted(db, plan_filter, pool_filter):
     services.validate_object_filter(pool_filter, "分层")  # the pool accepts what the mapping makes
 
 
-def test_several_flags_are_refused_not_widened(db):
-    with pytest.raises(ValidationError, match="不支持“或”"):
-        pool_filter_from_plan_stratum({"flags": ["abnormal_list", "serious_violation"]}, "失信")
+def test_several_flags_become_alternatives(db):
+    converted = pool_filter_from_plan_stratum({"flags": ["abnormal_list", "serious_violation"]}, "失信")
+    assert converted == {"any_of": [{"abnormal_list": True}, {"serious_violation_list": True}]}
+    services.validate_object_filter(converted, "失信")
 
 
-def test_entry_with_several_flags_cannot_become_a_task(scjg_admin, scjg_approver, coordinator, scjg, food_item):
+def test_unknown_flag_is_refused(db):
+    with pytest.raises(ValidationError, match="无法用于抽查任务"):
+        pool_filter_from_plan_stratum({"flags": ["abnormal_list", "no_such_flag"]}, "失信")
+
+
+def test_a_stratum_of_several_flags_takes_objects_with_any_of_them(
+    scjg_admin, scjg_approver, coordinator, scjg, food_item, objects, scjg_inspectors
+):
+    abnormal, violating = objects[1], objects[2]
+    type(abnormal).objects.filter(pk=abnormal.pk).update(in_abnormal_list=True)
+    type(violating).objects.filter(pk=violating.pk).update(in_serious_violation_list=True)
     entry = publish_entry(
         actor=scjg_admin,
         approver=scjg_approver,
         coordinator=coordinator,
         department=scjg,
         items=[food_item.item],
-        strata=[{"name": "失信", "filter": {"flags": ["abnormal_list", "serious_violation"]}, "ratio": "1"}],
+        strata=[
+            {"name": "失信", "filter": {"flags": ["abnormal_list", "serious_violation"]}, "ratio": "1"},
+            {"name": "一般", "filter": {}, "ratio": "0.25"},
+        ],
     )
-    with pytest.raises(ValidationError, match="失信"):
-        _create(entry, scjg_admin)
-    assert not Task.objects.exists()
+    task = _create(entry, scjg_admin)
+    services.task_freeze(actor=scjg_admin, task=task)
+    members = task.frozen_pool.pool()
+    assert sorted(members["失信"]) == sorted([abnormal.public_code, violating.public_code])
+    assert len(members["一般"]) == len(objects) - 2
 
 
 def test_only_published_plans(scjg_admin, scjg, food_item):
