@@ -312,6 +312,30 @@ def _entry_problems(plan: AnnualPlan) -> list[str]:
     return problems
 
 
+def _move(
+    plan: AnnualPlan,
+    *,
+    actor: User,
+    status: str,
+    changes: dict,
+    action: str,
+    event: str,
+    reason: str = "",
+    event_at: dt.datetime | None = None,
+) -> AnnualPlan:
+    """One workflow step on a locked plan: the new status and the step's fields, saved with
+    the audit entry and the history event."""
+    before = snapshot(plan)
+    plan.status = status
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save(update_fields=["status", *changes])
+    _audit(actor, action, plan, plan, before=before, after=snapshot(plan))
+    _event(plan, event, actor, reason, at=event_at)
+    return plan
+
+
 @transaction.atomic
 def plan_submit(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     _require_plan_write(actor, plan)
@@ -321,14 +345,16 @@ def plan_submit(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     problems = _entry_problems(plan)
     if problems:
         raise ValidationError(problems)
-    before = snapshot(plan)
-    plan.status = Status.SUBMITTED
-    plan.submitted_by, plan.submitted_at = actor, timezone.now()
-    plan.full_clean()
-    plan.save(update_fields=["status", "submitted_by", "submitted_at"])
-    _audit(actor, "planning.plan.submit", plan, plan, before=before, after=snapshot(plan))
-    _event(plan, PlanEvent.Action.SUBMITTED, actor, at=plan.submitted_at)
-    return plan
+    now = timezone.now()
+    return _move(
+        plan,
+        actor=actor,
+        status=Status.SUBMITTED,
+        changes={"submitted_by": actor, "submitted_at": now},
+        action="planning.plan.submit",
+        event=PlanEvent.Action.SUBMITTED,
+        event_at=now,
+    )
 
 
 @transaction.atomic
@@ -337,14 +363,16 @@ def plan_approve(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     plan = _locked(plan)
     if plan.status != Status.SUBMITTED:
         raise ValidationError(_("只有待审核的计划可以审核通过。"))
-    before = snapshot(plan)
-    plan.status = Status.APPROVED
-    plan.approved_by, plan.approved_at = actor, timezone.now()
-    plan.full_clean()
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
-    _audit(actor, "planning.plan.approve", plan, plan, before=before, after=snapshot(plan))
-    _event(plan, PlanEvent.Action.APPROVED, actor, at=plan.approved_at)
-    return plan
+    now = timezone.now()
+    return _move(
+        plan,
+        actor=actor,
+        status=Status.APPROVED,
+        changes={"approved_by": actor, "approved_at": now},
+        action="planning.plan.approve",
+        event=PlanEvent.Action.APPROVED,
+        event_at=now,
+    )
 
 
 @transaction.atomic
@@ -358,14 +386,17 @@ def plan_return(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
         _require_coordinator(actor, _("已审核的计划只能由联席办协调员在备案时退回。"))
     elif plan.status != Status.SUBMITTED:
         raise ValidationError(_("只有待审核或待备案的计划可以退回。"))
-    before = snapshot(plan)
-    plan.status = Status.RETURNED
-    plan.returned_by, plan.returned_at, plan.return_reason = actor, timezone.now(), reason
-    plan.full_clean()
-    plan.save(update_fields=["status", "returned_by", "returned_at", "return_reason"])
-    _audit(actor, "planning.plan.return", plan, plan, before=before, after=snapshot(plan))
-    _event(plan, PlanEvent.Action.RETURNED, actor, reason, at=plan.returned_at)
-    return plan
+    now = timezone.now()
+    return _move(
+        plan,
+        actor=actor,
+        status=Status.RETURNED,
+        changes={"returned_by": actor, "returned_at": now, "return_reason": reason},
+        action="planning.plan.return",
+        event=PlanEvent.Action.RETURNED,
+        reason=reason,
+        event_at=now,
+    )
 
 
 def is_late(plan: AnnualPlan, at: dt.datetime) -> bool:
@@ -380,16 +411,17 @@ def plan_file(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -
     plan = _locked(plan)
     if plan.status != Status.APPROVED:
         raise ValidationError(_("只有审核通过的计划可以备案。"))
-    before = snapshot(plan)
-    plan.status = Status.FILED
-    plan.filed_by, plan.filed_at = actor, at or timezone.now()
-    plan.filed_late = is_late(plan, plan.filed_at)
-    plan.full_clean()
-    plan.save(update_fields=["status", "filed_by", "filed_at", "filed_late"])
-    _audit(actor, "planning.plan.file", plan, plan, before=before, after=snapshot(plan))
-    reason = _("逾期备案（截止 %(d)s）") % {"d": plan.filing_deadline.isoformat()} if plan.filed_late else ""
-    _event(plan, PlanEvent.Action.FILED, actor, reason)
-    return plan
+    filed_at = at or timezone.now()
+    late = is_late(plan, filed_at)
+    return _move(
+        plan,
+        actor=actor,
+        status=Status.FILED,
+        changes={"filed_by": actor, "filed_at": filed_at, "filed_late": late},
+        action="planning.plan.file",
+        event=PlanEvent.Action.FILED,
+        reason=_("逾期备案（截止 %(d)s）") % {"d": plan.filing_deadline.isoformat()} if late else "",
+    )
 
 
 @transaction.atomic
@@ -398,14 +430,16 @@ def plan_publish(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     plan = _locked(plan)
     if plan.status != Status.FILED:
         raise ValidationError(_("只有已备案的计划可以公布。"))
-    before = snapshot(plan)
-    plan.status = Status.PUBLISHED
-    plan.published_by, plan.published_at = actor, timezone.now()
-    plan.full_clean()
-    plan.save(update_fields=["status", "published_by", "published_at"])
-    _audit(actor, "planning.plan.publish", plan, plan, before=before, after=snapshot(plan))
-    _event(plan, PlanEvent.Action.PUBLISHED, actor, at=plan.published_at)
-    return plan
+    now = timezone.now()
+    return _move(
+        plan,
+        actor=actor,
+        status=Status.PUBLISHED,
+        changes={"published_by": actor, "published_at": now},
+        action="planning.plan.publish",
+        event=PlanEvent.Action.PUBLISHED,
+        event_at=now,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
