@@ -174,6 +174,12 @@ SPECTACULAR_SETTINGS = {
         "InspectionObjectKindEnum": "spotcheck.directory.models.InspectionObject.Kind",
         "InspectionObjectStatusEnum": "spotcheck.directory.models.InspectionObject.Status",
         "ItemVersionStatusEnum": "spotcheck.catalog.models.ItemVersion.Status",
+        "AnnualPlanKindEnum": "spotcheck.planning.models.AnnualPlan.Kind",
+        "AnnualPlanStatusEnum": "spotcheck.planning.models.AnnualPlan.Status",
+        "TaskKindEnum": "spotcheck.draws.models.Task.Kind",  # the same choices as PlanEntry.Kind
+        "TaskStatusEnum": "spotcheck.draws.models.Task.Status",
+        "CreditLevelEnum": "spotcheck.directory.models.InspectionObject.CreditLevel",
+        "RiskLevelEnum": "spotcheck.directory.models.InspectionObject.RiskLevel",
     },
 }
 

@@ -10,6 +10,8 @@ api_patterns = [
     path("", include("spotcheck.directory.api_urls")),
     path("", include("spotcheck.inspectors.api_urls")),
     path("", include("spotcheck.catalog.api_urls")),
+    path("", include("spotcheck.planning.api_urls")),
+    path("", include("spotcheck.draws.api_urls")),
 ]
 
 urlpatterns = [

@@ -5,7 +5,7 @@ def test_openapi_schema_generates_without_warnings(db, capsys, tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = out.read_text(encoding="utf-8")
-    for path in ("/api/objects/", "/api/inspectors/", "/api/items/"):
+    for path in ("/api/objects/", "/api/inspectors/", "/api/items/", "/api/plans/", "/api/tasks/"):
         assert f"{path}:" in schema
 
 
