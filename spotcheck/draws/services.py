@@ -29,7 +29,7 @@ from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.scope_filter import validate_scope
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine
+from spotcheck.draws import engine, merging
 from spotcheck.draws.models import (
     Draw,
     FrozenPool,
@@ -568,6 +568,7 @@ def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
         after=snapshot(task, fields),
         department_id=task.lead_department_id,
     )
+    merging.joint_visits_dissolve_for_task(actor=actor, task=task)  # its visits are not carried out
     return task
 
 

@@ -1,0 +1,640 @@
+"""合并检查 (进一次门，查多项事): when drawn tasks of different departments with overlapping
+time windows drew the same object, the platform proposes to carry their visits out together;
+the joint office's coordinator confirms (a ``JointVisit``) or declines (a ``MergeDecline``,
+never proposed again). A joint visit is dissolved with a reason, never deleted; cancelling a
+task dissolves the joint visits of its visits.
+
+A proposal is a maximal group of visits on one object, from drawn tasks, where every two
+visits come from tasks of different lead departments whose windows overlap and whose pair was
+not declined, and no visit is in an active joint visit. By the interval property, pairwise
+overlapping windows share a common window: the planned window of the joint visit.
+
+Reads: ``merge_proposals``, ``joint_visit_list``, ``merge_declines``, ``task_merge_counts``,
+``joint_visit_of``/``active_joint_visits_by_visit``; access: ``get_merge_visits_for_user``,
+``get_joint_visit_for_user``; writes: ``joint_visit_confirm``, ``joint_visit_dissolve``,
+``merge_proposal_decline`` (coordinator only) and ``joint_visits_dissolve_for_task``
+(called by ``task_cancel``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.audit.services import audit_change, audit_record, snapshot
+from spotcheck.catalog.models import ItemVersion
+from spotcheck.draws.models import (
+    JointVisit,
+    JointVisitMember,
+    MergeDecline,
+    Task,
+    TaskCodeCounter,
+    Visit,
+    VisitMember,
+)
+
+if TYPE_CHECKING:
+    from spotcheck.accounts.models import User
+
+Role = Membership.Role
+Status = Task.Status
+REASON_MAX_LENGTH = 255
+
+
+# ---------------------------------------------------------------------------------- permissions
+
+
+def can_view_merges(scope: Scope) -> bool:
+    """The merge page: region-wide readers (coordinator, auditor, system admin) see every
+    proposal; department admins and approvers see those involving their department."""
+    return scope.reads_all or scope.has_role(Role.DEPT_ADMIN, Role.APPROVER)
+
+
+def can_decide_merges(scope: Scope) -> bool:
+    """Only the joint office's coordinator confirms, declines and dissolves."""
+    return scope.has_role(Role.COORDINATOR)
+
+
+def _require_coordinator(actor: User) -> Scope:
+    scope = require_staff(actor)
+    if not can_decide_merges(scope):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
+    return scope
+
+
+def _involves(scope: Scope, department_ids: set[int]) -> bool:
+    return scope.reads_all or scope.can_read_any(department_ids)
+
+
+# ---------------------------------------------------------------------------------- proposals
+
+
+class _Candidate(NamedTuple):
+    """One row of the candidate query (a county draws 10^4–10^5 visits: tuples, not models)."""
+
+    visit_id: int
+    object_id: int
+    task_id: int
+    lead_id: int
+    start: dt.date
+    end: dt.date
+    public_id: str
+
+
+class _Group(NamedTuple):
+    object_id: int
+    visit_ids: tuple[int, ...]
+    task_ids: frozenset[int]
+    start: dt.date
+    end: dt.date
+    public_id: str
+
+
+@dataclass
+class MergeProposal:
+    """合并建议: visits of one object that could be carried out together, in the window common
+    to their tasks. ``visits`` come with their task (lead department, participating departments,
+    items), stratum and team (``members``)."""
+
+    inspection_object: Any
+    visits: list[Visit]
+    window_start: dt.date
+    window_end: dt.date
+
+    @property
+    def visit_ids(self) -> list[int]:
+        return [v.pk for v in self.visits]
+
+    @property
+    def lead_departments(self) -> list[Department]:
+        return [v.task.lead_department for v in self.visits]
+
+
+def _not_in_active_joint_visit() -> Exists:
+    return ~Exists(JointVisitMember.objects.filter(visit=OuterRef("pk"), is_active=True))
+
+
+def _candidate_visits(task: Task | None = None) -> QuerySet[Visit]:
+    """Visits of drawn tasks, not in an active joint visit, with at least one such visit of
+    another lead department's task on the same object in an overlapping window: one query,
+    the visits joined to each other by object (an EXISTS on the object's index)."""
+    free = Visit.objects.filter(task__status=Status.DRAWN).filter(_not_in_active_joint_visit()).order_by()
+    partner = free.filter(
+        inspection_object_id=OuterRef("inspection_object_id"),
+        task__window_start__lte=OuterRef("task__window_end"),
+        task__window_end__gte=OuterRef("task__window_start"),
+    ).exclude(task__lead_department_id=OuterRef("task__lead_department_id"))
+    visits = free.filter(Exists(partner))
+    if task is not None:
+        visits = visits.filter(inspection_object_id__in=Visit.objects.filter(task=task).values("inspection_object_id"))
+    return visits
+
+
+def _candidate_rows(visits: QuerySet[Visit]) -> QuerySet[Visit, tuple[Any, ...]]:
+    return visits.values_list(
+        "pk",
+        "inspection_object_id",
+        "task_id",
+        "task__lead_department_id",
+        "task__window_start",
+        "task__window_end",
+        "public_id",
+    )
+
+
+def _declined_pairs() -> set[frozenset[int]]:
+    """Pairs of visits a coordinator decided to keep apart (declines are few: one per decision)."""
+    through = MergeDecline.visits.through
+    by_decline: dict[int, list[int]] = defaultdict(list)
+    rows = through.objects.filter(visit__task__status=Status.DRAWN).values_list("mergedecline_id", "visit_id")
+    for decline_id, visit_id in rows:
+        by_decline[decline_id].append(visit_id)
+    return {frozenset(pair) for ids in by_decline.values() for pair in combinations(ids, 2)}
+
+
+def _maximal_cliques(nodes: list[int], edges: dict[int, set[int]]) -> Iterator[set[int]]:
+    """Bron–Kerbosch with pivoting; an object is drawn by a handful of tasks at most."""
+
+    def expand(r: set[int], p: set[int], x: set[int]) -> Iterator[set[int]]:
+        if not p and not x:
+            yield r
+            return
+        pivot = max(p | x, key=lambda n: len(edges[n] & p))
+        for node in sorted(p - edges[pivot]):
+            yield from expand(r | {node}, p & edges[node], x & edges[node])
+            p = p - {node}
+            x = x | {node}
+
+    yield from expand(set(), set(nodes), set())
+
+
+def _linked(a: _Candidate, b: _Candidate, declined: set[frozenset[int]]) -> bool:
+    return (
+        a.lead_id != b.lead_id
+        and a.start <= b.end
+        and b.start <= a.end
+        and (not declined or frozenset((a.visit_id, b.visit_id)) not in declined)
+    )
+
+
+def _group(members: list[_Candidate]) -> _Group:
+    members = sorted(members)
+    return _Group(
+        object_id=members[0].object_id,
+        visit_ids=tuple(m.visit_id for m in members),
+        task_ids=frozenset(m.task_id for m in members),
+        start=max(m.start for m in members),
+        end=min(m.end for m in members),
+        public_id=members[0].public_id,
+    )
+
+
+def _groups(candidates: Iterable[_Candidate], declined: set[frozenset[int]]) -> list[_Group]:
+    by_object: dict[int, list[_Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_object[c.object_id].append(c)
+    groups: list[_Group] = []
+    for visits in by_object.values():
+        if len(visits) == 2:  # by far the most common case
+            if _linked(visits[0], visits[1], declined):
+                groups.append(_group(visits))
+            continue
+        of = {c.visit_id: c for c in visits}
+        edges: dict[int, set[int]] = {c.visit_id: set() for c in visits}
+        for a, b in combinations(visits, 2):
+            if _linked(a, b, declined):
+                edges[a.visit_id].add(b.visit_id)
+                edges[b.visit_id].add(a.visit_id)
+        linked = [n for n in edges if edges[n]]
+        groups += [_group([of[n] for n in clique]) for clique in _maximal_cliques(linked, edges) if len(clique) > 1]
+    groups.sort(key=lambda g: (g.start, g.public_id.encode(), g.visit_ids))
+    return groups
+
+
+def _proposal_groups(scope: Scope, task: Task | None = None) -> list[_Group]:
+    candidates = list(map(_Candidate._make, _candidate_rows(_candidate_visits(task))))
+    if not candidates:
+        return []
+    groups = _groups(candidates, _declined_pairs())
+    if scope.reads_all:
+        return groups
+    task_departments: dict[int, set[int]] = defaultdict(set)
+    for c in candidates:
+        task_departments[c.task_id].add(c.lead_id)
+    through = Task.participating_departments.through
+    for task_id, department_id in through.objects.filter(task_id__in=set(task_departments)).values_list(
+        "task_id", "department_id"
+    ):
+        task_departments[task_id].add(department_id)
+    task_of = {c.visit_id: c.task_id for c in candidates}
+    return [g for g in groups if _involves(scope, set().union(*(task_departments[task_of[v]] for v in g.visit_ids)))]
+
+
+def visits_with_context(ids: Iterable[int]) -> QuerySet[Visit]:
+    """Visits as the merge pages show them: object, task with its lead department, participating
+    departments and items, stratum, and team."""
+    return (
+        Visit.objects.filter(pk__in=list(ids))
+        .select_related("inspection_object", "task__lead_department", "stratum")
+        .prefetch_related(
+            Prefetch("members", queryset=VisitMember.objects.select_related("inspector").order_by("position")),
+            Prefetch("task__items", queryset=ItemVersion.objects.select_related("item").order_by("item__code")),
+            Prefetch("task__participating_departments", queryset=Department.objects.order_by("sort_order", "pk")),
+        )
+    )
+
+
+class ProposalList(Sequence[MergeProposal]):
+    """The proposals, computed as light rows; slicing loads the full visits of the slice only
+    (in four queries), so a paginator over thousands of proposals stays cheap."""
+
+    def __init__(self, groups: list[_Group]) -> None:
+        self._groups = groups
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    @overload
+    def __getitem__(self, index: int) -> MergeProposal: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[MergeProposal]: ...
+
+    def __getitem__(self, index: int | slice) -> MergeProposal | list[MergeProposal]:
+        if isinstance(index, slice):
+            return self._hydrate(self._groups[index])
+        return self._hydrate([self._groups[index]])[0]
+
+    def __iter__(self) -> Iterator[MergeProposal]:
+        return iter(self[:])
+
+    @property
+    def visit_ids(self) -> set[int]:
+        return {v for g in self._groups for v in g.visit_ids}
+
+    @staticmethod
+    def _hydrate(groups: list[_Group]) -> list[MergeProposal]:
+        if not groups:
+            return []
+        visits = {v.pk: v for v in visits_with_context({v for g in groups for v in g.visit_ids})}
+        return [
+            MergeProposal(
+                inspection_object=visits[g.visit_ids[0]].inspection_object,
+                visits=sorted((visits[v] for v in g.visit_ids), key=lambda v: (v.task.window_start, v.task.code)),
+                window_start=g.start,
+                window_end=g.end,
+            )
+            for g in groups
+        ]
+
+
+def merge_proposals(scope: Scope, *, task: Task | None = None) -> ProposalList:
+    """合并建议 the scope may read (all for region-wide readers; otherwise those with a task the
+    scope's departments lead or join), optionally only those with a visit of ``task``."""
+    groups = _proposal_groups(scope, task)
+    if task is not None:
+        groups = [g for g in groups if task.pk in g.task_ids]
+    return ProposalList(groups)
+
+
+# ---------------------------------------------------------------------------------- joint visits
+
+
+def _involving(scope: Scope, relation: str) -> Q:
+    departments = scope.read_departments or frozenset()
+    return Q(**{f"{relation}__task__lead_department_id__in": departments}) | Q(
+        **{f"{relation}__task__participating_departments__in": departments}
+    )
+
+
+def joint_visits_for_scope(scope: Scope) -> QuerySet[JointVisit]:
+    """Joint visits the scope reads: all for region-wide readers, else those with a visit of a
+    task the scope's departments lead or join."""
+    joint_visits = JointVisit.objects.all()
+    if scope.reads_all:
+        return joint_visits
+    members = JointVisitMember.objects.filter(joint_visit=OuterRef("pk")).filter(_involving(scope, "visit"))
+    return joint_visits.filter(Exists(members))
+
+
+def joint_visit_list(scope: Scope, *, task: Task | None = None) -> QuerySet[JointVisit]:
+    """The confirmed joint visits first (newest first), then the dissolved ones, with their
+    object, people and member visits (task, departments, items, team)."""
+    joint_visits = joint_visits_for_scope(scope)
+    if task is not None:
+        joint_visits = joint_visits.filter(
+            Exists(JointVisitMember.objects.filter(joint_visit=OuterRef("pk"), visit__task=task))
+        )
+    visit_queryset = Visit.objects.select_related("task__lead_department", "stratum").prefetch_related(
+        Prefetch("members", queryset=VisitMember.objects.select_related("inspector").order_by("position")),
+        Prefetch("task__items", queryset=ItemVersion.objects.select_related("item").order_by("item__code")),
+    )
+    return (
+        joint_visits.select_related("inspection_object", "confirmed_by", "dissolved_by")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=JointVisitMember.objects.order_by("id").prefetch_related(
+                    Prefetch("visit", queryset=visit_queryset)
+                ),
+            )
+        )
+        .order_by("status", "-confirmed_at", "-id")
+    )
+
+
+def merge_declines(scope: Scope, *, task: Task | None = None) -> QuerySet[MergeDecline]:
+    """不予合并记录 the scope reads, newest first, with their visits' tasks."""
+    declines = MergeDecline.objects.all()
+    if not scope.reads_all:
+        visits = MergeDecline.visits.through.objects.filter(mergedecline_id=OuterRef("pk")).filter(
+            _involving(scope, "visit")
+        )
+        declines = declines.filter(Exists(visits))
+    if task is not None:
+        declines = declines.filter(
+            Exists(MergeDecline.visits.through.objects.filter(mergedecline_id=OuterRef("pk"), visit__task=task))
+        )
+    return (
+        declines.select_related("inspection_object", "declined_by")
+        .prefetch_related(
+            Prefetch("visits", queryset=Visit.objects.select_related("task__lead_department").order_by("task__code"))
+        )
+        .order_by("-declined_at", "-id")
+    )
+
+
+def active_joint_visits_by_visit(visit_ids: Iterable[int]) -> dict[int, JointVisit]:
+    """For pages listing visits: the active joint visit of each visit that has one."""
+    rows = JointVisitMember.objects.filter(visit_id__in=list(visit_ids), is_active=True).select_related("joint_visit")
+    return {row.visit_id: row.joint_visit for row in rows}
+
+
+def joint_visit_of(visit: Visit) -> JointVisit | None:
+    """The active joint visit a visit is carried out in, if any."""
+    return active_joint_visits_by_visit([visit.pk]).get(visit.pk)
+
+
+def task_merge_counts(task: Task) -> dict[str, int]:
+    """For the task page: how many of the task's visits are in an active joint visit, and how
+    many more appear in open proposals (a visit with a partner whose pair was not declined).
+    Counted in the database; only the few declined visits are looked at in Python."""
+    merged = JointVisitMember.objects.filter(visit__task=task, is_active=True).count()
+    proposed = 0
+    if task.status == Status.DRAWN:
+        proposed = _candidate_visits().filter(task=task).count()
+        through = MergeDecline.visits.through
+        declined = set(through.objects.filter(visit__task=task).values_list("visit_id", flat=True))
+        if proposed and declined:
+            objects = Visit.objects.filter(pk__in=declined).values("inspection_object_id")
+            rows = list(
+                map(_Candidate._make, _candidate_rows(_candidate_visits().filter(inspection_object_id__in=objects)))
+            )
+            still = {v for g in _groups(rows, _declined_pairs()) for v in g.visit_ids}
+            proposed -= len({r.visit_id for r in rows if r.task_id == task.pk} & declined - still)
+    return {"merged": merged, "proposed": proposed}
+
+
+# ---------------------------------------------------------------------------------- access
+
+
+def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = False) -> list[Visit]:
+    """The visits of a proposal named in a request. A reader sees a proposal when one of its
+    visits belongs to a task their department leads or joins; otherwise 404 (nothing about the
+    visits is revealed). Writing is for the coordinator: 403 for every other reader."""
+    scope = require_staff(user)
+    wanted = set(ids)
+    visits = list(Visit.objects.filter(pk__in=wanted).select_related("task"))
+    if not wanted or len(visits) != len(wanted):
+        raise Http404(_("没有找到所选的检查。"))
+    if not scope.reads_all:
+        task_ids = {v.task_id for v in visits}
+        departments = {v.task.lead_department_id for v in visits} | set(
+            Task.participating_departments.through.objects.filter(task_id__in=task_ids).values_list(
+                "department_id", flat=True
+            )
+        )
+        if not scope.can_read_any(departments):
+            raise Http404(_("没有找到所选的检查。"))
+    if write and not can_decide_merges(scope):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
+    if not can_view_merges(scope):
+        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    return visits
+
+
+def get_joint_visit_for_user(user: User, pk: int, write: bool = False) -> JointVisit:
+    """Another department's joint visit is a 404; a reader who may not decide gets a 403."""
+    scope = require_staff(user)
+    joint_visit = joint_visits_for_scope(scope).filter(pk=pk).first()
+    if joint_visit is None:
+        raise Http404(_("没有找到该合并检查。"))
+    if write and not can_decide_merges(scope):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
+    if not can_view_merges(scope):
+        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    return joint_visit
+
+
+# ---------------------------------------------------------------------------------- services
+
+
+def _locked_visits(visits: Iterable[Visit | int]) -> list[Visit]:
+    """The visits and their tasks, locked until the transaction ends (a task being cancelled at
+    the same moment waits, then dissolves what was confirmed; or it wins and confirm refuses)."""
+    ids = sorted({v if isinstance(v, int) else v.pk for v in visits})
+    task_ids = Visit.objects.filter(pk__in=ids).values("task_id")
+    list(Task.objects.select_for_update().filter(pk__in=task_ids).order_by("pk").values_list("pk", flat=True))
+    locked = list(
+        Visit.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("task", "inspection_object")
+        .order_by("pk")
+    )
+    if len(locked) != len(ids):
+        raise ValidationError(_("所选的检查不存在。"), code="unknown_visit")
+    return locked
+
+
+def _same_object(visits: list[Visit]) -> None:
+    if len(visits) < 2:
+        raise ValidationError(_("请至少选择两个检查。"), code="too_few")
+    if len({v.inspection_object_id for v in visits}) > 1:
+        raise ValidationError(_("所选检查不是同一检查对象，不能合并。"), code="different_objects")
+
+
+def _already_merged(visits: list[Visit]) -> list[str]:
+    rows = JointVisitMember.objects.filter(visit__in=visits, is_active=True).select_related(
+        "joint_visit", "visit__task"
+    )
+    return [
+        _("任务“%(task)s”对该对象的检查已在合并检查“%(code)s”中。")
+        % {"task": row.visit.task.code, "code": row.joint_visit.code}
+        for row in rows
+    ]
+
+
+def _merge_window(visits: list[Visit]) -> tuple[dt.date, dt.date]:
+    """Check every rule of a merge and return the common window; all problems are reported."""
+    _same_object(visits)
+    problems: list[str] = []
+    for visit in visits:
+        if visit.task.status != Status.DRAWN:
+            problems.append(
+                _("任务“%(code)s”当前状态为“%(status)s”，其检查不能合并。")
+                % {"code": visit.task.code, "status": visit.task.get_status_display()}
+            )
+    for a, b in combinations(visits, 2):
+        if a.task.lead_department_id == b.task.lead_department_id:
+            problems.append(
+                _("任务“%(a)s”和“%(b)s”由同一部门发起，请由该部门自行安排。") % {"a": a.task.code, "b": b.task.code}
+            )
+    start = max(v.task.window_start for v in visits)
+    end = min(v.task.window_end for v in visits)
+    if start > end:
+        problems.append(_("所选任务的检查时间没有共同的重叠期，不能合并。"))
+    problems += _already_merged(visits)
+    if problems:
+        raise ValidationError(problems, code="not_mergeable")
+    return start, end
+
+
+def _next_code(year: int) -> str:
+    counter, _created = TaskCodeCounter.objects.select_for_update().get_or_create(prefix=f"合并检查-{year}")
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"HB-{year}-{counter.last_value:04d}"
+
+
+def _clean_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: _("请填写原因。")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({field: _("原因不能超过 %(n)s 个字。") % {"n": REASON_MAX_LENGTH}})
+    return reason
+
+
+def _visit_facts(visits: Iterable[Visit]) -> list[dict[str, Any]]:
+    return [
+        {"visit": v.pk, "task": v.task.code, "lead_department": v.task.lead_department_id, "public_id": v.public_id}
+        for v in visits
+    ]
+
+
+@transaction.atomic
+def joint_visit_confirm(*, actor: User, visits: Iterable[Visit | int], note: str = "") -> JointVisit:
+    """确认合并: the coordinator groups visits of one object from drawn tasks of different lead
+    departments, whose windows overlap and none of which is merged yet, into one joint visit
+    planned in the common window. All or nothing."""
+    _require_coordinator(actor)
+    note = (note or "").strip()
+    locked = _locked_visits(visits)
+    start, end = _merge_window(locked)
+    joint_visit = JointVisit(
+        code=_next_code(start.year),
+        inspection_object_id=locked[0].inspection_object_id,
+        planned_start=start,
+        planned_end=end,
+        note=note,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    joint_visit.full_clean()
+    joint_visit.save()
+    try:
+        with transaction.atomic():
+            JointVisitMember.objects.bulk_create(JointVisitMember(joint_visit=joint_visit, visit=v) for v in locked)
+    except IntegrityError:  # a visit merged by someone else in the meantime
+        raise ValidationError(_("所选检查中有检查刚刚被合并，请刷新后重试。"), code="merged_meanwhile") from None
+    audit_record(
+        actor=actor,
+        action="draws.joint_visit.confirm",
+        target=joint_visit,
+        after=snapshot(joint_visit) | {"visits": _visit_facts(locked)},
+    )
+    return joint_visit
+
+
+def _dissolve(actor: User, joint_visit: JointVisit, reason: str) -> JointVisit:
+    joint_visit = JointVisit.objects.select_for_update().get(pk=joint_visit.pk)
+    if joint_visit.status != JointVisit.Status.CONFIRMED:
+        raise ValidationError(_("合并检查“%(code)s”已经解除。") % {"code": joint_visit.code}, code="dissolved")
+    fields = ["status", "dissolved_at", "dissolved_by", "dissolved_reason"]
+    before = snapshot(joint_visit, fields)
+    joint_visit.status = JointVisit.Status.DISSOLVED
+    joint_visit.dissolved_at = timezone.now()
+    joint_visit.dissolved_by = actor
+    joint_visit.dissolved_reason = reason[:REASON_MAX_LENGTH]
+    joint_visit.full_clean()
+    joint_visit.save(update_fields=fields)
+    JointVisitMember.objects.filter(joint_visit=joint_visit, is_active=True).update(is_active=False)
+    audit_change(
+        actor=actor,
+        action="draws.joint_visit.dissolve",
+        target=joint_visit,
+        before=before,
+        after=snapshot(joint_visit, fields),
+    )
+    return joint_visit
+
+
+@transaction.atomic
+def joint_visit_dissolve(*, actor: User, joint_visit: JointVisit, reason: str) -> JointVisit:
+    """解除合并: the joint visit and its members stay on record; its visits are carried out
+    separately again (and can be proposed again)."""
+    _require_coordinator(actor)
+    return _dissolve(actor, joint_visit, _clean_reason(reason))
+
+
+@transaction.atomic
+def joint_visits_dissolve_for_task(*, actor: User, task: Task) -> list[JointVisit]:
+    """A cancelled task's visits are not carried out: dissolve the joint visits holding them.
+    Called by ``task_cancel`` (which checked the actor may cancel the task)."""
+    reason = _("任务“%(code)s”已取消：%(reason)s") % {"code": task.code, "reason": task.cancelled_reason}
+    joint_visits = JointVisit.objects.filter(
+        status=JointVisit.Status.CONFIRMED,
+        pk__in=JointVisitMember.objects.filter(visit__task=task, is_active=True).values("joint_visit_id"),
+    ).order_by("pk")
+    return [_dissolve(actor, joint_visit, reason) for joint_visit in joint_visits]
+
+
+@transaction.atomic
+def merge_proposal_decline(*, actor: User, visits: Iterable[Visit | int], reason: str) -> MergeDecline:
+    """不予合并: the coordinator keeps these visits of one object apart; the decision and its
+    reason are recorded and none of their pairs is proposed again."""
+    _require_coordinator(actor)
+    reason = _clean_reason(reason)
+    locked = _locked_visits(visits)
+    _same_object(locked)
+    if problems := _already_merged(locked):
+        raise ValidationError(problems, code="merged")
+    decline = MergeDecline(
+        inspection_object_id=locked[0].inspection_object_id,
+        reason=reason,
+        declined_by=actor,
+        declined_at=timezone.now(),
+    )
+    decline.full_clean()
+    decline.save()
+    decline.visits.set(locked)
+    audit_record(
+        actor=actor,
+        action="draws.merge_proposal.decline",
+        target=decline,
+        after=snapshot(decline) | {"visits": _visit_facts(locked)},
+    )
+    return decline

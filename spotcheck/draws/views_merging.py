@@ -1,0 +1,144 @@
+"""合并检查 pages: the coordinator's proposals (confirm or decline) and joint visits (dissolve);
+read-only for auditors and for departments whose tasks are involved. Thin: access helpers and
+selectors in ``merging``, writes through its services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from spotcheck.accounts.scope import require_staff
+from spotcheck.draws import merging
+from spotcheck.draws.access import get_task_for_user
+
+PROPOSALS_PER_PAGE = 20
+JOINT_VISITS_PER_PAGE = 20
+DECLINES_SHOWN = 20
+
+
+class ConfirmForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("合并说明"), max_length=255, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("原因"), max_length=255)
+
+
+def _task_filter(request):
+    raw = request.GET.get("task") or request.POST.get("task") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404(_("没有找到该抽查任务。"))
+    return get_task_for_user(request.user, int(raw))
+
+
+def _back(task) -> str:
+    url = reverse("draws:merges")
+    return f"{url}?task={task.pk}" if task is not None else url
+
+
+def _visit_ids(request) -> list[int]:
+    raw = request.POST.getlist("visits")
+    if not raw or not all(value.isdigit() for value in raw):
+        raise Http404(_("没有找到所选的检查。"))
+    return [int(value) for value in raw]
+
+
+def _show_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def merge_list_view(request):
+    scope = require_staff(request.user)
+    if not merging.can_view_merges(scope):
+        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    task = _task_filter(request)
+    proposals = Paginator(merging.merge_proposals(scope, task=task), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    joint_visits = Paginator(merging.joint_visit_list(scope, task=task), JOINT_VISITS_PER_PAGE).get_page(
+        request.GET.get("jpage")
+    )
+    return render(
+        request,
+        "draws/merge_list.html",
+        {
+            "task": task,
+            "page_obj": proposals,
+            "proposals": proposals.object_list,
+            "joint_page": joint_visits,
+            "joint_visits": joint_visits.object_list,
+            "declines": list(merging.merge_declines(scope, task=task)[:DECLINES_SHOWN]),
+            "can_decide": merging.can_decide_merges(scope),
+            "querystring": f"task={task.pk}" if task is not None else "",
+            "confirm_form": ConfirmForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def joint_visit_confirm_view(request):
+    task = _task_filter(request)
+    visits = merging.get_merge_visits_for_user(request.user, _visit_ids(request), write=True)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("合并说明不能超过 255 个字。"))
+        return redirect(_back(task))
+    try:
+        joint_visit = merging.joint_visit_confirm(actor=request.user, visits=visits, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("已确认合并检查 %(code)s。") % {"code": joint_visit.code})
+    return redirect(_back(task))
+
+
+@login_required
+@require_POST
+def merge_decline_view(request):
+    task = _task_filter(request)
+    visits = merging.get_merge_visits_for_user(request.user, _visit_ids(request), write=True)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("不予合并时请填写原因。"))
+        return redirect(_back(task))
+    try:
+        merging.merge_proposal_decline(actor=request.user, visits=visits, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("已记录不予合并的决定，该组检查不再提示合并。"))
+    return redirect(_back(task))
+
+
+@login_required
+@require_POST
+def joint_visit_dissolve_view(request, pk: int):
+    task = _task_filter(request)
+    joint_visit = merging.get_joint_visit_for_user(request.user, pk, write=True)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("解除合并时请填写原因。"))
+        return redirect(_back(task))
+    try:
+        merging.joint_visit_dissolve(actor=request.user, joint_visit=joint_visit, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("已解除合并检查 %(code)s。") % {"code": joint_visit.code})
+    return redirect(_back(task))

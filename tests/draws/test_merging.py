@@ -1,0 +1,409 @@
+"""合并检查 (进一次门，查多项事): proposals for visits of different departments' drawn tasks on
+one object in overlapping windows, the coordinator's confirm / decline / dissolve, and the pages."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from spotcheck.accounts.scope import scope_for
+from spotcheck.audit.models import AuditEntry
+from spotcheck.draws import merging, services
+from spotcheck.draws.models import JointVisit, JointVisitMember, MergeDecline, Visit
+from tests.draws.conftest import task_kwargs
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+
+ALL = [{"name": "全部", "ratio": "1"}]  # every object of the pool: both tasks draw the same 12
+WSJK_SLOTS = [{"name": "主检", "dept": "WSJK", "quals": []}, {"name": "协检", "dept": "WSJK", "quals": []}]
+JUNE = (dt.date(2026, 6, 1), dt.date(2026, 9, 30))  # overlaps the 市场监管 window (3-01 … 6-30) in June
+AUTUMN = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # does not overlap it
+
+
+@pytest.fixture
+def scjg_task(make_task, run_ceremony):
+    return run_ceremony(make_task(strata=ALL, cap=12))
+
+
+@pytest.fixture
+def make_wsjk_task(wsjk_admin, wsjk, health_item, objects, wsjk_inspectors, run_ceremony):
+    def _make(window=JUNE, draw=True, **overrides):
+        task = services.task_create(
+            actor=wsjk_admin,
+            lead_department=wsjk,
+            **task_kwargs(
+                title="公共场所卫生双随机抽查",
+                items=[health_item],
+                strata=ALL,
+                slots=WSJK_SLOTS,
+                cap=12,
+                window_start=window[0],
+                window_end=window[1],
+                **overrides,
+            ),
+        )
+        return run_ceremony(task, actor=wsjk_admin, draw=draw)
+
+    return _make
+
+
+@pytest.fixture
+def wsjk_task(make_wsjk_task):
+    return make_wsjk_task()
+
+
+@pytest.fixture
+def jtys_admin(county):
+    """A department with no task here: sees nothing of these merges."""
+    department = DepartmentFactory(code="JTYS", name="溧阳市交通运输局", short_name="交通运输", region=county)
+    user = UserFactory(username="jtys_admin", full_name="交通 陈管理")
+    MembershipFactory(user=user, department=department, role="dept_admin")
+    return user
+
+
+def proposals_for(user, **kwargs):
+    return list(merging.merge_proposals(scope_for(user), **kwargs))
+
+
+def pair(scjg_task, wsjk_task, index=0):
+    """The two visits of the same object, 市场监管 first."""
+    ours = Visit.objects.filter(task=scjg_task).order_by("public_id")[index]
+    theirs = Visit.objects.get(task=wsjk_task, inspection_object=ours.inspection_object)
+    return [ours, theirs]
+
+
+# ------------------------------------------------------------------------------------ proposals
+
+
+def test_overlapping_windows_of_two_departments_are_proposed(coordinator, scjg_task, wsjk_task):
+    proposals = proposals_for(coordinator)
+    assert len(proposals) == 12 == scjg_task.visits.count()
+    first = proposals[0]
+    assert (first.window_start, first.window_end) == (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    assert [v.task.code for v in first.visits] == [scjg_task.code, wsjk_task.code]
+    assert [d.code for d in first.lead_departments] == ["SCJG", "WSJK"]
+    assert {v.inspection_object_id for v in first.visits} == {first.inspection_object.pk}
+    assert [i.item.code for i in first.visits[1].task.items.all()] == ["WSJK-DRAW-001"]
+    assert len(first.visits[0].members.all()) == 2  # the team comes with the visit
+    # Every drawn object once, each with one visit of each task.
+    assert len({p.inspection_object.pk for p in proposals}) == 12
+
+
+def test_disjoint_windows_are_not_proposed(coordinator, scjg_task, make_wsjk_task):
+    make_wsjk_task(window=AUTUMN)
+    assert proposals_for(coordinator) == []
+
+
+def test_tasks_of_the_same_department_are_not_proposed(coordinator, make_task, run_ceremony, scjg_task):
+    # A second 市场监管 task drawing the same objects in the same window (no 免检期 here).
+    second = run_ceremony(make_task(strata=ALL, cap=12, frequency_cap_days=0, exclude_last_inspector=False))
+    assert second.visits.count() == 12
+    assert proposals_for(coordinator) == []
+
+
+def test_cancelled_and_undrawn_tasks_are_not_proposed(coordinator, wsjk_admin, scjg_task, make_wsjk_task):
+    make_wsjk_task(draw=False)  # announced, not drawn: no visits at all
+    assert proposals_for(coordinator) == []
+    task = make_wsjk_task()
+    assert len(proposals_for(coordinator)) == 12
+    services.task_cancel(actor=wsjk_admin, task=task, reason="计划调整")
+    assert proposals_for(coordinator) == []
+
+
+def test_declined_and_merged_visits_are_not_proposed_again(coordinator, scjg_task, wsjk_task):
+    merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 0), reason="检查内容差异大")
+    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))
+    proposals = proposals_for(coordinator)
+    assert len(proposals) == 10
+    left = {v.pk for p in proposals for v in p.visits}
+    assert not left & {v.pk for v in pair(scjg_task, wsjk_task, 0) + pair(scjg_task, wsjk_task, 1)}
+
+
+def test_proposals_are_scoped_to_involved_departments(
+    scjg_admin, wsjk_admin, auditor, jtys_admin, scjg_task, wsjk_task
+):
+    for user in (scjg_admin, wsjk_admin, auditor):
+        assert len(proposals_for(user)) == 12
+    assert proposals_for(jtys_admin) == []
+    assert len(proposals_for(scjg_admin, task=scjg_task)) == 12
+
+
+def _candidate(visit, obj, task, lead, start, end):
+    return merging._Candidate(visit, obj, task, lead, dt.date(2026, *start), dt.date(2026, *end), f"ID{obj}")
+
+
+def test_groups_are_pairwise_overlapping_and_of_different_departments():
+    """A (Mar–Jun) overlaps B (Jun–Sep), B overlaps C (Aug–Dec), A and C do not: two proposals,
+    each with its own common window; D, of A's department, is never grouped with A; a declined
+    pair is kept apart."""
+    rows = [
+        _candidate(1, 7, 11, 100, (3, 1), (6, 30)),
+        _candidate(2, 7, 12, 200, (6, 1), (9, 30)),
+        _candidate(3, 7, 13, 300, (8, 1), (12, 31)),
+        _candidate(4, 7, 14, 100, (3, 1), (6, 30)),
+    ]
+    groups = merging._groups(rows, declined=set())
+    assert [(g.visit_ids, g.start, g.end) for g in groups] == [
+        ((1, 2), dt.date(2026, 6, 1), dt.date(2026, 6, 30)),
+        ((2, 4), dt.date(2026, 6, 1), dt.date(2026, 6, 30)),
+        ((2, 3), dt.date(2026, 8, 1), dt.date(2026, 9, 30)),
+    ]
+    assert [g.visit_ids for g in merging._groups(rows, declined={frozenset((1, 2))})] == [(2, 4), (2, 3)]
+    # Three departments overlapping together make one group of three.
+    rows[2] = _candidate(3, 7, 13, 300, (6, 15), (12, 31))
+    assert (1, 2, 3) in [g.visit_ids for g in merging._groups(rows, declined=set())]
+
+
+# ------------------------------------------------------------------------------------ services
+
+
+def test_confirm_creates_an_audited_joint_visit(coordinator, scjg_task, wsjk_task):
+    visits = pair(scjg_task, wsjk_task)
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=visits, note="同日上门")
+    assert joint.code == "HB-2026-0001" and joint.status == JointVisit.Status.CONFIRMED
+    assert (joint.planned_start, joint.planned_end) == (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    assert joint.inspection_object_id == visits[0].inspection_object_id
+    assert joint.confirmed_by == coordinator and joint.note == "同日上门"
+    assert set(joint.members.values_list("visit_id", flat=True)) == {v.pk for v in visits}
+    assert merging.joint_visit_of(visits[0]) == joint
+    entry = AuditEntry.objects.get(action="draws.joint_visit.confirm")
+    assert entry.target_id == str(joint.pk) and entry.actor == coordinator
+    assert [v["task"] for v in entry.after["visits"]] == [scjg_task.code, wsjk_task.code]
+    second = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))
+    assert second.code == "HB-2026-0002"
+
+
+@pytest.mark.parametrize("persona", ["scjg_admin", "wsjk_admin", "auditor", "scjg_inspector"])
+def test_only_the_coordinator_decides(request, persona, scjg_task, wsjk_task):
+    user = request.getfixturevalue(persona)
+    visits = pair(scjg_task, wsjk_task)
+    with pytest.raises(PermissionDenied):
+        merging.joint_visit_confirm(actor=user, visits=visits)
+    with pytest.raises(PermissionDenied):
+        merging.merge_proposal_decline(actor=user, visits=visits, reason="x")
+    assert not JointVisit.objects.exists() and not MergeDecline.objects.exists()
+
+
+def test_confirm_is_all_or_nothing(coordinator, scjg_task, wsjk_task):
+    ours, theirs = pair(scjg_task, wsjk_task)
+    elsewhere = Visit.objects.filter(task=wsjk_task).exclude(pk=theirs.pk).first()
+    before = AuditEntry.objects.count()
+    for visits, message in (
+        ([ours], "至少选择两个检查"),
+        ([ours, theirs, elsewhere], "不是同一检查对象"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            merging.joint_visit_confirm(actor=coordinator, visits=visits)
+    merging.joint_visit_confirm(actor=coordinator, visits=[ours, theirs])
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError, match="已在合并检查"):
+        merging.joint_visit_confirm(actor=coordinator, visits=[theirs, ours])
+    assert JointVisit.objects.count() == 1 and JointVisitMember.objects.count() == 2
+    assert AuditEntry.objects.count() == before
+
+
+def test_confirm_refuses_what_no_longer_qualifies(
+    coordinator, wsjk_admin, make_task, run_ceremony, scjg_task, make_wsjk_task
+):
+    autumn = make_wsjk_task(window=AUTUMN)
+    with pytest.raises(ValidationError, match="没有共同的重叠期"):
+        merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, autumn))
+    second = run_ceremony(make_task(strata=ALL, cap=12, frequency_cap_days=0, exclude_last_inspector=False))
+    same = [
+        Visit.objects.get(task=t, inspection_object=pair(scjg_task, autumn)[0].inspection_object)
+        for t in (scjg_task, second)
+    ]
+    with pytest.raises(ValidationError, match="同一部门发起"):
+        merging.joint_visit_confirm(actor=coordinator, visits=same)
+    june = make_wsjk_task(frequency_cap_days=0, exclude_last_inspector=False)
+    services.task_cancel(actor=wsjk_admin, task=june, reason="计划调整")
+    with pytest.raises(ValidationError, match="已取消"):
+        merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, june))
+    assert not JointVisit.objects.exists()
+
+
+def test_a_visit_is_in_one_active_joint_visit_in_the_database(coordinator, scjg_task, wsjk_task):
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    other = JointVisit.objects.create(
+        code="HB-TEST",
+        inspection_object=joint.inspection_object,
+        planned_start=joint.planned_start,
+        planned_end=joint.planned_end,
+        confirmed_by=coordinator,
+        confirmed_at=joint.confirmed_at,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JointVisitMember.objects.create(joint_visit=other, visit=pair(scjg_task, wsjk_task)[0])
+
+
+def test_dissolve_keeps_the_record_and_frees_the_visits(coordinator, scjg_task, wsjk_task):
+    visits = pair(scjg_task, wsjk_task)
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=visits)
+    with pytest.raises(ValidationError):
+        merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint, reason="  ")
+    merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint, reason="企业停业装修")
+    joint.refresh_from_db()
+    assert joint.status == JointVisit.Status.DISSOLVED and joint.dissolved_reason == "企业停业装修"
+    assert joint.dissolved_by == coordinator and joint.dissolved_at is not None
+    assert joint.members.count() == 2 and not joint.members.filter(is_active=True).exists()
+    assert merging.joint_visit_of(visits[0]) is None
+    assert len(proposals_for(coordinator)) == 12  # proposed again
+    entry = AuditEntry.objects.get(action="draws.joint_visit.dissolve")
+    assert entry.after["dissolved_reason"] == "企业停业装修" and entry.before["status"] == "confirmed"
+    with pytest.raises(ValidationError, match="已经解除"):
+        merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint, reason="再次")
+    again = merging.joint_visit_confirm(actor=coordinator, visits=visits)  # a new joint visit
+    assert again.pk != joint.pk and JointVisit.objects.count() == 2
+
+
+def test_dissolve_is_for_the_coordinator(coordinator, wsjk_admin, scjg_task, wsjk_task):
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    with pytest.raises(PermissionDenied):
+        merging.joint_visit_dissolve(actor=wsjk_admin, joint_visit=joint, reason="不想合并")
+    assert JointVisit.objects.get(pk=joint.pk).status == JointVisit.Status.CONFIRMED
+
+
+def test_cancelling_a_task_dissolves_its_joint_visits(coordinator, wsjk_admin, scjg_task, wsjk_task):
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    services.task_cancel(actor=wsjk_admin, task=wsjk_task, reason="计划调整")
+    joint.refresh_from_db()
+    assert joint.status == JointVisit.Status.DISSOLVED
+    assert wsjk_task.code in joint.dissolved_reason and "计划调整" in joint.dissolved_reason
+    assert joint.dissolved_by == wsjk_admin
+    assert AuditEntry.objects.filter(action="draws.joint_visit.dissolve", target_id=str(joint.pk)).exists()
+
+
+def test_decline_is_recorded_and_audited(coordinator, scjg_task, wsjk_task):
+    visits = pair(scjg_task, wsjk_task)
+    with pytest.raises(ValidationError):
+        merging.merge_proposal_decline(actor=coordinator, visits=visits, reason="")
+    decline = merging.merge_proposal_decline(actor=coordinator, visits=visits, reason="检查方式不同")
+    assert set(decline.visits.values_list("pk", flat=True)) == {v.pk for v in visits}
+    assert decline.declined_by == coordinator and decline.reason == "检查方式不同"
+    entry = AuditEntry.objects.get(action="draws.merge_proposal.decline")
+    assert entry.target_id == str(decline.pk) and entry.after["reason"] == "检查方式不同"
+
+
+# ------------------------------------------------------------------------------------ pages
+
+MERGES = reverse("draws:merges")
+
+
+def test_page_shows_proposals_with_forms_to_the_coordinator(login, coordinator, scjg_task, wsjk_task):
+    body = login(coordinator).get(MERGES).content.decode()
+    ours, theirs = pair(scjg_task, wsjk_task)
+    obj = ours.inspection_object
+    assert obj.name in body and obj.public_code in body
+    assert scjg_task.code in body and wsjk_task.code in body and "市场监管" in body and "卫健" in body
+    assert "公共场所卫生监督检查" in body and "卫健检查员" in body and "市场检查员" in body
+    assert "2026-06-01 — 2026-06-30" in body
+    assert reverse("draws:merge_confirm") in body and reverse("draws:merge_decline") in body
+    assert f'name="visits" value="{theirs.pk}"' in body and "csrfmiddlewaretoken" in body
+
+
+@pytest.mark.parametrize("persona", ["auditor", "scjg_admin", "wsjk_admin"])
+def test_page_is_read_only_for_other_readers(request, login, persona, coordinator, scjg_task, wsjk_task):
+    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    response = login(request.getfixturevalue(persona)).get(MERGES)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "HB-2026-0001" in body and wsjk_task.code in body
+    assert reverse("draws:merge_confirm") not in body and "解除原因" not in body
+    assert "只读" in body
+
+
+def test_page_refuses_others(login, scjg_inspector, witness, nobody, jtys_admin, scjg_task, wsjk_task):
+    assert login(scjg_inspector).get(MERGES).status_code == 403
+    assert login(witness).get(MERGES).status_code == 403
+    assert login(nobody).get(MERGES).status_code == 404
+    body = login(jtys_admin).get(MERGES).content.decode()
+    assert scjg_task.code not in body and "没有待处理的合并建议" in body
+    assert login(jtys_admin).get(MERGES, {"task": scjg_task.pk}).status_code == 404
+
+
+def test_confirm_decline_and_dissolve_through_the_pages(login, coordinator, scjg_task, wsjk_task):
+    client = login(coordinator)
+    ours, theirs = pair(scjg_task, wsjk_task)
+    response = client.post(
+        reverse("draws:merge_confirm"), {"visits": [ours.pk, theirs.pk], "note": "一起去", "task": scjg_task.pk}
+    )
+    assert response.status_code == 302 and response["Location"] == f"{MERGES}?task={scjg_task.pk}"
+    joint = JointVisit.objects.get()
+    assert joint.note == "一起去"
+    other = pair(scjg_task, wsjk_task, 1)
+    body = client.post(reverse("draws:merge_decline"), {"visits": [v.pk for v in other]}, follow=True)
+    assert "请填写原因" in body.content.decode() and not MergeDecline.objects.exists()
+    client.post(reverse("draws:merge_decline"), {"visits": [v.pk for v in other], "reason": "分开检查"})
+    assert MergeDecline.objects.get().reason == "分开检查"
+    response = client.post(reverse("draws:merge_dissolve", args=[joint.pk]), {"reason": "日程冲突"}, follow=True)
+    assert "已解除合并检查 HB-2026-0001" in response.content.decode()
+    assert JointVisit.objects.get().status == JointVisit.Status.DISSOLVED
+    again = client.post(reverse("draws:merge_confirm"), {"visits": [ours.pk, theirs.pk]}, follow=True)
+    assert "已确认合并检查 HB-2026-0002" in again.content.decode()
+    errors = client.post(reverse("draws:merge_confirm"), {"visits": [ours.pk, theirs.pk]}, follow=True)
+    assert "已在合并检查" in errors.content.decode() and JointVisit.objects.count() == 2
+
+
+@pytest.mark.parametrize("persona", ["wsjk_admin", "scjg_admin", "auditor", "scjg_inspector"])
+def test_writes_require_the_coordinator(request, login, persona, coordinator, scjg_task, wsjk_task):
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    client = login(request.getfixturevalue(persona))
+    visits = [v.pk for v in pair(scjg_task, wsjk_task, 1)]
+    assert client.post(reverse("draws:merge_confirm"), {"visits": visits}).status_code == 403
+    assert client.post(reverse("draws:merge_decline"), {"visits": visits, "reason": "x"}).status_code == 403
+    assert client.post(reverse("draws:merge_dissolve", args=[joint.pk]), {"reason": "x"}).status_code == 403
+    assert JointVisit.objects.get().status == JointVisit.Status.CONFIRMED
+    assert JointVisit.objects.count() == 1 and not MergeDecline.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["jtys_admin", "nobody"])
+def test_other_department_gets_404_on_writes(request, login, persona, coordinator, scjg_task, wsjk_task):
+    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    client = login(request.getfixturevalue(persona))
+    visits = [v.pk for v in pair(scjg_task, wsjk_task, 1)]
+    assert client.post(reverse("draws:merge_confirm"), {"visits": visits}).status_code == 404
+    assert client.post(reverse("draws:merge_decline"), {"visits": visits, "reason": "x"}).status_code == 404
+    assert client.post(reverse("draws:merge_dissolve", args=[joint.pk]), {"reason": "x"}).status_code == 404
+    assert JointVisit.objects.get().status == JointVisit.Status.CONFIRMED
+
+
+def test_task_page_shows_the_merge_notice(login, coordinator, scjg_admin, scjg_inspector, scjg_task, wsjk_task):
+    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
+    url = reverse("draws:detail", args=[scjg_task.pk])
+    body = login(scjg_admin).get(url).content.decode()
+    assert "本任务有 1 个检查已与其他部门的检查合并为联合检查，10 个检查有合并建议" in body
+    assert f"{MERGES}?task={scjg_task.pk}" in body
+    body = login(scjg_inspector).get(url).content.decode()
+    assert "合并为联合检查" in body and f"{MERGES}?task=" not in body  # told, but no page for them
+    assert merging.task_merge_counts(scjg_task) == {"merged": 1, "proposed": 10}
+
+
+def test_nav_links_the_merge_page_for_region_wide_readers(login, coordinator, scjg_admin):
+    assert f'href="{MERGES}"' in login(coordinator).get(reverse("draws:list")).content.decode()
+    assert f'href="{MERGES}"' not in login(scjg_admin).get(reverse("draws:list")).content.decode()
+
+
+def test_page_query_count_is_bounded(login, coordinator, scjg_task, wsjk_task, django_assert_max_num_queries):
+    client = login(coordinator)
+    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 0))
+    merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
+    client.get(MERGES)  # warm the session
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(MERGES).status_code == 200
+    for index in range(2, 6):
+        merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, index))
+        merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, index + 4), reason="分开")
+    with django_assert_max_num_queries(20) as many:
+        body = client.get(MERGES).content.decode()
+    assert body.count("HB-2026-") == 5 and body.count('name="visits"') == 2 * 2
+    assert len(many) == len(few)
+
+
+def test_proposals_list_loads_only_the_page(coordinator, scjg_task, wsjk_task, django_assert_max_num_queries):
+    proposals = merging.merge_proposals(scope_for(coordinator))
+    assert len(proposals) == 12
+    with django_assert_max_num_queries(4):  # visits, teams, items, departments of the slice only
+        page = proposals[0:5]
+    assert len(page) == 5 and all(len(p.visits) == 2 for p in page)
