@@ -196,3 +196,8 @@ SPOTCHECK_REGION_CODE = env_str("SPOTCHECK_REGION_CODE", "320481")
 # written as a bulk load on PostgreSQL: much faster, but searches of the directory wait until
 # the import is done.
 SPOTCHECK_IMPORT_BULK_LOAD_ROWS = env_int("SPOTCHECK_IMPORT_BULK_LOAD_ROWS", 100_000)
+# Freezing a task's pool on PostgreSQL from a directory of at least this many objects splits
+# the work by ranges of public codes over SPOTCHECK_FREEZE_WORKERS extra database connections
+# that share the freezing transaction's snapshot (see spotcheck/draws/pool_parallel.py).
+SPOTCHECK_FREEZE_PARALLEL_ROWS = env_int("SPOTCHECK_FREEZE_PARALLEL_ROWS", 1_000_000)
+SPOTCHECK_FREEZE_WORKERS = env_int("SPOTCHECK_FREEZE_WORKERS", 2)

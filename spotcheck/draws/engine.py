@@ -473,20 +473,27 @@ def _match(
             pools[key] = _Pool(members)
             for id_ in members:
                 pools_of.setdefault(id_, []).append(pools[key])
-    slot_pools = [(slot["name"], pools[(slot["dept"], tuple(slot["quals"]))]) for slot in slots]
+    slot_pools = [(slot["name"], slot["name"].encode(), pools[(slot["dept"], tuple(slot["quals"]))]) for slot in slots]
     load = dict.fromkeys(pools_of, 0)
     prefix = hashlib.sha256(f"SC-MATCH-1\n{seed}\n".encode())
     teams: dict[str, Team] = {}
+    no_one: set[str] = set()
     for target in targets:
         per_target = prefix.copy()
         per_target.update(f"{target}\n".encode())
-        excluded_here = excluded.get(target, set())
+        excluded_here = excluded.get(target, no_one)
         team: Team = []
         on_team: list[str] = []
-        for slot_name, pool in slot_pools:
+        for slot_name, slot_bytes, pool in slot_pools:
             h = per_target.copy()
-            h.update(slot_name.encode())
-            chosen = pool.pick(int.from_bytes(h.digest(), "big"), [*excluded_here, *on_team])
+            h.update(slot_bytes)
+            r = int.from_bytes(h.digest(), "big")
+            if excluded_here or any(id_ in pool.position for id_ in on_team):
+                chosen = pool.pick(r, [*excluded_here, *on_team])
+            else:
+                # Nobody to skip (the usual case: no recusal for this target, and the team so
+                # far is from other pools): E is exactly the pool's open members.
+                chosen = pool.members[pool.open[r % len(pool.open)]] if pool.open else None
             if chosen is None:
                 raise _NoInspector(target, slot_name)
             team.append((slot_name, chosen))

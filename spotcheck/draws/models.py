@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.draws.fields import CompressedJSONField
+from spotcheck.draws.idlist import IdList
+
 
 class Task(models.Model):
     class Kind(models.TextChoices):
@@ -116,7 +119,7 @@ class TaskStratum(models.Model):
 
     task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="strata")
     position = models.PositiveSmallIntegerField(_("序号"))
-    name = models.CharField(_("分层名称"), max_length=50)
+    name = models.CharField(_("分层名称"), max_length=100)
     filter = models.JSONField(_("分层条件"), default=dict, blank=True)
     ratio = models.CharField(_("抽取比例"), max_length=10, help_text=_("0 到 1 之间的小数，如 0.05"))
     minimum = models.PositiveIntegerField(_("最少抽取数"), null=True, blank=True)
@@ -180,13 +183,11 @@ def _unpack(blob: bytes | memoryview | None) -> list[str]:
 
 
 class FrozenPool(models.Model):
-    """The frozen pool of one task, compact: a county pool is 10^5 ids, a province 10^7, so
-    members are not rows. ``members``: zlib of UTF-8 lines — for each stratum in name order its
-    name, its count, then its ids in byte order. ``exclusions``: zlib of ``target\\tinspector``
-    lines. The roster is small and kept as JSON."""
+    """The frozen pool of one task: its roster (small, JSON) and the matching exclusions
+    (``exclusions``: zlib of ``target\\tinspector`` lines). The members are in
+    ``FrozenStratum``, one row per stratum."""
 
     task = models.OneToOneField(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="frozen_pool")
-    members = models.BinaryField(_("对象库（压缩）"))
     member_count = models.PositiveIntegerField(_("对象总数"))
     roster = models.JSONField(_("检查人员名单"), default=list)
     exclusions = models.BinaryField(_("回避名单（压缩）"))
@@ -201,26 +202,42 @@ class FrozenPool(models.Model):
         return str(self.task)
 
     @staticmethod
-    def pack_members(pool: dict[str, list[str]]) -> bytes:
-        lines: list[str] = []
-        for name in sorted(pool):
-            lines += [name, str(len(pool[name])), *pool[name]]
-        return _pack(lines)
-
-    @staticmethod
     def pack_exclusions(pairs: Iterable[tuple[str, str]]) -> bytes:
         return _pack(f"{target}\t{inspector}" for target, inspector in pairs)
 
-    def pool(self) -> dict[str, list[str]]:
-        lines, pool, i = _unpack(self.members), {}, 0
-        while i < len(lines):
-            name, count = lines[i], int(lines[i + 1])
-            pool[name] = lines[i + 2 : i + 2 + count]
-            i += 2 + count
-        return pool
+    def pool(self) -> dict[str, IdList]:
+        """Stratum name → its ids in byte order, in name order."""
+        return {
+            s.name: IdList(s.ids, s.count) for s in FrozenStratum.objects.filter(task_id=self.task_id).order_by("name")
+        }
 
     def exclusion_pairs(self) -> list[tuple[str, str]]:
         return [tuple(line.split("\t", 1)) for line in _unpack(self.exclusions)]  # type: ignore[misc]
+
+
+class FrozenStratum(models.Model):
+    """The members of one stratum of a frozen pool: their public ids in byte order as one text,
+    ``id\\nid\\n…id`` — a province's stratum is millions of ids, which the database gathers,
+    hashes and stores in one statement (see ``pool.py``) without a row per id. Stored without
+    compression on PostgreSQL (migration 0003): USCCs hardly compress, and the draw reads the
+    text back whole."""
+
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="frozen_strata")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("分层名称"), max_length=100)
+    count = models.PositiveIntegerField(_("对象数"))
+    ids = models.TextField(_("对象编码"), blank=True)
+
+    class Meta:
+        verbose_name = _("冻结的分层")
+        verbose_name_plural = _("冻结的分层")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "position"], name="frozen_stratum_unique_position"),
+            models.UniqueConstraint(fields=["task", "name"], name="frozen_stratum_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.name}"
 
 
 class Draw(models.Model):
@@ -235,7 +252,7 @@ class Draw(models.Model):
     server_secret = models.CharField(_("服务器密钥"), max_length=64, blank=True)
     commitment = models.CharField(_("服务器承诺值"), max_length=64, blank=True)
     seed = models.CharField(_("随机种子"), max_length=64, blank=True)
-    result = models.JSONField(_("抽取结果"), null=True, blank=True)
+    result = CompressedJSONField(_("抽取结果"), null=True, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -291,14 +308,25 @@ class WitnessInput(models.Model):
         return f"{self.position}. {self.witness_name}"
 
 
+# Visits and their members are written only by the draw (``services._save_visits``), from keys
+# it has just looked up in the same transaction, and the rows they point to are never deleted
+# (PROTECT; objects and inspectors are retired, not removed). So these foreign keys are not
+# database constraints: a province's draw writes 3×10^5 such references, and checking each at
+# commit took longer than the whole draw. ``verify_draws`` checks them instead.
+_UNCHECKED = {"on_delete": models.PROTECT, "db_constraint": False}
+
+
 class Visit(models.Model):
     """One drawn object of a task: one visit carrying every item of the task (进一次门，查多项事)."""
 
-    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="visits")
+    # No index of their own for task and stratum: the unique constraints below lead with them.
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), related_name="visits", db_index=False, **_UNCHECKED)
     inspection_object = models.ForeignKey(
-        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="visits"
+        "directory.InspectionObject", verbose_name=_("检查对象"), related_name="visits", **_UNCHECKED
     )
-    stratum = models.ForeignKey(TaskStratum, verbose_name=_("分层"), on_delete=models.PROTECT, related_name="visits")
+    stratum = models.ForeignKey(
+        TaskStratum, verbose_name=_("分层"), related_name="visits", db_index=False, **_UNCHECKED
+    )
     rank = models.PositiveIntegerField(_("抽取序号"))
     public_id = models.CharField(_("对象公开编码"), max_length=32)
 
@@ -316,9 +344,9 @@ class Visit(models.Model):
 
 
 class VisitMember(models.Model):
-    visit = models.ForeignKey(Visit, verbose_name=_("检查"), on_delete=models.PROTECT, related_name="members")
+    visit = models.ForeignKey(Visit, verbose_name=_("检查"), related_name="members", db_index=False, **_UNCHECKED)
     inspector = models.ForeignKey(
-        "inspectors.Inspector", verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="visit_slots"
+        "inspectors.Inspector", verbose_name=_("执法检查人员"), related_name="visit_slots", **_UNCHECKED
     )
     slot = models.CharField(_("岗位"), max_length=50)
     position = models.PositiveSmallIntegerField(_("岗位序号"))

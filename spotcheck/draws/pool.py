@@ -30,16 +30,19 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotcheck.catalog.scope_filter import scope_q, validate_scope
 from spotcheck.directory.models import InspectionObject, Penalty, Tag
-from spotcheck.draws import engine
-from spotcheck.draws.models import PoolExclusion, Task, Visit, VisitMember
+from spotcheck.draws import engine, pool_parallel
+from spotcheck.draws.idlist import IdList
+from spotcheck.draws.models import FrozenStratum, PoolExclusion, Task, Visit, VisitMember
 from spotcheck.inspectors.models import Inspector, Recusal
 
 Reason = PoolExclusion.Reason
@@ -107,12 +110,12 @@ def validate_object_filter(raw: Mapping[str, Any] | None, label: str, *, nested:
 def _drawn_since(since: dt.datetime, item_ids: list[int] | None = None) -> Q:
     """Objects with a visit of a (not cancelled) drawn task since ``since``, optionally for one of
     the given items (InspectionItem ids, whatever the version)."""
-    visits = Visit.objects.filter(
-        inspection_object_id=OuterRef("pk"), task__status=Task.Status.DRAWN, task__draw__drawn_at__gte=since
-    )
+    visits = Visit.objects.filter(task__status=Task.Status.DRAWN, task__draw__drawn_at__gte=since)
     if item_ids is not None:
         visits = visits.filter(task__items__item_id__in=item_ids)
-    return Q(Exists(visits))
+    # "pk IN (subquery)", not a correlated EXISTS: inside the verdict's CASE, PostgreSQL runs an
+    # EXISTS once per object (10^7 times for a province) but an IN list once, as a hash table.
+    return Q(pk__in=visits.values("inspection_object_id"))
 
 
 def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
@@ -130,10 +133,10 @@ def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
         q &= Q(in_serious_violation_list=flt["serious_violation_list"])
     if tags := flt.get("tags"):
         through = InspectionObject.tags.through
-        q &= Q(Exists(through.objects.filter(inspectionobject_id=OuterRef("pk"), tag__code__in=tags)))
+        q &= Q(pk__in=through.objects.filter(tag__code__in=tags).values("inspectionobject_id"))
     if days := flt.get("penalised_within_days"):
         since = timezone.localdate(now) - dt.timedelta(days=days)
-        q &= Q(Exists(Penalty.objects.filter(inspection_object_id=OuterRef("pk"), decided_on__gte=since)))
+        q &= Q(pk__in=Penalty.objects.filter(decided_on__gte=since).values("inspection_object_id"))
     if "drawn_recently" in flt:
         drawn = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]))
         q &= drawn if flt["drawn_recently"] else ~drawn
@@ -144,108 +147,187 @@ def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
 
 @dataclass
 class BuiltPool:
-    pool: dict[str, list[str]]  # stratum name → public ids in byte order
+    """A frozen pool: its strata (stored as FrozenStratum rows by ``freeze_pool``) with their
+    counts and digests, the excluded objects, the roster and the matching exclusions."""
+
+    task: Task
+    strata: list[tuple[str, int, str]]  # (name, count, stratum digest), in the task's order
     exclusions: list[tuple[int, str, str]]  # (object pk, reason, detail)
     roster: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     slots: list[dict[str, Any]] = field(default_factory=list)
+    _members: dict[str, IdList] | None = None
 
     @property
     def member_count(self) -> int:
-        return sum(len(ids) for ids in self.pool.values())
+        return sum(count for _name, count, _digest in self.strata)
+
+    @property
+    def members(self) -> dict[str, IdList]:
+        """Stratum name → ids, read back from the stored strata when first asked for."""
+        if self._members is None:
+            rows = FrozenStratum.objects.filter(task=self.task).values_list("name", "ids", "count")
+            self._members = {name: IdList(ids, count) for name, ids, count in rows}
+        return self._members
 
     def is_member(self, public_id: str) -> bool:
         # Each stratum's ids are sorted: a binary search, not a set of 10^7 strings.
-        for ids in self.pool.values():
+        for ids in self.members.values():
             k = bisect_left(ids, public_id)
             if k < len(ids) and ids[k] == public_id:
                 return True
         return False
 
 
-# A verdict is a stratum (this prefix and its position) or an exclusion reason.
-_STRATUM = "stratum:"
+# A verdict is a number: a stratum's position (0, 1, …) or, below zero, an exclusion reason.
+# Numbers, not text: the database compares a province's 10^7 verdicts several times each.
+_REASONS = [Reason.INACTIVE, Reason.OUT_OF_SCOPE, Reason.FILTERED, Reason.FREQUENCY_CAP, Reason.NO_STRATUM]
+_REASON_OF = {-1 - k: reason for k, reason in enumerate(_REASONS)}
+_VERDICT_OF = {reason: verdict for verdict, reason in _REASON_OF.items()}
 _EVERYTHING = Q(pk__isnull=False)
 
 
 def _verdict(task: Task, now: dt.datetime, versions: list, item_ids: list[int], strata: list) -> Case:
     """Each object's fate as one SQL expression, first rule that applies wins (see the module
     docstring): the database decides for every object in one pass, however many there are."""
-    whens = [When(~Q(retired_at__isnull=True, status=InspectionObject.Status.ACTIVE), then=Value(Reason.INACTIVE))]
+    whens = [
+        When(
+            ~Q(retired_at__isnull=True, status=InspectionObject.Status.ACTIVE), then=Value(_VERDICT_OF[Reason.INACTIVE])
+        )
+    ]
     item_scopes = [scope_q(validate_scope(v.scope), resolve=True) for v in versions]
     # An item whose scope does not restrict takes in everything; no item takes in nothing.
     if not item_scopes:
-        whens.append(When(_EVERYTHING, then=Value(Reason.OUT_OF_SCOPE)))
+        whens.append(When(_EVERYTHING, then=Value(_VERDICT_OF[Reason.OUT_OF_SCOPE])))
     elif all(item_scopes):
-        whens.append(When(~reduce(or_, item_scopes), then=Value(Reason.OUT_OF_SCOPE)))
+        whens.append(When(~reduce(or_, item_scopes), then=Value(_VERDICT_OF[Reason.OUT_OF_SCOPE])))
     if pool_q := filter_q(task.pool_filter, now):
-        whens.append(When(~pool_q, then=Value(Reason.FILTERED)))
+        whens.append(When(~pool_q, then=Value(_VERDICT_OF[Reason.FILTERED])))
     if task.frequency_cap_days and item_ids:
         capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids)
-        whens.append(When(capped, then=Value(Reason.FREQUENCY_CAP)))
+        whens.append(When(capped, then=Value(_VERDICT_OF[Reason.FREQUENCY_CAP])))
     for position, stratum in enumerate(strata):
-        whens.append(When(filter_q(stratum.filter, now) or _EVERYTHING, then=Value(f"{_STRATUM}{position}")))
-    return Case(*whens, default=Value(Reason.NO_STRATUM), output_field=CharField())
+        whens.append(When(filter_q(stratum.filter, now) or _EVERYTHING, then=Value(position)))
+    return Case(*whens, default=Value(_VERDICT_OF[Reason.NO_STRATUM]), output_field=IntegerField())
 
 
-def _judge(judged, strata: list) -> tuple[dict[str, list[str]], list[tuple[int, str, str]]]:
-    """Every stratum's public ids in byte order and every excluded object as ``(pk, reason,
-    status)``, from one pass over the directory. On PostgreSQL the database sorts
-    (``COLLATE "C"``) and sends each verdict's objects as one text value: a province's pool is
-    10^7 ids, and one Python object per row would cost more than the sort."""
-    by_verdict: dict[str, list[str]] = {}
+def _freeze_in_python(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]]:
+    """SQLite (a county at most): one row per object, sorted and hashed here."""
+    by_verdict: dict[int, list[str]] = {}
     excluded: list[tuple[int, str, str]] = []
-    if connection.vendor == "postgresql":
-        sql, params = judged.values_list("verdict", "public_code", "id", "status").query.sql_with_params()
-        with connection.cursor() as cursor:
-            # The sort of a large pool stays in memory (transaction-local).
-            cursor.execute("SET LOCAL work_mem = '1GB'")
-            cursor.execute(
-                # Pool members as their ids, excluded objects as "pk,status".
-                "SELECT s.verdict, string_agg(CASE WHEN s.verdict LIKE %s THEN s.public_code "  # noqa: S608
-                "ELSE s.id || ',' || s.status END, E'\\n' ORDER BY s.public_code COLLATE \"C\") "
-                f"FROM ({sql}) AS s GROUP BY s.verdict",
-                [f"{_STRATUM}%", *params],
-            )
-            for verdict, text in cursor.fetchall():
-                if verdict.startswith(_STRATUM):
-                    by_verdict[verdict] = text.split("\n")
-                else:
-                    for line in text.split("\n"):
-                        pk, status = line.split(",", 1)
-                        excluded.append((int(pk), verdict, status))
-    else:
-        for verdict, public_id, pk, status in judged.values_list("verdict", "public_code", "id", "status"):
-            if verdict.startswith(_STRATUM):
-                by_verdict.setdefault(verdict, []).append(public_id)
-            else:
-                excluded.append((pk, verdict, status))
-        by_verdict = {verdict: engine.sort_ids(ids) for verdict, ids in by_verdict.items()}
-    pool = {stratum.name: by_verdict.get(f"{_STRATUM}{position}", []) for position, stratum in enumerate(strata)}
-    return pool, sorted(excluded)
+    for verdict, public_id, pk, status in judged.values_list("verdict", "public_code", "id", "status"):
+        if verdict >= 0:
+            by_verdict.setdefault(verdict, []).append(public_id)
+        else:
+            excluded.append((pk, _REASON_OF[verdict], status))
+    summaries, rows, members = [], [], {}
+    for position, stratum in enumerate(strata):
+        ids = engine.sort_ids(by_verdict.get(position, []))
+        summaries.append((stratum.name, len(ids), engine.stratum_digest(stratum.name, ids)))
+        members[stratum.name] = IdList.of(ids)
+        rows.append(FrozenStratum(task=task, position=position, name=stratum.name, count=len(ids), ids="\n".join(ids)))
+    FrozenStratum.objects.bulk_create(rows)
+    return BuiltPool(task=task, strata=summaries, exclusions=[], _members=members), excluded
 
 
-def build_pool(task: Task, now: dt.datetime) -> BuiltPool:
-    """Pool, exclusions, roster and matching exclusions of ``task`` as of ``now``."""
+_FREEZE_SQL = """
+WITH gathered AS (
+    SELECT {aggregates},
+           string_agg(s.verdict || ',' || s.id || ',' || s.status, E'\\n')
+               FILTER (WHERE s.verdict < 0) AS excluded
+      FROM ({judged}) AS s
+), stored AS (
+    INSERT INTO draws_frozenstratum (task_id, position, name, count, ids)
+    SELECT %s, v.position, v.name, v.count, coalesce(v.ids, '')
+      FROM gathered, LATERAL (VALUES {values}) AS v (position, name, count, ids)
+    RETURNING position, count,
+              encode(sha256(convert_to('SC-POOL-1' || E'\\n' || name || E'\\n' || ids
+                                       || CASE WHEN count > 0 THEN E'\\n' ELSE '' END, 'UTF8')), 'hex')
+)
+SELECT stored.*, (SELECT excluded FROM gathered) FROM stored ORDER BY position
+"""
+
+
+def _freeze_in_postgresql(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]]:
+    """PostgreSQL (a province: 10^7 objects): one statement reads the objects in byte order
+    (an index-only scan of ``object_code_bytes_idx``, directory migration 0008), gathers each
+    stratum's ids into one text, stores it and returns its count and SC-POOL-1 digest — no row
+    per object crosses to Python. The texts are gathered in the order the subquery delivers
+    its rows: an aggregate over a sorted subquery, with no join above it, takes them in that
+    order (PostgreSQL manual, "Aggregate Expressions"); an ORDER BY inside string_agg would
+    sort 10^7 strings again. The public codes are canonical strings (the directory refuses
+    others on every write: ``canonical_text``), so they are not checked again here."""
+    sql, params = (
+        judged.values_list("verdict", "public_code", "id", "status")
+        .order_by(Collate("public_code", "C"))
+        .query.sql_with_params()
+    )
+    aggregates, values, value_params = [], [], []
+    for position, stratum in enumerate(strata):
+        aggregates.append(
+            f"count(*) FILTER (WHERE s.verdict = {position}) AS c{position}, "
+            f"string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {position}) AS i{position}"
+        )
+        values.append(f"({position}, %s::text, c{position}, i{position})")
+        value_params.append(stratum.name)
+    statement = _FREEZE_SQL.format(aggregates=", ".join(aggregates), judged=sql, values=", ".join(values))
+    if parallel := _freeze_in_parallel(task, judged, strata):
+        return parallel
+    with connection.cursor() as cursor:
+        # The gathered texts stay in memory (transaction-local).
+        cursor.execute("SET LOCAL work_mem = '1GB'")
+        cursor.execute(statement, [*params, task.pk, *value_params])
+        rows = cursor.fetchall()
+    summaries = [(strata[position].name, count, digest) for position, count, digest, _ in rows]
+    return BuiltPool(task=task, strata=summaries, exclusions=[]), _excluded_from(rows[0][3] if rows else None)
+
+
+def _freeze_in_parallel(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]] | None:
+    """A large directory is read by several connections at once (``pool_parallel``). Not
+    inside a savepoint: a snapshot cannot be exported from a subtransaction."""
+    workers = settings.SPOTCHECK_FREEZE_WORKERS
+    if workers < 2 or connection.savepoint_ids or not connection.in_atomic_block:
+        return None
+    if pool_parallel.directory_size() < settings.SPOTCHECK_FREEZE_PARALLEL_ROWS:
+        return None
+    gathered = pool_parallel.gather_in_parallel(judged, strata, workers)
+    if gathered is None:
+        return None
+    texts, excluded_lines = gathered
+    counted = pool_parallel.store_strata(task.pk, strata, texts)
+    summaries = [(stratum.name, count, digest) for stratum, (count, digest) in zip(strata, counted, strict=True)]
+    return BuiltPool(task=task, strata=summaries, exclusions=[]), _excluded_from(excluded_lines)
+
+
+def _excluded_from(lines: str | None) -> list[tuple[int, str, str]]:
+    excluded = []
+    for line in lines.split("\n") if lines else []:
+        verdict, pk, status = line.split(",", 2)
+        excluded.append((int(pk), _REASON_OF[int(verdict)], status))
+    return excluded
+
+
+def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
+    """Judge every object of ``task``'s scope as of ``now``, store the strata (FrozenStratum)
+    and return them with the exclusions, the roster and the matching exclusions."""
     versions = list(task.items.select_related("item"))
     item_ids = sorted({v.item_id for v in versions})
     strata = list(task.strata.order_by("position"))
     judged = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True)).annotate(
         verdict=_verdict(task, now, versions, item_ids, strata)
     )
-    pool, excluded = _judge(judged, strata)
+    freeze = _freeze_in_postgresql if connection.vendor == "postgresql" else _freeze_in_python
+    built, excluded = freeze(task, judged, strata)
     detail_of_cap = _("%(days)s 天内") % {"days": task.frequency_cap_days}
     statuses = dict(InspectionObject.Status.choices)
-    exclusions: list[tuple[int, str, str]] = []
-    for pk, verdict, status in excluded:
+    for pk, verdict, status in sorted(excluded):
         if verdict == Reason.INACTIVE:
             detail = str(statuses.get(status, status))
         elif verdict == Reason.FREQUENCY_CAP:
             detail = detail_of_cap
         else:
             detail = ""
-        exclusions.append((pk, verdict, detail))
-    built = BuiltPool(pool=pool, exclusions=exclusions)
+        built.exclusions.append((pk, verdict, detail))
     _build_roster(task, built, item_ids)
     return built
 
@@ -261,20 +343,23 @@ def _build_roster(task: Task, built: BuiltPool, item_ids: list[int]) -> None:
         for s in task.slots
     ]
     departments = sorted({s["dept"] for s in task.slots})
-    inspectors = (
-        Inspector.objects.filter(Inspector.matchable_q(task.window_start), department__code__in=departments)
-        .select_related("department")
-        .prefetch_related("qualifications", "jurisdictions")
-        .order_by("code")
-    )
-    by_pk: dict[int, str] = {}
+    # Plain rows, not model instances: a province's roster is thousands of inspectors.
+    inspectors = Inspector.objects.filter(Inspector.matchable_q(task.window_start), department__code__in=departments)
+    people = list(inspectors.order_by("code").values_list("pk", "code", "department__code", "can_lead"))
+    quals_of: dict[int, set[str]] = {}
+    for pk, code in Inspector.qualifications.through.objects.filter(inspector__in=inspectors).values_list(
+        "inspector_id", "qualification__code"
+    ):
+        quals_of.setdefault(pk, set()).add(code)
+    by_pk: dict[int, str] = {pk: code for pk, code, _dept, _lead in people}
+    for pk, code, dept, can_lead in people:
+        quals = sorted(quals_of.get(pk, set()) | ({LEAD_QUAL} if can_lead else set()))
+        built.roster.append({"id": code, "dept": dept, "quals": quals})
     by_region: dict[int, list[str]] = {}
-    for person in inspectors:
-        quals = sorted({q.code for q in person.qualifications.all()} | ({LEAD_QUAL} if person.can_lead else set()))
-        built.roster.append({"id": person.code, "dept": person.department.code, "quals": quals})
-        by_pk[person.pk] = person.code
-        for region in person.jurisdictions.all():
-            by_region.setdefault(region.pk, []).append(person.code)
+    for pk, region in Inspector.jurisdictions.through.objects.filter(inspector__in=inspectors).values_list(
+        "inspector_id", "region_id"
+    ):
+        by_region.setdefault(region, []).append(by_pk[pk])
     pairs: set[tuple[str, str]] = set()
     # Only pool members count; membership is looked up in the sorted pool, not with an IN list
     # of the pool's ids (10^5 of them are past SQLite's limits, 10^7 past anybody's).

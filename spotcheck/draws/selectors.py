@@ -9,6 +9,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import engine
+from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import PoolExclusion, Task, Visit, VisitMember, WitnessInput
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
@@ -32,7 +33,7 @@ def pool_exclusions(task: Task) -> QuerySet[PoolExclusion]:
     )
 
 
-def stratum_members(task: Task) -> dict[str, list[str]]:
+def stratum_members(task: Task) -> dict[str, IdList]:
     """Who is in each stratum of the frozen pool (public ids in byte order); {} before freezing."""
     frozen = getattr(task, "frozen_pool", None)
     return frozen.pool() if frozen is not None else {}
@@ -65,7 +66,7 @@ def full_record(task: Task) -> dict[str, Any]:
         "server_secret": draw.server_secret,
         "witnesses": list(task.witness_inputs.order_by("position").values_list("value", flat=True)),
         "seed": draw.seed,
-        "pool": frozen.pool(),
+        "pool": {name: list(ids) for name, ids in frozen.pool().items()},
         "roster": frozen.roster,
         "exclusions": [list(pair) for pair in frozen.exclusion_pairs()],
         "result": draw.result,
@@ -149,3 +150,25 @@ def entries_for_new_task(scope: Scope) -> QuerySet[PlanEntry]:
     if not scope.writes_all:
         entries = entries.filter(lead_department_id__in=scope.write_departments or frozenset())
     return entries.order_by("-plan__year", "plan_id", "position", "pk")
+
+
+def visit_mismatches(task: Task, result: dict[str, Any]) -> list[str]:
+    """Where the task's saved visits and teams differ from its draw result: each visit must be
+    a drawn target (stratum, rank, id) whose object exists, each team the drawn team."""
+    wanted = {(t["stratum"], t["rank"], t["id"]) for t in result["targets"]}
+    # Inner joins: a visit whose object or stratum row is missing drops out and is reported.
+    saved = set(
+        Visit.objects.filter(task=task, inspection_object__public_code=F("public_id")).values_list(
+            "stratum__name", "rank", "public_id"
+        )
+    )
+    problems = [f"抽中的对象 {t[2]}（{t[0]} 第 {t[1]} 位）没有对应的检查" for t in sorted(wanted - saved)]
+    problems += [f"检查 {t[2]}（{t[0]} 第 {t[1]} 位）不在抽取结果中" for t in sorted(saved - wanted)]
+    teams: dict[str, list[tuple[str, str]]] = {}
+    members = VisitMember.objects.filter(visit__task=task).order_by("visit_id", "position")
+    for public_id, slot, code in members.values_list("visit__public_id", "slot", "inspector__code"):
+        teams.setdefault(public_id, []).append((slot, code))
+    for target, team in sorted(result["teams"].items()):
+        if teams.get(target, []) != [(m["slot"], m["inspector"]) for m in team]:
+            problems.append(f"对象 {target} 的检查组与抽取结果不一致")
+    return problems

@@ -150,7 +150,7 @@ def task_detail_view(request, pk: int):
     operator = services.can_operate(request.user, task)
     draw = getattr(task, "draw", None)
     # The member and exclusion blobs of a province's pool run to megabytes: not for a page view.
-    frozen = FrozenPool.objects.defer("members", "exclusions").filter(task=task).first()
+    frozen = FrozenPool.objects.defer("exclusions").filter(task=task).first()
     strata = list(task.strata.order_by("position"))
     sizes = {}
     if draw is not None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from spotcheck.draws import engine
-from spotcheck.draws.models import Draw
+from spotcheck.draws.models import Draw, Visit, VisitMember
 
 
 def _call(*args):
@@ -73,3 +73,19 @@ def test_verify_draws_exit_code(make_task, run_ceremony):
         _call("verify_draws")
     assert info.value.returncode == 1
     assert task.code in str(info.value)
+
+
+def test_verify_draws_finds_visits_that_left_their_record(make_task, run_ceremony, scjg_inspectors):
+    """Visits point at objects and inspectors without database constraints; the command is
+    what notices a visit or team that no longer matches the record."""
+    task = run_ceremony(make_task())
+    visit = Visit.objects.filter(task=task).order_by("pk").first()
+    member = VisitMember.objects.filter(visit=visit).order_by("position").first()
+    stranger = next(p for p in scjg_inspectors if not visit.members.filter(inspector=p).exists())
+    VisitMember.objects.filter(pk=member.pk).update(inspector=stranger)
+    Visit.objects.filter(pk=visit.pk).update(inspection_object_id=10**9)  # an object that does not exist
+    _out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match=task.code):
+        call_command("verify_draws", stdout=_out, stderr=err)
+    assert f"抽中的对象 {visit.public_id}" in err.getvalue()
+    assert f"对象 {visit.public_id} 的检查组与抽取结果不一致" in err.getvalue()

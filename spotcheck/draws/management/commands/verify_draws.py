@@ -1,21 +1,24 @@
-"""Re-verify every draw record in the database with the SC-DRAW-1 verifier."""
+"""Re-verify every draw record in the database with the SC-DRAW-1 verifier, and check that each
+drawn task's visits and teams are the record's targets and teams (visits reference objects,
+strata and inspectors without database constraints: see ``draws.models``)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from spotcheck.draws import engine
 from spotcheck.draws.models import Task
-from spotcheck.draws.selectors import full_record
+from spotcheck.draws.selectors import full_record, visit_mismatches
 
 
 class Command(BaseCommand):
-    help = "核验数据库中的全部摇号记录；有不符时列出任务编号和原因，退出码非零"
+    help = "核验数据库中的全部摇号记录及其检查和检查组；有不符时列出任务编号和原因，退出码非零"
 
     def handle(self, *args, **options):
         failures: list[str] = []
         checked = 0
         for task in Task.objects.filter(draw__seed__gt="").order_by("code").iterator(chunk_size=100):
             checked += 1
-            reasons = engine.verify_record(full_record(task))
+            record = full_record(task)
+            reasons = engine.verify_record(record) or visit_mismatches(task, record["result"])
             if reasons:
                 failures.append(task.code)
                 for reason in reasons:

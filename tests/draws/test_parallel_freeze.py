@@ -1,0 +1,57 @@
+"""A large directory's pool is gathered by several connections over ranges of public codes
+(``pool_parallel``); the strata, digests and exclusions are those of the single statement."""
+
+import pytest
+from django.db import connection
+
+from spotcheck.draws import engine, pool_parallel, services
+from spotcheck.draws.models import FrozenStratum, PoolExclusion
+from spotcheck.draws.selectors import full_record
+from tests.directory.factories import InspectionObjectFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_freeze_gives_what_the_single_statement_gives(
+    make_task, run_ceremony, scjg_admin, scjg, towns, settings, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (exported snapshots, several connections)")
+    for n in range(60):
+        InspectionObjectFactory(
+            region=towns[n % 2],
+            owner_department=scjg,
+            credit_level="CD"[n % 2] if n % 3 == 0 else "B",
+            status="active" if n % 11 else "cancelled",
+        )
+    for n in range(5):  # other lengths and scripts than the USCCs
+        InspectionObjectFactory(product=True, public_code=f"产品-{n:03d}", region=towns[0], owner_department=scjg)
+    used = []  # the parallel path runs for the second task only (a spy, the real function runs)
+    gather = pool_parallel.gather_in_parallel
+    monkeypatch.setattr(pool_parallel, "gather_in_parallel", lambda *args: used.append(args[2]) or gather(*args))
+    tasks = {}
+    for workers, threshold in ((1, 10**9), (3, 0)):
+        settings.SPOTCHECK_FREEZE_WORKERS, settings.SPOTCHECK_FREEZE_PARALLEL_ROWS = workers, threshold
+        tasks[workers] = run_ceremony(make_task(cap=100), draw=False)
+    single, parallel = tasks[1], tasks[3]
+    assert used == [3]
+
+    def run_ceremony_draw(task):
+        services.task_draw(actor=scjg_admin, task=task)
+        task.refresh_from_db()
+        return task
+
+    def strata(task):
+        return [
+            (s.position, s.name, s.count, s.ids) for s in FrozenStratum.objects.filter(task=task).order_by("position")
+        ]
+
+    assert strata(parallel) == strata(single) and all(count for _p, _n, count, _ids in strata(single))
+    assert list(parallel.strata.values_list("name", "count", "digest")) == list(
+        single.strata.values_list("name", "count", "digest")
+    )
+    assert parallel.draw.pool_digest == single.draw.pool_digest
+    exclusions = {
+        t: set(PoolExclusion.objects.filter(task=t).values_list("inspection_object", "reason")) for t in tasks.values()
+    }
+    assert exclusions[parallel] == exclusions[single] and len(exclusions[single]) >= 5
+    assert engine.verify_record(full_record(run_ceremony_draw(parallel))) == []
