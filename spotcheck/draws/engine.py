@@ -488,7 +488,7 @@ def _match(
             h = per_target.copy()
             h.update(slot_bytes)
             r = int.from_bytes(h.digest(), "big")
-            if excluded_here or any(id_ in pool.position for id_ in on_team):
+            if excluded_here or (on_team and not pool.position.keys().isdisjoint(on_team)):
                 chosen = pool.pick(r, [*excluded_here, *on_team])
             else:
                 # Nobody to skip (the usual case: no recusal for this target, and the team so
@@ -568,6 +568,22 @@ def _succeeds(attempt: Callable[[int], object], cap: int) -> bool:
 # ----------------------------------------------------------------------- the record (§9)
 
 
+def draw_targets(strata: Iterable[tuple[str, Sequence[str], int]], seed: str) -> list[dict[str, Any]]:
+    """The task's target list (§7): ``strata`` are (name, ids in byte order, n), taken in name
+    order, each stratum's drawn ids in rank order."""
+    targets: list[dict[str, Any]] = []
+    for name, ids, n in sorted(strata, key=lambda s: s[0]):
+        targets += [
+            {"stratum": name, "rank": rank, "id": id_} for rank, id_ in enumerate(draw_stratum(name, ids, n, seed), 1)
+        ]
+    return targets
+
+
+def teams_document(teams: Mapping[str, Team]) -> dict[str, list[dict[str, str]]]:
+    """Teams as the record's ``result.teams`` writes them."""
+    return {t: [{"slot": slot, "inspector": inspector} for slot, inspector in team] for t, team in teams.items()}
+
+
 def run_draw(
     *,
     strata: Iterable[tuple[str, Sequence[str], int]],
@@ -578,16 +594,9 @@ def run_draw(
     seed: str,
 ) -> dict[str, Any]:
     """The record's ``result`` from the seed. ``strata``: (name, ids in byte order, n)."""
-    targets: list[dict[str, Any]] = []
-    for name, ids, n in sorted(strata, key=lambda s: s[0]):
-        targets += [
-            {"stratum": name, "rank": rank, "id": id_} for rank, id_ in enumerate(draw_stratum(name, ids, n, seed), 1)
-        ]
+    targets = draw_targets(strata, seed)
     teams = match_inspectors([t["id"] for t in targets], slots, roster, exclusions, cap, seed)
-    return {
-        "targets": targets,
-        "teams": {t: [{"slot": slot, "inspector": inspector} for slot, inspector in team] for t, team in teams.items()},
-    }
+    return {"targets": targets, "teams": teams_document(teams)}
 
 
 def build_record(

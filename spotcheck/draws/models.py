@@ -16,6 +16,15 @@ from spotcheck.draws.fields import CompressedJSONField
 from spotcheck.draws.idlist import IdList
 
 
+# Pool exclusions, visits and team members are written only by the freeze and the draw, in bulk,
+# from keys looked up in the same transaction, and the rows they point to are never deleted
+# (PROTECT; objects and inspectors are retired, not removed). So these foreign keys are not
+# database constraints: a province's freeze excludes millions of deregistered objects and its
+# draw writes 3×10^5 references, and checking each at commit took longer than the work itself.
+# ``verify_draws`` checks visits and teams against the draw records instead.
+_UNCHECKED = {"on_delete": models.PROTECT, "db_constraint": False}
+
+
 class Task(models.Model):
     class Kind(models.TextChoices):
         ROUTINE = "routine", _("日常抽查")
@@ -150,9 +159,11 @@ class PoolExclusion(models.Model):
         FREQUENCY_CAP = "frequency_cap", _("免检期内已被抽中检查同一事项（无事不扰）")
         NO_STRATUM = "no_stratum", _("不符合任何分层条件")
 
-    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="exclusions")
+    task = models.ForeignKey(  # indexed by the unique constraint below
+        Task, verbose_name=_("抽查任务"), related_name="exclusions", db_index=False, **_UNCHECKED
+    )
     inspection_object = models.ForeignKey(
-        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+"
+        "directory.InspectionObject", verbose_name=_("检查对象"), related_name="+", **_UNCHECKED
     )
     reason = models.CharField(_("排除原因"), max_length=16, choices=Reason.choices)
     detail = models.CharField(_("说明"), max_length=255, blank=True)
@@ -306,14 +317,6 @@ class WitnessInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.witness_name}"
-
-
-# Visits and their members are written only by the draw (``services._save_visits``), from keys
-# it has just looked up in the same transaction, and the rows they point to are never deleted
-# (PROTECT; objects and inspectors are retired, not removed). So these foreign keys are not
-# database constraints: a province's draw writes 3×10^5 such references, and checking each at
-# commit took longer than the whole draw. ``verify_draws`` checks them instead.
-_UNCHECKED = {"on_delete": models.PROTECT, "db_constraint": False}
 
 
 class Visit(models.Model):

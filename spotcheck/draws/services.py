@@ -15,6 +15,7 @@ way forward is to cancel the task and create a new one (another cap, roster or s
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -280,12 +281,12 @@ def task_freeze(*, actor: User, task: Task) -> Task:
         )
     except engine.DrawInputError as e:
         raise _invalid(e) from None
-    PoolExclusion.objects.bulk_create(
-        [
-            PoolExclusion(task=task, inspection_object_id=pk, reason=reason, detail=detail)
-            for pk, reason, detail in built.exclusions
-        ],
-        batch_size=2000,
+    # A province's directory holds millions of deregistered (注销/吊销) objects, each excluded
+    # with its reason: COPY on PostgreSQL, not model instances.
+    bulk.bulk_insert(
+        PoolExclusion,
+        ("task_id", "inspection_object_id", "reason", "detail"),
+        [(task.pk, pk, reason, detail) for pk, reason, detail in built.exclusions],
     )
     FrozenPool.objects.create(
         task=task,
@@ -466,22 +467,24 @@ def _draw(actor: User, task: Task) -> Task:
     try:
         seed = engine.seed(draw.input_digest, draw.server_secret, [w.value for w in witnesses])
         sizes = {s["name"]: engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in doc["strata"]}
-        result = engine.run_draw(
-            strata=[(name, pool[name], sizes[name]) for name in pool],
-            slots=doc["match"]["slots"],
-            roster=frozen.roster,
-            exclusions=pairs,
-            cap=doc["match"]["cap"],
-            seed=seed,
-        )
+        targets = engine.draw_targets([(name, pool[name], sizes[name]) for name in pool], seed)
+        # The visits are written while the inspectors are matched: the database's work and
+        # Python's overlap. A failed match raises once the writing has stopped, and the
+        # transaction takes the visits back with everything else.
+        with _VisitWriter(task, targets) as visits:
+            teams = engine.match_inspectors(
+                [t["id"] for t in targets], doc["match"]["slots"], frozen.roster, pairs, doc["match"]["cap"], seed
+            )
+        visit_of = visits.result()
     except engine.MatchError:
         raise
     except engine.DrawInputError as e:
         raise _invalid(e) from None
+    result = {"targets": targets, "teams": engine.teams_document(teams)}
+    _save_members(task, result["teams"], visit_of)
     now = timezone.now()
     draw.seed, draw.result, draw.drawn_at, draw.drawn_by = seed, result, now, actor
     draw.save(update_fields=["seed", "result", "drawn_at", "drawn_by"])
-    _save_visits(task, result)
     before = snapshot(task, ["status"])
     task.status = Status.DRAWN
     task.save(update_fields=["status"])
@@ -509,44 +512,78 @@ def _copy_rows(cursor: psycopg.Cursor, table: str, columns: str, rows: Iterable[
             copy.write_row(row)
 
 
-def _save_visits(task: Task, result: Mapping[str, Any]) -> None:
-    """One visit per target, one member per team slot. A province's draw has 10^5 visits and
-    2×10^5 members: on PostgreSQL each table gets one INSERT … SELECT over array parameters,
-    which looks the objects up by public code in the same statement."""
-    targets = result["targets"]
-    strata = dict(task.strata.values_list("name", "pk"))
-    codes = sorted({m["inspector"] for team in result["teams"].values() for m in team})
-    inspectors = dict(Inspector.objects.filter(**bulk.in_values("code", codes)).values_list("code", "pk"))
-    if connection.vendor == "postgresql":
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE drawn_target (public_id text, stratum_id bigint, rank integer) ON COMMIT DROP"
-            )
-            rows = ((t["id"], strata[t["stratum"]], t["rank"]) for t in targets)
-            _copy_rows(cursor, "drawn_target", "public_id, stratum_id, rank", rows)
-            # The C-collated index holds every object's id (directory migration 0008): an
-            # index-only probe per target, not a heap page each.
-            cursor.execute(
-                "INSERT INTO draws_visit (task_id, inspection_object_id, stratum_id, rank, public_id) "
-                "SELECT %s, o.id, t.stratum_id, t.rank, t.public_id FROM drawn_target AS t "
-                'JOIN directory_inspectionobject AS o ON (o.public_code COLLATE "C") = t.public_id '
-                "RETURNING public_id, id",
-                [task.pk],
-            )
-            visit_of = dict(cursor.fetchall())
-            cursor.execute("DROP TABLE drawn_target")
-    else:
+class _VisitWriter:
+    """Writes one visit per target; on PostgreSQL in a thread of its own (on the transaction's
+    connection, which nothing else uses meanwhile), elsewhere at once. ``result()``: public id →
+    visit pk."""
+
+    def __init__(self, task: Task, targets: list[dict[str, Any]]) -> None:
+        self.task, self.targets = task, targets
+        self._thread: threading.Thread | None = None
+        self._visit_of: dict[str, int] = {}
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> _VisitWriter:
+        strata = dict(self.task.strata.values_list("name", "pk"))
+        if connection.vendor == "postgresql":
+            raw = connection.connection
+            self._thread = threading.Thread(target=self._write_postgresql, args=(raw, strata), daemon=True)
+            self._thread.start()
+        else:
+            self._write_rows(strata)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> dict[str, int]:
+        if self._error is not None:
+            raise self._error
+        if len(self._visit_of) != len(self.targets):
+            missing = next(t["id"] for t in self.targets if t["id"] not in self._visit_of)
+            raise ValidationError(_("抽中的对象“%(id)s”已不在名录中。") % {"id": missing})
+        return self._visit_of
+
+    def _write_postgresql(self, raw: psycopg.Connection, strata: dict[str, int]) -> None:
+        try:
+            with psycopg.Cursor(raw) as cursor:
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE drawn_target (public_id text, stratum_id bigint, rank integer) "
+                    "ON COMMIT DROP"
+                )
+                rows = ((t["id"], strata[t["stratum"]], t["rank"]) for t in self.targets)
+                _copy_rows(cursor, "drawn_target", "public_id, stratum_id, rank", rows)
+                # The C-collated index holds every object's id (directory migration 0008): an
+                # index-only probe per target, not a heap page each.
+                cursor.execute(
+                    "INSERT INTO draws_visit (task_id, inspection_object_id, stratum_id, rank, public_id) "
+                    "SELECT %s, o.id, t.stratum_id, t.rank, t.public_id FROM drawn_target AS t "
+                    'JOIN directory_inspectionobject AS o ON (o.public_code COLLATE "C") = t.public_id '
+                    "RETURNING public_id, id",
+                    [self.task.pk],
+                )
+                self._visit_of = dict(cursor.fetchall())
+                cursor.execute("DROP TABLE drawn_target")
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+
+    def _write_rows(self, strata: dict[str, int]) -> None:
+        targets = self.targets
         objects = bulk.ids_by_value(InspectionObject, "public_code", [t["id"] for t in targets])
-        visit_fields = ("task_id", "inspection_object_id", "stratum_id", "rank", "public_id")
-        visit_rows = [(task.pk, objects[t["id"]], strata[t["stratum"]], t["rank"], t["id"]) for t in targets]
-        bulk.bulk_insert(Visit, visit_fields, visit_rows)
-        visit_of = dict(Visit.objects.filter(task=task).values_list("public_id", "pk"))
-    if len(visit_of) != len(targets):
-        missing = next(t["id"] for t in targets if t["id"] not in visit_of)
-        raise ValidationError(_("抽中的对象“%(id)s”已不在名录中。") % {"id": missing})
+        fields = ("task_id", "inspection_object_id", "stratum_id", "rank", "public_id")
+        rows = [(self.task.pk, objects[t["id"]], strata[t["stratum"]], t["rank"], t["id"]) for t in targets]
+        bulk.bulk_insert(Visit, fields, rows)
+        self._visit_of = dict(Visit.objects.filter(task=self.task).values_list("public_id", "pk"))
+
+
+def _save_members(task: Task, teams: Mapping[str, list[dict[str, str]]], visit_of: Mapping[str, int]) -> None:
+    """One member per team slot: 2×10^5 rows for a province's draw, COPYed on PostgreSQL."""
+    codes = sorted({m["inspector"] for team in teams.values() for m in team})
+    inspectors = dict(Inspector.objects.filter(**bulk.in_values("code", codes)).values_list("code", "pk"))
     members = [
         (visit_of[target], inspectors[member["inspector"]], member["slot"], position, member["slot"] == task.lead_slot)
-        for target, team in result["teams"].items()
+        for target, team in teams.items()
         for position, member in enumerate(team, start=1)
     ]
     if connection.vendor == "postgresql":
@@ -694,6 +731,14 @@ def task_create_from_entry(
         if item.current_version_id is None or item.retired_at is not None:
             raise ValidationError(_("事项“%(code)s”没有现行公布的版本或已停用。") % {"code": item.code})
         versions.append(item.current_version)
+    start, end = window_start or entry.window_start, window_end or entry.window_end
+    if start < entry.window_start or end > entry.window_end:
+        # The published plan promised this window to the public: a task outside it needs the
+        # entry adjusted first (with its reason on record), not a quiet exception here.
+        raise ValidationError(
+            _("任务的检查时间应在计划条目“%(code)s”的时间（%(start)s 至 %(end)s）之内。")
+            % {"code": entry.code, "start": entry.window_start, "end": entry.window_end}
+        )
     strata = [
         {
             "name": s.name,
@@ -709,8 +754,8 @@ def task_create_from_entry(
         lead_department=entry.lead_department,
         title=(title or "").strip() or entry.name,
         items=versions,
-        window_start=window_start or entry.window_start,
-        window_end=window_end or entry.window_end,
+        window_start=start,
+        window_end=end,
         strata=strata,
         slots=slots,
         lead_slot=lead_slot,

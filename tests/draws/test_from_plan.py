@@ -90,6 +90,14 @@ def test_title_and_window_can_be_given(entry, scjg_admin):
     assert (task.window_start, task.window_end) == (dt.date(2026, 4, 1), dt.date(2026, 5, 31))
 
 
+def test_window_must_lie_within_the_entry(entry, scjg_admin):
+    for start, end in ((dt.date(2026, 2, 1), dt.date(2026, 5, 31)), (dt.date(2026, 4, 1), dt.date(2026, 12, 31))):
+        with pytest.raises(ValidationError, match="E1") as info:
+            _create(entry, scjg_admin, window_start=start, window_end=end)
+        assert "时间" in info.value.messages[0]
+    assert not Task.objects.exists()
+
+
 def test_mapped_strata_sort_the_pool_as_the_plan_means(entry, scjg_admin, objects):
     # objects: credit C for n % 3 == 0, else B. Put one B object on the abnormal list.
     flagged = next(o for o in objects if o.credit_level == "B")

@@ -92,6 +92,29 @@ class Migration(migrations.Migration):
             name="members",
         ),
         migrations.AlterField(
+            model_name="poolexclusion",
+            name="inspection_object",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="directory.inspectionobject",
+                verbose_name="检查对象",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="poolexclusion",
+            name="task",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="exclusions",
+                to="draws.task",
+                verbose_name="抽查任务",
+            ),
+        ),
+        migrations.AlterField(
             model_name="taskstratum",
             name="name",
             field=models.CharField(max_length=100, verbose_name="分层名称"),
