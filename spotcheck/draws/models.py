@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.draws.fields import CompressedJSONField
 from spotcheck.draws.idlist import IdList
 
-
 # Pool exclusions, visits and team members are written only by the freeze and the draw, in bulk,
 # from keys looked up in the same transaction, and the rows they point to are never deleted
 # (PROTECT; objects and inspectors are retired, not removed). So these foreign keys are not
