@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
+from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine
 from spotcheck.draws.idlist import IdList
-from spotcheck.draws.models import PoolExclusion, Task, Visit, VisitMember, WitnessInput
+from spotcheck.draws.models import FrozenStratum, PoolExclusion, Task, Visit, VisitMember, WitnessInput
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 
@@ -99,14 +104,23 @@ def task_list(scope: Scope, *, status: str | None = None, year: int | None = Non
         tasks = tasks.filter(status=status)
     if year:
         tasks = tasks.filter(window_start__year=year)
-    return tasks.annotate(
-        pool_count=F("frozen_pool__member_count"), target_count=Count("visits", distinct=True)
-    ).order_by("-created_at", "-id")
+    return tasks.annotate(pool_count=F("frozen_pool__member_count"), target_count=_visit_count()).order_by(
+        "-created_at", "-id"
+    )
+
+
+def _visit_count() -> Coalesce:
+    """A task's number of visits as a correlated subquery: counted for the rows a page shows
+    (PostgreSQL evaluates it after the LIMIT), not a join and GROUP BY over every visit of
+    every task (10^5 per province task)."""
+    counted = Visit.objects.filter(task=OuterRef("pk")).order_by().values("task").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def pool_exclusion_counts(task: Task) -> list[dict[str, Any]]:
     """How many objects each reason left out of the pool, in the order of the reasons."""
-    counts = dict(PoolExclusion.objects.filter(task=task).values_list("reason").annotate(n=Count("id")))
+    # order_by(): the model's ordering would join the task and every object to the count.
+    counts = dict(PoolExclusion.objects.filter(task=task).order_by().values_list("reason").annotate(n=Count("id")))
     return [
         {"reason": value, "label": label, "count": counts[value]}
         for value, label in PoolExclusion.Reason.choices
@@ -124,6 +138,98 @@ def task_visits(task: Task) -> QuerySet[Visit]:
         )
         .order_by("stratum__name", "rank")
     )
+
+
+def filter_visits(visits: QuerySet[Visit], *, stratum: str = "", query: str = "") -> QuerySet[Visit]:
+    """Narrow a task's visits to one stratum (by name) and to a search: the object's public
+    code (统一社会信用代码/公开编码) or its name starting with ``query``."""
+    if stratum:
+        visits = visits.filter(stratum__name=stratum)
+    query = query.strip()
+    if not query:
+        return visits
+    by_name = Q(inspection_object__name__istartswith=query)
+    if not query.isascii():  # codes are ASCII: a query with 汉字 can only be a name
+        return visits.filter(by_name)
+    return visits.filter(Q(public_id__startswith=query.upper()) | by_name)
+
+
+def task_visit_list(task: Task, *, stratum: str = "", query: str = "") -> QuerySet[Visit]:
+    """The task page's list of targets: ``task_visits`` narrowed by ``filter_visits``. Page it:
+    the teams are prefetched for the rows of the page only."""
+    return filter_visits(task_visits(task), stratum=stratum, query=query)
+
+
+def task_visit_count(task: Task) -> int:
+    return Visit.objects.filter(task=task).count()
+
+
+class VisitPages:
+    """A visit query for ``Paginator``, each page read in two steps: the page's ids are sorted
+    alone (a narrow sort of the task's 10^5 rows), then only those visits are loaded with what
+    the query selects and prefetches (objects, strata, teams). In one query PostgreSQL may
+    join every object before sorting when its statistics lag behind a fresh draw."""
+
+    def __init__(self, visits: QuerySet[Visit]) -> None:
+        self._visits = visits
+
+    def count(self) -> int:
+        return self._visits.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Visit]:
+        if not isinstance(index, slice):
+            raise TypeError("VisitPages is read a page (a slice) at a time")
+        ids = list(self._visits.prefetch_related(None).values_list("pk", flat=True)[index])
+        loaded = {visit.pk: visit for visit in self._visits.filter(pk__in=ids)}
+        return [loaded[pk] for pk in ids if pk in loaded]
+
+
+@dataclass(frozen=True)
+class PoolMember:
+    position: int  # 1-based, in the stratum's byte order
+    public_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StratumMemberPage:
+    """One page of a frozen stratum's members, with the position a code search landed on."""
+
+    stratum: str
+    page: Page
+    members: list[PoolMember]
+    found: int | None  # position of the first member whose code starts with the query
+
+
+def stratum_member_page(
+    task: Task, stratum: str, *, page: Any = None, per_page: int = 100, query: str = ""
+) -> StratumMemberPage | None:
+    """A page of the members of one frozen stratum, or None when the task has no such frozen
+    stratum. Only that stratum's text is read, and only the page's ids are cut out of it
+    (``IdList``); their names come from one query. A code search jumps to the page holding the
+    first member whose public code starts with ``query`` (the ids are in byte order: bisect)."""
+    row = FrozenStratum.objects.filter(task=task, name=stratum).values_list("ids", "count").first()
+    if row is None:
+        return None
+    ids = IdList(*row)
+    paginator = Paginator(ids, per_page)
+    found = None
+    query = query.strip().upper()
+    if query:
+        index = bisect_left(ids, query)
+        if index < len(ids) and ids[index].startswith(query):
+            found = index + 1
+            page = index // per_page + 1
+    page_obj = paginator.get_page(page)
+    codes = list(page_obj.object_list)
+    names = dict(InspectionObject.objects.filter(public_code__in=codes).values_list("public_code", "name"))
+    members = [
+        PoolMember(page_obj.start_index() + offset, code, names.get(code, "")) for offset, code in enumerate(codes)
+    ]
+    return StratumMemberPage(stratum, page_obj, members, found)
 
 
 def witness_inputs(task: Task) -> QuerySet[WitnessInput]:

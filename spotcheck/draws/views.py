@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.draws import engine, selectors, services
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
-from spotcheck.draws.models import FrozenPool, PoolExclusion, Task
+from spotcheck.draws.models import Draw, FrozenPool, PoolExclusion, Task
 from spotcheck.planning.access import get_entry_for_user
 from spotcheck.planning.forms import put_service_errors
 
@@ -29,6 +30,9 @@ Status = Task.Status
 VERIFIER = Path(services.__file__).with_name("verify_draw.py")
 EXCLUSIONS_PER_PAGE = 50
 TASKS_PER_PAGE = 50
+VISITS_PER_PAGE = 100
+MEMBERS_PER_PAGE = 100
+VISIT_QUERY_MAX = 100  # a search longer than any code or name finds nothing anyway
 
 
 def _run(request, action, success: str, **kwargs) -> bool:
@@ -143,12 +147,60 @@ def _witness_departments(task: Task):
     )
 
 
+def _other_params(request, *names: str) -> list[tuple[str, str]]:
+    """The query parameters of the other lists on the page, carried by a list's own search
+    form as hidden fields (so searching the visits keeps the exclusions' page, and so on)."""
+    return [(key, value) for key, value in request.GET.items() if key not in names and value]
+
+
+def _visit_context(request, task: Task, draw: Draw | None, strata: list) -> dict:
+    """The targets of a drawn task, a page at a time: filtered by stratum, searched by code or
+    name prefix; the total from a count query."""
+    if draw is None or not draw.is_drawn:
+        return {"visits": None}
+    stratum = request.GET.get("stratum") or ""
+    if stratum not in {s.name for s in strata}:
+        stratum = ""
+    query = (request.GET.get("q") or "").strip()[:VISIT_QUERY_MAX]
+    visits = selectors.task_visit_list(task, stratum=stratum, query=query)
+    page = Paginator(selectors.VisitPages(visits), VISITS_PER_PAGE).get_page(request.GET.get("visit_page"))
+    filtered = bool(stratum or query)
+    return {
+        "visits": page,
+        "visit_total": selectors.task_visit_count(task) if filtered else page.paginator.count,
+        "visit_filtered": filtered,
+        "visit_stratum": stratum,
+        "visit_query": query,
+        "visit_hidden": _other_params(request, "stratum", "q", "visit_page"),
+    }
+
+
+def _member_context(request, task: Task, frozen: FrozenPool | None) -> dict:
+    """The members of one frozen stratum, a page at a time, when the reader asks for them: a
+    province's stratum is millions of ids, not read on every view of the page."""
+    name = request.GET.get("pool_stratum") or ""
+    if frozen is None or not name:
+        return {"members": None, "member_stratum": ""}
+    query = (request.GET.get("pool_q") or "").strip()[:VISIT_QUERY_MAX]
+    members = selectors.stratum_member_page(
+        task, name, page=request.GET.get("pool_page"), per_page=MEMBERS_PER_PAGE, query=query
+    )
+    return {
+        "members": members,
+        "member_stratum": name,
+        "member_query": query.upper(),
+        "member_hidden": _other_params(request, "pool_stratum", "pool_q", "pool_page"),
+    }
+
+
 @login_required
 @require_GET
 def task_detail_view(request, pk: int):
     task = get_task_for_user(request.user, pk)
     operator = services.can_operate(request.user, task)
-    draw = getattr(task, "draw", None)
+    # The result of a province's draw (10^5 targets and teams) is not for a page view either:
+    # the targets are read from the visits, a page at a time.
+    draw = Draw.objects.defer("result").filter(task=task).first()
     # The member and exclusion blobs of a province's pool run to megabytes: not for a page view.
     frozen = FrozenPool.objects.defer("exclusions").filter(task=task).first()
     strata = list(task.strata.order_by("position"))
@@ -162,7 +214,6 @@ def task_detail_view(request, pk: int):
     if reason in PoolExclusion.Reason.values:
         exclusions = exclusions.filter(reason=reason)
     exclusion_page = Paginator(exclusions, EXCLUSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    visits = list(selectors.task_visits(task)) if draw is not None and draw.is_drawn else []
     context = {
         "task": task,
         "draw": draw,
@@ -174,8 +225,8 @@ def task_detail_view(request, pk: int):
         "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen else [],
         "page_obj": exclusion_page,
         "reason": reason,
-        "querystring": f"reason={reason}" if reason else "",
-        "visits": visits,
+        # The exclusions' pager keeps the other lists' parameters.
+        "querystring": urlencode(_other_params(request, "page")),
         "match_failure": selectors.match_failure(task),
         "operator": operator,
         "can_freeze": operator and task.status == Status.DRAFT,
@@ -187,7 +238,10 @@ def task_detail_view(request, pk: int):
         and task.list_publication == Task.ListPublication.AFTER_VISITS,
         "full_record": _has_full_record_access(request.user, task),
         "cancel_form": CancelForm(),
-    } | _witness_context(request, task)
+    }
+    context |= _visit_context(request, task, draw, strata)
+    context |= _member_context(request, task, frozen)
+    context |= _witness_context(request, task)
     return render(request, "draws/task_detail.html", context)
 
 

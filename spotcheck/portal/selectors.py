@@ -15,7 +15,7 @@ from django.http import Http404
 
 from spotcheck.draws import engine
 from spotcheck.draws.models import Task, Visit, WitnessInput
-from spotcheck.draws.selectors import record_for
+from spotcheck.draws.selectors import VisitPages, filter_visits, notice_for, record_for
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
 from spotcheck.planning.selectors import published_plans
 
@@ -68,6 +68,8 @@ def public_task(code: str) -> Task:
     task = (
         public_tasks()
         .select_related("draw")
+        # The result of a province's draw (10^5 targets and teams): only the download reads it.
+        .defer("draw__result")
         .prefetch_related(
             "participating_departments",
             "items__item",
@@ -119,17 +121,29 @@ def notice_strata(record: dict[str, Any]) -> list[StratumNotice]:
     return rows
 
 
-@dataclass(frozen=True)
-class DrawnTarget:
-    stratum: str
-    rank: int
-    public_id: str
-    name: str
+def public_page_record(task: Task) -> dict[str, Any]:
+    """What the task page shows of the public record, without building it: the notice (input,
+    digests, commitment) and, once the list is public, the revealed secret and the seed. The
+    record itself carries the whole pool (a province's 10^7 ids) and every target; the page
+    reads the targets from the visits a page at a time (``public_targets``) and leaves the
+    record to its download. Public at the same steps as ``public_record``."""
+    draw = task.draw
+    if not draw.commitment:  # announced_at without a commitment: never published
+        raise Http404
+    page = notice_for(task)
+    if list_is_public(task):
+        page |= {"server_secret": draw.server_secret, "seed": draw.seed}
+    return page
 
 
-def drawn_targets(task: Task, record: dict[str, Any]) -> list[DrawnTarget]:
-    """The drawn objects in target-list order (strata by name, then rank), with their names.
-    Only for a record that carries a result, i.e. once the list is public."""
-    targets = (record.get("result") or {}).get("targets") or []
-    names = dict(Visit.objects.filter(task=task).values_list("public_id", "inspection_object__name"))
-    return [DrawnTarget(t["stratum"], t["rank"], t["id"], names.get(t["id"], "")) for t in targets]
+def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPages:
+    """The drawn objects in target-list order (strata by name, then rank) with their names,
+    for ``Paginator``: one stratum or a search by code or name prefix, as on the staff page.
+    Only once the list is public (``list_is_public``)."""
+    visits = (
+        Visit.objects.filter(task=task)
+        .select_related("stratum", "inspection_object")
+        .only("rank", "public_id", "stratum__name", "inspection_object__name")
+        .order_by("stratum__name", "rank")
+    )
+    return VisitPages(filter_visits(visits, stratum=stratum, query=query))

@@ -14,21 +14,25 @@ from django.views.decorators.http import require_GET
 from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.draws import engine
 from spotcheck.draws.models import Task
+from spotcheck.draws.selectors import task_visit_count
 from spotcheck.planning.selectors import live_entries, published_plans
 from spotcheck.planning.strata import describe_stratum_filter
 from spotcheck.portal.selectors import (
-    drawn_targets,
     list_is_public,
     notice_strata,
+    public_page_record,
     public_plan,
     public_plan_history,
     public_record,
+    public_targets,
     public_task,
     public_tasks,
     withdrawn_public_entries,
 )
 
 PAGE_SIZE = 30
+TARGETS_PER_PAGE = 100
+QUERY_MAX = 100  # longer than any code or name: finds nothing anyway
 INDEX_SIZE = 10
 VERIFIER = Path(engine.__file__).with_name("verify_draw.py")
 
@@ -87,26 +91,38 @@ def task_list_view(request):
 @require_GET
 def task_detail_view(request, code: str):
     task = public_task(code)
-    record = public_record(task)
+    record = public_page_record(task)
     drawn = task.draw.is_drawn
     show_list = list_is_public(task)
-    return render(
-        request,
-        "portal/task_detail.html",
-        {
-            "task": task,
-            "draw": task.draw,
-            "record": record,
-            "strata": notice_strata(record),
-            "is_drawn": drawn,
-            # Witness inputs are shown once they can no longer influence anything.
-            "witnesses": list(task.witness_inputs.all()) if drawn else [],
-            "show_list": show_list,
-            "targets": drawn_targets(task, record) if show_list else [],
-            "list_pending": drawn and not show_list,
-            "after_visits": task.list_publication == Task.ListPublication.AFTER_VISITS,
-        },
-    )
+    strata = notice_strata(record)
+    context = {
+        "task": task,
+        "draw": task.draw,
+        "record": record,
+        "strata": strata,
+        "is_drawn": drawn,
+        # Witness inputs are shown once they can no longer influence anything.
+        "witnesses": list(task.witness_inputs.all()) if drawn else [],
+        "show_list": show_list,
+        "list_pending": drawn and not show_list,
+        "after_visits": task.list_publication == Task.ListPublication.AFTER_VISITS,
+    }
+    if show_list:
+        stratum = request.GET.get("stratum") or ""
+        if stratum not in {s.name for s in strata}:
+            stratum = ""
+        query = (request.GET.get("q") or "").strip()[:QUERY_MAX]
+        targets = public_targets(task, stratum=stratum, query=query)
+        page_obj = Paginator(targets, TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+        filtered = bool(stratum or query)
+        context |= {
+            "targets": page_obj,
+            "target_total": task_visit_count(task) if filtered else page_obj.paginator.count,
+            "target_filtered": filtered,
+            "target_stratum": stratum,
+            "target_query": query,
+        }
+    return render(request, "portal/task_detail.html", context)
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """The task pages and the draw ceremony through the test client."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -11,7 +12,9 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine, services
 from spotcheck.draws.models import PoolExclusion, Task
+from spotcheck.draws.selectors import stratum_members
 from spotcheck.inspectors.models import Qualification
+from tests.directory.factories import InspectionObjectFactory
 from tests.draws.conftest import task_kwargs
 from tests.draws.test_from_plan import publish_entry
 
@@ -360,3 +363,179 @@ def test_create_access(login, entry, wsjk_admin, scjg_inspector, auditor):
         assert client.post(f"{url('create')}?entry={entry.pk}", _create_data()).status_code == 403
     assert login(wsjk_admin).get(url("create")).status_code == 404
     assert not Task.objects.exists()
+
+
+# ------------------------------------------------------------------- a task with many visits
+
+
+def add_objects(towns, department, count, *, status="active"):
+    """``count`` more objects in the directory, a third of them in credit level C."""
+    return [
+        InspectionObjectFactory(
+            region=towns[n % 2],
+            owner_department=department,
+            credit_level="C" if n % 3 == 0 else "B",
+            status=status,
+            name=f"溧阳市规模测试商行{n:03d}" if status == "active" else f"溧阳市已吊销商行{n:03d}",
+        )
+        for n in range(count)
+    ]
+
+
+def make_big_task(make_task, run_ceremony, towns, department):
+    """A drawn task with more than one page of visits (~140) and of exclusions (60)."""
+    add_objects(towns, department, 240)
+    add_objects(towns, department, 60, status=InspectionObject.Status.REVOKED)
+    strata = [
+        {"name": "C类", "filter": {"credit_levels": ["C", "D"]}, "ratio": "0.6"},
+        {"name": "一般", "ratio": "0.5", "minimum": 1},
+    ]
+    task = run_ceremony(make_task(strata=strata, cap=200))
+    assert task.status == S.DRAWN
+    return task
+
+
+@pytest.fixture
+def big_task(make_task, run_ceremony, towns, scjg, objects):
+    return make_big_task(make_task, run_ceremony, towns, scjg)
+
+
+def _visits_in_page(body, task):
+    """The public ids of the task's visits shown on the page, in page order."""
+    ids = {v.public_id for v in task.visits.all()}
+    return [code for code in re.findall(r'class="mono">([^<]+)</td>', body) if code in ids]
+
+
+def _list_order(task):
+    return list(task.visits.order_by("stratum__name", "rank").values_list("public_id", flat=True))
+
+
+def test_visits_are_paged_in_list_order(login, scjg_admin, big_task):
+    client = login(scjg_admin)
+    order = _list_order(big_task)
+    total = len(order)
+    assert 100 < total <= 200
+    body = client.get(url("detail", big_task)).content.decode()
+    assert _visits_in_page(body, big_task) == order[:100]
+    assert f"共抽中 {total} 个对象" in body
+    assert f"第 1 / 2 页，共 {total} 条" in body
+    assert "visit_page=2" in body
+    body = client.get(url("detail", big_task), {"visit_page": 2}).content.decode()
+    assert _visits_in_page(body, big_task) == order[100:]
+    assert "组长" in body
+    # A page past the end shows the last page, not an error.
+    body = client.get(url("detail", big_task), {"visit_page": 99}).content.decode()
+    assert _visits_in_page(body, big_task) == order[100:]
+
+
+def test_visit_page_query_count_does_not_grow_with_visits(
+    login, scjg_admin, make_task, run_ceremony, towns, scjg, django_assert_max_num_queries
+):
+    client = login(scjg_admin)
+    small = run_ceremony(make_task(cap=200))
+    big_task = make_big_task(make_task, run_ceremony, towns, scjg)
+    assert small.visits.count() < 10 < 100 < big_task.visits.count()
+    client.get(url("detail", small))  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url("detail", small)).status_code == 200
+    # The same queries (the page of exclusions aside, which the small task has none of): the
+    # visits are counted, the page's ids sorted, its rows loaded, their teams prefetched.
+    assert len(few) <= 19
+    with django_assert_max_num_queries(len(few) + 1):
+        body = client.get(url("detail", big_task), {"visit_page": 2, "page": 2}).content.decode()
+    assert len(_visits_in_page(body, big_task)) == big_task.visits.count() - 100
+    # A filtered list counts its matches and the task's total.
+    with django_assert_max_num_queries(len(few) + 2):
+        body = client.get(url("detail", big_task), {"stratum": "一般", "q": "溧阳"}).content.decode()
+    assert len(_visits_in_page(body, big_task)) == big_task.visits.filter(stratum__name="一般").count()
+
+
+def test_visits_filtered_by_stratum_and_searched(login, scjg_admin, big_task):
+    client = login(scjg_admin)
+    general = list(big_task.visits.filter(stratum__name="一般").order_by("rank").values_list("public_id", flat=True))
+    body = client.get(url("detail", big_task), {"stratum": "一般"}).content.decode()
+    assert _visits_in_page(body, big_task) == general[:100]
+    assert f"符合条件的 {len(general)} 个" in body
+    assert 'value="一般" selected' in body
+    # An unknown stratum is ignored, not an error.
+    body = client.get(url("detail", big_task), {"stratum": "没有这个分层"}).content.decode()
+    assert len(_visits_in_page(body, big_task)) == 100
+
+    visit = big_task.visits.select_related("inspection_object").order_by("rank").last()
+    for query in (visit.public_id, visit.public_id.lower(), visit.public_id[:-2], f" {visit.public_id} "):
+        body = client.get(url("detail", big_task), {"q": query}).content.decode()
+        found = _visits_in_page(body, big_task)
+        assert visit.public_id in found, query
+        assert all(code.startswith(visit.public_id[:-2]) for code in found)
+    body = client.get(url("detail", big_task), {"q": visit.inspection_object.name}).content.decode()
+    assert _visits_in_page(body, big_task) == [visit.public_id]
+    assert "符合条件的 1 个" in body
+    # A name prefix: every drawn 规模测试 object, none of the fixture's 测试商贸 ones.
+    drawn = big_task.visits.filter(inspection_object__name__startswith="溧阳市规模测试")
+    body = client.get(url("detail", big_task), {"q": "溧阳市规模测试", "stratum": "C类"}).content.decode()
+    assert set(_visits_in_page(body, big_task)) == set(
+        drawn.filter(stratum__name="C类").values_list("public_id", flat=True)
+    )
+    body = client.get(url("detail", big_task), {"q": "不存在的企业"}).content.decode()
+    assert _visits_in_page(body, big_task) == [] and "没有符合条件的抽中对象" in body
+
+
+def test_visit_and_exclusion_pages_are_independent(login, scjg_admin, big_task):
+    client = login(scjg_admin)
+    exclusions = list(
+        PoolExclusion.objects.filter(task=big_task)
+        .order_by("reason", "inspection_object__public_code")
+        .values_list("inspection_object__public_code", flat=True)
+    )
+    assert len(exclusions) == 60
+    body = client.get(url("detail", big_task), {"page": 2, "visit_page": 2}).content.decode()
+    assert _visits_in_page(body, big_task) == _list_order(big_task)[100:]
+    assert "第 2 / 2 页，共 60 条" in body
+    for code in exclusions[50:]:
+        assert code in body
+    assert exclusions[0] not in body
+    # Each pager keeps the other list's page and filters.
+    assert "?page=2&amp;visit_page=1" in body or "?page=2&amp;visit_page=1#targets" in body
+    assert "visit_page=2&amp;page=1" in body
+    body = client.get(url("detail", big_task), {"reason": "inactive", "q": "溧阳", "page": 2}).content.decode()
+    assert "第 2 / 2 页，共 60 条" in body
+
+
+def test_pool_members_are_paged_from_the_frozen_stratum(login, scjg_admin, big_task):
+    client = login(scjg_admin)
+    members = stratum_members(big_task)["一般"]
+    assert len(members) > 100
+    body = client.get(url("detail", big_task)).content.decode()
+    assert "选择分层后" in body and members[0] not in body.split("各分层的对象")[1]
+    body = client.get(url("detail", big_task), {"pool_stratum": "一般"}).content.decode()
+    section = body.split("各分层的对象")[1]
+    assert all(code in section for code in members[:100]) and members[100] not in section
+    assert f"共 {len(members)} 条" in section
+    name = InspectionObject.objects.get(public_code=members[0]).name
+    assert name in section
+    body = client.get(url("detail", big_task), {"pool_stratum": "一般", "pool_page": 2}).content.decode()
+    section = body.split("各分层的对象")[1]
+    assert members[100] in section and members[0] not in section
+    # A code search jumps to the page holding the first member with that prefix.
+    target = members[len(members) - 1]
+    body = client.get(url("detail", big_task), {"pool_stratum": "一般", "pool_q": target.lower()}).content.decode()
+    section = body.split("各分层的对象")[1]
+    assert target in section and "查找结果" in section and f"位于第 {len(members)} 位" in section
+    body = client.get(url("detail", big_task), {"pool_stratum": "一般", "pool_q": "ZZZ"}).content.decode()
+    assert "没有编码以“ZZZ”开头的对象" in body
+    body = client.get(url("detail", big_task), {"pool_stratum": "不存在"}).content.decode()
+    assert "没有名为“不存在”的分层" in body
+
+
+def test_list_counts_visits_per_task_in_the_query(
+    login, scjg_admin, make_task, run_ceremony, towns, scjg, django_assert_max_num_queries
+):
+    client = login(scjg_admin)
+    small = run_ceremony(make_task(cap=200))
+    big_task = make_big_task(make_task, run_ceremony, towns, scjg)
+    client.get(url("list"))
+    with django_assert_max_num_queries(6):
+        body = client.get(url("list")).content.decode()
+    rows = {code: row for code, row in re.findall(r'<td[^>]*class="mono">([^<]+)</td>(.*?)</tr>', body, re.S)}
+    for task in (big_task, small):
+        assert f">{task.visits.count()}</td>" in rows[task.code]

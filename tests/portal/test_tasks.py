@@ -1,6 +1,7 @@
 """Task notices and draw records on the portal: what is public at each step of the ceremony."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from spotcheck.draws import engine, services
 from spotcheck.draws.models import Task
 from spotcheck.inspectors.models import Recusal
 from tests.directory.factories import InspectionObjectFactory
+from tests.draws.test_views import make_big_task
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +203,79 @@ def test_task_cancelled_after_a_private_draw_keeps_its_list(public, make_task, r
     for public_id, name in _drawn_names(task):
         assert public_id not in page and name not in page
     assert "server_secret" not in json.loads(_record(public, task).content)
+
+
+# ------------------------------------------------------------ a drawn list of many targets
+
+
+@pytest.fixture
+def big_task(make_task, run_ceremony, towns, scjg):
+    return make_big_task(make_task, run_ceremony, towns, scjg)
+
+
+def _targets_in_page(page, task):
+    ids = {v.public_id for v in task.visits.all()}
+    return [code for code in re.findall(r'<span class="mono">([^<]+)</span>', page) if code in ids]
+
+
+def test_drawn_list_is_paged_in_list_order(public, big_task):
+    record = json.loads(_record(public, big_task).content)
+    order = [t["id"] for t in record["result"]["targets"]]
+    assert 100 < len(order) <= 200
+    page = _page(public, big_task).content.decode()
+    assert _targets_in_page(page, big_task) == order[:100]
+    assert f"共抽中 {len(order)} 个对象" in page and f"第 1 / 2 页，共 {len(order)} 条" in page
+    assert big_task.draw.seed in page and big_task.draw.server_secret in page
+    page = public.get(reverse("portal:task_detail", args=[big_task.code]), {"page": 2}).content.decode()
+    assert _targets_in_page(page, big_task) == order[100:]
+    name = big_task.visits.get(public_id=order[-1]).inspection_object.name
+    assert name in page
+
+
+def test_drawn_list_filtered_by_stratum_and_searched(public, big_task):
+    url = reverse("portal:task_detail", args=[big_task.code])
+    visits = big_task.visits.select_related("inspection_object", "stratum")
+    general = list(visits.filter(stratum__name="一般").order_by("rank").values_list("public_id", flat=True))
+    page = public.get(url, {"stratum": "一般"}).content.decode()
+    assert _targets_in_page(page, big_task) == general[:100]
+    assert f"符合条件的 {len(general)} 个" in page
+
+    visit = visits.order_by("rank").first()
+    for query in (visit.public_id, visit.public_id.lower()[:-1], visit.inspection_object.name):
+        page = public.get(url, {"q": query}).content.decode()
+        assert visit.public_id in _targets_in_page(page, big_task), query
+    page = public.get(url, {"q": visit.inspection_object.name, "stratum": visit.stratum.name}).content.decode()
+    assert _targets_in_page(page, big_task) == [visit.public_id] and "符合条件的 1 个" in page
+    page = public.get(url, {"q": "不存在的企业"}).content.decode()
+    assert _targets_in_page(page, big_task) == [] and "没有符合条件的抽中对象" in page
+
+
+def test_task_page_reads_neither_pool_nor_result(public, big_task, django_assert_max_num_queries):
+    """The record carries the whole pool and every target; the page reads a page of visits."""
+    with django_assert_max_num_queries(12) as captured:
+        page = public.get(reverse("portal:task_detail", args=[big_task.code]), {"page": 2}).content.decode()
+    assert _targets_in_page(page, big_task)
+    sql = "\n".join(q["sql"] for q in captured.captured_queries)
+    assert "draws_frozenstratum" not in sql and "draws_frozenpool" not in sql
+    assert '"draws_draw"."result"' not in sql
+    # A search or a stratum adds the task's total beside the matches.
+    with django_assert_max_num_queries(13):
+        public.get(reverse("portal:task_detail", args=[big_task.code]), {"q": "溧阳", "stratum": "一般"})
+
+
+def test_list_hidden_until_published_even_when_asked_for(public, make_task, run_ceremony):
+    task = run_ceremony(make_task(list_publication=AFTER_VISITS))
+    visit = task.visits.select_related("inspection_object").first()
+    url = reverse("portal:task_detail", args=[task.code])
+    page = public.get(url, {"q": visit.public_id, "stratum": visit.stratum.name, "page": 1}).content.decode()
+    # (The query itself comes back in the language switch's return address.)
+    assert _targets_in_page(page, task) == [] and visit.inspection_object.name not in page
+    assert "名单将在检查结束后公布" in page
+
+
+def test_task_list_query_count_with_drawn_tasks(public, make_task, run_ceremony, django_assert_max_num_queries):
+    for _ in range(3):
+        run_ceremony(make_task())
+    with django_assert_max_num_queries(3):
+        page = public.get(reverse("portal:task_list")).content.decode()
+    assert page.count(">SCJG-2026-000") == 3
