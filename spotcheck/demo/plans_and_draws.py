@@ -9,9 +9,15 @@ entry of 市场监管 and 卫健.
 Draws: tasks copy an entry's items, scope and strata; teams are a 组长 slot and a member slot.
 The roster decides which entries can be staffed (at small sizes some departments have no one
 who may lead), and the cap follows from the pool and the roster so that the match cannot fail
-whatever the seed. Two single-department draws, one joint draw, and one task left announced
-for the ceremony in the UI. Witness inputs come from the demo seed; the server secret is
-random by design, so the drawn lists differ between loads while everything else is repeatable.
+whatever the seed. Two single-department draws, one joint draw, 消防's draw of public places
+(else 公安's of hotels; the joint task covers those objects too, so the platform proposes
+merged visits), and one task left announced for the ceremony in the UI. Witness inputs come
+from the demo seed; the server secret is random by design, so the drawn lists differ between
+loads while everything else is repeatable.
+
+Merges (合并检查): the coordinator confirms one proposal, declines one and leaves the rest open
+(/tasks/merges/). Proposals of objects both tasks draw whole (the D-credit strata, ratio 1) exist
+whatever the secret and are decided first.
 """
 
 from __future__ import annotations
@@ -27,11 +33,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from spotcheck.accounts.models import Department
+from spotcheck.accounts.scope import scope_for
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.catalog.scope_filter import apply_scope, validate_scope
 from spotcheck.demo.references import DemoDataError, Frame
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine
+from spotcheck.draws.merging import MergeProposal, joint_visit_confirm, merge_proposal_decline, merge_proposals
 from spotcheck.draws.models import Task, VisitMember
 from spotcheck.draws.pool import LEAD_QUAL, filter_q
 from spotcheck.draws.services import task_announce, task_create, task_draw, task_freeze, witness_input_add
@@ -86,7 +94,13 @@ DEPARTMENT_PLANS: tuple[DemoPlan, ...] = (
             DemoEntry("02", "公共场所卫生监督检查", ("WSJK-001",)),
         ),
     ),
-    DemoPlan("XF", (DemoEntry("01", "消防安全重点单位监督检查", ("XF-001",)),)),
+    DemoPlan(
+        "XF",
+        (
+            DemoEntry("01", "消防安全重点单位监督检查", ("XF-001",)),
+            DemoEntry("02", "人员密集场所消防安全检查", ("XF-002",)),
+        ),
+    ),
     DemoPlan(
         "YJGL",
         (
@@ -100,6 +114,15 @@ JOINT_ENTRY = DemoEntry("01", "餐饮服务和公共场所食品安全与卫生�
 JOINT_DEPARTMENTS = ("SCJG", "WSJK")
 JOINT_WITNESSES = ("witness", "wsjk_witness")  # from two departments, as a joint draw requires
 WITNESSES = ("witness", "witness2")
+# Drawn to show 合并检查 (进一次门，查多项事), the first one the roster can staff: 消防's check of
+# public places (XF-002), else 公安's of hotels (GA-001), both covering objects the joint
+# 市场监管–卫健 task covers too, with items that task does not have (the frequency cap only
+# removes objects drawn for the same item). Both tasks draw their D-credit stratum at ratio 1,
+# so every active D-credit object of both pools is drawn by both, whatever the server secret:
+# those proposals exist on every load of the same seed and size.
+MERGE_ENTRIES = (("XF", "02"), ("GA", "01"))
+MERGE_CONFIRM_NOTE = "%s同日进场，一次完成各自的抽查事项（进一次门，查多项事）。"
+MERGE_DECLINE_REASON = "各部门检查所需的专业设备和检查时段不同，经协调由各部门分别安排进场。"
 
 
 def witness_value(seed: object, task_code: str, position: int) -> str:
@@ -391,9 +414,64 @@ def _window(anchor: dt.date, year: int) -> tuple[dt.date, dt.date]:
     return start, min(start + dt.timedelta(days=TASK_WINDOW_DAYS), dt.date(year, 12, 31))
 
 
+# ----------------------------------------------------------------------------------- merges
+
+# Proposals are looked at a page at a time (a large demo has thousands).
+_PROPOSAL_PAGE = 100
+
+
+def _drawn_whatever_the_secret(proposal: MergeProposal) -> bool:
+    """Every visit of the proposal comes from a stratum drawn whole (ratio 1, no maximum)."""
+    return all(v.stratum.ratio == "1" and v.stratum.maximum is None for v in proposal.visits)
+
+
+def _proposals_to_decide(coordinator: Any, wanted: int) -> tuple[list[MergeProposal], int]:
+    """Up to ``wanted`` proposals, those whose visits were certain to be drawn first (so the
+    same objects are confirmed and declined on every load of a seed), then the others, each
+    group in the page's order; and how many proposals there are."""
+    proposals = merge_proposals(scope_for(coordinator))
+    certain: list[MergeProposal] = []
+    others: list[MergeProposal] = []
+    for start in range(0, len(proposals), _PROPOSAL_PAGE):
+        for proposal in proposals[start : start + _PROPOSAL_PAGE]:
+            (certain if _drawn_whatever_the_secret(proposal) else others).append(proposal)
+        if len(certain) >= wanted:
+            break
+    return (certain + others)[:wanted], len(proposals)
+
+
+def _departments(proposal: MergeProposal) -> str:
+    """The departments of a proposal's tasks, leads first: “市场监管、卫健、消防救援”."""
+    names = dict.fromkeys(
+        department.short_name
+        for visit in proposal.visits
+        for department in (visit.task.lead_department, *visit.task.participating_departments.all())
+    )
+    return "、".join(names)
+
+
+def review_merges(*, coordinator: Any) -> dict[str, int]:
+    """联席办 reviews the merge proposals (合并建议): confirms one (a joint visit), declines one
+    with a reason and leaves the rest open, so the merges page shows all three. With fewer
+    proposals (a small demo), at least one is left open: two give a confirmation and an open
+    one, one stays open."""
+    chosen, total = _proposals_to_decide(coordinator, 2)
+    confirmed = declined = 0
+    if total >= 2:
+        note = MERGE_CONFIRM_NOTE % _departments(chosen[0])
+        joint_visit_confirm(actor=coordinator, visits=chosen[0].visit_ids, note=note)
+        confirmed = 1
+    if total >= 3:
+        merge_proposal_decline(actor=coordinator, visits=chosen[1].visit_ids, reason=MERGE_DECLINE_REASON)
+        declined = 1
+    still_open = len(merge_proposals(scope_for(coordinator))) if confirmed else total
+    return {"joint_visits": confirmed, "merge_declines": declined, "merge_proposals_open": still_open}
+
+
 def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int], anchor: dt.date) -> dict[str, int]:
     """Plans for the anchor's year, then the tasks: two single-department draws (the second
-    publishes its list after the visits), one joint draw and one task waiting for witnesses."""
+    publishes its list after the visits), one joint draw, a draw overlapping the joint one and
+    one task waiting for witnesses; then the coordinator's decisions on the merge proposals."""
     year = anchor.year
     actors = User.objects.in_bulk(list(users.values()))
     actors = {name: actors[pk] for name, pk in users.items()}
@@ -430,10 +508,17 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     other_first = sorted(singles, key=lambda e: done is not None and e.lead_department_id == done.lead_department_id)
     first(other_first, after_visits, WITNESSES)
     first([joint_entry], with_notice, JOINT_WITNESSES)
+    # Another department's draw over objects the joint task covers, for merge proposals
+    # (unless one was drawn above already).
+    by_code = {entry.code: entry for department in entries.values() for entry in department}
+    overlapping = [by_code[f"{department}-{year}-{code}"] for department, code in MERGE_ENTRIES]
+    if not any(e.pk in used for e in overlapping):
+        first(overlapping, with_notice, WITNESSES)
     # Preferably an entry not drawn yet; else a second round of a drawn one (its drawn objects
     # are out of the pool: 无事不扰).
     if first(singles, with_notice, None) is None:
         used.clear()
         first(singles, with_notice, None)
     counts.update({"tasks_drawn": drawn, "tasks_announced": announced})
+    counts.update(review_merges(coordinator=actors["coordinator"]))
     return counts

@@ -6,11 +6,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from spotcheck.accounts.models import User
+from spotcheck.accounts.scope import scope_for
 from spotcheck.audit.models import AuditEntry
 from spotcheck.audit.services import first_chain_break
-from spotcheck.demo.plans_and_draws import DEPARTMENT_PLANS, witness_value
+from spotcheck.demo.plans_and_draws import DEPARTMENT_PLANS, MERGE_DECLINE_REASON, witness_value
+from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine
-from spotcheck.draws.models import Task, Visit
+from spotcheck.draws.merging import merge_proposals
+from spotcheck.draws.models import JointVisit, MergeDecline, Task, Visit
 from spotcheck.draws.selectors import full_record
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 from tests.demo.conftest import load
@@ -50,13 +54,14 @@ def test_published_plans_of_the_year(region):
 
 
 def test_drawn_tasks_verify_and_one_waits_for_witnesses(region):
-    assert region.counts["tasks_drawn"] == 3 and region.counts["tasks_announced"] == 1
+    # Two single-department draws, the joint draw and 消防's draw of public places.
+    assert region.counts["tasks_drawn"] == 4 and region.counts["tasks_announced"] == 1
     drawn = list(Task.objects.filter(status=Task.Status.DRAWN).order_by("code"))
-    assert len(drawn) == 3
+    assert len(drawn) == 4
     joint = [t for t in drawn if t.is_joint]
     assert len(joint) == 1
     assert len({w.department_id for w in joint[0].witness_inputs.all()}) == 2
-    assert sum(not t.is_joint for t in drawn) == 2
+    assert sum(not t.is_joint for t in drawn) == 3
     assert any(t.list_publication == Task.ListPublication.AFTER_VISITS for t in drawn)
     for task in drawn:
         record = full_record(task)
@@ -75,7 +80,7 @@ def test_drawn_tasks_verify_and_one_waits_for_witnesses(region):
 def test_verify_draws_command(region):
     out = StringIO()
     call_command("verify_draws", stdout=out)  # raises CommandError (exit code 1) on any failure
-    assert "全部 3 个摇号记录核验通过" in out.getvalue()
+    assert "全部 4 个摇号记录核验通过" in out.getvalue()
 
 
 def test_small_roster_still_loads(db):
@@ -85,3 +90,68 @@ def test_small_roster_still_loads(db):
     assert Task.objects.filter(status=Task.Status.DRAWN).count() == result.counts["tasks_drawn"]
     for task in Task.objects.filter(status=Task.Status.DRAWN):
         assert engine.verify_record(full_record(task)) == []
+
+
+@pytest.fixture
+def merge_region(db):
+    """Large enough for 消防 to staff its draw and for D-credit public places to exist."""
+    return load(objects=3000, inspectors=120, seed=SEED)
+
+
+def _drawn_whatever_the_secret():
+    """Active D-credit public places, by public id in byte order: the joint task (餐饮 and 公共场所)
+    and 消防's check of public places both draw their D-credit stratum whole (ratio 1)."""
+    codes = InspectionObject.objects.filter(
+        tags__code="public_place",
+        credit_level=InspectionObject.CreditLevel.D,
+        status=InspectionObject.Status.ACTIVE,
+        retired_at__isnull=True,
+    ).values_list("public_code", flat=True)
+    return sorted(set(codes), key=str.encode)
+
+
+def test_merges_confirmed_declined_and_open(merge_region):
+    counts = merge_region.counts
+    assert counts["joint_visits"] == 1 and counts["merge_declines"] == 1 and counts["merge_proposals_open"] >= 1
+    coordinator = User.objects.get(username="coordinator")
+
+    joint_visit = JointVisit.objects.get()
+    assert joint_visit.is_active and joint_visit.confirmed_by == coordinator
+    assert "消防救援" in joint_visit.note and "进一次门" in joint_visit.note
+    merged = [member.visit for member in joint_visit.members.select_related("visit__task__lead_department")]
+    assert {v.inspection_object_id for v in merged} == {joint_visit.inspection_object_id}
+    assert {v.task.lead_department.code for v in merged} == {"SCJG", "XF"}
+    assert joint_visit.planned_start <= joint_visit.planned_end
+
+    decline = MergeDecline.objects.get()
+    assert decline.declined_by == coordinator and decline.reason == MERGE_DECLINE_REASON
+    assert len({v.task.lead_department_id for v in decline.visits.select_related("task")}) == 2
+    assert decline.inspection_object_id != joint_visit.inspection_object_id
+
+    still_open = merge_proposals(scope_for(coordinator))
+    assert len(still_open) == counts["merge_proposals_open"] >= 1
+    open_objects = {p.inspection_object.pk for p in still_open}
+    assert not open_objects & {joint_visit.inspection_object_id, decline.inspection_object_id}
+
+    # Made through the services, as the coordinator, and audited in the chain.
+    for action in ("draws.joint_visit.confirm", "draws.merge_proposal.decline"):
+        entry = AuditEntry.objects.get(action=action)
+        assert entry.actor_id == coordinator.pk
+    assert first_chain_break() is None
+    drawn = Task.objects.filter(status=Task.Status.DRAWN)
+    assert drawn.count() == counts["tasks_drawn"] == 4
+    for task in drawn:
+        assert engine.verify_record(full_record(task)) == [], task.code
+
+
+def test_shared_objects_do_not_depend_on_the_secret(merge_region):
+    certain = _drawn_whatever_the_secret()
+    assert len(certain) >= 3
+    joint = Task.objects.get(kind=Task.Kind.JOINT)
+    fire = Task.objects.get(lead_department__code="XF")
+    assert not {item.item_id for item in joint.items.all()} & {item.item_id for item in fire.items.all()}
+    for task in (joint, fire):
+        assert set(certain) <= set(Visit.objects.filter(task=task).values_list("public_id", flat=True)), task.code
+    # Those proposals are decided first, in the page's order: the same objects on every load.
+    assert JointVisit.objects.get().inspection_object.public_code == certain[0]
+    assert MergeDecline.objects.get().inspection_object.public_code == certain[1]
