@@ -217,24 +217,24 @@ class FrozenPool(models.Model):
 
     def pool(self) -> dict[str, IdList]:
         """Stratum name → its ids in byte order, in name order."""
-        return {
-            s.name: IdList(s.ids, s.count) for s in FrozenStratum.objects.filter(task_id=self.task_id).order_by("name")
-        }
+        return dict(sorted(FrozenStratum.id_lists(self.task_id).items()))
 
     def exclusion_pairs(self) -> list[tuple[str, str]]:
         return [tuple(line.split("\t", 1)) for line in _unpack(self.exclusions)]  # type: ignore[misc]
 
 
 class FrozenStratum(models.Model):
-    """The members of one stratum of a frozen pool: their public ids in byte order as one text,
+    """The members of one stratum of a frozen pool: their public ids in byte order as text,
     ``id\\nid\\n…id`` — a province's stratum is millions of ids, which the database gathers,
-    hashes and stores in one statement (see ``pool.py``) without a row per id. Stored without
-    compression on PostgreSQL (migration 0003): USCCs hardly compress, and the draw reads the
-    text back whole."""
+    hashes and stores (see ``pool.py``) without a row per id. A stratum gathered in parallel
+    (``pool_parallel.py``) is stored in parts, consecutive ranges of its ids in ``part`` order;
+    ``id_lists`` joins them. Stored without compression on PostgreSQL (migration 0004): USCCs
+    hardly compress, and the draw reads the text back whole."""
 
     task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="frozen_strata")
     position = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("分层名称"), max_length=100)
+    part = models.PositiveSmallIntegerField(_("分段"), default=0)
     count = models.PositiveIntegerField(_("对象数"))
     ids = models.TextField(_("对象编码"), blank=True)
 
@@ -242,12 +242,27 @@ class FrozenStratum(models.Model):
         verbose_name = _("冻结的分层")
         verbose_name_plural = _("冻结的分层")
         constraints = [
-            models.UniqueConstraint(fields=["task", "position"], name="frozen_stratum_unique_position"),
-            models.UniqueConstraint(fields=["task", "name"], name="frozen_stratum_unique_name"),
+            models.UniqueConstraint(fields=["task", "position", "part"], name="frozen_stratum_unique_position"),
+            models.UniqueConstraint(fields=["task", "name", "part"], name="frozen_stratum_unique_name"),
         ]
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.name}"
+
+    @classmethod
+    def id_lists(cls, task_id: int, name: str | None = None) -> dict[str, IdList]:
+        """Stratum name → its ids (all parts joined), for every stratum or the one named."""
+        rows = cls.objects.filter(task_id=task_id)
+        if name is not None:
+            rows = rows.filter(name=name)
+        texts: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
+        for stratum, ids, count in rows.order_by("position", "part").values_list("name", "ids", "count"):
+            texts.setdefault(stratum, [])
+            counts[stratum] = counts.get(stratum, 0) + count
+            if count:
+                texts[stratum].append(ids)
+        return {stratum: IdList("\n".join(parts), counts[stratum]) for stratum, parts in texts.items()}
 
 
 class Draw(models.Model):

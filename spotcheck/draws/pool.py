@@ -166,8 +166,7 @@ class BuiltPool:
     def members(self) -> dict[str, IdList]:
         """Stratum name → ids, read back from the stored strata when first asked for."""
         if self._members is None:
-            rows = FrozenStratum.objects.filter(task=self.task).values_list("name", "ids", "count")
-            self._members = {name: IdList(ids, count) for name, ids, count in rows}
+            self._members = FrozenStratum.id_lists(self.task.pk)
         return self._members
 
     def is_member(self, public_id: str) -> bool:
@@ -237,8 +236,8 @@ WITH gathered AS (
                FILTER (WHERE s.verdict < 0) AS excluded
       FROM ({judged}) AS s
 ), stored AS (
-    INSERT INTO draws_frozenstratum (task_id, position, name, count, ids)
-    SELECT %s, v.position, v.name, v.count, coalesce(v.ids, '')
+    INSERT INTO draws_frozenstratum (task_id, position, name, part, count, ids)
+    SELECT %s, v.position, v.name, 0, v.count, coalesce(v.ids, '')
       FROM gathered, LATERAL (VALUES {values}) AS v (position, name, count, ids)
     RETURNING position, count,
               encode(sha256(convert_to('SC-POOL-1' || E'\\n' || name || E'\\n' || ids
@@ -290,11 +289,10 @@ def _freeze_in_parallel(task: Task, judged, strata: list) -> tuple[BuiltPool, li
         return None
     if pool_parallel.directory_size() < settings.SPOTCHECK_FREEZE_PARALLEL_ROWS:
         return None
-    gathered = pool_parallel.gather_in_parallel(judged, strata, workers)
-    if gathered is None:
+    frozen = pool_parallel.freeze_in_parallel(task.pk, judged, strata, workers)
+    if frozen is None:
         return None
-    texts, excluded_lines = gathered
-    counted = pool_parallel.store_strata(task.pk, strata, texts)
+    counted, excluded_lines = frozen
     summaries = [(stratum.name, count, digest) for stratum, (count, digest) in zip(strata, counted, strict=True)]
     return BuiltPool(task=task, strata=summaries, exclusions=[]), _excluded_from(excluded_lines)
 

@@ -18,6 +18,8 @@ small directories, and tests, on the single statement unless a test asks otherwi
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -62,41 +64,71 @@ def _worker_params() -> dict[str, Any]:
     return {k: v for k, v in params.items() if k not in ("cursor_factory", "context")}
 
 
-def _read_range(snapshot: str, statement: str, params: Sequence[Any]) -> tuple[Any, ...]:
-    with psycopg.connect(**_worker_params(), autocommit=False) as worker:
-        worker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        worker.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-        worker.execute("SET LOCAL work_mem = '1GB'")
-        row = worker.execute(statement, params).fetchone()
-        worker.rollback()
-    assert row is not None
-    return row
+# Ranges per worker: more ranges than workers balance the load (the cut points come from a
+# sample), and let the freezing transaction store the first ranges while the last are read.
+_RANGES_PER_WORKER = 4
 
 
-def gather_in_parallel(judged, strata: list, workers: int) -> tuple[list[tuple[int, str]], str] | None:
-    """Each stratum's (count, ids text) and the excluded objects' lines, gathered by ``workers``
-    connections over ranges of public codes; None when the directory is too small to cut."""
-    bounds = range_bounds(workers)
+class _Ranges:
+    """The range statements, handed out to the workers one at a time; each result (or error)
+    goes to ``done``."""
+
+    def __init__(self, jobs: list[tuple[str, Sequence[Any]]]) -> None:
+        self.jobs = list(enumerate(jobs))
+        self.lock = threading.Lock()
+        self.done: queue.Queue[tuple[int, tuple[Any, ...] | BaseException]] = queue.Queue()
+        self.stopped = False
+
+    def next(self) -> tuple[int, tuple[str, Sequence[Any]]] | None:
+        with self.lock:
+            if self.stopped or not self.jobs:
+                return None
+            return self.jobs.pop(0)
+
+    def work(self, snapshot: str) -> None:
+        try:
+            with psycopg.connect(**_worker_params(), autocommit=False) as worker:
+                worker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                worker.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+                worker.execute("SET LOCAL work_mem = '1GB'")
+                while (job := self.next()) is not None:
+                    k, (statement, params) = job
+                    row = worker.execute(statement, params).fetchone()
+                    assert row is not None
+                    self.done.put((k, row))
+                worker.rollback()
+        except BaseException as error:  # the freezing thread re-raises it
+            self.done.put((-1, error))
+
+
+def _digest(name: str, parts: list[str]) -> str:
+    digest = hashlib.sha256(f"SC-POOL-1\n{name}\n".encode())
+    for text in parts:
+        digest.update(text.encode())  # hashlib lets go of the GIL on large inputs
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tuple[list[tuple[int, str]], str] | None:
+    """Read the pool over ``workers`` connections by ranges of public codes and store each
+    range's part of every stratum (FrozenStratum rows) in the freezing transaction as it comes
+    in; return each stratum's (count, digest) and the excluded objects' lines. None when the
+    directory is too small to cut."""
+    bounds = range_bounds(workers * _RANGES_PER_WORKER)
     if not bounds:
         return None
     code = Collate("public_code", "C")
-    ranges = []
+    aggregates = ", ".join(
+        f"count(*) FILTER (WHERE s.verdict = {p}), string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {p})"
+        for p in range(len(strata))
+    )
+    jobs = []
     for k in range(len(bounds) + 1):
         part = judged
         if k > 0:
             part = part.alias(code_from=code).filter(code_from__gte=bounds[k - 1])
         if k < len(bounds):
             part = part.alias(code_to=code).filter(code_to__lt=bounds[k])
-        ranges.append(part)
-    aggregates = ", ".join(
-        f"count(*) FILTER (WHERE s.verdict = {p}), string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {p})"
-        for p in range(len(strata))
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_export_snapshot()")
-        (snapshot,) = cursor.fetchone()
-    jobs = []
-    for part in ranges:
         subquery, params = (
             part.values_list("verdict", "public_code", "id", "status").order_by(code).query.sql_with_params()
         )
@@ -105,35 +137,47 @@ def gather_in_parallel(judged, strata: list, workers: int) -> tuple[list[tuple[i
             f"FILTER (WHERE s.verdict < 0) FROM ({subquery}) AS s"
         )
         jobs.append((statement, params))
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        rows = list(pool.map(lambda job: _read_range(snapshot, *job), jobs))
-    gathered = []
-    for p in range(len(strata)):
-        parts = [row[2 * p + 1] for row in rows if row[2 * p + 1]]
-        gathered.append((sum(row[2 * p] for row in rows), "\n".join(parts)))
-    excluded = "\n".join(row[-1] for row in rows if row[-1])
-    return gathered, excluded
-
-
-def _digest(name: str, count: int, text: str) -> str:
-    digest = hashlib.sha256(f"SC-POOL-1\n{name}\n".encode())
-    if count:
-        digest.update(text.encode())  # hashlib lets go of the GIL on large inputs
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
-def store_strata(task_id: int, strata: list, gathered: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Store the gathered strata in the freezing transaction and return their (count, digest);
-    the hashing runs in a thread while the database takes the texts."""
-    with ThreadPoolExecutor(max_workers=1) as hasher, psycopg.Cursor(connection.connection) as cursor:
-        digests = [
-            hasher.submit(_digest, stratum.name, count, text)
-            for stratum, (count, text) in zip(strata, gathered, strict=True)
-        ]
-        for position, (stratum, (count, text)) in enumerate(zip(strata, gathered, strict=True)):
-            cursor.execute(
-                "INSERT INTO draws_frozenstratum (task_id, position, name, count, ids) VALUES (%s, %s, %s, %s, %s)",
-                [task_id, position, stratum.name, count, text],
-            )
-        return [(count, digest.result()) for (count, _text), digest in zip(gathered, digests, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        (snapshot,) = cursor.fetchone()
+    ranges = _Ranges(jobs)
+    counts = [0] * len(strata)
+    parts: list[list[str]] = [[] for _ in strata]
+    rows: dict[int, tuple[Any, ...]] = {}
+    threads = [threading.Thread(target=ranges.work, args=(snapshot,), daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        with psycopg.Cursor(connection.connection) as cursor:
+            for _ in jobs:
+                k, row = ranges.done.get()
+                if isinstance(row, BaseException):
+                    raise row
+                rows[k] = row
+                for p, stratum in enumerate(strata):
+                    count, text = row[2 * p], row[2 * p + 1]
+                    if count:
+                        cursor.execute(
+                            "INSERT INTO draws_frozenstratum (task_id, position, name, part, count, ids) "
+                            "VALUES (%s, %s, %s, %s, %s, %s)",
+                            [task_id, p, stratum.name, k, count, text],
+                        )
+            for p, stratum in enumerate(strata):
+                for k in sorted(rows):
+                    if rows[k][2 * p]:
+                        counts[p] += rows[k][2 * p]
+                        parts[p].append(rows[k][2 * p + 1])
+                if not counts[p]:  # an empty stratum still has its row
+                    cursor.execute(
+                        "INSERT INTO draws_frozenstratum (task_id, position, name, part, count, ids) "
+                        "VALUES (%s, %s, %s, 0, 0, '')",
+                        [task_id, p, stratum.name],
+                    )
+    finally:
+        ranges.stopped = True
+        for thread in threads:
+            thread.join()
+    with ThreadPoolExecutor(max_workers=len(strata)) as hashers:
+        digests = list(hashers.map(_digest, [stratum.name for stratum in strata], parts))
+    excluded = "\n".join(rows[k][-1] for k in sorted(rows) if rows[k][-1])
+    return list(zip(counts, digests, strict=True)), excluded

@@ -211,10 +211,9 @@ def stratum_member_page(
     stratum. Only that stratum's text is read, and only the page's ids are cut out of it
     (``IdList``); their names come from one query. A code search jumps to the page holding the
     first member whose public code starts with ``query`` (the ids are in byte order: bisect)."""
-    row = FrozenStratum.objects.filter(task=task, name=stratum).values_list("ids", "count").first()
-    if row is None:
+    ids = FrozenStratum.id_lists(task.pk, stratum).get(stratum)
+    if ids is None:
         return None
-    ids = IdList(*row)
     paginator = Paginator(ids, per_page)
     found = None
     query = query.strip().upper()

@@ -26,8 +26,8 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
     for n in range(5):  # other lengths and scripts than the USCCs
         InspectionObjectFactory(product=True, public_code=f"产品-{n:03d}", region=towns[0], owner_department=scjg)
     used = []  # the parallel path runs for the second task only (a spy, the real function runs)
-    gather = pool_parallel.gather_in_parallel
-    monkeypatch.setattr(pool_parallel, "gather_in_parallel", lambda *args: used.append(args[2]) or gather(*args))
+    gather = pool_parallel.freeze_in_parallel
+    monkeypatch.setattr(pool_parallel, "freeze_in_parallel", lambda *args: used.append(args[3]) or gather(*args))
     tasks = {}
     for workers, threshold in ((1, 10**9), (3, 0)):
         settings.SPOTCHECK_FREEZE_WORKERS, settings.SPOTCHECK_FREEZE_PARALLEL_ROWS = workers, threshold
@@ -41,11 +41,9 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
         return task
 
     def strata(task):
-        return [
-            (s.position, s.name, s.count, s.ids) for s in FrozenStratum.objects.filter(task=task).order_by("position")
-        ]
+        return [(name, len(ids), ids.text) for name, ids in FrozenStratum.id_lists(task.pk).items()]
 
-    assert strata(parallel) == strata(single) and all(count for _p, _n, count, _ids in strata(single))
+    assert strata(parallel) == strata(single) and all(count for _name, count, _text in strata(single))
     assert list(parallel.strata.values_list("name", "count", "digest")) == list(
         single.strata.values_list("name", "count", "digest")
     )

@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
                 ("name", models.CharField(max_length=100, verbose_name="分层名称")),
+                ("part", models.PositiveSmallIntegerField(default=0, verbose_name="分段")),
                 ("count", models.PositiveIntegerField(verbose_name="对象数")),
                 ("ids", models.TextField(blank=True, verbose_name="对象编码")),
                 (
@@ -80,8 +81,8 @@ class Migration(migrations.Migration):
                 "verbose_name": "冻结的分层",
                 "verbose_name_plural": "冻结的分层",
                 "constraints": [
-                    models.UniqueConstraint(fields=("task", "position"), name="frozen_stratum_unique_position"),
-                    models.UniqueConstraint(fields=("task", "name"), name="frozen_stratum_unique_name"),
+                    models.UniqueConstraint(fields=("task", "position", "part"), name="frozen_stratum_unique_position"),
+                    models.UniqueConstraint(fields=("task", "name", "part"), name="frozen_stratum_unique_name"),
                 ],
             },
         ),
