@@ -11,13 +11,15 @@ All connections see the same data: the freezing transaction exports its snapshot
 directory at one instant, as in the single statement. Workers only read; the strata are
 stored, hashed and audited by the freezing transaction itself. What the freezing transaction
 has written but not committed is not in that snapshot, so this path is for directories whose
-objects are committed, i.e. real ones (the threshold, SPOTCHECK_FREEZE_PARALLEL_ROWS, keeps
-small directories, and tests, on the single statement unless a test asks otherwise).
+objects are committed, i.e. real ones: the threshold SPOTCHECK_FREEZE_PARALLEL_ROWS, applied to
+the planner's estimate of the pool's scope, keeps small pools (and tests, unless a test asks
+otherwise) on the single statement.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import queue
 import threading
 from collections.abc import Sequence
@@ -41,6 +43,12 @@ def directory_size() -> int:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'directory_inspectionobject'::regclass")
         row = cursor.fetchone()
     return max(int(row[0]), 0) if row else 0
+
+
+def estimated_rows(queryset) -> int:
+    """The planner's estimate of how many rows ``queryset`` gives (no rows are read)."""
+    plan = json.loads(queryset.explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def range_bounds(workers: int) -> list[str]:
