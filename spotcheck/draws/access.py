@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.scope import require_staff
+from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import tasks_for_scope
 
@@ -27,3 +27,10 @@ def get_task_for_user(user: User, pk: int, write: bool = False) -> Task:
     if write and not scope.can_write_department(task.lead_department_id):
         raise PermissionDenied(_("只有发起部门可以操作该抽查任务。"))
     return task
+
+
+def has_full_record_access(user: User, task: Task) -> bool:
+    """The full record (with the exclusions, i.e. recusals): region-wide readers (coordinator,
+    auditor) and the lead department; participating departments get the public copy."""
+    scope = scope_for(user)
+    return scope.reads_all or scope.can_read_department(task.lead_department_id)

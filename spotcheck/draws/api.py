@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.draws import engine, selectors, services
-from spotcheck.draws.access import get_task_for_user
+from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.models import Draw, FrozenPool, PoolExclusion, Task
 from spotcheck.draws.serializers import (
     CancelSerializer,
@@ -54,13 +54,6 @@ def _service_call(service, **kwargs: Any):
         raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
-def _has_full_record_access(user, task: Task) -> bool:
-    """As on the pages: the full record (with the exclusions, i.e. recusals) for region-wide
-    readers (coordinator, auditor) and the lead department; participants get the public copy."""
-    scope = scope_for(user)
-    return scope.reads_all or scope.can_read_department(task.lead_department_id)
-
-
 def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_200_OK) -> Response:
     """The task as the detail page shows it, read afresh through the access helper. The result
     of the draw and the member blobs of the pool (megabytes for a province) are not loaded."""
@@ -72,7 +65,7 @@ def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_20
         "witnesses": selectors.witness_inputs(task).select_related("witness_user"),
         "match_failure": selectors.match_failure(task),
         "operator": services.can_operate(request.user, task),
-        "full_record": _has_full_record_access(request.user, task),
+        "full_record": has_full_record_access(request.user, task),
     }
     return Response(TaskDetailSerializer(task, context=context).data, status=status_code)
 
@@ -288,7 +281,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def record(self, request: Request, pk: str) -> Response:
         """下载抽取记录。"""
         task = self._task(pk)
-        full = _has_full_record_access(request.user, task)
+        full = has_full_record_access(request.user, task)
         record = services.task_record_download(actor=request.user, task=task, full=full)
         if record is None:
             raise Http404(_("该任务尚未冻结对象库，没有抽取记录。"))

@@ -20,7 +20,7 @@ from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.draws import engine, selectors, services
-from spotcheck.draws.access import get_task_for_user
+from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
 from spotcheck.draws.models import Draw, FrozenPool, PoolExclusion, Task
 from spotcheck.planning.access import get_entry_for_user
@@ -48,13 +48,6 @@ def _run(request, action, success: str, **kwargs) -> bool:
 
 def _is_witness(user) -> bool:
     return scope_for(user).has_role(Membership.Role.WITNESS)
-
-
-def _has_full_record_access(user, task: Task) -> bool:
-    """The full record (with the exclusions, i.e. recusals): region-wide readers (coordinator,
-    auditor) and the lead department; participating departments get the public copy."""
-    scope = scope_for(user)
-    return scope.reads_all or scope.can_read_department(task.lead_department_id)
 
 
 @login_required
@@ -236,7 +229,7 @@ def task_detail_view(request, pk: int):
         and task.status == Status.DRAWN
         and task.list_published_at is None
         and task.list_publication == Task.ListPublication.AFTER_VISITS,
-        "full_record": _has_full_record_access(request.user, task),
+        "full_record": has_full_record_access(request.user, task),
         "cancel_form": CancelForm(),
     }
     context |= _visit_context(request, task, draw, strata)
@@ -328,7 +321,7 @@ def task_record_view(request, pk: int):
     """The draw record as JSON: the full record for the lead department, the coordinator and
     auditors; the public copy (no exclusions) for participating departments."""
     task = get_task_for_user(request.user, pk)
-    full = _has_full_record_access(request.user, task)
+    full = has_full_record_access(request.user, task)
     record = services.task_record_download(actor=request.user, task=task, full=full)
     if record is None:
         raise Http404(_("该任务尚未冻结对象库，没有抽取记录。"))
