@@ -171,6 +171,7 @@ class PoolExclusion(models.Model):
         verbose_name = _("对象库排除记录")
         verbose_name_plural = _("对象库排除记录")
         ordering = ["task", "reason", "inspection_object"]
+        indexes = [models.Index(fields=["task", "reason", "inspection_object"], name="pool_exclusion_by_reason")]
         constraints = [
             models.UniqueConstraint(fields=["task", "inspection_object"], name="pool_exclusion_unique_object"),
         ]
