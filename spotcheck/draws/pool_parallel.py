@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import queue
 import threading
 from collections.abc import Sequence
@@ -32,6 +33,8 @@ from django.db.models.functions import Collate
 from psycopg import sql
 
 from spotcheck.draws import engine
+
+logger = logging.getLogger(__name__)
 
 # Rows read from the sample to cut the ranges: enough for ranges within a few per cent.
 _SAMPLE_ROWS = 20_000
@@ -51,8 +54,8 @@ def estimated_rows(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def range_bounds(workers: int) -> list[str]:
-    """``workers - 1`` public codes that cut the directory into ranges of about equal size, from
+def range_bounds(ranges: int) -> list[str]:
+    """``ranges - 1`` public codes that cut the directory into ranges of about equal size, from
     a random sample of its pages."""
     with connection.cursor() as cursor:
         # All the sampled pages, not the first rows of them: pages come in physical order,
@@ -62,9 +65,9 @@ def range_bounds(workers: int) -> list[str]:
             [min(100.0, 100.0 * _SAMPLE_ROWS / max(directory_size(), 1))],
         )
         sample = engine.sort_ids({code for (code,) in cursor.fetchall()})
-    if len(sample) < workers * 10:
+    if len(sample) < 2 * ranges:  # too few objects to be worth cutting
         return []
-    return [sample[len(sample) * k // workers] for k in range(1, workers)]
+    return [sample[len(sample) * k // ranges] for k in range(1, ranges)]
 
 
 def _worker_params() -> dict[str, Any]:
@@ -93,9 +96,9 @@ class _Ranges:
                 return None
             return self.jobs.pop(0)
 
-    def work(self, snapshot: str) -> None:
+    def work(self, worker: psycopg.Connection, snapshot: str) -> None:
         try:
-            with psycopg.connect(**_worker_params(), autocommit=False) as worker:
+            with worker:
                 worker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 worker.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
                 worker.execute("SET LOCAL work_mem = '1GB'")
@@ -115,6 +118,21 @@ def _digest(name: str, parts: list[str]) -> str:
         digest.update(text.encode())  # hashlib lets go of the GIL on large inputs
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def _open_workers(workers: int) -> list[psycopg.Connection]:
+    """The workers' connections, or none when the server will not give them all (say at its
+    connection limit): the freeze then runs as one statement rather than fail."""
+    opened: list[psycopg.Connection] = []
+    try:
+        for _ in range(workers):
+            opened.append(psycopg.connect(**_worker_params(), autocommit=False))
+    except psycopg.OperationalError as error:
+        logger.warning("parallel freeze: no connection for a worker (%s); one statement instead", error)
+        for worker in opened:
+            worker.close()
+        return []
+    return opened
 
 
 def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tuple[list[tuple[int, str]], str] | None:
@@ -145,14 +163,22 @@ def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tupl
             f"FILTER (WHERE s.verdict < 0) FROM ({subquery}) AS s"
         )
         jobs.append((statement, params))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_export_snapshot()")
-        (snapshot,) = cursor.fetchone()
+    connections = _open_workers(workers)
+    if not connections:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+    except BaseException:
+        for worker in connections:
+            worker.close()
+        raise
     ranges = _Ranges(jobs)
     counts = [0] * len(strata)
     parts: list[list[str]] = [[] for _ in strata]
     rows: dict[int, tuple[Any, ...]] = {}
-    threads = [threading.Thread(target=ranges.work, args=(snapshot,), daemon=True) for _ in range(workers)]
+    threads = [threading.Thread(target=ranges.work, args=(c, snapshot), daemon=True) for c in connections]
     for thread in threads:
         thread.start()
     try:

@@ -1,6 +1,7 @@
 """A large directory's pool is gathered by several connections over ranges of public codes
 (``pool_parallel``); the strata, digests and exclusions are those of the single statement."""
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -34,6 +35,9 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
         tasks[workers] = run_ceremony(make_task(cap=100), draw=False)
     single, parallel = tasks[1], tasks[3]
     assert used == [3]
+    # Stored in parts, one per range read: the parallel path ran, not its fallback.
+    assert FrozenStratum.objects.filter(task=parallel, part__gt=0).exists()
+    assert not FrozenStratum.objects.filter(task=single, part__gt=0).exists()
 
     def run_ceremony_draw(task):
         services.task_draw(actor=scjg_admin, task=task)
@@ -53,3 +57,30 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
     }
     assert exclusions[parallel] == exclusions[single] and len(exclusions[single]) >= 5
     assert engine.verify_record(full_record(run_ceremony_draw(parallel))) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_worker_connections_the_freeze_runs_as_one_statement(
+    make_task, run_ceremony, scjg, towns, settings, monkeypatch, caplog
+):
+    """A server at its connection limit: the freeze still happens, in one statement."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (exported snapshots, several connections)")
+    settings.SPOTCHECK_FREEZE_WORKERS, settings.SPOTCHECK_FREEZE_PARALLEL_ROWS = 2, 0
+    real_connect = psycopg.connect
+    calls = []
+
+    def connect(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise psycopg.OperationalError("too many clients already")
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(pool_parallel.psycopg, "connect", connect)
+    for n in range(30):
+        InspectionObjectFactory(region=towns[n % 2], owner_department=scjg)
+    task = run_ceremony(make_task(cap=100), draw=False)
+    assert len(calls) == 2 and "one statement instead" in caplog.text
+    assert task.status == "announced"
+    assert not FrozenStratum.objects.filter(task=task, part__gt=0).exists()
+    assert sum(s.count for s in task.strata.all()) == task.frozen_pool.member_count > 0
