@@ -226,6 +226,18 @@ def stratum_digest(name: str, ids: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
+def stratum_digest_of_texts(name: str, texts: Iterable[str]) -> str:
+    """``stratum_digest`` of a stratum given as consecutive runs of its ids, each run one text
+    of ids joined by newlines (how a database hands them over), already checked and in order:
+    hashed as they are, without a list of ids."""
+    digest = hashlib.sha256(f"SC-POOL-1\n{name}\n".encode())
+    for text in texts:
+        if text:
+            digest.update(text.encode())  # hashlib lets go of the GIL on large inputs
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
 def pool_digest(strata: Iterable[tuple[str, int, str]]) -> str:
     """``strata``: (name, count, stratum digest) in any order; the digest orders them by name."""
     lines = [f"{name}\t{count}\t{digest}\n" for name, count, digest in sorted(strata)]

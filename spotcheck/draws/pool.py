@@ -231,10 +231,7 @@ def _freeze_in_python(task: Task, judged, strata: list) -> tuple[BuiltPool, list
 
 _FREEZE_SQL = """
 WITH gathered AS (
-    SELECT {aggregates},
-           string_agg(s.verdict || ',' || s.id || ',' || s.status, E'\\n')
-               FILTER (WHERE s.verdict < 0) AS excluded
-      FROM ({judged}) AS s
+    SELECT {columns} FROM ({judged}) AS s
 ), stored AS (
     INSERT INTO draws_frozenstratum (task_id, position, name, part, count, ids)
     SELECT %s, v.position, v.name, 0, v.count, coalesce(v.ids, '')
@@ -250,32 +247,25 @@ SELECT stored.*, (SELECT excluded FROM gathered) FROM stored ORDER BY position
 def _freeze_in_postgresql(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]]:
     """PostgreSQL (a province: 10^7 objects): one statement reads the objects in byte order
     (an index-only scan of ``object_code_bytes_idx``, directory migration 0008), gathers each
-    stratum's ids into one text, stores it and returns its count and SC-POOL-1 digest — no row
-    per object crosses to Python. The texts are gathered in the order the subquery delivers
-    its rows: an aggregate over a sorted subquery, with no join above it, takes them in that
-    order (PostgreSQL manual, "Aggregate Expressions"); an ORDER BY inside string_agg would
-    sort 10^7 strings again. The public codes are canonical strings (the directory refuses
-    others on every write: ``canonical_text``), so they are not checked again here."""
+    stratum's ids into one text (``pool_parallel.gather_columns``), stores it and returns its
+    count and SC-POOL-1 digest — no row per object crosses to Python. A large pool is read over
+    several connections instead (``_freeze_in_parallel``). The public codes are canonical
+    strings (the directory refuses others on every write: ``canonical_text``), so they are not
+    checked again here."""
+    if parallel := _freeze_in_parallel(task, judged, strata):
+        return parallel
     sql, params = (
         judged.values_list("verdict", "public_code", "id", "status")
         .order_by(Collate("public_code", "C"))
         .query.sql_with_params()
     )
-    aggregates, values, value_params = [], [], []
-    for position, stratum in enumerate(strata):
-        aggregates.append(
-            f"count(*) FILTER (WHERE s.verdict = {position}) AS c{position}, "
-            f"string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {position}) AS i{position}"
-        )
-        values.append(f"({position}, %s::text, c{position}, i{position})")
-        value_params.append(stratum.name)
-    statement = _FREEZE_SQL.format(aggregates=", ".join(aggregates), judged=sql, values=", ".join(values))
-    if parallel := _freeze_in_parallel(task, judged, strata):
-        return parallel
+    values = ", ".join(f"({p}, %s::text, c{p}, i{p})" for p in range(len(strata)))
+    columns = pool_parallel.gather_columns(len(strata))
+    statement = _FREEZE_SQL.format(columns=columns, judged=sql, values=values)
     with connection.cursor() as cursor:
         # The gathered texts stay in memory (transaction-local).
         cursor.execute("SET LOCAL work_mem = '1GB'")
-        cursor.execute(statement, [*params, task.pk, *value_params])
+        cursor.execute(statement, [*params, task.pk, *(stratum.name for stratum in strata)])
         rows = cursor.fetchall()
     summaries = [(strata[position].name, count, digest) for position, count, digest, _ in rows]
     return BuiltPool(task=task, strata=summaries, exclusions=[]), _excluded_from(rows[0][3] if rows else None)

@@ -18,7 +18,6 @@ otherwise) on the single statement.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import queue
@@ -38,6 +37,24 @@ logger = logging.getLogger(__name__)
 
 # Rows read from the sample to cut the ranges: enough for ranges within a few per cent.
 _SAMPLE_ROWS = 20_000
+
+
+def gather_columns(strata: int) -> str:
+    """The select list that gathers a judged pool ``s`` (columns verdict, public_code, id,
+    status; rows in byte order): per stratum position p its count ``c<p>`` and its ids joined by
+    newlines ``i<p>``, then the excluded objects as ``verdict,id,status`` lines, ``excluded``.
+    The ids are joined in the order the rows come: an aggregate over a sorted subquery, with no
+    join above it, takes them in that order (PostgreSQL manual, "Aggregate Expressions"); an
+    ORDER BY inside string_agg would sort 10^7 strings again."""
+    columns = [
+        f"count(*) FILTER (WHERE s.verdict = {p}) AS c{p}, "
+        f"string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {p}) AS i{p}"
+        for p in range(strata)
+    ]
+    columns.append(
+        "string_agg(s.verdict || ',' || s.id || ',' || s.status, E'\\n') FILTER (WHERE s.verdict < 0) AS excluded"
+    )
+    return ", ".join(columns)
 
 
 def directory_size() -> int:
@@ -112,14 +129,6 @@ class _Ranges:
             self.done.put((-1, error))
 
 
-def _digest(name: str, parts: list[str]) -> str:
-    digest = hashlib.sha256(f"SC-POOL-1\n{name}\n".encode())
-    for text in parts:
-        digest.update(text.encode())  # hashlib lets go of the GIL on large inputs
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
 def _open_workers(workers: int) -> list[psycopg.Connection]:
     """The workers' connections, or none when the server will not give them all (say at its
     connection limit): the freeze then runs as one statement rather than fail."""
@@ -144,10 +153,7 @@ def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tupl
     if not bounds:
         return None
     code = Collate("public_code", "C")
-    aggregates = ", ".join(
-        f"count(*) FILTER (WHERE s.verdict = {p}), string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {p})"
-        for p in range(len(strata))
-    )
+    columns = gather_columns(len(strata))
     jobs = []
     for k in range(len(bounds) + 1):
         part = judged
@@ -158,11 +164,7 @@ def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tupl
         subquery, params = (
             part.values_list("verdict", "public_code", "id", "status").order_by(code).query.sql_with_params()
         )
-        statement = (
-            f"SELECT {aggregates}, string_agg(s.verdict || ',' || s.id || ',' || s.status, E'\\n') "  # noqa: S608
-            f"FILTER (WHERE s.verdict < 0) FROM ({subquery}) AS s"
-        )
-        jobs.append((statement, params))
+        jobs.append((f"SELECT {columns} FROM ({subquery}) AS s", params))  # noqa: S608
     connections = _open_workers(workers)
     if not connections:
         return None
@@ -212,6 +214,6 @@ def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tupl
         for thread in threads:
             thread.join()
     with ThreadPoolExecutor(max_workers=len(strata)) as hashers:
-        digests = list(hashers.map(_digest, [stratum.name for stratum in strata], parts))
+        digests = list(hashers.map(engine.stratum_digest_of_texts, [stratum.name for stratum in strata], parts))
     excluded = "\n".join(rows[k][-1] for k in sorted(rows) if rows[k][-1])
     return list(zip(counts, digests, strict=True)), excluded
