@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spotcheck.accounts.models import Department, Membership
@@ -238,36 +239,24 @@ def task_detail_view(request, pk: int):
     return render(request, "draws/task_detail.html", context)
 
 
-@login_required
-@require_POST
-def task_freeze_view(request, pk: int):
-    task = get_task_for_user(request.user, pk, write=True)
-    _run(request, services.task_freeze, _("对象库已冻结。"), task=task)
-    return redirect("draws:detail", pk=task.pk)
+def _ceremony_step(action, success: str):
+    """A POST-only view that runs one step of the ceremony on the task (the lead department's
+    operators only) and goes back to it."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        task = get_task_for_user(request.user, pk, write=True)
+        _run(request, action, success, task=task)
+        return redirect("draws:detail", pk=task.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def task_announce_view(request, pk: int):
-    task = get_task_for_user(request.user, pk, write=True)
-    _run(request, services.task_announce, _("已发布任务公告，可以录入见证人输入。"), task=task)
-    return redirect("draws:detail", pk=task.pk)
-
-
-@login_required
-@require_POST
-def task_draw_view(request, pk: int):
-    task = get_task_for_user(request.user, pk, write=True)
-    _run(request, services.task_draw, _("已揭晓服务器密钥并完成抽取。"), task=task)
-    return redirect("draws:detail", pk=task.pk)
-
-
-@login_required
-@require_POST
-def task_publish_list_view(request, pk: int):
-    task = get_task_for_user(request.user, pk, write=True)
-    _run(request, services.task_publish_list, _("已公开抽取名单。"), task=task)
-    return redirect("draws:detail", pk=task.pk)
+task_freeze_view = _ceremony_step(services.task_freeze, gettext_lazy("对象库已冻结。"))
+task_announce_view = _ceremony_step(services.task_announce, gettext_lazy("已发布任务公告，可以录入见证人输入。"))
+task_draw_view = _ceremony_step(services.task_draw, gettext_lazy("已揭晓服务器密钥并完成抽取。"))
+task_publish_list_view = _ceremony_step(services.task_publish_list, gettext_lazy("已公开抽取名单。"))
 
 
 @login_required
