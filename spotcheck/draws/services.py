@@ -15,13 +15,11 @@ way forward is to cancel the task and create a new one (another cap, roster or s
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +28,8 @@ from spotcheck.accounts.scope import require_write, scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.scope_filter import validate_scope
-from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine, merging
+from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
     FrozenPool,
@@ -39,14 +37,12 @@ from spotcheck.draws.models import (
     Task,
     TaskCodeCounter,
     TaskStratum,
-    Visit,
-    VisitMember,
     WitnessInput,
 )
 from spotcheck.draws.pool import freeze_pool, validate_object_filter
 from spotcheck.draws.selectors import record_for
 from spotcheck.imports import bulk
-from spotcheck.inspectors.models import Inspector, Qualification
+from spotcheck.inspectors.models import Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 if TYPE_CHECKING:
@@ -468,23 +464,21 @@ def _draw(actor: User, task: Task) -> Task:
         seed = engine.seed(draw.input_digest, draw.server_secret, [w.value for w in witnesses])
         sizes = {s["name"]: engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in doc["strata"]}
         targets = engine.draw_targets([(name, pool[name], sizes[name]) for name in pool], seed)
-        # The visits are written while the inspectors are matched: the database's work and
-        # Python's overlap. A failed match raises once the writing has stopped, and the
-        # transaction takes the visits back with everything else.
-        with _VisitWriter(task, targets) as visits:
+        # The visits are written while the inspectors are matched, the members while the
+        # record is saved (draw_writer.py). A failed match raises once the writing has
+        # stopped, and the transaction takes back everything written.
+        with DrawWriter(task, targets) as writer:
             teams = engine.match_inspectors(
                 [t["id"] for t in targets], doc["match"]["slots"], frozen.roster, pairs, doc["match"]["cap"], seed
             )
-        visit_of = visits.result()
+            result = {"targets": targets, "teams": engine.teams_document(teams)}
+            writer.write_members(result["teams"])
+            draw.seed, draw.result, draw.drawn_at, draw.drawn_by = seed, result, timezone.now(), actor
+            draw.save(update_fields=["seed", "result", "drawn_at", "drawn_by"])
     except engine.MatchError:
         raise
     except engine.DrawInputError as e:
         raise _invalid(e) from None
-    result = {"targets": targets, "teams": engine.teams_document(teams)}
-    _save_members(task, result["teams"], visit_of)
-    now = timezone.now()
-    draw.seed, draw.result, draw.drawn_at, draw.drawn_by = seed, result, now, actor
-    draw.save(update_fields=["seed", "result", "drawn_at", "drawn_by"])
     before = snapshot(task, ["status"])
     task.status = Status.DRAWN
     task.save(update_fields=["status"])
@@ -503,90 +497,6 @@ def _draw(actor: User, task: Task) -> Task:
         department_id=task.lead_department_id,
     )
     return task
-
-
-def _copy_rows(cursor: psycopg.Cursor, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
-    # ``bulk.bulk_insert`` does this through Django's connection, which is not for other threads.
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-class _VisitWriter:
-    """Writes one visit per target; on PostgreSQL in a thread of its own (on the transaction's
-    connection, which nothing else uses meanwhile), elsewhere at once. ``result()``: public id →
-    visit pk."""
-
-    def __init__(self, task: Task, targets: list[dict[str, Any]]) -> None:
-        self.task, self.targets = task, targets
-        self._thread: threading.Thread | None = None
-        self._visit_of: dict[str, int] = {}
-        self._error: BaseException | None = None
-
-    def __enter__(self) -> _VisitWriter:
-        strata = dict(self.task.strata.values_list("name", "pk"))
-        if connection.vendor == "postgresql":
-            raw = connection.connection
-            self._thread = threading.Thread(target=self._write_postgresql, args=(raw, strata), daemon=True)
-            self._thread.start()
-        else:
-            self._write_rows(strata)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._thread is not None:
-            self._thread.join()
-
-    def result(self) -> dict[str, int]:
-        if self._error is not None:
-            raise self._error
-        if len(self._visit_of) != len(self.targets):
-            missing = next(t["id"] for t in self.targets if t["id"] not in self._visit_of)
-            raise ValidationError(_("抽中的对象“%(id)s”已不在名录中。") % {"id": missing})
-        return self._visit_of
-
-    def _write_postgresql(self, raw: psycopg.Connection, strata: dict[str, int]) -> None:
-        try:
-            with psycopg.Cursor(raw) as cursor:
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE drawn_target (public_id text, stratum_id bigint, rank integer) "
-                    "ON COMMIT DROP"
-                )
-                rows = ((t["id"], strata[t["stratum"]], t["rank"]) for t in self.targets)
-                _copy_rows(cursor, "drawn_target", "public_id, stratum_id, rank", rows)
-                # The C-collated index holds every object's id (directory migration 0008): an
-                # index-only probe per target, not a heap page each.
-                cursor.execute(
-                    "INSERT INTO draws_visit (task_id, inspection_object_id, stratum_id, rank, public_id) "
-                    "SELECT %s, o.id, t.stratum_id, t.rank, t.public_id FROM drawn_target AS t "
-                    'JOIN directory_inspectionobject AS o ON (o.public_code COLLATE "C") = t.public_id '
-                    "RETURNING public_id, id",
-                    [self.task.pk],
-                )
-                self._visit_of = dict(cursor.fetchall())
-                cursor.execute("DROP TABLE drawn_target")
-        except BaseException as error:  # handed to the caller by result()
-            self._error = error
-
-    def _write_rows(self, strata: dict[str, int]) -> None:
-        targets = self.targets
-        objects = bulk.ids_by_value(InspectionObject, "public_code", [t["id"] for t in targets])
-        fields = ("task_id", "inspection_object_id", "stratum_id", "rank", "public_id")
-        rows = [(self.task.pk, objects[t["id"]], strata[t["stratum"]], t["rank"], t["id"]) for t in targets]
-        bulk.bulk_insert(Visit, fields, rows)
-        self._visit_of = dict(Visit.objects.filter(task=self.task).values_list("public_id", "pk"))
-
-
-def _save_members(task: Task, teams: Mapping[str, list[dict[str, str]]], visit_of: Mapping[str, int]) -> None:
-    """One member per team slot: 2×10^5 rows for a province's draw, COPYed on PostgreSQL."""
-    codes = sorted({m["inspector"] for team in teams.values() for m in team})
-    inspectors = dict(Inspector.objects.filter(**bulk.in_values("code", codes)).values_list("code", "pk"))
-    members = [
-        (visit_of[target], inspectors[member["inspector"]], member["slot"], position, member["slot"] == task.lead_slot)
-        for target, team in teams.items()
-        for position, member in enumerate(team, start=1)
-    ]
-    bulk.bulk_insert(VisitMember, ("visit_id", "inspector_id", "slot", "position", "is_lead"), members)
 
 
 @transaction.atomic
