@@ -539,3 +539,15 @@ def test_list_counts_visits_per_task_in_the_query(
     rows = {code: row for code, row in re.findall(r'<td[^>]*class="mono">([^<]+)</td>(.*?)</tr>', body, re.S)}
     for task in (big_task, small):
         assert f">{task.visits.count()}</td>" in rows[task.code]
+
+
+@pytest.mark.parametrize("lead_slot", ["主检", "组长"])
+def test_team_column_names_each_member_and_the_lead_once(login, scjg_admin, make_task, lead_slot):
+    slots = [{**task_kwargs()["slots"][0], "name": lead_slot}, task_kwargs()["slots"][1]]
+    task = _ceremony(login(scjg_admin), make_task(slots=slots, lead_slot=lead_slot))
+    body = login(scjg_admin).get(url("detail", task)).content.decode()
+    badge = '<span class="badge ok">组长</span>'
+    for visit in task.visits.all():
+        lead, other = sorted(visit.members.select_related("inspector"), key=lambda m: not m.is_lead)
+        cell = f"{lead.inspector.name}（{lead_slot}）" + (f" {badge}" if lead_slot == "主检" else "")
+        assert f"{cell}、{other.inspector.name}（协检）</td>" in body
