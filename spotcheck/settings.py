@@ -201,3 +201,6 @@ SPOTCHECK_IMPORT_BULK_LOAD_ROWS = env_int("SPOTCHECK_IMPORT_BULK_LOAD_ROWS", 100
 # that share the freezing transaction's snapshot (see spotcheck/draws/pool_parallel.py).
 SPOTCHECK_FREEZE_PARALLEL_ROWS = env_int("SPOTCHECK_FREEZE_PARALLEL_ROWS", 1_000_000)
 SPOTCHECK_FREEZE_WORKERS = env_int("SPOTCHECK_FREEZE_WORKERS", 2)
+# Freezing a pool of at least this many objects in scope, or drawing from one, runs as a
+# background job (the page shows its progress) instead of in the operator's request.
+SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_000)

@@ -25,9 +25,9 @@ from rest_framework.response import Response
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
-from spotcheck.draws import engine, selectors, services
+from spotcheck.draws import ceremony_jobs, engine, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
-from spotcheck.draws.models import Draw, FrozenPool, PoolExclusion, Task
+from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusion, Task
 from spotcheck.draws.serializers import (
     CancelSerializer,
     PoolExplanationSerializer,
@@ -64,6 +64,7 @@ def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_20
         "frozen": FrozenPool.objects.only(*POOL_SUMMARY_FIELDS).filter(task=task).first(),
         "witnesses": selectors.witness_inputs(task).select_related("witness_user"),
         "match_failure": selectors.match_failure(task),
+        "ceremony_job": ceremony_jobs.job_to_show(task),
         "operator": services.can_operate(request.user, task),
         "full_record": has_full_record_access(request.user, task),
     }
@@ -166,11 +167,25 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         _service_call(service, actor=request.user, task=task, **kwargs)
         return _task_detail(request, task)
 
-    @extend_schema(request=None, responses={200: TaskDetailSerializer})
+    def _step_or_job(self, request: Request, pk: str, step: str, service) -> Response:
+        """A freeze or draw of a large pool is queued as a background job: 202, and the task's
+        ``ceremony_job`` tells how it goes."""
+        task = self._task(pk, write=True)
+        if ceremony_jobs.active_job(task) is not None:
+            raise ValidationError({"detail": [_("该任务已有一项后台处理在排队或进行中，请等它完成。")]})
+        size = ceremony_jobs.job_needed(task, step)
+        if size is None:
+            return self._step(request, pk, service)
+        _service_call(
+            ceremony_jobs.ceremony_job_request, actor=request.user, task=task, step=step, objects_estimate=size
+        )
+        return _task_detail(request, task, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: TaskDetailSerializer, 202: TaskDetailSerializer})
     @action(detail=True, methods=["post"])
     def freeze(self, request: Request, pk: str) -> Response:
-        """冻结对象库：对象库、检查人员名单和回避名单连同摘要一起固定。"""
-        return self._step(request, pk, services.task_freeze)
+        """冻结对象库：对象库、检查人员名单和回避名单连同摘要一起固定。对象库较大时转入后台处理（202）。"""
+        return self._step_or_job(request, pk, CeremonyJob.Step.FREEZE, services.task_freeze)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer})
     @action(detail=True, methods=["post"])
@@ -204,11 +219,11 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         _service_call(services.witness_input_add, actor=request.user, task=task, value=data["value"], **extra)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: TaskDetailSerializer})
+    @extend_schema(request=None, responses={200: TaskDetailSerializer, 202: TaskDetailSerializer})
     @action(detail=True, methods=["post"])
     def draw(self, request: Request, pk: str) -> Response:
-        """揭晓服务器密钥，计算随机种子，抽取检查对象并匹配检查人员（全部成功或全部不保存）。"""
-        return self._step(request, pk, services.task_draw)
+        """揭晓服务器密钥，计算随机种子，抽取检查对象并匹配检查人员（全部成功或全部不保存）。对象库较大时转入后台处理（202）。"""
+        return self._step_or_job(request, pk, CeremonyJob.Step.DRAW, services.task_draw)
 
     @extend_schema(request=CancelSerializer, responses={200: TaskDetailSerializer})
     @action(detail=True, methods=["post"])

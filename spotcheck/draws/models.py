@@ -486,3 +486,55 @@ class MergeDecline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_object_id}: {self.reason}"
+
+
+class CeremonyJob(models.Model):
+    """A step of the ceremony run by the job worker: freezing a large pool, or drawing from one
+    (a province's pool takes seconds to minutes, not for a web request). The step itself is the
+    same service in one transaction, so a job that fails or dies leaves the task as it was; its
+    message says why, and the operator may ask again. At most one job per task is queued or
+    running."""
+
+    class Step(models.TextChoices):
+        FREEZE = "freeze", _("冻结对象库")
+        DRAW = "draw", _("揭晓并抽取")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("未完成")
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="ceremony_jobs")
+    step = models.CharField(_("步骤"), max_length=8, choices=Step.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    objects_estimate = models.PositiveBigIntegerField(_("对象数（估计）"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("提交时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    message = models.TextField(_("结果说明"), blank=True)
+    queue_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("仪式后台任务")
+        verbose_name_plural = _("仪式后台任务")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="ceremony_job_one_active_per_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.step} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

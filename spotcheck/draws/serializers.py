@@ -18,7 +18,7 @@ from spotcheck.accounts.models import Department
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.catalog.serializers import ScopeSerializer
 from spotcheck.draws import engine
-from spotcheck.draws.models import PoolExclusion, Task, TaskStratum, Visit, VisitMember, WitnessInput
+from spotcheck.draws.models import CeremonyJob, PoolExclusion, Task, TaskStratum, Visit, VisitMember, WitnessInput
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -152,6 +152,24 @@ class TaskListSerializer(TaskBaseSerializer):
         read_only_fields = fields
 
 
+class CeremonyJobSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
+
+    class Meta:
+        model = CeremonyJob
+        fields = [
+            "step",
+            "status",
+            "objects_estimate",
+            "requested_by",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "message",
+        ]
+        read_only_fields = fields
+
+
 class TaskDetailSerializer(TaskBaseSerializer):
     """The task as the detail page shows it. The view puts the draw (without its result), the
     frozen pool (without its member blobs) and the reader's rights in the context."""
@@ -165,6 +183,9 @@ class TaskDetailSerializer(TaskBaseSerializer):
     draw = serializers.SerializerMethodField(help_text=gettext_lazy("任务公告与抽取（冻结后）"))
     witnesses = serializers.SerializerMethodField(help_text=gettext_lazy("见证人输入，按录入顺序"))
     match_failure = serializers.SerializerMethodField()
+    ceremony_job = serializers.SerializerMethodField(
+        help_text=gettext_lazy("后台处理（大对象库的冻结或抽取）：排队中或进行中的，或最近一次未完成的")
+    )
     can_operate = serializers.SerializerMethodField(help_text=gettext_lazy("本人能否操作摇号（发起部门）"))
     full_record = serializers.SerializerMethodField(help_text=gettext_lazy("本人下载的抽取记录是否含回避名单"))
 
@@ -185,6 +206,7 @@ class TaskDetailSerializer(TaskBaseSerializer):
             "draw",
             "witnesses",
             "match_failure",
+            "ceremony_job",
             "can_operate",
             "full_record",
         ]
@@ -251,6 +273,11 @@ class TaskDetailSerializer(TaskBaseSerializer):
                 "suggested_cap": failure.get("suggested_cap"),
             }
         ).data
+
+    @extend_schema_field(CeremonyJobSerializer(allow_null=True))
+    def get_ceremony_job(self, task: Task):
+        job = self.context.get("ceremony_job")
+        return None if job is None else CeremonyJobSerializer(job).data
 
     @extend_schema_field(serializers.BooleanField())
     def get_can_operate(self, task: Task) -> bool:

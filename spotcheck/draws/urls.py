@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/witnesses/", views.task_witnesses_view, name="witnesses"),
     path("<int:pk>/witnesses/add/", views.witness_add_view, name="witness_add"),
     path("<int:pk>/draw/", views.task_draw_view, name="draw"),
+    path("<int:pk>/job/", views.task_job_view, name="job"),
     path("<int:pk>/cancel/", views.task_cancel_view, name="cancel"),
     path("<int:pk>/publish-list/", views.task_publish_list_view, name="publish_list"),
     path("<int:pk>/record.json", views.task_record_view, name="record"),

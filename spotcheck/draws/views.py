@@ -9,21 +9,24 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.catalog.scope_filter import describe_scope
-from spotcheck.draws import engine, selectors, services
+from spotcheck.draws import ceremony_jobs, engine, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
-from spotcheck.draws.models import Draw, FrozenPool, PoolExclusion, Task
+from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusion, Task
 from spotcheck.planning.access import get_entry_for_user
 from spotcheck.planning.forms import put_service_errors
 
@@ -120,17 +123,19 @@ def task_create_view(request):
     )
 
 
-def _witness_context(request, task: Task, form: WitnessInputForm | None = None) -> dict:
+def _witness_context(request, task: Task, form: WitnessInputForm | None = None, *, busy: bool | None = None) -> dict:
     operator = services.can_operate(request.user, task)
     open_for_input = task.status == Status.ANNOUNCED and task.match_failed_at is None
     may_enter = open_for_input and (operator or _is_witness(request.user))
     if may_enter and form is None:
         form = WitnessInputForm(operator=operator, departments=_witness_departments(task))
+    if busy is None:  # a freeze or draw waiting in the background
+        busy = ceremony_jobs.active_job(task) is not None
     return {
         "task": task,
         "witnesses": list(selectors.witness_inputs(task)),
         "witness_form": form if may_enter else None,
-        "can_draw": operator and open_for_input,
+        "can_draw": operator and open_for_input and not busy,
         "min_witnesses": engine.MIN_WITNESSES,
     }
 
@@ -204,6 +209,8 @@ def task_detail_view(request, pk: int):
             s["name"]: engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in draw.input["strata"]
         }
     reason = request.GET.get("reason") or ""
+    job = ceremony_jobs.job_to_show(task)
+    busy = job is not None and job.is_active  # a freeze or draw waits in the background
     exclusions = selectors.pool_exclusions(task)
     if reason in PoolExclusion.Reason.values:
         exclusions = exclusions.filter(reason=reason)
@@ -223,7 +230,7 @@ def task_detail_view(request, pk: int):
         "querystring": urlencode(_other_params(request, "page")),
         "match_failure": selectors.match_failure(task),
         "operator": operator,
-        "can_freeze": operator and task.status == Status.DRAFT,
+        "can_freeze": operator and task.status == Status.DRAFT and not busy,
         "can_announce": operator and task.status == Status.FROZEN,
         "can_cancel": operator and task.status != Status.CANCELLED,
         "can_publish_list": operator
@@ -232,30 +239,53 @@ def task_detail_view(request, pk: int):
         and task.list_publication == Task.ListPublication.AFTER_VISITS,
         "full_record": has_full_record_access(request.user, task),
         "cancel_form": CancelForm(),
+        "ceremony_job": job,
+        "now": timezone.now(),
     }
     context |= _visit_context(request, task, draw, strata)
     context |= _member_context(request, task, frozen)
-    context |= _witness_context(request, task)
+    context |= _witness_context(request, task, busy=busy)
     return render(request, "draws/task_detail.html", context)
 
 
-def _ceremony_step(action, success: str):
+def _ceremony_step(action, success: str, step: str | None = None):
     """A POST-only view that runs one step of the ceremony on the task (the lead department's
-    operators only) and goes back to it."""
+    operators only) and goes back to it. A freeze or draw of a large pool goes to a background
+    job instead (``ceremony_jobs``), and the task page follows it."""
 
     @login_required
     @require_POST
     def view(request, pk: int):
         task = get_task_for_user(request.user, pk, write=True)
-        _run(request, action, success, task=task)
+        if step is not None and ceremony_jobs.active_job(task) is not None:
+            messages.error(request, _("该任务已有一项后台处理在排队或进行中，请等它完成。"))
+        elif step is not None and (size := ceremony_jobs.job_needed(task, step)) is not None:
+            queued = _("对象库约 %(n)s 个对象，已转入后台处理；完成后本页自动刷新。") % {"n": intcomma(size)}
+            _run(request, ceremony_jobs.ceremony_job_request, queued, task=task, step=step, objects_estimate=size)
+        else:
+            _run(request, action, success, task=task)
         return redirect("draws:detail", pk=task.pk)
 
     return view
 
 
-task_freeze_view = _ceremony_step(services.task_freeze, gettext_lazy("对象库已冻结。"))
+task_freeze_view = _ceremony_step(services.task_freeze, gettext_lazy("对象库已冻结。"), CeremonyJob.Step.FREEZE)
 task_announce_view = _ceremony_step(services.task_announce, gettext_lazy("已发布任务公告，可以录入见证人输入。"))
-task_draw_view = _ceremony_step(services.task_draw, gettext_lazy("已揭晓服务器密钥并完成抽取。"))
+task_draw_view = _ceremony_step(services.task_draw, gettext_lazy("已揭晓服务器密钥并完成抽取。"), CeremonyJob.Step.DRAW)
+
+
+@login_required
+@require_GET
+def task_job_view(request, pk: int):
+    """The task page's background-job panel, polled while the job runs; once it has ended the
+    whole page reloads to show the step's outcome."""
+    task = get_task_for_user(request.user, pk)
+    job = ceremony_jobs.job_to_show(task)
+    if request.htmx and (job is None or not job.is_active):
+        return HttpResponseClientRefresh()
+    return render(request, "draws/_ceremony_job.html", {"task": task, "ceremony_job": job, "now": timezone.now()})
+
+
 task_publish_list_view = _ceremony_step(services.task_publish_list, gettext_lazy("已公开抽取名单。"))
 
 

@@ -60,3 +60,34 @@ def test_witnesses_and_draw(page, scjg_admin, scjg, wsjk, make_task):  # noqa: F
     assert page.locator("#targets .badge", has_text="组长").count() == 4
     assert task.draw.seed in page.content()
     shot(page, "draw-3-targets")
+
+
+def test_a_large_freeze_runs_in_the_background_and_the_page_follows_it(
+    page,
+    scjg_admin,
+    settings,
+    make_task,  # noqa: F811 (fixture)
+):
+    """The job waits in the database queue (no worker in this test) until the test runs it, as
+    the worker would; the open page polls and reloads itself when the job has ended."""
+    from spotcheck.draws import ceremony_jobs
+    from spotcheck.draws.models import CeremonyJob
+
+    settings.SPOTCHECK_CEREMONY_JOB_OBJECTS = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    task = make_task()
+    _login(page, scjg_admin)
+    page.goto(f"{page.base_url}/tasks/{task.pk}/")
+    page.get_by_role("button", name="冻结对象库").click()
+    page.get_by_text("已转入后台处理").wait_for()
+    page.get_by_text("后台处理中：冻结对象库").wait_for()
+    assert page.get_by_role("button", name="冻结对象库").count() == 0
+    shot(page, "freeze-job-queued")
+
+    job = CeremonyJob.objects.get(task=task)
+    assert ceremony_jobs.ceremony_job_run(job_id=job.pk).status == CeremonyJob.Status.SUCCEEDED
+    # No click: the panel's poll sees the job done and the page reloads as frozen.
+    page.get_by_role("button", name="发布任务公告").wait_for(timeout=10_000)
+    assert page.get_by_text("后台处理中").count() == 0
+    assert Task.objects.get(pk=task.pk).status == Task.Status.FROZEN
+    shot(page, "freeze-job-done")
