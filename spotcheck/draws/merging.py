@@ -11,9 +11,12 @@ overlapping windows share a common window: the planned window of the joint visit
 
 Reads: ``merge_proposals``, ``joint_visit_list``, ``merge_declines``, ``task_merge_counts``,
 ``joint_visit_of``/``active_joint_visits_by_visit``; access: ``get_merge_visits_for_user``,
-``get_joint_visit_for_user``; writes: ``joint_visit_confirm``, ``joint_visit_dissolve``,
-``merge_proposal_decline`` (coordinator only) and ``joint_visits_dissolve_for_task``
-(called by ``task_cancel``).
+``get_joint_visit_for_user``; writes: ``joint_visit_confirm``, ``joint_visit_extend``,
+``joint_visit_dissolve``, ``merge_proposal_decline`` (coordinator only) and
+``joint_visits_dissolve_for_task`` (called by ``task_cancel``).
+
+A confirmed joint visit stays open to more departments: when a third department's task draws
+its object in the shared window, the proposal is to add that visit to it (``joint_visit_extend``).
 """
 
 from __future__ import annotations
@@ -101,6 +104,19 @@ class _Group(NamedTuple):
     start: dt.date
     end: dt.date
     public_id: str
+    joint_visit_id: int | None = None  # set: the visits not in it would join this joint visit
+
+
+class _Anchor(NamedTuple):
+    """An active joint visit, which more visits of its object may join."""
+
+    joint_visit_id: int
+    object_id: int
+    visit_ids: tuple[int, ...]
+    task_ids: frozenset[int]
+    lead_ids: frozenset[int]
+    start: dt.date
+    end: dt.date
 
 
 @dataclass
@@ -113,6 +129,10 @@ class MergeProposal:
     visits: list[Visit]
     window_start: dt.date
     window_end: dt.date
+    # A proposal to add visits to a joint visit already confirmed: ``visits`` holds its members
+    # too, and ``joining`` the visits that would join it.
+    joint_visit: JointVisit | None = None
+    joining: frozenset[int] = frozenset()
 
     @property
     def visit_ids(self) -> list[int]:
@@ -129,15 +149,23 @@ def _not_in_active_joint_visit() -> Exists:
 
 def _candidate_visits(task: Task | None = None) -> QuerySet[Visit]:
     """Visits of drawn tasks, not in an active joint visit, with at least one such visit of
-    another lead department's task on the same object in an overlapping window: one query,
-    the visits joined to each other by object (an EXISTS on the object's index)."""
+    another lead department's task on the same object in an overlapping window, or an active
+    joint visit of the object holding another department's visit (which the visit might join;
+    ``_groups`` checks the rest): one query, the visits joined to each other by object (an
+    EXISTS on the object's index)."""
     free = Visit.objects.filter(task__status=Status.DRAWN).filter(_not_in_active_joint_visit()).order_by()
     partner = free.filter(
         inspection_object_id=OuterRef("inspection_object_id"),
         task__window_start__lte=OuterRef("task__window_end"),
         task__window_end__gte=OuterRef("task__window_start"),
     ).exclude(task__lead_department_id=OuterRef("task__lead_department_id"))
-    visits = free.filter(Exists(partner))
+    joint = JointVisitMember.objects.filter(
+        is_active=True,
+        visit__inspection_object_id=OuterRef("inspection_object_id"),
+        joint_visit__planned_start__lte=OuterRef("task__window_end"),
+        joint_visit__planned_end__gte=OuterRef("task__window_start"),
+    ).exclude(visit__task__lead_department_id=OuterRef("task__lead_department_id"))
+    visits = free.filter(Exists(partner) | Exists(joint))
     if task is not None:
         visits = visits.filter(inspection_object_id__in=Visit.objects.filter(task=task).values("inspection_object_id"))
     return visits
@@ -156,13 +184,63 @@ def _candidate_rows(visits: QuerySet[Visit]) -> QuerySet[Visit, tuple[Any, ...]]
 
 
 def _declined_pairs() -> set[frozenset[int]]:
-    """Pairs of visits a coordinator decided to keep apart (declines are few: one per decision)."""
+    """Pairs of visits a coordinator decided to keep apart (declines are few: one per decision).
+    A decline of joining a joint visit does not part the joint visit's own members."""
     through = MergeDecline.visits.through
     by_decline: dict[int, list[int]] = defaultdict(list)
-    rows = through.objects.filter(visit__task__status=Status.DRAWN).values_list("mergedecline_id", "visit_id")
-    for decline_id, visit_id in rows:
+    joint_visit_of: dict[int, int] = {}
+    rows = through.objects.filter(visit__task__status=Status.DRAWN).values_list(
+        "mergedecline_id", "visit_id", "mergedecline__joint_visit_id"
+    )
+    for decline_id, visit_id, joint_visit_id in rows:
         by_decline[decline_id].append(visit_id)
-    return {frozenset(pair) for ids in by_decline.values() for pair in combinations(ids, 2)}
+        if joint_visit_id is not None:
+            joint_visit_of[decline_id] = joint_visit_id
+    members: dict[int, set[int]] = defaultdict(set)
+    for joint_visit_id, visit_id in JointVisitMember.objects.filter(
+        joint_visit_id__in=set(joint_visit_of.values())
+    ).values_list("joint_visit_id", "visit_id"):
+        members[joint_visit_id].add(visit_id)
+    pairs = set()
+    for decline_id, ids in by_decline.items():
+        kept = members.get(joint_visit_of.get(decline_id, 0), set())
+        pairs |= {frozenset((a, b)) for a, b in combinations(ids, 2) if not (a in kept and b in kept)}
+    return pairs
+
+
+def _anchors(object_ids: Iterable[int]) -> dict[int, list[_Anchor]]:
+    """The active joint visits of these objects, by object."""
+    rows = (
+        JointVisitMember.objects.filter(is_active=True, visit__inspection_object_id__in=set(object_ids))
+        .order_by("joint_visit_id", "visit_id")
+        .values_list(
+            "joint_visit_id",
+            "visit__inspection_object_id",
+            "visit_id",
+            "visit__task_id",
+            "visit__task__lead_department_id",
+            "joint_visit__planned_start",
+            "joint_visit__planned_end",
+        )
+    )
+    members: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        members[row[0]].append(row)
+    anchors: dict[int, list[_Anchor]] = defaultdict(list)
+    for joint_visit_id, rows_of in members.items():
+        first = rows_of[0]
+        anchors[first[1]].append(
+            _Anchor(
+                joint_visit_id=joint_visit_id,
+                object_id=first[1],
+                visit_ids=tuple(r[2] for r in rows_of),
+                task_ids=frozenset(r[3] for r in rows_of),
+                lead_ids=frozenset(r[4] for r in rows_of),
+                start=first[5],
+                end=first[6],
+            )
+        )
+    return anchors
 
 
 def _maximal_cliques(nodes: list[int], edges: dict[int, set[int]]) -> Iterator[set[int]]:
@@ -202,12 +280,55 @@ def _group(members: list[_Candidate]) -> _Group:
     )
 
 
-def _groups(candidates: Iterable[_Candidate], declined: set[frozenset[int]]) -> list[_Group]:
+def _joins(c: _Candidate, anchor: _Anchor, declined: set[frozenset[int]]) -> bool:
+    return (
+        c.lead_id not in anchor.lead_ids
+        and c.start <= anchor.end
+        and anchor.start <= c.end
+        and not any(frozenset((c.visit_id, v)) in declined for v in anchor.visit_ids)
+    )
+
+
+def _extensions(visits: list[_Candidate], anchor: _Anchor, declined: set[frozenset[int]]) -> list[_Group]:
+    """The groups of free visits that could join ``anchor``: maximal sets of them that may be
+    merged with each other and with it (a single visit is the usual case)."""
+    of = {c.visit_id: c for c in visits if _joins(c, anchor, declined)}
+    if not of:
+        return []
+    edges: dict[int, set[int]] = {n: set() for n in of}
+    for a, b in combinations(of.values(), 2):
+        if _linked(a, b, declined):
+            edges[a.visit_id].add(b.visit_id)
+            edges[b.visit_id].add(a.visit_id)
+    groups = []
+    for clique in _maximal_cliques(list(of), edges):
+        joining = [of[n] for n in clique]
+        groups.append(
+            _Group(
+                object_id=anchor.object_id,
+                visit_ids=tuple(sorted((*anchor.visit_ids, *clique))),
+                task_ids=anchor.task_ids | {c.task_id for c in joining},
+                start=max(anchor.start, *(c.start for c in joining)),
+                end=min(anchor.end, *(c.end for c in joining)),
+                public_id=joining[0].public_id,
+                joint_visit_id=anchor.joint_visit_id,
+            )
+        )
+    return groups
+
+
+def _groups(
+    candidates: Iterable[_Candidate],
+    declined: set[frozenset[int]],
+    anchors: dict[int, list[_Anchor]] | None = None,
+) -> list[_Group]:
     by_object: dict[int, list[_Candidate]] = defaultdict(list)
     for c in candidates:
         by_object[c.object_id].append(c)
     groups: list[_Group] = []
-    for visits in by_object.values():
+    for object_id, visits in by_object.items():
+        for anchor in (anchors or {}).get(object_id, []):
+            groups += _extensions(visits, anchor, declined)
         if len(visits) == 2:  # by far the most common case
             if _linked(visits[0], visits[1], declined):
                 groups.append(_group(visits))
@@ -224,23 +345,25 @@ def _groups(candidates: Iterable[_Candidate], declined: set[frozenset[int]]) -> 
     return groups
 
 
+def _all_groups(candidates: list[_Candidate]) -> list[_Group]:
+    return _groups(candidates, _declined_pairs(), _anchors({c.object_id for c in candidates}))
+
+
 def _proposal_groups(scope: Scope, task: Task | None = None) -> list[_Group]:
     candidates = list(map(_Candidate._make, _candidate_rows(_candidate_visits(task))))
     if not candidates:
         return []
-    groups = _groups(candidates, _declined_pairs())
+    groups = _all_groups(candidates)
     if scope.reads_all:
         return groups
+    task_ids = set().union(*(g.task_ids for g in groups))
     task_departments: dict[int, set[int]] = defaultdict(set)
-    for c in candidates:
-        task_departments[c.task_id].add(c.lead_id)
+    for task_id, lead_id in Task.objects.filter(pk__in=task_ids).values_list("pk", "lead_department_id"):
+        task_departments[task_id].add(lead_id)
     through = Task.participating_departments.through
-    for task_id, department_id in through.objects.filter(task_id__in=set(task_departments)).values_list(
-        "task_id", "department_id"
-    ):
+    for task_id, department_id in through.objects.filter(task_id__in=task_ids).values_list("task_id", "department_id"):
         task_departments[task_id].add(department_id)
-    task_of = {c.visit_id: c.task_id for c in candidates}
-    return [g for g in groups if _involves(scope, set().union(*(task_departments[task_of[v]] for v in g.visit_ids)))]
+    return [g for g in groups if _involves(scope, set().union(*(task_departments[t] for t in g.task_ids)))]
 
 
 def visits_with_context(ids: Iterable[int]) -> QuerySet[Visit]:
@@ -290,12 +413,20 @@ class ProposalList(Sequence[MergeProposal]):
         if not groups:
             return []
         visits = {v.pk: v for v in visits_with_context({v for g in groups for v in g.visit_ids})}
+        joint_visits = JointVisit.objects.in_bulk({g.joint_visit_id for g in groups if g.joint_visit_id})
+        members = set(
+            JointVisitMember.objects.filter(joint_visit_id__in=joint_visits, is_active=True).values_list(
+                "visit_id", flat=True
+            )
+        )
         return [
             MergeProposal(
                 inspection_object=visits[g.visit_ids[0]].inspection_object,
                 visits=sorted((visits[v] for v in g.visit_ids), key=lambda v: (v.task.window_start, v.task.code)),
                 window_start=g.start,
                 window_end=g.end,
+                joint_visit=joint_visits.get(g.joint_visit_id) if g.joint_visit_id else None,
+                joining=frozenset(v for v in g.visit_ids if v not in members) if g.joint_visit_id else frozenset(),
             )
             for g in groups
         ]
@@ -369,7 +500,7 @@ def merge_declines(scope: Scope, *, task: Task | None = None) -> QuerySet[MergeD
             Exists(MergeDecline.visits.through.objects.filter(mergedecline_id=OuterRef("pk"), visit__task=task))
         )
     return (
-        declines.select_related("inspection_object", "declined_by")
+        declines.select_related("inspection_object", "declined_by", "joint_visit")
         .prefetch_related(
             Prefetch("visits", queryset=Visit.objects.select_related("task__lead_department").order_by("task__code"))
         )
@@ -403,7 +534,7 @@ def task_merge_counts(task: Task) -> dict[str, int]:
             rows = list(
                 map(_Candidate._make, _candidate_rows(_candidate_visits().filter(inspection_object_id__in=objects)))
             )
-            still = {v for g in _groups(rows, _declined_pairs()) for v in g.visit_ids}
+            still = {v for g in _all_groups(rows) for v in g.visit_ids}
             proposed -= len({r.visit_id for r in rows if r.task_id == task.pk} & declined - still)
     return {"merged": merged, "proposed": proposed}
 
@@ -476,10 +607,13 @@ def _same_object(visits: list[Visit]) -> None:
         raise ValidationError(_("所选检查不是同一检查对象，不能合并。"), code="different_objects")
 
 
-def _already_merged(visits: list[Visit]) -> list[str]:
+def _already_merged(visits: list[Visit], joint_visit: JointVisit | None = None) -> list[str]:
+    """Problems for the visits already in an active joint visit (other than ``joint_visit``)."""
     rows = JointVisitMember.objects.filter(visit__in=visits, is_active=True).select_related(
         "joint_visit", "visit__task"
     )
+    if joint_visit is not None:
+        rows = rows.exclude(joint_visit=joint_visit)
     return [
         _("任务“%(task)s”对该对象的检查已在合并检查“%(code)s”中。")
         % {"task": row.visit.task.code, "code": row.joint_visit.code}
@@ -487,8 +621,9 @@ def _already_merged(visits: list[Visit]) -> list[str]:
     ]
 
 
-def _merge_window(visits: list[Visit]) -> tuple[dt.date, dt.date]:
-    """Check every rule of a merge and return the common window; all problems are reported."""
+def _merge_window(visits: list[Visit], joint_visit: JointVisit | None = None) -> tuple[dt.date, dt.date]:
+    """Check every rule of a merge and return the common window; all problems are reported.
+    With ``joint_visit``, the visits are its members and those joining it."""
     _same_object(visits)
     problems: list[str] = []
     for visit in visits:
@@ -506,7 +641,7 @@ def _merge_window(visits: list[Visit]) -> tuple[dt.date, dt.date]:
     end = min(v.task.window_end for v in visits)
     if start > end:
         problems.append(_("所选任务的检查时间没有共同的重叠期，不能合并。"))
-    problems += _already_merged(visits)
+    problems += _already_merged(visits, joint_visit)
     if problems:
         raise ValidationError(problems, code="not_mergeable")
     return start, end
@@ -535,6 +670,14 @@ def _visit_facts(visits: Iterable[Visit]) -> list[dict[str, Any]]:
     ]
 
 
+def _add_members(joint_visit: JointVisit, visits: list[Visit]) -> None:
+    try:
+        with transaction.atomic():
+            JointVisitMember.objects.bulk_create(JointVisitMember(joint_visit=joint_visit, visit=v) for v in visits)
+    except IntegrityError:  # a visit merged by someone else in the meantime
+        raise ValidationError(_("所选检查中有检查刚刚被合并，请刷新后重试。"), code="merged_meanwhile") from None
+
+
 @transaction.atomic
 def joint_visit_confirm(*, actor: User, visits: Iterable[Visit | int], note: str = "") -> JointVisit:
     """确认合并: the coordinator groups visits of one object from drawn tasks of different lead
@@ -555,16 +698,58 @@ def joint_visit_confirm(*, actor: User, visits: Iterable[Visit | int], note: str
     )
     joint_visit.full_clean()
     joint_visit.save()
-    try:
-        with transaction.atomic():
-            JointVisitMember.objects.bulk_create(JointVisitMember(joint_visit=joint_visit, visit=v) for v in locked)
-    except IntegrityError:  # a visit merged by someone else in the meantime
-        raise ValidationError(_("所选检查中有检查刚刚被合并，请刷新后重试。"), code="merged_meanwhile") from None
+    _add_members(joint_visit, locked)
     audit_record(
         actor=actor,
         action="draws.joint_visit.confirm",
         target=joint_visit,
         after=snapshot(joint_visit) | {"visits": _visit_facts(locked)},
+    )
+    return joint_visit
+
+
+def _locked_joint_visit(
+    joint_visit: JointVisit, visits: Iterable[Visit | int]
+) -> tuple[JointVisit, list[Visit], list[Visit]]:
+    """The active joint visit locked, and the visits of a proposal to join it, locked: its
+    members and the others (at least one)."""
+    joint_visit = JointVisit.objects.select_for_update().get(pk=joint_visit.pk)
+    if not joint_visit.is_active:
+        raise ValidationError(_("合并检查“%(code)s”已经解除。") % {"code": joint_visit.code}, code="dissolved")
+    member_ids = set(
+        JointVisitMember.objects.filter(joint_visit=joint_visit, is_active=True).values_list("visit_id", flat=True)
+    )
+    wanted = {v if isinstance(v, int) else v.pk for v in visits} - member_ids
+    if not wanted:
+        raise ValidationError(_("请选择要加入合并检查的检查。"), code="too_few")
+    locked = _locked_visits(member_ids | wanted)
+    return joint_visit, [v for v in locked if v.pk in member_ids], [v for v in locked if v.pk in wanted]
+
+
+@transaction.atomic
+def joint_visit_extend(
+    *, actor: User, joint_visit: JointVisit, visits: Iterable[Visit | int], note: str = ""
+) -> JointVisit:
+    """加入合并检查: another department's task drew the object of a confirmed joint visit; the
+    coordinator adds its visit (or several) to it, under the same rules as a merge, and the
+    planned window narrows to what all the tasks share. All or nothing."""
+    _require_coordinator(actor)
+    joint_visit, members, joining = _locked_joint_visit(joint_visit, visits)
+    if any(v.inspection_object_id != joint_visit.inspection_object_id for v in joining):
+        raise ValidationError(_("所选检查不是同一检查对象，不能合并。"), code="different_objects")
+    start, end = _merge_window(members + joining, joint_visit)
+    fields = ["planned_start", "planned_end"]
+    before = snapshot(joint_visit, fields) | {"visits": _visit_facts(members)}
+    joint_visit.planned_start, joint_visit.planned_end = start, end
+    joint_visit.full_clean()
+    joint_visit.save(update_fields=fields)
+    _add_members(joint_visit, joining)
+    audit_change(
+        actor=actor,
+        action="draws.joint_visit.extend",
+        target=joint_visit,
+        before=before,
+        after=snapshot(joint_visit, fields) | {"visits": _visit_facts(members + joining), "note": (note or "").strip()},
     )
     return joint_visit
 
@@ -613,17 +798,25 @@ def joint_visits_dissolve_for_task(*, actor: User, task: Task) -> list[JointVisi
 
 
 @transaction.atomic
-def merge_proposal_decline(*, actor: User, visits: Iterable[Visit | int], reason: str) -> MergeDecline:
+def merge_proposal_decline(
+    *, actor: User, visits: Iterable[Visit | int], reason: str, joint_visit: JointVisit | None = None
+) -> MergeDecline:
     """不予合并: the coordinator keeps these visits of one object apart; the decision and its
-    reason are recorded and none of their pairs is proposed again."""
+    reason are recorded and none of their pairs is proposed again. With ``joint_visit``: the
+    visits are not to join it (its members stay together)."""
     _require_coordinator(actor)
     reason = _clean_reason(reason)
-    locked = _locked_visits(visits)
+    if joint_visit is not None:
+        joint_visit, members, joining = _locked_joint_visit(joint_visit, visits)
+        locked = sorted(members + joining, key=lambda v: v.pk)
+    else:
+        locked = _locked_visits(visits)
     _same_object(locked)
-    if problems := _already_merged(locked):
+    if problems := _already_merged(locked, joint_visit):
         raise ValidationError(problems, code="merged")
     decline = MergeDecline(
         inspection_object_id=locked[0].inspection_object_id,
+        joint_visit=joint_visit,
         reason=reason,
         declined_by=actor,
         declined_at=timezone.now(),

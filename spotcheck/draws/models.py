@@ -467,12 +467,22 @@ class JointVisitMember(models.Model):
 
 class MergeDecline(models.Model):
     """不予合并: the coordinator decided that these visits of one object are carried out
-    separately; the decision and its reason are kept, and the pairs are not proposed again."""
+    separately; the decision and its reason are kept, and the pairs are not proposed again.
+    When the proposal was to add visits to a joint visit (``joint_visit``), ``visits`` holds its
+    members too, and the pairs of two members are not part of the decision."""
 
     inspection_object = models.ForeignKey(
         "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+"
     )
     visits = models.ManyToManyField(Visit, verbose_name=_("检查"), related_name="merge_declines")
+    joint_visit = models.ForeignKey(
+        JointVisit,
+        verbose_name=_("未加入的合并检查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declines",
+    )
     reason = models.CharField(_("不予合并原因"), max_length=255)
     declined_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("决定人"), on_delete=models.PROTECT, related_name="+"

@@ -54,6 +54,16 @@ def _visit_ids(request) -> list[int]:
     return [int(value) for value in raw]
 
 
+def _joint_visit(request, write: bool = True):
+    """The confirmed joint visit a proposal would extend, when the form names one."""
+    raw = request.POST.get("joint_visit") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404(_("没有找到该合并检查。"))
+    return merging.get_joint_visit_for_user(request.user, int(raw), write=write)
+
+
 def _show_errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -99,12 +109,18 @@ def joint_visit_confirm_view(request):
     if not form.is_valid():
         messages.error(request, _("合并说明不能超过 255 个字。"))
         return redirect(_back(task))
+    extended = _joint_visit(request)
+    note = form.cleaned_data["note"]
     try:
-        joint_visit = merging.joint_visit_confirm(actor=request.user, visits=visits, note=form.cleaned_data["note"])
+        if extended is not None:
+            joint_visit = merging.joint_visit_extend(actor=request.user, joint_visit=extended, visits=visits, note=note)
+        else:
+            joint_visit = merging.joint_visit_confirm(actor=request.user, visits=visits, note=note)
     except ValidationError as exc:
         _show_errors(request, exc)
     else:
-        messages.success(request, _("已确认合并检查 %(code)s。") % {"code": joint_visit.code})
+        done = _("已加入合并检查 %(code)s。") if extended is not None else _("已确认合并检查 %(code)s。")
+        messages.success(request, done % {"code": joint_visit.code})
     return redirect(_back(task))
 
 
@@ -118,7 +134,9 @@ def merge_decline_view(request):
         messages.error(request, _("不予合并时请填写原因。"))
         return redirect(_back(task))
     try:
-        merging.merge_proposal_decline(actor=request.user, visits=visits, reason=form.cleaned_data["reason"])
+        merging.merge_proposal_decline(
+            actor=request.user, visits=visits, reason=form.cleaned_data["reason"], joint_visit=_joint_visit(request)
+        )
     except ValidationError as exc:
         _show_errors(request, exc)
     else:
