@@ -81,7 +81,8 @@ def test_a_third_departments_visit_is_proposed_to_join(coordinator, merged, make
     assert {v.pk for v in join.visits} == {members[0].pk, members[1].pk, visit.pk}
     assert (join.window_start, join.window_end) == (dt.date(2026, 6, 10), dt.date(2026, 6, 30))
     assert all(len(p.visits) == 3 and p.joint_visit is None for p in proposals if p is not join)
-    # The task's own list of proposals has it too.
+    # The task page counts it among its proposed visits; the task's own list has it too.
+    assert merging.task_merge_counts(roads) == {"merged": 0, "proposed": 12}
     assert join.joint_visit in [p.joint_visit for p in proposals_for(coordinator, task=roads)]
 
 
@@ -139,6 +140,7 @@ def test_declining_to_join_keeps_the_joint_visit_together(coordinator, merged, m
     )
     assert decline.joint_visit == joint_visit and set(decline.visits.all()) == {*members, visit}
     assert all(p.joint_visit is None for p in proposals_for(coordinator))
+    assert merging.task_merge_counts(visit.task) == {"merged": 0, "proposed": 11}
     # Dissolved later, the two first visits are proposed together again, without the third.
     merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint_visit, reason="计划调整")
     (again,) = [p for p in proposals_for(coordinator) if p.inspection_object == joint_visit.inspection_object]
