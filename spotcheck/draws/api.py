@@ -167,25 +167,18 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         _service_call(service, actor=request.user, task=task, **kwargs)
         return _task_detail(request, task)
 
-    def _step_or_job(self, request: Request, pk: str, step: str, service) -> Response:
+    def _step_or_job(self, request: Request, pk: str, step: str) -> Response:
         """A freeze or draw of a large pool is queued as a background job: 202, and the task's
         ``ceremony_job`` tells how it goes."""
         task = self._task(pk, write=True)
-        if ceremony_jobs.active_job(task) is not None:
-            raise ValidationError({"detail": [_("该任务已有一项后台处理在排队或进行中，请等它完成。")]})
-        size = ceremony_jobs.job_needed(task, step)
-        if size is None:
-            return self._step(request, pk, service)
-        _service_call(
-            ceremony_jobs.ceremony_job_request, actor=request.user, task=task, step=step, objects_estimate=size
-        )
-        return _task_detail(request, task, status.HTTP_202_ACCEPTED)
+        job = _service_call(ceremony_jobs.ceremony_step_run_or_queue, actor=request.user, task=task, step=step)
+        return _task_detail(request, task, status.HTTP_200_OK if job is None else status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer, 202: TaskDetailSerializer})
     @action(detail=True, methods=["post"])
     def freeze(self, request: Request, pk: str) -> Response:
         """冻结对象库：对象库、检查人员名单和回避名单连同摘要一起固定。对象库较大时转入后台处理（202）。"""
-        return self._step_or_job(request, pk, CeremonyJob.Step.FREEZE, services.task_freeze)
+        return self._step_or_job(request, pk, CeremonyJob.Step.FREEZE)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer})
     @action(detail=True, methods=["post"])
@@ -223,7 +216,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["post"])
     def draw(self, request: Request, pk: str) -> Response:
         """揭晓服务器密钥，计算随机种子，抽取检查对象并匹配检查人员（全部成功或全部不保存）。对象库较大时转入后台处理（202）。"""
-        return self._step_or_job(request, pk, CeremonyJob.Step.DRAW, services.task_draw)
+        return self._step_or_job(request, pk, CeremonyJob.Step.DRAW)
 
     @extend_schema(request=CancelSerializer, responses={200: TaskDetailSerializer})
     @action(detail=True, methods=["post"])

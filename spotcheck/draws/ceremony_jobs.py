@@ -5,7 +5,8 @@ behind a row lock. The job runs the very same service (``task_freeze``, ``task_d
 one transaction as the operator who asked, so all-or-nothing and every check hold as they do
 inline; the job row says what became of it.
 
-Writes: ``ceremony_job_request`` (the operator; audited), ``ceremony_job_run`` (the worker:
+Writes: ``ceremony_step_run_or_queue`` (the pages and the API: the step now, or a job),
+``ceremony_job_request`` (the operator; audited), ``ceremony_job_run`` (the worker:
 ``tasks.run_ceremony_job``) and ``reap_stale_jobs``. Reads: ``job_needed``, ``active_job``,
 ``job_to_show``.
 """
@@ -64,6 +65,18 @@ def job_to_show(task: Task) -> CeremonyJob | None:
     if job.status == JobStatus.FAILED and task.status == _REQUIRED_STATUS[job.step] and task.match_failed_at is None:
         return job
     return None
+
+
+def ceremony_step_run_or_queue(*, actor: User, task: Task, step: str) -> CeremonyJob | None:
+    """Freeze or draw ``task`` now, or, when its pool is large, queue the step as a job and
+    return the job. Refused while a job of the task is queued or running."""
+    if active_job(task) is not None:
+        raise ValidationError(_("该任务已有一项后台处理在排队或进行中，请等它完成。"), code="job_active")
+    size = job_needed(task, step)
+    if size is None:
+        _SERVICES[Step(step)](actor=actor, task=task)
+        return None
+    return ceremony_job_request(actor=actor, task=task, step=step, objects_estimate=size)
 
 
 @transaction.atomic

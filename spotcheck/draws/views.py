@@ -248,30 +248,48 @@ def task_detail_view(request, pk: int):
     return render(request, "draws/task_detail.html", context)
 
 
-def _ceremony_step(action, success: str, step: str | None = None):
+def _ceremony_step(action, success: str):
     """A POST-only view that runs one step of the ceremony on the task (the lead department's
-    operators only) and goes back to it. A freeze or draw of a large pool goes to a background
-    job instead (``ceremony_jobs``), and the task page follows it."""
+    operators only) and goes back to it."""
 
     @login_required
     @require_POST
     def view(request, pk: int):
         task = get_task_for_user(request.user, pk, write=True)
-        if step is not None and ceremony_jobs.active_job(task) is not None:
-            messages.error(request, _("该任务已有一项后台处理在排队或进行中，请等它完成。"))
-        elif step is not None and (size := ceremony_jobs.job_needed(task, step)) is not None:
-            queued = _("对象库约 %(n)s 个对象，已转入后台处理；完成后本页自动刷新。") % {"n": intcomma(size)}
-            _run(request, ceremony_jobs.ceremony_job_request, queued, task=task, step=step, objects_estimate=size)
-        else:
-            _run(request, action, success, task=task)
+        _run(request, action, success, task=task)
         return redirect("draws:detail", pk=task.pk)
 
     return view
 
 
-task_freeze_view = _ceremony_step(services.task_freeze, gettext_lazy("对象库已冻结。"), CeremonyJob.Step.FREEZE)
+def _ceremony_step_or_job(step: str, success: str):
+    """Freezing or drawing: in the request, or, for a large pool, as a background job that the
+    task page follows (``ceremony_jobs``)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        task = get_task_for_user(request.user, pk, write=True)
+        try:
+            job = ceremony_jobs.ceremony_step_run_or_queue(actor=request.user, task=task, step=step)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if job is None:
+                messages.success(request, success)
+            else:
+                queued = _("对象库约 %(n)s 个对象，已转入后台处理；完成后本页自动刷新。")
+                messages.info(request, queued % {"n": intcomma(job.objects_estimate)})
+        return redirect("draws:detail", pk=task.pk)
+
+    return view
+
+
+task_freeze_view = _ceremony_step_or_job(CeremonyJob.Step.FREEZE, gettext_lazy("对象库已冻结。"))
 task_announce_view = _ceremony_step(services.task_announce, gettext_lazy("已发布任务公告，可以录入见证人输入。"))
-task_draw_view = _ceremony_step(services.task_draw, gettext_lazy("已揭晓服务器密钥并完成抽取。"), CeremonyJob.Step.DRAW)
+task_draw_view = _ceremony_step_or_job(CeremonyJob.Step.DRAW, gettext_lazy("已揭晓服务器密钥并完成抽取。"))
+task_publish_list_view = _ceremony_step(services.task_publish_list, gettext_lazy("已公开抽取名单。"))
 
 
 @login_required
@@ -284,9 +302,6 @@ def task_job_view(request, pk: int):
     if request.htmx and (job is None or not job.is_active):
         return HttpResponseClientRefresh()
     return render(request, "draws/_ceremony_job.html", {"task": task, "ceremony_job": job, "now": timezone.now()})
-
-
-task_publish_list_view = _ceremony_step(services.task_publish_list, gettext_lazy("已公开抽取名单。"))
 
 
 @login_required
