@@ -39,6 +39,7 @@ from spotcheck.catalog.scope_filter import apply_scope, validate_scope
 from spotcheck.demo.references import DemoDataError, Frame
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine
+from spotcheck.draws.frequency import frequency_rule_set
 from spotcheck.draws.merging import MergeProposal, joint_visit_confirm, merge_proposal_decline, merge_proposals
 from spotcheck.draws.models import Task, VisitMember
 from spotcheck.draws.pool import LEAD_QUAL, filter_q
@@ -75,6 +76,8 @@ class DemoPlan:
     department: str
     entries: tuple[DemoEntry, ...]
 
+
+DEMO_YEARLY_CAP = 2  # draws per object per year, all departments together
 
 # In order of preference for a draw: the first entries of a department that the roster can
 # staff are drawn (the first single-department plans) or left announced.
@@ -521,4 +524,7 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
         first(singles, with_notice, None)
     counts.update({"tasks_drawn": drawn, "tasks_announced": announced})
     counts.update(review_merges(coordinator=actors["coordinator"]))
+    # 无事不扰: the joint office's yearly cap, set last so the draws above are the same with or
+    # without it; it shows on the rule page and the portal, and applies to later freezes.
+    frequency_rule_set(actor=actors["coordinator"], max_draws_per_year=DEMO_YEARLY_CAP)
     return counts

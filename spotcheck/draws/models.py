@@ -156,6 +156,7 @@ class PoolExclusion(models.Model):
         OUT_OF_SCOPE = "out_of_scope", _("不在抽查事项的对象范围内")
         FILTERED = "filtered", _("不符合任务的对象库筛选条件")
         FREQUENCY_CAP = "frequency_cap", _("免检期内已被抽中检查同一事项（无事不扰）")
+        YEARLY_CAP = "yearly_cap", _("近一年被抽中次数已达上限（无事不扰）")
         NO_STRATUM = "no_stratum", _("不符合任何分层条件")
 
     task = models.ForeignKey(  # indexed by the unique constraint below
@@ -548,3 +549,37 @@ class CeremonyJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class DrawFrequencyRule(models.Model):
+    """无事不扰: how often one object may be drawn in a year by all departments together, set
+    by the joint office's coordinator for the region and published on the portal. One per
+    region; every change is in the audit trail. (How soon the same item may come back is each
+    plan entry's and task's own interval.)"""
+
+    region = models.OneToOneField(
+        "accounts.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="draw_frequency_rule"
+    )
+    max_draws_per_year = models.PositiveSmallIntegerField(
+        _("每个对象每年最多被抽中次数"),
+        null=True,
+        blank=True,
+        help_text=_("各部门合计，按抽取前 365 天计算；不填则不限。"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("设置时间"))
+
+    class Meta:
+        verbose_name = _("无事不扰规则")
+        verbose_name_plural = _("无事不扰规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_draws_per_year__isnull=True) | models.Q(max_draws_per_year__gte=1),
+                name="draw_frequency_rule_cap_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.max_draws_per_year}"

@@ -4,7 +4,8 @@ The universe is every object the task's scope describes (whatever its status). E
 either lands in exactly one stratum — the first, by position, whose filter it matches — or is
 excluded with the first reason that applies, in this order: not 存续 or retired; outside the
 scope of every item of the task; fails the task's pool filter; drawn for one of the same items
-within the frequency cap (无事不扰); matches no stratum.
+within the frequency cap (无事不扰); drawn as often in the past year as the region's yearly cap
+allows, by any department for any item (无事不扰, ``frequency.py``); matches no stratum.
 
 Object filters (the task's pool filter and each stratum's filter) are JSON objects; every key
 is optional and the keys present must all hold:
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.catalog.scope_filter import scope_q, validate_scope
 from spotcheck.directory.models import InspectionObject, Penalty, Tag
-from spotcheck.draws import engine, pool_parallel
+from spotcheck.draws import engine, frequency, pool_parallel
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusion, Task, Visit, VisitMember
 from spotcheck.inspectors.models import Inspector, Recusal
@@ -180,13 +181,22 @@ class BuiltPool:
 
 # A verdict is a number: a stratum's position (0, 1, …) or, below zero, an exclusion reason.
 # Numbers, not text: the database compares a province's 10^7 verdicts several times each.
-_REASONS = [Reason.INACTIVE, Reason.OUT_OF_SCOPE, Reason.FILTERED, Reason.FREQUENCY_CAP, Reason.NO_STRATUM]
+_REASONS = [
+    Reason.INACTIVE,
+    Reason.OUT_OF_SCOPE,
+    Reason.FILTERED,
+    Reason.FREQUENCY_CAP,
+    Reason.NO_STRATUM,
+    Reason.YEARLY_CAP,  # last: the numbers above are those of earlier releases
+]
 _REASON_OF = {-1 - k: reason for k, reason in enumerate(_REASONS)}
 _VERDICT_OF = {reason: verdict for verdict, reason in _REASON_OF.items()}
 _EVERYTHING = Q(pk__isnull=False)
 
 
-def _verdict(task: Task, now: dt.datetime, versions: list, item_ids: list[int], strata: list) -> Case:
+def _verdict(
+    task: Task, now: dt.datetime, versions: list, item_ids: list[int], strata: list, yearly_cap: int | None
+) -> Case:
     """Each object's fate as one SQL expression, first rule that applies wins (see the module
     docstring): the database decides for every object in one pass, however many there are."""
     whens = [
@@ -205,9 +215,16 @@ def _verdict(task: Task, now: dt.datetime, versions: list, item_ids: list[int], 
     if task.frequency_cap_days and item_ids:
         capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids)
         whens.append(When(capped, then=Value(_VERDICT_OF[Reason.FREQUENCY_CAP])))
+    if yearly_cap:
+        whens.append(When(frequency.at_yearly_cap(yearly_cap, now), then=Value(_VERDICT_OF[Reason.YEARLY_CAP])))
     for position, stratum in enumerate(strata):
         whens.append(When(filter_q(stratum.filter, now) or _EVERYTHING, then=Value(position)))
     return Case(*whens, default=Value(_VERDICT_OF[Reason.NO_STRATUM]), output_field=IntegerField())
+
+
+def _yearly_cap(task: Task) -> int | None:
+    rule = frequency.rule_for(task.lead_department.region_id)
+    return rule.max_draws_per_year if rule is not None else None
 
 
 def _freeze_in_python(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]]:
@@ -312,18 +329,22 @@ def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
     versions = list(task.items.select_related("item"))
     item_ids = sorted({v.item_id for v in versions})
     strata = list(task.strata.order_by("position"))
+    yearly_cap = _yearly_cap(task)
     judged = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True)).annotate(
-        verdict=_verdict(task, now, versions, item_ids, strata)
+        verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap)
     )
     freeze = _freeze_in_postgresql if connection.vendor == "postgresql" else _freeze_in_python
     built, excluded = freeze(task, judged, strata)
     detail_of_cap = _("%(days)s 天内") % {"days": task.frequency_cap_days}
+    detail_of_yearly_cap = _("近 365 天内已被抽中 %(n)s 次及以上") % {"n": yearly_cap}
     statuses = dict(InspectionObject.Status.choices)
     for pk, verdict, status in sorted(excluded):
         if verdict == Reason.INACTIVE:
             detail = str(statuses.get(status, status))
         elif verdict == Reason.FREQUENCY_CAP:
             detail = detail_of_cap
+        elif verdict == Reason.YEARLY_CAP:
+            detail = detail_of_yearly_cap
         else:
             detail = ""
         built.exclusions.append((pk, verdict, detail))

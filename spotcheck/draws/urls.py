@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.draws import views, views_merging
+from spotcheck.draws import views, views_merging, views_rules
 
 app_name = "draws"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/witnesses/add/", views.witness_add_view, name="witness_add"),
     path("<int:pk>/draw/", views.task_draw_view, name="draw"),
     path("<int:pk>/job/", views.task_job_view, name="job"),
+    path("rules/", views_rules.frequency_rule_view, name="frequency_rule"),
     path("<int:pk>/cancel/", views.task_cancel_view, name="cancel"),
     path("<int:pk>/publish-list/", views.task_publish_list_view, name="publish_list"),
     path("<int:pk>/record.json", views.task_record_view, name="record"),

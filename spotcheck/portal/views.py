@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.draws import engine
-from spotcheck.draws.models import Task
+from spotcheck.draws.models import DrawFrequencyRule, Task
 from spotcheck.draws.selectors import task_visit_count
 from spotcheck.planning.selectors import live_entries, published_plans
 from spotcheck.planning.strata import describe_stratum_filter
@@ -49,7 +49,12 @@ def index_view(request):
     return render(
         request,
         "portal/index.html",
-        {"plans": published_plans()[:INDEX_SIZE], "tasks": public_tasks()[:INDEX_SIZE]},
+        {
+            "plans": published_plans()[:INDEX_SIZE],
+            "tasks": public_tasks()[:INDEX_SIZE],
+            # 无事不扰: the yearly cap is public, as the plans are.
+            "frequency_rules": DrawFrequencyRule.objects.select_related("region").order_by("region__code"),
+        },
     )
 
 

@@ -14,7 +14,7 @@ from spotcheck.demo.plans_and_draws import DEPARTMENT_PLANS, MERGE_DECLINE_REASO
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine
 from spotcheck.draws.merging import merge_proposals
-from spotcheck.draws.models import JointVisit, MergeDecline, Task, Visit
+from spotcheck.draws.models import DrawFrequencyRule, JointVisit, MergeDecline, Task, Visit
 from spotcheck.draws.selectors import full_record
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 from tests.demo.conftest import load
@@ -75,6 +75,9 @@ def test_drawn_tasks_verify_and_one_waits_for_witnesses(region):
     waiting = Task.objects.get(status=Task.Status.ANNOUNCED)
     assert waiting.draw.commitment and not waiting.draw.seed
     assert not waiting.witness_inputs.exists()
+    # The joint office's yearly cap is set, by the coordinator, after the draws.
+    rule = DrawFrequencyRule.objects.get()
+    assert rule.max_draws_per_year == 2 and rule.updated_by.username == "coordinator"
 
 
 def test_verify_draws_command(region):
