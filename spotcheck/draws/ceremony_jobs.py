@@ -38,6 +38,7 @@ Step = CeremonyJob.Step
 JobStatus = CeremonyJob.Status
 # A step is one transaction of seconds to minutes; a job running this long has lost its worker.
 STALE_AFTER = dt.timedelta(minutes=30)
+QUEUE_CHECK_AFTER = dt.timedelta(minutes=1)  # the task page asks the queue about a job waiting longer
 _SERVICES = {Step.FREEZE: services.task_freeze, Step.DRAW: services.task_draw}
 _REQUIRED_STATUS = {Step.FREEZE: Task.Status.DRAFT, Step.DRAW: Task.Status.ANNOUNCED}
 
@@ -60,6 +61,8 @@ def job_to_show(task: Task) -> CeremonyJob | None:
     """The job the task page shows: one queued or running, or the last one if it failed and its
     step may still be asked for again."""
     job = task.ceremony_jobs.select_related("requested_by").first()
+    if job is not None and _maybe_stale(job) and reap_stale_jobs(task=task):
+        job.refresh_from_db()  # its worker is gone: the page shows it failed, and the button again
     if job is None or job.is_active:
         return job
     if job.status == JobStatus.FAILED and task.status == _REQUIRED_STATUS[job.step] and task.match_failed_at is None:
@@ -77,6 +80,14 @@ def ceremony_step_run_or_queue(*, actor: User, task: Task, step: str) -> Ceremon
         _SERVICES[Step(step)](actor=actor, task=task)
         return None
     return ceremony_job_request(actor=actor, task=task, step=step, objects_estimate=size)
+
+
+def _maybe_stale(job: CeremonyJob, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if job.status == JobStatus.RUNNING:
+        return job.started_at is not None and job.started_at < now - STALE_AFTER
+    # A queued job whose queue entry failed (the worker could not even start it).
+    return job.status == JobStatus.QUEUED and bool(job.queue_id) and job.requested_at < now - QUEUE_CHECK_AFTER
 
 
 @transaction.atomic

@@ -157,6 +157,12 @@ def test_a_job_whose_worker_died_is_marked_failed(large, scjg_admin, make_task):
     assert ceremony_jobs.reap_stale_jobs() == 1
     job.refresh_from_db()
     assert job.status == J.FAILED and "进程已中断" in job.message
+    # The task page finds a dead worker's job by itself, and offers the step again.
+    task = make_task()
+    job = ceremony_jobs.ceremony_job_request(actor=scjg_admin, task=task, step="freeze")
+    CeremonyJob.objects.filter(pk=job.pk).update(status=J.RUNNING, started_at=timezone.now() - dt.timedelta(hours=1))
+    shown = ceremony_jobs.job_to_show(Task.objects.get(pk=task.pk))
+    assert shown.pk == job.pk and shown.status == J.FAILED
     # A running job within its time is left alone.
     fresh = ceremony_jobs.ceremony_job_request(actor=scjg_admin, task=task, step="freeze")
     CeremonyJob.objects.filter(pk=fresh.pk).update(status=J.RUNNING, started_at=timezone.now())
