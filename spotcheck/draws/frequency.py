@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,17 @@ MAX_DRAWS_PER_YEAR = 52
 
 def rule_for(region_id: int | None) -> DrawFrequencyRule | None:
     return DrawFrequencyRule.objects.filter(region_id=region_id).first() if region_id else None
+
+
+def rule_for_user(user: User) -> DrawFrequencyRule | None:
+    """The rule of the user's region: the coordinator's own, else their first department's."""
+    membership = (
+        Membership.objects.filter(user=user)
+        .select_related("department")
+        .order_by(Case(When(role=Membership.Role.COORDINATOR, then=0), default=1), "pk")
+        .first()
+    )
+    return rule_for(membership.department.region_id if membership else None)
 
 
 def coordinator_region(actor: User) -> Region:

@@ -37,12 +37,7 @@ class FrequencyRuleForm(forms.Form):
 def frequency_rule_view(request):
     scope = require_staff(request.user)
     is_coordinator = scope.has_role(Membership.Role.COORDINATOR)
-    rule = None
-    if is_coordinator:
-        rule = frequency.rule_for(frequency.coordinator_region(request.user).pk)
-    else:
-        department = request.user.memberships.select_related("department").first()
-        rule = frequency.rule_for(department.department.region_id if department else None)
+    rule = frequency.rule_for_user(request.user)
     form = FrequencyRuleForm(initial={"max_draws_per_year": rule.max_draws_per_year if rule else None})
     if request.method == "POST":
         if not is_coordinator:
