@@ -27,7 +27,7 @@ from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.draws import ceremony_jobs, engine, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
-from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusion, Task
+from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.draws.serializers import (
     CancelSerializer,
     PoolExplanationSerializer,
@@ -97,7 +97,7 @@ class TaskFilter(django_filters.FilterSet):
 REASON_PARAMETER = OpenApiParameter(
     "reason",
     OpenApiTypes.STR,
-    enum=PoolExclusion.Reason.values,
+    enum=PoolExclusionGroup.Reason.values,
     description=gettext_lazy("只看一种排除原因"),
 )
 PAGE_PARAMETER = OpenApiParameter("page", OpenApiTypes.INT, description=gettext_lazy("页码"))
@@ -240,7 +240,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         """对象库说明：各分层的对象数与摘要，各排除原因的对象数，以及被排除的对象及其原因（分页）。"""
         task = self._task(pk)
         reason = request.query_params.get("reason") or ""
-        if reason and reason not in PoolExclusion.Reason.values:
+        if reason and reason not in PoolExclusionGroup.Reason.values:
             raise ValidationError({"reason": [_("排除原因“%(reason)s”无效。") % {"reason": reason}]})
         frozen = FrozenPool.objects.only(*POOL_SUMMARY_FIELDS).filter(task=task).first()
         draw = Draw.objects.defer("result").filter(task=task).first()
@@ -255,9 +255,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                 }
                 for s in draw.input["strata"]
             ]
-        exclusions = selectors.pool_exclusions(task)
-        if reason:
-            exclusions = exclusions.filter(reason=reason)
+        exclusions = selectors.pool_exclusions(task, reason)
         page = self.paginate_queryset(exclusions)
         body = {
             "member_count": frozen.member_count if frozen is not None else None,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,14 +84,13 @@ def frequency_rule_set(*, actor: User, max_draws_per_year: int | None) -> DrawFr
     return rule
 
 
-def at_yearly_cap(cap: int, now: dt.datetime) -> Q:
-    """Objects drawn ``cap`` times or more in the year before ``now`` (tasks of any department
-    and item, cancelled tasks not counted). "pk IN (subquery)", run once as a hash table."""
-    drawn = (
+def objects_at_yearly_cap(cap: int, now: dt.datetime) -> QuerySet:
+    """The ids (one-column values()) of the objects drawn ``cap`` times or more in the year
+    before ``now``, by tasks of any department and item, cancelled tasks not counted."""
+    return (
         Visit.objects.filter(task__status=Task.Status.DRAWN, task__draw__drawn_at__gte=now - YEAR)
         .values("inspection_object_id")
         .annotate(times=Count("pk"))
         .filter(times__gte=cap)
         .values("inspection_object_id")
     )
-    return Q(pk__in=drawn)

@@ -148,8 +148,13 @@ class TaskStratum(models.Model):
         return self.name
 
 
-class PoolExclusion(models.Model):
-    """An object that is not in the frozen pool, and why (the pool is explainable)."""
+class PoolExclusionGroup(models.Model):
+    """Objects that are not in a frozen pool for one reason (and one detail of it: the status
+    of a deregistered object, the cap that applied): the pool is explainable. A province's pool
+    leaves out millions of deregistered (注销/吊销) objects, so a group holds its objects' primary
+    keys in one value, ``object_ids``: 8-byte big-endian integers, in the byte order of the
+    objects' public codes — as the freeze reads them. Stored uncompressed on PostgreSQL
+    (migration 0009), where a page of them is a substring that reads only its own bytes."""
 
     class Reason(models.TextChoices):
         INACTIVE = "inactive", _("非存续状态或已停用")
@@ -159,26 +164,34 @@ class PoolExclusion(models.Model):
         YEARLY_CAP = "yearly_cap", _("近一年被抽中次数已达上限（无事不扰）")
         NO_STRATUM = "no_stratum", _("不符合任何分层条件")
 
+    ID_BYTES = 8
+
     task = models.ForeignKey(  # indexed by the unique constraint below
-        Task, verbose_name=_("抽查任务"), related_name="exclusions", db_index=False, **_UNCHECKED
-    )
-    inspection_object = models.ForeignKey(
-        "directory.InspectionObject", verbose_name=_("检查对象"), related_name="+", **_UNCHECKED
+        Task, verbose_name=_("抽查任务"), related_name="exclusion_groups", db_index=False, **_UNCHECKED
     )
     reason = models.CharField(_("排除原因"), max_length=16, choices=Reason.choices)
     detail = models.CharField(_("说明"), max_length=255, blank=True)
+    count = models.PositiveIntegerField(_("对象数"))
+    object_ids = models.BinaryField(_("对象（主键）"))
 
     class Meta:
         verbose_name = _("对象库排除记录")
         verbose_name_plural = _("对象库排除记录")
-        ordering = ["task", "reason", "inspection_object"]
-        indexes = [models.Index(fields=["task", "reason", "inspection_object"], name="pool_exclusion_by_reason")]
         constraints = [
-            models.UniqueConstraint(fields=["task", "inspection_object"], name="pool_exclusion_unique_object"),
+            models.UniqueConstraint(fields=["task", "reason", "detail"], name="pool_exclusion_unique_group"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.inspection_object_id}: {self.get_reason_display()}"
+        return f"{self.task_id}: {self.get_reason_display()} {self.detail} ({self.count})"
+
+    @classmethod
+    def pack(cls, pks: Iterable[int]) -> bytes:
+        return b"".join(pk.to_bytes(cls.ID_BYTES, "big") for pk in pks)
+
+    @classmethod
+    def unpack(cls, blob: bytes | memoryview) -> list[int]:
+        blob, size = bytes(blob), cls.ID_BYTES
+        return [int.from_bytes(blob[k : k + size], "big") for k in range(0, len(blob), size)]
 
 
 def _pack(lines: Iterable[str]) -> bytes:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -34,7 +34,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,10 +44,10 @@ from spotcheck.catalog.scope_filter import scope_q, validate_scope
 from spotcheck.directory.models import InspectionObject, Penalty, Tag
 from spotcheck.draws import engine, frequency, pool_parallel
 from spotcheck.draws.idlist import IdList
-from spotcheck.draws.models import FrozenStratum, PoolExclusion, Task, Visit, VisitMember
+from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember
 from spotcheck.inspectors.models import Inspector, Recusal
 
-Reason = PoolExclusion.Reason
+Reason = PoolExclusionGroup.Reason
 
 # Put into the quals of the lead slot and of every inspector who may lead (可任组长), so the
 # engine — and any verifier — enforces "the 组长 slot is filled by someone who can lead".
@@ -108,19 +109,41 @@ def validate_object_filter(raw: Mapping[str, Any] | None, label: str, *, nested:
     return clean
 
 
-def _drawn_since(since: dt.datetime, item_ids: list[int] | None = None) -> Q:
+def _drawn_since(since: dt.datetime, item_ids: list[int] | None = None, *, materialise: bool = False) -> Q:
     """Objects with a visit of a (not cancelled) drawn task since ``since``, optionally for one of
     the given items (InspectionItem ids, whatever the version)."""
     visits = Visit.objects.filter(task__status=Task.Status.DRAWN, task__draw__drawn_at__gte=since)
     if item_ids is not None:
         visits = visits.filter(task__items__item_id__in=item_ids)
-    # "pk IN (subquery)", not a correlated EXISTS: inside the verdict's CASE, PostgreSQL runs an
-    # EXISTS once per object (10^7 times for a province) but an IN list once, as a hash table.
-    return Q(pk__in=visits.values("inspection_object_id"))
+    return objects_among(visits.values("inspection_object_id"), materialise=materialise)
 
 
-def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
-    """An (already validated) object filter as a database condition on InspectionObject."""
+# The base table's own name is its alias in the pool's query (no join renames it).
+_PK_IN_LIST = '"directory_inspectionobject"."id" IN (SELECT unnest(string_to_array(%s, \',\')::bigint[]))'
+
+
+def objects_among(object_ids: QuerySet, *, materialise: bool = False) -> Q:
+    """Objects whose pk ``object_ids`` (a one-column values() queryset) gives.
+
+    "pk IN (subquery)", not a correlated EXISTS: inside the verdict's CASE, PostgreSQL runs an
+    EXISTS once per object (10^7 times for a province) but an IN list once, as a hash table.
+    Once per statement, though, and a pool read in parallel is read by one statement per range
+    of codes: ``materialise`` reads the ids once, here, and hands each range the list, which
+    PostgreSQL hashes (a hashed subplan) instead of recomputing a year of draws."""
+    if not materialise:
+        return Q(pk__in=object_ids)
+    statement, params = object_ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '1GB'")  # a year of draws, grouped in memory (transaction-local)
+        cursor.execute(statement, params)
+        ids = ",".join(str(pk) for (pk,) in cursor.fetchall())
+    # One text, not a list: 10^6 ids as an array parameter cost more to send than to use.
+    return Q(RawSQL(_PK_IN_LIST, [ids], output_field=BooleanField()))  # noqa: S611 (a constant; the ids are a parameter)
+
+
+def filter_q(flt: Mapping[str, Any], now: dt.datetime, *, materialise: bool = False) -> Q:
+    """An (already validated) object filter as a database condition on InspectionObject
+    (``materialise``: see ``objects_among``)."""
     q = Q()
     if levels := flt.get("credit_levels"):
         q &= Q(credit_level__in=levels)
@@ -139,21 +162,22 @@ def filter_q(flt: Mapping[str, Any], now: dt.datetime) -> Q:
         since = timezone.localdate(now) - dt.timedelta(days=days)
         q &= Q(pk__in=Penalty.objects.filter(decided_on__gte=since).values("inspection_object_id"))
     if "drawn_recently" in flt:
-        drawn = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]))
+        drawn = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]), materialise=materialise)
         q &= drawn if flt["drawn_recently"] else ~drawn
     if alternatives := flt.get("any_of"):
-        q &= reduce(or_, (filter_q(alternative, now) for alternative in alternatives))
+        q &= reduce(or_, (filter_q(alternative, now, materialise=materialise) for alternative in alternatives))
     return q
 
 
 @dataclass
 class BuiltPool:
     """A frozen pool: its strata (stored as FrozenStratum rows by ``freeze_pool``) with their
-    counts and digests, the excluded objects, the roster and the matching exclusions."""
+    counts and digests, the groups of excluded objects, the roster and the matching
+    exclusions."""
 
     task: Task
     strata: list[tuple[str, int, str]]  # (name, count, stratum digest), in the task's order
-    exclusions: list[tuple[int, str, str]]  # (object pk, reason, detail)
+    excluded: list[tuple[str, str, bytes]]  # (reason, detail, packed pks: PoolExclusionGroup)
     roster: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     slots: list[dict[str, Any]] = field(default_factory=list)
@@ -179,47 +203,67 @@ class BuiltPool:
         return False
 
 
-# A verdict is a number: a stratum's position (0, 1, …) or, below zero, an exclusion reason.
-# Numbers, not text: the database compares a province's 10^7 verdicts several times each.
-_REASONS = [
-    Reason.INACTIVE,
-    Reason.OUT_OF_SCOPE,
-    Reason.FILTERED,
-    Reason.FREQUENCY_CAP,
-    Reason.NO_STRATUM,
-    Reason.YEARLY_CAP,  # last: the numbers above are those of earlier releases
-]
-_REASON_OF = {-1 - k: reason for k, reason in enumerate(_REASONS)}
-_VERDICT_OF = {reason: verdict for verdict, reason in _REASON_OF.items()}
+class Verdicts:
+    """The verdicts of one freeze. A verdict is a number: a stratum's position (0, 1, …) or,
+    below zero, one kind of exclusion — a reason and its detail (-1 the first kind added, -2
+    the next …). Numbers, not text: the database compares a province's 10^7 verdicts several
+    times each."""
+
+    def __init__(self) -> None:
+        self.kinds: list[tuple[str, str]] = []  # (reason, detail) of verdict -1, -2, …
+
+    def exclude(self, reason: str, detail: str = "") -> Value:
+        self.kinds.append((reason, str(detail)))
+        return Value(-len(self.kinds))
+
+    def kind(self, verdict: int) -> tuple[str, str]:
+        return self.kinds[-1 - verdict]
+
+
 _EVERYTHING = Q(pk__isnull=False)
 
 
 def _verdict(
-    task: Task, now: dt.datetime, versions: list, item_ids: list[int], strata: list, yearly_cap: int | None
+    task: Task,
+    now: dt.datetime,
+    versions: list,
+    item_ids: list[int],
+    strata: list,
+    yearly_cap: int | None,
+    verdicts: Verdicts,
+    *,
+    materialise: bool = False,
 ) -> Case:
     """Each object's fate as one SQL expression, first rule that applies wins (see the module
-    docstring): the database decides for every object in one pass, however many there are."""
+    docstring): the database decides for every object in one pass, however many there are.
+    ``materialise``: the sets of drawn objects are read once (``objects_among``)."""
+    Status = InspectionObject.Status
+    # Not 存续 (with the status as the detail), else retired (停用).
     whens = [
-        When(
-            ~Q(retired_at__isnull=True, status=InspectionObject.Status.ACTIVE), then=Value(_VERDICT_OF[Reason.INACTIVE])
-        )
+        When(status=value, then=verdicts.exclude(Reason.INACTIVE, label))
+        for value, label in Status.choices
+        if value != Status.ACTIVE
     ]
+    whens.append(When(retired_at__isnull=False, then=verdicts.exclude(Reason.INACTIVE, _("已停用"))))
     item_scopes = [scope_q(validate_scope(v.scope), resolve=True) for v in versions]
     # An item whose scope does not restrict takes in everything; no item takes in nothing.
     if not item_scopes:
-        whens.append(When(_EVERYTHING, then=Value(_VERDICT_OF[Reason.OUT_OF_SCOPE])))
+        whens.append(When(_EVERYTHING, then=verdicts.exclude(Reason.OUT_OF_SCOPE)))
     elif all(item_scopes):
-        whens.append(When(~reduce(or_, item_scopes), then=Value(_VERDICT_OF[Reason.OUT_OF_SCOPE])))
-    if pool_q := filter_q(task.pool_filter, now):
-        whens.append(When(~pool_q, then=Value(_VERDICT_OF[Reason.FILTERED])))
+        whens.append(When(~reduce(or_, item_scopes), then=verdicts.exclude(Reason.OUT_OF_SCOPE)))
+    if pool_q := filter_q(task.pool_filter, now, materialise=materialise):
+        whens.append(When(~pool_q, then=verdicts.exclude(Reason.FILTERED)))
     if task.frequency_cap_days and item_ids:
-        capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids)
-        whens.append(When(capped, then=Value(_VERDICT_OF[Reason.FREQUENCY_CAP])))
+        capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids, materialise=materialise)
+        detail = _("%(days)s 天内") % {"days": task.frequency_cap_days}
+        whens.append(When(capped, then=verdicts.exclude(Reason.FREQUENCY_CAP, detail)))
     if yearly_cap:
-        whens.append(When(frequency.at_yearly_cap(yearly_cap, now), then=Value(_VERDICT_OF[Reason.YEARLY_CAP])))
+        at_cap = objects_among(frequency.objects_at_yearly_cap(yearly_cap, now), materialise=materialise)
+        detail = _("近 365 天内已被抽中 %(n)s 次及以上") % {"n": yearly_cap}
+        whens.append(When(at_cap, then=verdicts.exclude(Reason.YEARLY_CAP, detail)))
     for position, stratum in enumerate(strata):
-        whens.append(When(filter_q(stratum.filter, now) or _EVERYTHING, then=Value(position)))
-    return Case(*whens, default=Value(_VERDICT_OF[Reason.NO_STRATUM]), output_field=IntegerField())
+        whens.append(When(filter_q(stratum.filter, now, materialise=materialise) or _EVERYTHING, then=Value(position)))
+    return Case(*whens, default=verdicts.exclude(Reason.NO_STRATUM), output_field=IntegerField())
 
 
 def _yearly_cap(task: Task) -> int | None:
@@ -227,15 +271,20 @@ def _yearly_cap(task: Task) -> int | None:
     return rule.max_draws_per_year if rule is not None else None
 
 
-def _freeze_in_python(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]]:
+def _groups(verdicts: Verdicts, blobs: Sequence[bytes | memoryview | None]) -> list[tuple[str, str, bytes]]:
+    """(reason, detail, packed pks) of each kind of exclusion that left objects out."""
+    return [(*verdicts.kind(-1 - k), bytes(blob)) for k, blob in enumerate(blobs) if blob]
+
+
+def _freeze_in_python(task: Task, judged, strata: list, verdicts: Verdicts) -> BuiltPool:
     """SQLite (a county at most): one row per object, sorted and hashed here."""
     by_verdict: dict[int, list[str]] = {}
-    excluded: list[tuple[int, str, str]] = []
-    for verdict, public_id, pk, status in judged.values_list("verdict", "public_code", "id", "status"):
+    excluded: dict[int, list[tuple[bytes, int]]] = {}
+    for verdict, public_id, pk in judged.values_list("verdict", "public_code", "id"):
         if verdict >= 0:
             by_verdict.setdefault(verdict, []).append(public_id)
         else:
-            excluded.append((pk, _REASON_OF[verdict], status))
+            excluded.setdefault(verdict, []).append((public_id.encode(), pk))
     summaries, rows, members = [], [], {}
     for position, stratum in enumerate(strata):
         ids = engine.sort_ids(by_verdict.get(position, []))
@@ -243,7 +292,11 @@ def _freeze_in_python(task: Task, judged, strata: list) -> tuple[BuiltPool, list
         members[stratum.name] = IdList.of(ids)
         rows.append(FrozenStratum(task=task, position=position, name=stratum.name, count=len(ids), ids="\n".join(ids)))
     FrozenStratum.objects.bulk_create(rows)
-    return BuiltPool(task=task, strata=summaries, exclusions=[], _members=members), excluded
+    blobs = [
+        PoolExclusionGroup.pack(pk for _code, pk in sorted(excluded.get(-1 - k, [])))
+        for k in range(len(verdicts.kinds))
+    ]
+    return BuiltPool(task=task, strata=summaries, excluded=_groups(verdicts, blobs), _members=members)
 
 
 _FREEZE_SQL = """
@@ -255,63 +308,61 @@ WITH gathered AS (
       FROM gathered, LATERAL (VALUES {values}) AS v (position, name, count, ids)
     RETURNING position, count,
               encode(sha256(convert_to('SC-POOL-1' || E'\\n' || name || E'\\n' || ids
-                                       || CASE WHEN count > 0 THEN E'\\n' ELSE '' END, 'UTF8')), 'hex')
+                                       || CASE WHEN count > 0 THEN E'\\n' ELSE '' END, 'UTF8')), 'hex') AS digest
 )
-SELECT stored.*, (SELECT excluded FROM gathered) FROM stored ORDER BY position
+SELECT (SELECT array_agg(ARRAY[position, count]::text[] || digest ORDER BY position) FROM stored), {excluded}
+  FROM gathered
 """
 
 
-def _freeze_in_postgresql(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]]:
+def _freeze_in_postgresql(task: Task, judged, strata: list, verdicts: Verdicts, workers: int) -> BuiltPool:
     """PostgreSQL (a province: 10^7 objects): one statement reads the objects in byte order
     (an index-only scan of ``object_code_bytes_idx``, directory migration 0008), gathers each
-    stratum's ids into one text (``pool_parallel.gather_columns``), stores it and returns its
-    count and SC-POOL-1 digest — no row per object crosses to Python. A large pool is read over
-    several connections instead (``_freeze_in_parallel``). The public codes are canonical
-    strings (the directory refuses others on every write: ``canonical_text``), so they are not
-    checked again here."""
-    if parallel := _freeze_in_parallel(task, judged, strata):
+    stratum's ids into one text and each kind of exclusion's pks into one value
+    (``pool_parallel.gather_columns``), stores the strata and returns their counts and
+    SC-POOL-1 digests — no row per object crosses to Python. A large pool is read over
+    ``workers`` connections instead (``_freeze_in_parallel``) when there are. The public codes
+    are canonical strings (the directory refuses others on every write: ``canonical_text``),
+    so they are not checked again here."""
+    if workers and (parallel := _freeze_in_parallel(task, judged, strata, verdicts, workers)):
         return parallel
     sql, params = (
-        judged.values_list("verdict", "public_code", "id", "status")
-        .order_by(Collate("public_code", "C"))
-        .query.sql_with_params()
+        judged.values_list("verdict", "public_code", "id").order_by(Collate("public_code", "C")).query.sql_with_params()
     )
     values = ", ".join(f"({p}, %s::text, c{p}, i{p})" for p in range(len(strata)))
-    columns = pool_parallel.gather_columns(len(strata))
-    statement = _FREEZE_SQL.format(columns=columns, judged=sql, values=values)
+    columns = pool_parallel.gather_columns(len(strata), len(verdicts.kinds))
+    excluded = ", ".join(f"x{k}" for k in range(len(verdicts.kinds)))
+    statement = _FREEZE_SQL.format(columns=columns, judged=sql, values=values, excluded=excluded)
     with connection.cursor() as cursor:
         # The gathered texts stay in memory (transaction-local).
         cursor.execute("SET LOCAL work_mem = '1GB'")
         cursor.execute(statement, [*params, task.pk, *(stratum.name for stratum in strata)])
-        rows = cursor.fetchall()
-    summaries = [(strata[position].name, count, digest) for position, count, digest, _ in rows]
-    return BuiltPool(task=task, strata=summaries, exclusions=[]), _excluded_from(rows[0][3] if rows else None)
+        stored, *blobs = cursor.fetchone()
+    summaries = [(strata[int(position)].name, int(count), digest) for position, count, digest in stored]
+    return BuiltPool(task=task, strata=summaries, excluded=_groups(verdicts, blobs))
 
 
-def _freeze_in_parallel(task: Task, judged, strata: list) -> tuple[BuiltPool, list[tuple[int, str, str]]] | None:
-    """A large directory is read by several connections at once (``pool_parallel``). Not
-    inside a savepoint: a snapshot cannot be exported from a subtransaction."""
+def _parallel_workers(scoped) -> int:
+    """How many connections read the pool of ``scoped`` (the objects in a task's scope): 0 for
+    one statement. A large scope is read by several at once (``pool_parallel``), never inside
+    a savepoint: a snapshot cannot be exported from a subtransaction."""
     workers = settings.SPOTCHECK_FREEZE_WORKERS
-    if workers < 2 or connection.savepoint_ids or not connection.in_atomic_block:
-        return None
+    if connection.vendor != "postgresql" or workers < 2 or connection.savepoint_ids or not connection.in_atomic_block:
+        return 0
     # The scope's size, not the directory's: a county's pool in a province's directory is
     # quicker from the region index in one statement than from ranges of the whole code index.
-    if pool_parallel.estimated_rows(judged) < settings.SPOTCHECK_FREEZE_PARALLEL_ROWS:
-        return None
-    frozen = pool_parallel.freeze_in_parallel(task.pk, judged, strata, workers)
+    if pool_parallel.estimated_rows(scoped) < settings.SPOTCHECK_FREEZE_PARALLEL_ROWS:
+        return 0
+    return workers
+
+
+def _freeze_in_parallel(task: Task, judged, strata: list, verdicts: Verdicts, workers: int) -> BuiltPool | None:
+    frozen = pool_parallel.freeze_in_parallel(task.pk, judged, strata, len(verdicts.kinds), workers)
     if frozen is None:
         return None
-    counted, excluded_lines = frozen
+    counted, blobs = frozen
     summaries = [(stratum.name, count, digest) for stratum, (count, digest) in zip(strata, counted, strict=True)]
-    return BuiltPool(task=task, strata=summaries, exclusions=[]), _excluded_from(excluded_lines)
-
-
-def _excluded_from(lines: str | None) -> list[tuple[int, str, str]]:
-    excluded = []
-    for line in lines.split("\n") if lines else []:
-        verdict, pk, status = line.split(",", 2)
-        excluded.append((int(pk), _REASON_OF[int(verdict)], status))
-    return excluded
+    return BuiltPool(task=task, strata=summaries, excluded=_groups(verdicts, blobs))
 
 
 def scope_size(task: Task) -> int:
@@ -325,29 +376,22 @@ def scope_size(task: Task) -> int:
 
 def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
     """Judge every object of ``task``'s scope as of ``now``, store the strata (FrozenStratum)
-    and return them with the exclusions, the roster and the matching exclusions."""
+    and return them with the groups of excluded objects, the roster and the matching
+    exclusions."""
     versions = list(task.items.select_related("item"))
     item_ids = sorted({v.item_id for v in versions})
     strata = list(task.strata.order_by("position"))
     yearly_cap = _yearly_cap(task)
-    judged = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True)).annotate(
-        verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap)
+    scoped = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True))
+    workers = _parallel_workers(scoped)
+    verdicts = Verdicts()
+    judged = scoped.annotate(
+        verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap, verdicts, materialise=workers > 0)
     )
-    freeze = _freeze_in_postgresql if connection.vendor == "postgresql" else _freeze_in_python
-    built, excluded = freeze(task, judged, strata)
-    detail_of_cap = _("%(days)s 天内") % {"days": task.frequency_cap_days}
-    detail_of_yearly_cap = _("近 365 天内已被抽中 %(n)s 次及以上") % {"n": yearly_cap}
-    statuses = dict(InspectionObject.Status.choices)
-    for pk, verdict, status in sorted(excluded):
-        if verdict == Reason.INACTIVE:
-            detail = str(statuses.get(status, status))
-        elif verdict == Reason.FREQUENCY_CAP:
-            detail = detail_of_cap
-        elif verdict == Reason.YEARLY_CAP:
-            detail = detail_of_yearly_cap
-        else:
-            detail = ""
-        built.exclusions.append((pk, verdict, detail))
+    if connection.vendor == "postgresql":
+        built = _freeze_in_postgresql(task, judged, strata, verdicts, workers)
+    else:
+        built = _freeze_in_python(task, judged, strata, verdicts)
     _build_roster(task, built, item_ids)
     return built
 

@@ -39,20 +39,21 @@ logger = logging.getLogger(__name__)
 _SAMPLE_ROWS = 20_000
 
 
-def gather_columns(strata: int) -> str:
-    """The select list that gathers a judged pool ``s`` (columns verdict, public_code, id,
-    status; rows in byte order): per stratum position p its count ``c<p>`` and its ids joined by
-    newlines ``i<p>``, then the excluded objects as ``verdict,id,status`` lines, ``excluded``.
-    The ids are joined in the order the rows come: an aggregate over a sorted subquery, with no
-    join above it, takes them in that order (PostgreSQL manual, "Aggregate Expressions"); an
-    ORDER BY inside string_agg would sort 10^7 strings again."""
+def gather_columns(strata: int, exclusions: int) -> str:
+    """The select list that gathers a judged pool ``s`` (columns verdict, public_code, id; rows
+    in byte order): per stratum position p its count ``c<p>`` and its ids joined by newlines
+    ``i<p>``, then per kind of exclusion k (verdict -1-k) its objects' pks as 8-byte big-endian
+    integers, ``x<k>`` (``PoolExclusionGroup.object_ids``). The values are joined in the order
+    the rows come: an aggregate over a sorted subquery, with no join above it, takes them in
+    that order (PostgreSQL manual, "Aggregate Expressions"); an ORDER BY inside string_agg would
+    sort 10^7 strings again."""
     columns = [
         f"count(*) FILTER (WHERE s.verdict = {p}) AS c{p}, "
         f"string_agg(s.public_code, E'\\n') FILTER (WHERE s.verdict = {p}) AS i{p}"
         for p in range(strata)
     ]
-    columns.append(
-        "string_agg(s.verdict || ',' || s.id || ',' || s.status, E'\\n') FILTER (WHERE s.verdict < 0) AS excluded"
+    columns.extend(
+        f"string_agg(int8send(s.id), ''::bytea) FILTER (WHERE s.verdict = {-1 - k}) AS x{k}" for k in range(exclusions)
     )
     return ", ".join(columns)
 
@@ -144,16 +145,18 @@ def _open_workers(workers: int) -> list[psycopg.Connection]:
     return opened
 
 
-def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tuple[list[tuple[int, str]], str] | None:
+def freeze_in_parallel(
+    task_id: int, judged, strata: list, exclusions: int, workers: int
+) -> tuple[list[tuple[int, str]], list[bytes]] | None:
     """Read the pool over ``workers`` connections by ranges of public codes and store each
     range's part of every stratum (FrozenStratum rows) in the freezing transaction as it comes
-    in; return each stratum's (count, digest) and the excluded objects' lines. None when the
-    directory is too small to cut."""
+    in; return each stratum's (count, digest) and each of the ``exclusions`` kinds' packed pks
+    (``gather_columns``). None when the directory is too small to cut."""
     bounds = range_bounds(workers * _RANGES_PER_WORKER)
     if not bounds:
         return None
     code = Collate("public_code", "C")
-    columns = gather_columns(len(strata))
+    columns = gather_columns(len(strata), exclusions)
     jobs = []
     for k in range(len(bounds) + 1):
         part = judged
@@ -161,9 +164,7 @@ def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tupl
             part = part.alias(code_from=code).filter(code_from__gte=bounds[k - 1])
         if k < len(bounds):
             part = part.alias(code_to=code).filter(code_to__lt=bounds[k])
-        subquery, params = (
-            part.values_list("verdict", "public_code", "id", "status").order_by(code).query.sql_with_params()
-        )
+        subquery, params = part.values_list("verdict", "public_code", "id").order_by(code).query.sql_with_params()
         jobs.append((f"SELECT {columns} FROM ({subquery}) AS s", params))  # noqa: S608
     connections = _open_workers(workers)
     if not connections:
@@ -215,5 +216,6 @@ def freeze_in_parallel(task_id: int, judged, strata: list, workers: int) -> tupl
             thread.join()
     with ThreadPoolExecutor(max_workers=len(strata)) as hashers:
         digests = list(hashers.map(engine.stratum_digest_of_texts, [stratum.name for stratum in strata], parts))
-    excluded = "\n".join(rows[k][-1] for k in sorted(rows) if rows[k][-1])
+    first = 2 * len(strata)
+    excluded = [b"".join(rows[k][first + x] or b"" for k in sorted(rows)) for x in range(exclusions)]
     return list(zip(counts, digests, strict=True)), excluded

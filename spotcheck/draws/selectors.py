@@ -14,8 +14,9 @@ from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine
+from spotcheck.draws.exclusions import ExcludedObjects, exclusion_counts
 from spotcheck.draws.idlist import IdList
-from spotcheck.draws.models import FrozenStratum, PoolExclusion, Task, Visit, VisitMember, WitnessInput
+from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember, WitnessInput
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 
@@ -29,15 +30,11 @@ def tasks_for_scope(scope: Scope) -> QuerySet[Task]:
     return tasks.filter(Q(lead_department_id__in=departments) | Q(participating_departments__in=departments)).distinct()
 
 
-def pool_exclusions(task: Task) -> QuerySet[PoolExclusion]:
-    """Every object left out of the task's pool, with its reason, by reason and then in the
-    directory's order of objects: the order of the index ``pool_exclusion_by_reason``, so a
-    page of a province's millions of exclusions is read without sorting them all."""
-    return (
-        PoolExclusion.objects.filter(task=task)
-        .select_related("inspection_object")
-        .order_by("reason", "inspection_object_id")
-    )
+def pool_exclusions(task: Task, reason: str | None = None) -> ExcludedObjects:
+    """Every object left out of the task's pool (or those of one reason), with its reason and
+    detail, by reason and then in the order of public codes; a sequence the paginators slice,
+    each page read by itself (a province's pool leaves out millions)."""
+    return ExcludedObjects(task, reason)
 
 
 def stratum_members(task: Task) -> dict[str, IdList]:
@@ -121,11 +118,10 @@ def _visit_count() -> Coalesce:
 
 def pool_exclusion_counts(task: Task) -> list[dict[str, Any]]:
     """How many objects each reason left out of the pool, in the order of the reasons."""
-    # order_by(): the model's ordering would join the task and every object to the count.
-    counts = dict(PoolExclusion.objects.filter(task=task).order_by().values_list("reason").annotate(n=Count("id")))
+    counts = exclusion_counts(task)
     return [
         {"reason": value, "label": label, "count": counts[value]}
-        for value, label in PoolExclusion.Reason.choices
+        for value, label in PoolExclusionGroup.Reason.choices
         if counts.get(value)
     ]
 

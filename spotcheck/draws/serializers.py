@@ -18,7 +18,7 @@ from spotcheck.accounts.models import Department
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.catalog.serializers import ScopeSerializer
 from spotcheck.draws import engine
-from spotcheck.draws.models import CeremonyJob, PoolExclusion, Task, TaskStratum, Visit, VisitMember, WitnessInput
+from spotcheck.draws.models import CeremonyJob, PoolExclusionGroup, Task, TaskStratum, Visit, VisitMember, WitnessInput
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -288,20 +288,19 @@ class TaskDetailSerializer(TaskBaseSerializer):
         return bool(self.context.get("full_record"))
 
 
-class ExcludedObjectSerializer(serializers.ModelSerializer):
+class ExcludedObjectSerializer(serializers.Serializer):
+    """An object left out of a pool (``exclusions.ExcludedObject``)."""
+
     object_id = serializers.IntegerField(source="inspection_object_id", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
     public_code = serializers.CharField(source="inspection_object.public_code", read_only=True)
+    reason = serializers.ChoiceField(choices=PoolExclusionGroup.Reason.choices, read_only=True)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
-
-    class Meta:
-        model = PoolExclusion
-        fields = ["object_id", "object_name", "public_code", "reason", "reason_display", "detail"]
-        read_only_fields = fields
+    detail = serializers.CharField(read_only=True)
 
 
 class ExclusionCountSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=PoolExclusion.Reason.choices)
+    reason = serializers.ChoiceField(choices=PoolExclusionGroup.Reason.choices)
     label = serializers.CharField()
     count = serializers.IntegerField()
 

@@ -33,7 +33,7 @@ from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
     FrozenPool,
-    PoolExclusion,
+    PoolExclusionGroup,
     Task,
     TaskCodeCounter,
     TaskStratum,
@@ -41,7 +41,6 @@ from spotcheck.draws.models import (
 )
 from spotcheck.draws.pool import freeze_pool, validate_object_filter
 from spotcheck.draws.selectors import record_for
-from spotcheck.imports import bulk
 from spotcheck.inspectors.models import Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
@@ -277,12 +276,17 @@ def task_freeze(*, actor: User, task: Task) -> Task:
         )
     except engine.DrawInputError as e:
         raise _invalid(e) from None
-    # A province's directory holds millions of deregistered (注销/吊销) objects, each excluded
-    # with its reason: COPY on PostgreSQL, not model instances.
-    bulk.bulk_insert(
-        PoolExclusion,
-        ("task_id", "inspection_object_id", "reason", "detail"),
-        [(task.pk, pk, reason, detail) for pk, reason, detail in built.exclusions],
+    # A province's directory holds millions of deregistered (注销/吊销) objects: one row per
+    # reason and detail, holding the objects' keys (PoolExclusionGroup), not one per object.
+    groups = PoolExclusionGroup.objects.bulk_create(
+        PoolExclusionGroup(
+            task=task,
+            reason=reason,
+            detail=detail,
+            count=len(blob) // PoolExclusionGroup.ID_BYTES,
+            object_ids=blob,
+        )
+        for reason, detail, blob in built.excluded
     )
     FrozenPool.objects.create(
         task=task,
@@ -313,7 +317,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
             "input_digest": draw.input_digest,
             "pool_digest": draw.pool_digest,
             "pool_count": built.member_count,
-            "excluded_count": len(built.exclusions),
+            "excluded_count": sum(group.count for group in groups),
         },
         department_id=task.lead_department_id,
     )

@@ -26,7 +26,7 @@ from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.draws import ceremony_jobs, engine, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
-from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusion, Task
+from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.planning.access import get_entry_for_user
 from spotcheck.planning.forms import put_service_errors
 
@@ -211,9 +211,7 @@ def task_detail_view(request, pk: int):
     reason = request.GET.get("reason") or ""
     job = ceremony_jobs.job_to_show(task)
     busy = job is not None and job.is_active  # a freeze or draw waits in the background
-    exclusions = selectors.pool_exclusions(task)
-    if reason in PoolExclusion.Reason.values:
-        exclusions = exclusions.filter(reason=reason)
+    exclusions = selectors.pool_exclusions(task, reason if reason in PoolExclusionGroup.Reason.values else None)
     exclusion_page = Paginator(exclusions, EXCLUSIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "task": task,

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import frequency
-from spotcheck.draws.models import PoolExclusion
+from spotcheck.draws.models import PoolExclusionGroup
+from spotcheck.draws.selectors import pool_exclusions
 from tests.draws.test_merging import ALL, make_wsjk_task, scjg_task  # noqa: F401 (fixtures)
 
 
@@ -29,8 +30,8 @@ def test_objects_at_the_cap_are_left_out_of_later_pools(coordinator, scjg_task, 
     # 市场监管 drew all twelve objects; 卫健 (another item, another department) freezes next.
     frequency.frequency_rule_set(actor=coordinator, max_draws_per_year=cap)
     task = make_wsjk_task(draw=False)
-    rows = PoolExclusion.objects.filter(task=task, reason=PoolExclusion.Reason.YEARLY_CAP)
-    assert rows.count() == excluded
+    rows = pool_exclusions(task, PoolExclusionGroup.Reason.YEARLY_CAP)
+    assert len(rows) == excluded
     assert task.frozen_pool.member_count == 12 - excluded
     if excluded:
         assert {r.detail for r in rows} == {"近 365 天内已被抽中 1 次及以上"}

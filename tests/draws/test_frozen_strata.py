@@ -7,8 +7,8 @@ import pytest
 
 from spotcheck.draws import engine, verify_draw
 from spotcheck.draws.idlist import IdList
-from spotcheck.draws.models import FrozenStratum, PoolExclusion
-from spotcheck.draws.selectors import full_record
+from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
+from spotcheck.draws.selectors import full_record, pool_exclusions
 from tests.directory.factories import InspectionObjectFactory
 
 
@@ -70,7 +70,7 @@ def test_frozen_strata_are_byte_ordered_and_their_digests_match_the_engine(
         ordered = engine.sort_ids(wanted)
         assert rows[name].ids == "\n".join(ordered) and rows[name].count == len(ordered)
         assert task.strata.get(name=name).digest == engine.stratum_digest(name, ordered)
-    excluded = PoolExclusion.objects.get(task=task)
-    assert excluded.inspection_object == extra[3] and excluded.reason == PoolExclusion.Reason.INACTIVE
+    (excluded,) = pool_exclusions(task)
+    assert excluded.inspection_object == extra[3] and excluded.reason == PoolExclusionGroup.Reason.INACTIVE
     record = full_record(task)
     assert verify_draw.verify(record) == [] and engine.verify_record(record) == []

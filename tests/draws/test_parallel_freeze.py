@@ -5,15 +5,15 @@ import psycopg
 import pytest
 from django.db import connection
 
-from spotcheck.draws import engine, pool_parallel, services
-from spotcheck.draws.models import FrozenStratum, PoolExclusion
-from spotcheck.draws.selectors import full_record
+from spotcheck.draws import engine, frequency, pool_parallel, services
+from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
+from spotcheck.draws.selectors import full_record, pool_exclusions
 from tests.directory.factories import InspectionObjectFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_freeze_gives_what_the_single_statement_gives(
-    make_task, run_ceremony, scjg_admin, scjg, towns, settings, monkeypatch
+    make_task, run_ceremony, scjg_admin, coordinator, scjg, towns, settings, monkeypatch
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (exported snapshots, several connections)")
@@ -26,13 +26,18 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
         )
     for n in range(5):  # other lengths and scripts than the USCCs
         InspectionObjectFactory(product=True, public_code=f"产品-{n:03d}", region=towns[0], owner_department=scjg)
+    # A draw, then a yearly cap of one: the objects it drew are left out of later pools, by a
+    # list read once and handed to every range (pool.objects_among).
+    settings.SPOTCHECK_FREEZE_WORKERS = 1
+    drawn = run_ceremony(make_task(cap=100))
+    frequency.frequency_rule_set(actor=coordinator, max_draws_per_year=1)
     used = []  # the parallel path runs for the second task only (a spy, the real function runs)
     gather = pool_parallel.freeze_in_parallel
-    monkeypatch.setattr(pool_parallel, "freeze_in_parallel", lambda *args: used.append(args[3]) or gather(*args))
+    monkeypatch.setattr(pool_parallel, "freeze_in_parallel", lambda *args: used.append(args[-1]) or gather(*args))
     tasks = {}
     for workers, threshold in ((1, 10**9), (3, 0)):
         settings.SPOTCHECK_FREEZE_WORKERS, settings.SPOTCHECK_FREEZE_PARALLEL_ROWS = workers, threshold
-        tasks[workers] = run_ceremony(make_task(cap=100), draw=False)
+        tasks[workers] = run_ceremony(make_task(cap=100, frequency_cap_days=0), draw=False)
     single, parallel = tasks[1], tasks[3]
     assert used == [3]
     # Stored in parts, one per range read: the parallel path ran, not its fallback.
@@ -52,10 +57,10 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
         single.strata.values_list("name", "count", "digest")
     )
     assert parallel.draw.pool_digest == single.draw.pool_digest
-    exclusions = {
-        t: set(PoolExclusion.objects.filter(task=t).values_list("inspection_object", "reason")) for t in tasks.values()
-    }
+    exclusions = {t: [(e.inspection_object_id, e.reason, e.detail) for e in pool_exclusions(t)] for t in tasks.values()}
     assert exclusions[parallel] == exclusions[single] and len(exclusions[single]) >= 5
+    at_cap = {pk for pk, reason, _detail in exclusions[single] if reason == PoolExclusionGroup.Reason.YEARLY_CAP}
+    assert at_cap == set(drawn.visits.values_list("inspection_object_id", flat=True))
     assert engine.verify_record(full_record(run_ceremony_draw(parallel))) == []
 
 

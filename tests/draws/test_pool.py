@@ -2,13 +2,13 @@
 
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import services
-from spotcheck.draws.models import PoolExclusion, Task
+from spotcheck.draws.models import PoolExclusionGroup, Task
 from spotcheck.draws.pool import LEAD_QUAL
 from spotcheck.draws.selectors import pool_exclusions, stratum_members
 from tests.catalog.factories import make_item, publish
 from tests.directory.factories import InspectionObjectFactory
 
-Reason = PoolExclusion.Reason
+Reason = PoolExclusionGroup.Reason
 
 
 def _reasons(task):
@@ -40,6 +40,8 @@ def test_each_exclusion_reason(scjg_admin, coordinator, scjg, towns, county, scj
     assert reasons[elsewhere.public_code] == Reason.OUT_OF_SCOPE
     assert reasons[abnormal.public_code] == Reason.FILTERED
     assert reasons[credit_d.public_code] == Reason.NO_STRATUM
+    details = {e.inspection_object: e.detail for e in pool_exclusions(task, Reason.INACTIVE)}
+    assert details == {cancelled: "注销", retired: "已停用"}
     members = stratum_members(task)["AB类"]
     assert {o.public_code for o in kept} <= set(members)
     assert members == sorted(members)
@@ -75,7 +77,7 @@ def test_cancelled_draws_do_not_count_for_the_cap(scjg_admin, make_task, run_cer
     services.task_cancel(actor=scjg_admin, task=first, reason="取消测试")
     second = make_task()
     services.task_freeze(actor=scjg_admin, task=second)
-    assert not PoolExclusion.objects.filter(task=second, reason=Reason.FREQUENCY_CAP).exists()
+    assert not pool_exclusions(second, Reason.FREQUENCY_CAP)
 
 
 def test_recusals_cross_office_and_roster(scjg_admin, make_task, objects, scjg_inspectors, towns):
@@ -120,3 +122,30 @@ def test_pool_filters(scjg_admin, make_task, scjg, towns, objects):
     services.task_freeze(actor=scjg_admin, task=task)
     assert stratum_members(task) == {"全部": [flagged.public_code]}
     assert Task.objects.get(pk=task.pk).status == Task.Status.FROZEN
+
+
+def test_exclusions_page_across_groups_in_rule_then_code_order(scjg_admin, scjg, towns, make_task):
+    """Excluded objects are kept as groups of packed keys; any slice of them — a page — reads
+    the right objects, by the order of the rules and then of public codes, whatever groups it
+    spans."""
+    make = lambda code, **kw: InspectionObjectFactory(  # noqa: E731
+        public_code=code, uscc=code, region=towns[0], owner_department=scjg, **kw
+    )
+    revoked = [make(f"91320481MA0000R{n:03d}", status=InspectionObject.Status.REVOKED) for n in (3, 1, 2)]
+    cancelled = [make(f"91320481MA0000C{n:03d}", status=InspectionObject.Status.CANCELLED) for n in (2, 1)]
+    no_stratum = [make(f"91320481MA0000N{n:03d}", credit_level="D") for n in (2, 3, 1)]
+    task = make_task(strata=[{"name": "AB类", "filter": {"credit_levels": ["A", "B"]}, "ratio": "1"}])
+    services.task_freeze(actor=scjg_admin, task=task)
+    excluded = pool_exclusions(task)
+    by_code = lambda objects: sorted(objects, key=lambda o: o.public_code.encode())  # noqa: E731
+    inactive = [e.inspection_object for e in excluded if e.reason == Reason.INACTIVE]
+    # The statuses in the order of their choices (吊销 before 注销), each in code order.
+    assert inactive[:5] == by_code(revoked) + by_code(cancelled)
+    ours = {*revoked, *cancelled, *no_stratum}
+    everything = [e.inspection_object for e in excluded]
+    assert [o for o in everything if o in ours] == by_code(revoked) + by_code(cancelled) + by_code(no_stratum)
+    for start in range(len(excluded)):
+        for stop in range(start, len(excluded) + 1):
+            assert [e.inspection_object for e in excluded[start:stop]] == everything[start:stop]
+    assert excluded[-1].inspection_object == everything[-1]
+    assert len(pool_exclusions(task, Reason.NO_STRATUM)) == sum(1 for e in excluded if e.reason == Reason.NO_STRATUM)

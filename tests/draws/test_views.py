@@ -11,8 +11,8 @@ from django.urls import reverse
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import engine, services
-from spotcheck.draws.models import PoolExclusion, Task
-from spotcheck.draws.selectors import stratum_members
+from spotcheck.draws.models import PoolExclusionGroup, Task
+from spotcheck.draws.selectors import pool_exclusions, stratum_members
 from spotcheck.inspectors.models import Qualification
 from tests.directory.factories import InspectionObjectFactory
 from tests.draws.conftest import task_kwargs
@@ -287,7 +287,7 @@ def test_pool_explanation_groups_and_pages_exclusions(login, scjg_admin, task, o
     client = login(scjg_admin)
     client.post(url("freeze", task))
     body = client.get(url("detail", task)).content.decode()
-    assert str(PoolExclusion.Reason.INACTIVE.label) in body
+    assert str(PoolExclusionGroup.Reason.INACTIVE.label) in body
     assert "：3" in body
     for obj in gone:
         assert obj.public_code in body and obj.name in body
@@ -438,15 +438,16 @@ def test_visit_page_query_count_does_not_grow_with_visits(
     client.get(url("detail", small))  # warm the session
     with CaptureQueriesContext(connection) as few:
         assert client.get(url("detail", small)).status_code == 200
-    # The same queries (the page of exclusions aside, which the small task has none of): the
-    # visits are counted, the page's ids sorted, its rows loaded, their teams prefetched; one
-    # asks for a background job of the task, two count the merge proposals.
+    # The same queries (the page of exclusions aside, which the small task has none of: its
+    # keys and its objects): the visits are counted, the page's ids sorted, its rows loaded,
+    # their teams prefetched; one asks for a background job of the task, two count the merge
+    # proposals.
     assert len(few) <= 21
-    with django_assert_max_num_queries(len(few) + 1):
+    with django_assert_max_num_queries(len(few) + 2):
         body = client.get(url("detail", big_task), {"visit_page": 2, "page": 2}).content.decode()
     assert len(_visits_in_page(body, big_task)) == big_task.visits.count() - 100
     # A filtered list counts its matches and the task's total.
-    with django_assert_max_num_queries(len(few) + 2):
+    with django_assert_max_num_queries(len(few) + 3):
         body = client.get(url("detail", big_task), {"stratum": "一般", "q": "溧阳"}).content.decode()
     assert len(_visits_in_page(body, big_task)) == big_task.visits.filter(stratum__name="一般").count()
 
@@ -483,11 +484,7 @@ def test_visits_filtered_by_stratum_and_searched(login, scjg_admin, big_task):
 
 def test_visit_and_exclusion_pages_are_independent(login, scjg_admin, big_task):
     client = login(scjg_admin)
-    exclusions = list(
-        PoolExclusion.objects.filter(task=big_task)
-        .order_by("reason", "inspection_object__public_code")
-        .values_list("inspection_object__public_code", flat=True)
-    )
+    exclusions = [e.inspection_object.public_code for e in pool_exclusions(big_task)]
     assert len(exclusions) == 60
     body = client.get(url("detail", big_task), {"page": 2, "visit_page": 2}).content.decode()
     assert _visits_in_page(body, big_task) == _list_order(big_task)[100:]

@@ -58,7 +58,7 @@ def test_unannounced_tasks_are_not_public(public, make_task, scjg_admin):
 def test_notice_before_draw_keeps_secret_and_exclusions(public, make_task, run_ceremony, private_facts):
     task = run_ceremony(make_task(), draw=False)
     secret = task.draw.server_secret
-    assert secret and task.frozen_pool.exclusion_count > 0 and task.exclusions.exists()
+    assert secret and task.frozen_pool.exclusion_count > 0 and task.exclusion_groups.exists()
 
     response = _page(public, task)
     assert response.status_code == 200
