@@ -1,6 +1,10 @@
 """Personas and base data shared by every test (see STYLE.md, "Test personas")."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import translation
 
 from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
@@ -133,3 +137,20 @@ def login(client):
         return client
 
     return _login
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def clock_at(day: dt.date):
+    """The clock on ``day`` at 09:00 in Shanghai, moving on from there (time-machine: Python's
+    clocks, also in a live server's thread): for rules that look at today."""
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI), tick=True)
+
+
+@pytest.fixture
+def spring_2026():
+    """16 February 2026, before the windows of the draws tests' tasks (3-01 …): a merge is
+    proposed and confirmed only while the tasks' common window is open."""
+    with clock_at(dt.date(2026, 2, 16)):
+        yield

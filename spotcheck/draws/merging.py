@@ -7,7 +7,9 @@ task dissolves the joint visits of its visits.
 A proposal is a maximal group of visits on one object, from drawn tasks, where every two
 visits come from tasks of different lead departments whose windows overlap and whose pair was
 not declined, and no visit is in an active joint visit. By the interval property, pairwise
-overlapping windows share a common window: the planned window of the joint visit.
+overlapping windows share a common window: the planned window of the joint visit. Only visits
+whose task's window has not ended are proposed (and merged): a common window that is over
+plans no visit, and a province's past years of visits stay out of every proposal query.
 
 Reads: ``merge_proposals``, ``joint_visit_list``, ``merge_declines``, ``task_merge_counts``,
 ``joint_visit_of``/``active_joint_visits_by_visit``; access: ``get_merge_visits_for_user``,
@@ -153,19 +155,29 @@ def _candidate_visits(task: Task | None = None) -> tuple[QuerySet[Visit], QueryS
     joined to each other by object, an EXISTS on the object's index), and those whose object
     has an active joint visit holding another department's visit, which they might join
     (``_groups`` checks the rest). Two queries, not one OR of the two EXISTS: with an OR,
-    PostgreSQL tests both for every visit in the database (seconds at a province's 10^6)."""
-    free = Visit.objects.filter(task__status=Status.DRAWN).filter(_not_in_active_joint_visit()).order_by()
+    PostgreSQL tests both for every visit in the database (seconds at a province's 10^6). Only
+    visits of tasks whose window has not ended: the current tasks' visits, not every year's."""
+    today = timezone.localdate()
+    free = (
+        Visit.objects.filter(task__status=Status.DRAWN, task__window_end__gte=today)
+        .filter(_not_in_active_joint_visit())
+        .order_by()
+    )
     partner = free.filter(
         inspection_object_id=OuterRef("inspection_object_id"),
         task__window_start__lte=OuterRef("task__window_end"),
         task__window_end__gte=OuterRef("task__window_start"),
     ).exclude(task__lead_department_id=OuterRef("task__lead_department_id"))
-    joint = JointVisitMember.objects.filter(
-        is_active=True,
-        visit__inspection_object_id=OuterRef("inspection_object_id"),
-        joint_visit__planned_start__lte=OuterRef("task__window_end"),
-        joint_visit__planned_end__gte=OuterRef("task__window_start"),
-    ).exclude(visit__task__lead_department_id=OuterRef("task__lead_department_id"))
+    joint = (
+        JointVisitMember.objects.filter(
+            is_active=True,
+            visit__inspection_object_id=OuterRef("inspection_object_id"),
+            joint_visit__planned_start__lte=OuterRef("task__window_end"),
+            joint_visit__planned_end__gte=OuterRef("task__window_start"),
+        )
+        .filter(joint_visit__planned_end__gte=today)
+        .exclude(visit__task__lead_department_id=OuterRef("task__lead_department_id"))
+    )
     with_partner, joining = free.filter(Exists(partner)), free.filter(Exists(joint))
     if task is not None:
         objects = Visit.objects.filter(task=task).values("inspection_object_id")
@@ -655,6 +667,8 @@ def _merge_window(visits: list[Visit], joint_visit: JointVisit | None = None) ->
     end = min(v.task.window_end for v in visits)
     if start > end:
         problems.append(_("所选任务的检查时间没有共同的重叠期，不能合并。"))
+    elif end < timezone.localdate():
+        problems.append(_("所选任务共同的检查时间已于 %(end)s 结束，不能再合并。") % {"end": end.isoformat()})
     problems += _already_merged(visits, joint_visit)
     if problems:
         raise ValidationError(problems, code="not_mergeable")

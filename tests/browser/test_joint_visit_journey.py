@@ -23,7 +23,14 @@ from tests.draws.conftest import (
 from tests.draws.test_joint_visit_extend import jtys_admin, make_jtys_task, merged
 from tests.draws.test_merging import make_wsjk_task, scjg_task, wsjk_task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("spring_2026")]
+
+
+@pytest.fixture(autouse=True)
+def _session_cookie_without_expiry(settings):
+    # The server's clock is in February (spring_2026), the browser's is not: a cookie that
+    # expires two weeks after the server's now would be dropped by the browser at once.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 
 def test_coordinator_adds_a_third_departments_visit(page, coordinator, merged, make_jtys_task):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from spotcheck.demo.services import demo_load
+from tests.conftest import clock_at
 
 ANCHOR = dt.date(2026, 3, 2)
 
@@ -12,6 +13,13 @@ ANCHOR = dt.date(2026, 3, 2)
 def load(objects=300, inspectors=30, seed="test", **kwargs):
     kwargs.setdefault("anchor", ANCHOR)
     return demo_load(actor="pytest", objects=objects, inspectors=inspectors, seed=seed, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_anchor():
+    """The demo's tasks run in a window from its anchor date: the clock is there too."""
+    with clock_at(ANCHOR):
+        yield
 
 
 @pytest.fixture

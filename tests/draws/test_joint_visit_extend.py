@@ -17,6 +17,8 @@ from tests.draws.test_merging import ALL, make_wsjk_task, pair, proposals_for, s
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.inspectors.factories import InspectorFactory
 
+pytestmark = pytest.mark.usefixtures("spring_2026")
+
 ROADS = (dt.date(2026, 6, 10), dt.date(2026, 12, 31))  # shares 6-10 … 6-30 with both others
 
 

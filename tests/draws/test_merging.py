@@ -12,8 +12,11 @@ from spotcheck.accounts.scope import scope_for
 from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import merging, services
 from spotcheck.draws.models import JointVisit, JointVisitMember, MergeDecline, Visit
+from tests.conftest import clock_at
 from tests.draws.conftest import task_kwargs
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("spring_2026")
 
 ALL = [{"name": "全部", "ratio": "1"}]  # every object of the pool: both tasks draw the same 12
 WSJK_SLOTS = [{"name": "主检", "dept": "WSJK", "quals": []}, {"name": "协检", "dept": "WSJK", "quals": []}]
@@ -88,6 +91,22 @@ def test_overlapping_windows_of_two_departments_are_proposed(coordinator, scjg_t
     assert len(first.visits[0].members.all()) == 2  # the team comes with the visit
     # Every drawn object once, each with one visit of each task.
     assert len({p.inspection_object.pk for p in proposals}) == 12
+
+
+def test_a_common_window_that_has_ended_is_neither_proposed_nor_merged(coordinator, scjg_task, wsjk_task):
+    """The common window is June; on 1 July the visits are proposed no more (nor counted on the
+    task page), and a merge is refused, naming the day the window ended."""
+    visits = [v.pk for v in pair(scjg_task, wsjk_task)]
+    assert len(proposals_for(coordinator)) == 12
+    with clock_at(dt.date(2026, 6, 30)):  # the last day of the common window
+        assert len(proposals_for(coordinator)) == 12
+    with clock_at(dt.date(2026, 7, 1)):
+        assert proposals_for(coordinator) == []
+        assert merging.task_merge_counts(wsjk_task) == {"merged": 0, "proposed": 0}
+        with pytest.raises(ValidationError) as refused:
+            merging.joint_visit_confirm(actor=coordinator, visits=visits)
+        assert "共同的检查时间已于 2026-06-30 结束" in str(refused.value)
+    assert not JointVisit.objects.exists()
 
 
 def test_disjoint_windows_are_not_proposed(coordinator, scjg_task, make_wsjk_task):
