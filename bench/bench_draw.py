@@ -11,6 +11,10 @@ inputs → draw and match, timed end to end, with peak memory. The baseline in t
 PostgreSQL's ``SELECT id … ORDER BY random() LIMIT n`` on the same table, which draws the same
 number of objects but proves nothing. Then the same ceremony on the county's 100,000 objects.
 Targets: no slower than the baseline at 10^7; ≤ 1 s end to end for the county; ≤ 2 GiB peak.
+
+``--yearly-cap N`` first sets the province's 无事不扰 cap (the joint office's rule) to N draws a
+year, so every object drawn N times by the earlier runs of the last year is left out of the
+pool, each listed with its reason: the cost of a province's exclusions (reported, not a target).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from spotcheck.accounts.models import Department, Membership, Region, User  # no
 from spotcheck.audit.context import audit_source  # noqa: E402
 from spotcheck.catalog.models import InspectionItem, ItemVersion  # noqa: E402
 from spotcheck.directory.models import InspectionObject  # noqa: E402
-from spotcheck.draws import services  # noqa: E402
+from spotcheck.draws import frequency, services  # noqa: E402
 from spotcheck.draws.models import Task  # noqa: E402
 from spotcheck.imports.bulk import BulkLoad  # noqa: E402
 from spotcheck.inspectors.models import Inspector  # noqa: E402
@@ -132,6 +136,18 @@ def generate_objects(owner: Department, province: Region, county: Region, object
         cursor.execute("VACUUM ANALYZE directory_inspectionobject")
 
 
+def set_yearly_cap(cap: int | None) -> None:
+    """The province's yearly cap, set by its joint office's coordinator through the service."""
+    region = Region.objects.get(code=PROVINCE)
+    office, _ = Department.objects.get_or_create(
+        code="BLXB", defaults={"name": "基准联席办", "short_name": "基准联席办", "region": region}
+    )
+    coordinator, _ = User.objects.get_or_create(username="bench_coordinator")
+    Membership.objects.get_or_create(user=coordinator, department=office, role=Membership.Role.COORDINATOR)
+    with audit_source("cli"):
+        frequency.frequency_rule_set(actor=coordinator, max_draws_per_year=cap)
+
+
 def ceremony(user: User, departments: list[Department], version: ItemVersion, region: str, label: str) -> float:
     witnesses = [User.objects.get(username=f"bench_witness_{d.code}") for d in departments]
     started = time.perf_counter()
@@ -169,9 +185,11 @@ def ceremony(user: User, departments: list[Department], version: ItemVersion, re
     elapsed = time.perf_counter() - started
     task.refresh_from_db()
     targets = task.visits.count()
+    excluded = sum(task.exclusion_groups.values_list("count", flat=True))
     print(
         f"{label}: verifiable draw of {targets:,} targets with teams from {task.frozen_pool.member_count:,} "
-        f"objects, end to end {elapsed:.2f} s (freeze {frozen - started:.2f} s); peak memory {peak_mib():,.0f} MiB"
+        f"objects ({excluded:,} excluded), end to end {elapsed:.2f} s (freeze {frozen - started:.2f} s); "
+        f"peak memory {peak_mib():,.0f} MiB"
     )
     return elapsed
 
@@ -191,11 +209,13 @@ def baseline(region: Region, n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--objects", type=int, default=10_000_000)
+    parser.add_argument("--yearly-cap", type=int, default=None, help="the province's yearly cap (default: none)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (e.g. postgres://postgres@127.0.0.1:5432/sc_draw_bench).")
     print(machine.describe())
     user, departments, version = prepare(args.objects)
+    set_yearly_cap(args.yearly_cap)
     province = Region.objects.get(code=PROVINCE)
     base = baseline(province, args.objects // 100)
     ours = ceremony(user, departments, version, PROVINCE, f"{args.objects:,} objects")
