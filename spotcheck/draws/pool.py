@@ -109,28 +109,47 @@ def validate_object_filter(raw: Mapping[str, Any] | None, label: str, *, nested:
     return clean
 
 
-def _drawn_since(since: dt.datetime, item_ids: list[int] | None = None, *, materialise: bool = False) -> Q:
+@dataclass(frozen=True)
+class DrawnSets:
+    """How a pool's verdict reads the sets of drawn objects (frequency caps, "drawn recently").
+
+    ``within``: only the visits of these objects — a small pool's scope, so that a county's
+    pool in a province's database does not group a year of the whole province's visits.
+    ``materialise``: the ids are read once, here, and handed to the statements as a list
+    (``objects_among``)."""
+
+    within: QuerySet | None = None
+    materialise: bool = False
+
+
+_ALL_VISITS = DrawnSets()
+
+
+def _drawn_since(since: dt.datetime, item_ids: list[int] | None = None, *, drawn: DrawnSets = _ALL_VISITS) -> Q:
     """Objects with a visit of a (not cancelled) drawn task since ``since``, optionally for one of
     the given items (InspectionItem ids, whatever the version)."""
     visits = Visit.objects.filter(task__status=Task.Status.DRAWN, task__draw__drawn_at__gte=since)
     if item_ids is not None:
         visits = visits.filter(task__items__item_id__in=item_ids)
-    return objects_among(visits.values("inspection_object_id"), materialise=materialise)
+    return objects_among(visits.values("inspection_object_id"), drawn=drawn)
 
 
 # The base table's own name is its alias in the pool's query (no join renames it).
 _PK_IN_LIST = '"directory_inspectionobject"."id" IN (SELECT unnest(string_to_array(%s, \',\')::bigint[]))'
 
 
-def objects_among(object_ids: QuerySet, *, materialise: bool = False) -> Q:
-    """Objects whose pk ``object_ids`` (a one-column values() queryset) gives.
+def objects_among(object_ids: QuerySet, *, drawn: DrawnSets = _ALL_VISITS) -> Q:
+    """Objects whose pk ``object_ids`` (a one-column values() queryset of visits'
+    ``inspection_object_id``) gives.
 
     "pk IN (subquery)", not a correlated EXISTS: inside the verdict's CASE, PostgreSQL runs an
     EXISTS once per object (10^7 times for a province) but an IN list once, as a hash table.
     Once per statement, though, and a pool read in parallel is read by one statement per range
     of codes: ``materialise`` reads the ids once, here, and hands each range the list, which
     PostgreSQL hashes (a hashed subplan) instead of recomputing a year of draws."""
-    if not materialise:
+    if drawn.within is not None:
+        object_ids = object_ids.filter(inspection_object_id__in=drawn.within.values("pk"))
+    if not drawn.materialise:
         return Q(pk__in=object_ids)
     statement, params = object_ids.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -141,9 +160,9 @@ def objects_among(object_ids: QuerySet, *, materialise: bool = False) -> Q:
     return Q(RawSQL(_PK_IN_LIST, [ids], output_field=BooleanField()))  # noqa: S611 (a constant; the ids are a parameter)
 
 
-def filter_q(flt: Mapping[str, Any], now: dt.datetime, *, materialise: bool = False) -> Q:
+def filter_q(flt: Mapping[str, Any], now: dt.datetime, *, drawn: DrawnSets = _ALL_VISITS) -> Q:
     """An (already validated) object filter as a database condition on InspectionObject
-    (``materialise``: see ``objects_among``)."""
+    (``drawn``: how the sets of drawn objects are read)."""
     q = Q()
     if levels := flt.get("credit_levels"):
         q &= Q(credit_level__in=levels)
@@ -162,10 +181,10 @@ def filter_q(flt: Mapping[str, Any], now: dt.datetime, *, materialise: bool = Fa
         since = timezone.localdate(now) - dt.timedelta(days=days)
         q &= Q(pk__in=Penalty.objects.filter(decided_on__gte=since).values("inspection_object_id"))
     if "drawn_recently" in flt:
-        drawn = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]), materialise=materialise)
-        q &= drawn if flt["drawn_recently"] else ~drawn
+        recent = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]), drawn=drawn)
+        q &= recent if flt["drawn_recently"] else ~recent
     if alternatives := flt.get("any_of"):
-        q &= reduce(or_, (filter_q(alternative, now, materialise=materialise) for alternative in alternatives))
+        q &= reduce(or_, (filter_q(alternative, now, drawn=drawn) for alternative in alternatives))
     return q
 
 
@@ -231,12 +250,11 @@ def _verdict(
     strata: list,
     yearly_cap: int | None,
     verdicts: Verdicts,
-    *,
-    materialise: bool = False,
+    drawn: DrawnSets,
 ) -> Case:
     """Each object's fate as one SQL expression, first rule that applies wins (see the module
     docstring): the database decides for every object in one pass, however many there are.
-    ``materialise``: the sets of drawn objects are read once (``objects_among``)."""
+    ``drawn``: how the sets of drawn objects are read (``DrawnSets``)."""
     Status = InspectionObject.Status
     # Not 存续 (with the status as the detail), else retired (停用).
     whens = [
@@ -251,18 +269,18 @@ def _verdict(
         whens.append(When(_EVERYTHING, then=verdicts.exclude(Reason.OUT_OF_SCOPE)))
     elif all(item_scopes):
         whens.append(When(~reduce(or_, item_scopes), then=verdicts.exclude(Reason.OUT_OF_SCOPE)))
-    if pool_q := filter_q(task.pool_filter, now, materialise=materialise):
+    if pool_q := filter_q(task.pool_filter, now, drawn=drawn):
         whens.append(When(~pool_q, then=verdicts.exclude(Reason.FILTERED)))
     if task.frequency_cap_days and item_ids:
-        capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids, materialise=materialise)
+        capped = _drawn_since(now - dt.timedelta(days=task.frequency_cap_days), item_ids, drawn=drawn)
         detail = _("%(days)s 天内") % {"days": task.frequency_cap_days}
         whens.append(When(capped, then=verdicts.exclude(Reason.FREQUENCY_CAP, detail)))
     if yearly_cap:
-        at_cap = objects_among(frequency.objects_at_yearly_cap(yearly_cap, now), materialise=materialise)
+        at_cap = objects_among(frequency.objects_at_yearly_cap(yearly_cap, now), drawn=drawn)
         detail = _("近 365 天内已被抽中 %(n)s 次及以上") % {"n": yearly_cap}
         whens.append(When(at_cap, then=verdicts.exclude(Reason.YEARLY_CAP, detail)))
     for position, stratum in enumerate(strata):
-        whens.append(When(filter_q(stratum.filter, now, materialise=materialise) or _EVERYTHING, then=Value(position)))
+        whens.append(When(filter_q(stratum.filter, now, drawn=drawn) or _EVERYTHING, then=Value(position)))
     return Case(*whens, default=verdicts.exclude(Reason.NO_STRATUM), output_field=IntegerField())
 
 
@@ -385,9 +403,10 @@ def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
     scoped = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True))
     workers = _parallel_workers(scoped)
     verdicts = Verdicts()
-    judged = scoped.annotate(
-        verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap, verdicts, materialise=workers > 0)
-    )
+    # A large pool's ranges take the drawn sets as lists; a small one reads the visits of its
+    # own scope only.
+    drawn = DrawnSets(materialise=True) if workers else DrawnSets(within=scoped)
+    judged = scoped.annotate(verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap, verdicts, drawn))
     if connection.vendor == "postgresql":
         built = _freeze_in_postgresql(task, judged, strata, verdicts, workers)
     else:
