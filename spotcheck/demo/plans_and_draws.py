@@ -142,10 +142,15 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _publish(plan: AnnualPlan, *, writer: Any, approver: Any, coordinator: Any, filed_on: dt.date) -> AnnualPlan:
-    plan = plan_submit(actor=writer, plan=plan)
-    plan = plan_approve(actor=approver, plan=plan)
-    plan = plan_file(actor=coordinator, plan=plan, at=_at(filed_on, 10))
-    return plan_publish(actor=writer, plan=plan)
+    """Submitted, approved, filed on ``filed_on`` and published in January, in that order (none
+    later than now, for a demo loaded in the first days of a year)."""
+    now = timezone.now()
+    days = [filed_on + dt.timedelta(days=n) for n in (-10, -5, 0, 5)]
+    submitted, approved, filed, published = (min(_at(day, 10), now) for day in days)
+    plan = plan_submit(actor=writer, plan=plan, at=submitted)
+    plan = plan_approve(actor=approver, plan=plan, at=approved)
+    plan = plan_file(actor=coordinator, plan=plan, at=filed)
+    return plan_publish(actor=writer, plan=plan, at=published)
 
 
 def shared_scope(items: Sequence[InspectionItem]) -> dict[str, list[str]]:
@@ -183,12 +188,17 @@ def create_plans(*, frame: Frame, actors: dict[str, Any], year: int) -> tuple[di
     (in preference order) and the joint entry."""
     coordinator = actors["coordinator"]
     filed_on = dt.date(year, 1, 20)
+    drafted = min(_at(filed_on - dt.timedelta(days=30), 10), timezone.now())  # in December before
     entries: dict[str, list[PlanEntry]] = {}
     for spec in DEPARTMENT_PLANS:
         department = frame.departments[spec.department]
         admin = actors[f"{spec.department.lower()}_admin"]
         plan = plan_create(
-            actor=admin, year=year, title=f"{department.short_name}{year}年度双随机抽查计划", department=department
+            actor=admin,
+            year=year,
+            title=f"{department.short_name}{year}年度双随机抽查计划",
+            department=department,
+            at=drafted,
         )
         entries[spec.department] = [
             _add_entry(
@@ -211,7 +221,11 @@ def create_plans(*, frame: Frame, actors: dict[str, Any], year: int) -> tuple[di
         )
     lead, *others = (frame.departments[code] for code in JOINT_DEPARTMENTS)
     joint_plan = plan_create(
-        actor=coordinator, year=year, title=f"{frame.county.name}{year}年度部门联合抽查计划", region=frame.county
+        actor=coordinator,
+        year=year,
+        title=f"{frame.county.name}{year}年度部门联合抽查计划",
+        region=frame.county,
+        at=drafted,
     )
     joint_entry = _add_entry(
         actor=coordinator,

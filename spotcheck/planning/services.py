@@ -10,6 +10,10 @@ published is deleted: its entries and strata are retired instead.
 Who: a department plan is written and submitted by its department's admin (or the joint office),
 approved or returned by the department's approver or the coordinator; the joint plan is written,
 approved and returned by the coordinator. Only the coordinator accepts a filing.
+
+When: each step is stamped now. The workflow steps also take ``at``, for loading a plan's
+history as it happened (the demo region's plans were filed in January of their year); the
+audit trail still records when each step was written.
 """
 
 from __future__ import annotations
@@ -215,7 +219,13 @@ def _clean_year(year: int) -> int:
 
 @transaction.atomic
 def plan_create(
-    *, actor: User, year: int, title: str, department: Department | None = None, region: Region | None = None
+    *,
+    actor: User,
+    year: int,
+    title: str,
+    department: Department | None = None,
+    region: Region | None = None,
+    at: dt.datetime | None = None,
 ) -> AnnualPlan:
     """A department's plan (``department`` given) or, by the coordinator, the region's joint
     plan (``department`` None, ``region`` given), as a DRAFT."""
@@ -236,7 +246,7 @@ def plan_create(
     plan.full_clean()
     plan.save()
     _audit(actor, "planning.plan.create", plan, plan, after=snapshot(plan))
-    _event(plan, PlanEvent.Action.CREATED, actor)
+    _event(plan, PlanEvent.Action.CREATED, actor, at=at)
     return plan
 
 
@@ -337,7 +347,7 @@ def _move(
 
 
 @transaction.atomic
-def plan_submit(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
+def plan_submit(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -> AnnualPlan:
     _require_plan_write(actor, plan)
     plan = _locked(plan)
     if plan.retired_at is not None or plan.status not in AnnualPlan.EDITABLE_STATUSES:
@@ -345,7 +355,7 @@ def plan_submit(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     problems = _entry_problems(plan)
     if problems:
         raise ValidationError(problems)
-    now = timezone.now()
+    now = at or timezone.now()
     return _move(
         plan,
         actor=actor,
@@ -358,12 +368,12 @@ def plan_submit(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
 
 
 @transaction.atomic
-def plan_approve(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
+def plan_approve(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -> AnnualPlan:
     _require_approver(actor, plan)
     plan = _locked(plan)
     if plan.status != Status.SUBMITTED:
         raise ValidationError(_("只有待审核的计划可以审核通过。"))
-    now = timezone.now()
+    now = at or timezone.now()
     return _move(
         plan,
         actor=actor,
@@ -376,7 +386,7 @@ def plan_approve(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
 
 
 @transaction.atomic
-def plan_return(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
+def plan_return(*, actor: User, plan: AnnualPlan, reason: str, at: dt.datetime | None = None) -> AnnualPlan:
     """退回 a submitted plan (approver or coordinator) or an approved one not yet filed
     (the coordinator refusing the filing)."""
     _require_approver(actor, plan)
@@ -386,7 +396,7 @@ def plan_return(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
         _require_coordinator(actor, _("已审核的计划只能由联席办协调员在备案时退回。"))
     elif plan.status != Status.SUBMITTED:
         raise ValidationError(_("只有待审核或待备案的计划可以退回。"))
-    now = timezone.now()
+    now = at or timezone.now()
     return _move(
         plan,
         actor=actor,
@@ -421,16 +431,17 @@ def plan_file(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -
         action="planning.plan.file",
         event=PlanEvent.Action.FILED,
         reason=_("逾期备案（截止 %(d)s）") % {"d": plan.filing_deadline.isoformat()} if late else "",
+        event_at=filed_at,
     )
 
 
 @transaction.atomic
-def plan_publish(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
+def plan_publish(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -> AnnualPlan:
     _require_publisher(actor, plan)
     plan = _locked(plan)
     if plan.status != Status.FILED:
         raise ValidationError(_("只有已备案的计划可以公布。"))
-    now = timezone.now()
+    now = at or timezone.now()
     return _move(
         plan,
         actor=actor,

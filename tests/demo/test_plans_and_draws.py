@@ -36,6 +36,14 @@ def test_published_plans_of_the_year(region):
     assert set(plans.values_list("status", flat=True)) == {AnnualPlan.Status.PUBLISHED}
     assert not plans.filter(filed_late=True).exists()
     assert {p.filed_at.date() for p in plans} == {dt.date(2026, 1, 20)}
+    # The history reads as it happened: drafted in December, then each step in January.
+    for plan in plans:
+        events = list(plan.events.order_by("created_at", "pk").values_list("action", "created_at"))
+        assert [action for action, _at in events] == ["created", "submitted", "approved", "filed", "published"]
+        assert events[0][1].date() == dt.date(2025, 12, 21) and events[-1][1].date() == dt.date(2026, 1, 25)
+        assert (plan.submitted_at, plan.approved_at, plan.published_at) == tuple(
+            at for _a, at in events[1:3] + events[4:]
+        )
     departments = set(plans.filter(kind=AnnualPlan.Kind.DEPARTMENT).values_list("department__code", flat=True))
     assert departments == {"SCJG", "WSJK", "XF", "YJGL", "GA"}
     joint = plans.get(kind=AnnualPlan.Kind.JOINT)

@@ -11,6 +11,7 @@ from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import apply_stratum_filter, default_credit_strata
 from tests.catalog.factories import InspectionObjectFactory, make_item
+from tests.conftest import clock_at
 from tests.planning.factories import entry_kwargs
 
 S = AnnualPlan.Status
@@ -22,13 +23,14 @@ def field_errors(exc_info) -> dict:
 
 
 def test_happy_path_department_plan(draft_plan, scjg_admin, scjg_approver, coordinator):
-    plan = services.plan_submit(actor=scjg_admin, plan=draft_plan)
-    assert plan.status == S.SUBMITTED and plan.submitted_by == scjg_admin
-    plan = services.plan_approve(actor=scjg_approver, plan=plan)
-    assert plan.status == S.APPROVED and plan.approved_by == scjg_approver
-    plan = services.plan_file(actor=coordinator, plan=plan, at=dt.datetime(2027, 1, 20, 9, tzinfo=SHANGHAI))
-    assert plan.status == S.FILED and not plan.filed_late
-    plan = services.plan_publish(actor=coordinator, plan=plan)
+    with clock_at(dt.date(2027, 1, 20)):  # before the filing deadline of the 2027 plan
+        plan = services.plan_submit(actor=scjg_admin, plan=draft_plan)
+        assert plan.status == S.SUBMITTED and plan.submitted_by == scjg_admin
+        plan = services.plan_approve(actor=scjg_approver, plan=plan)
+        assert plan.status == S.APPROVED and plan.approved_by == scjg_approver
+        plan = services.plan_file(actor=coordinator, plan=plan)
+        assert plan.status == S.FILED and not plan.filed_late
+        plan = services.plan_publish(actor=coordinator, plan=plan)
     assert plan.status == S.PUBLISHED and plan.published_at is not None
     actions = list(plan.events.values_list("action", flat=True))
     assert actions == ["created", "submitted", "approved", "filed", "published"]
@@ -37,6 +39,24 @@ def test_happy_path_department_plan(draft_plan, scjg_admin, scjg_approver, coord
     snap = plan.events.get(action="published").snapshot
     assert snap["status"] == "published"
     assert [s["name"] for s in snap["entries"][0]["strata"]] == [b["name"] for b in default_credit_strata()]
+
+
+def test_history_loaded_with_the_times_it_happened(scjg_admin, scjg_approver, coordinator, scjg, scjg_item):
+    """Each workflow step takes ``at`` (loading an earlier year's plan): the plan's fields and
+    its history carry those times, in order; the audit trail records when they were written."""
+    times = [dt.datetime(2026, 1, d, 9, tzinfo=SHANGHAI) for d in (5, 10, 15, 20, 25)]
+    plan = services.plan_create(actor=scjg_admin, year=2026, title="2026年度计划", department=scjg, at=times[0])
+    entry = services.entry_add(actor=scjg_admin, plan=plan, **entry_kwargs(plan, [scjg_item], scjg))
+    services.entry_add_default_strata(actor=scjg_admin, entry=entry)
+    plan = services.plan_submit(actor=scjg_admin, plan=plan, at=times[1])
+    plan = services.plan_approve(actor=scjg_approver, plan=plan, at=times[2])
+    plan = services.plan_file(actor=coordinator, plan=plan, at=times[3])
+    plan = services.plan_publish(actor=scjg_admin, plan=plan, at=times[4])
+    assert (plan.submitted_at, plan.approved_at, plan.filed_at, plan.published_at) == tuple(times[1:])
+    events = list(plan.events.order_by("created_at", "pk").values_list("action", "created_at"))
+    assert events == list(zip(["created", "submitted", "approved", "filed", "published"], times, strict=True))
+    audit = AuditEntry.objects.get(action="planning.plan.publish", target_id=str(plan.pk))
+    assert audit.created_at > times[-1]
 
 
 def test_default_credit_strata_bands():
