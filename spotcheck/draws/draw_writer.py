@@ -114,7 +114,7 @@ class DrawWriter:
         cursor.execute(
             "WITH visit AS (INSERT INTO draws_visit (task_id, inspection_object_id, stratum_id, rank, public_id) "
             "SELECT %s, o.id, t.stratum_id, t.rank, t.public_id FROM drawn_target AS t "
-            'JOIN directory_inspectionobject AS o ON (o.public_code COLLATE "C") = t.public_id '
+            'JOIN directory_inspectionobject AS o ON (o.public_code COLLATE "C") = t.public_id ORDER BY o.id '
             "RETURNING public_id, id) INSERT INTO drawn_visit SELECT public_id, id FROM visit",
             [self.task.pk],
         )
@@ -138,7 +138,7 @@ class DrawWriter:
             "INSERT INTO draws_visitmember (visit_id, inspector_id, slot, position, is_lead) "
             "SELECT v.visit_id, i.id, m.slot, m.position, m.is_lead FROM drawn_member AS m "
             "JOIN drawn_visit AS v ON v.public_id = m.public_id "
-            "JOIN inspectors_inspector AS i ON i.code = m.inspector"
+            "JOIN inspectors_inspector AS i ON i.code = m.inspector ORDER BY v.visit_id, m.position"
         )
         if cursor.rowcount != members:  # the roster is frozen from the inspectors table: cannot happen
             raise RuntimeError(f"{members} team members of {teams} visits, {cursor.rowcount} written")
