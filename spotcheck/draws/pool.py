@@ -256,13 +256,15 @@ def _verdict(
     docstring): the database decides for every object in one pass, however many there are.
     ``drawn``: how the sets of drawn objects are read (``DrawnSets``)."""
     Status = InspectionObject.Status
-    # Not 存续 (with the status as the detail), else retired (停用).
-    whens = [
+    # Not 存续 (with the status as the detail), else retired (停用). Asked after one test that
+    # nearly every object passes (存续 and not retired), not before the rules below.
+    inactive = [
         When(status=value, then=verdicts.exclude(Reason.INACTIVE, label))
         for value, label in Status.choices
         if value != Status.ACTIVE
     ]
-    whens.append(When(retired_at__isnull=False, then=verdicts.exclude(Reason.INACTIVE, _("已停用"))))
+    retired = verdicts.exclude(Reason.INACTIVE, _("已停用"))
+    whens = []
     item_scopes = [scope_q(validate_scope(v.scope), resolve=True) for v in versions]
     # An item whose scope does not restrict takes in everything; no item takes in nothing.
     if not item_scopes:
@@ -281,7 +283,13 @@ def _verdict(
         whens.append(When(at_cap, then=verdicts.exclude(Reason.YEARLY_CAP, detail)))
     for position, stratum in enumerate(strata):
         whens.append(When(filter_q(stratum.filter, now, drawn=drawn) or _EVERYTHING, then=Value(position)))
-    return Case(*whens, default=verdicts.exclude(Reason.NO_STRATUM), output_field=IntegerField())
+    judged = Case(*whens, default=verdicts.exclude(Reason.NO_STRATUM), output_field=IntegerField())
+    return Case(
+        When(Q(status=Status.ACTIVE, retired_at__isnull=True), then=judged),
+        *inactive,
+        default=retired,  # 存续 but retired: the one case left
+        output_field=IntegerField(),
+    )
 
 
 def _yearly_cap(task: Task) -> int | None:
