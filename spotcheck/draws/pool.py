@@ -235,9 +235,6 @@ class Verdicts:
         self.kinds.append((reason, str(detail)))
         return Value(-len(self.kinds))
 
-    def kind(self, verdict: int) -> tuple[str, str]:
-        return self.kinds[-1 - verdict]
-
 
 _EVERYTHING = Q(pk__isnull=False)
 
@@ -298,8 +295,9 @@ def _yearly_cap(task: Task) -> int | None:
 
 
 def _groups(verdicts: Verdicts, blobs: Sequence[bytes | memoryview | None]) -> list[tuple[str, str, bytes]]:
-    """(reason, detail, packed pks) of each kind of exclusion that left objects out."""
-    return [(*verdicts.kind(-1 - k), bytes(blob)) for k, blob in enumerate(blobs) if blob]
+    """(reason, detail, packed pks) of each kind of exclusion that left objects out; ``blobs``
+    in the order of the kinds (verdict -1, -2, …)."""
+    return [(reason, detail, bytes(blob)) for (reason, detail), blob in zip(verdicts.kinds, blobs, strict=True) if blob]
 
 
 def _freeze_in_python(task: Task, judged, strata: list, verdicts: Verdicts) -> BuiltPool:
