@@ -38,8 +38,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	# The draw engine is typed strictly; the public verifier is kept plain for its readers.
-	$(VENV)/bin/mypy --strict spotcheck/draws/engine.py
-	$(VENV)/bin/mypy spotcheck/draws/verify_draw.py
+	$(VENV)/bin/mypy --strict spotcheck/drawspec/engine.py
+	$(VENV)/bin/mypy spotcheck/drawspec/verify_draw.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -38,12 +38,12 @@ from spotcheck.catalog.models import InspectionItem
 from spotcheck.catalog.scope_filter import apply_scope, validate_scope
 from spotcheck.demo.references import DemoDataError, Frame
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine
 from spotcheck.draws.frequency import frequency_rule_set
 from spotcheck.draws.merging import MergeProposal, joint_visit_confirm, merge_proposal_decline, merge_proposals
 from spotcheck.draws.models import Task, VisitMember
 from spotcheck.draws.pool import LEAD_QUAL, filter_q
 from spotcheck.draws.services import task_announce, task_create, task_draw, task_freeze, witness_input_add
+from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Inspector, Recusal
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 from spotcheck.planning.services import (

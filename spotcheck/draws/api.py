@@ -25,7 +25,7 @@ from rest_framework.response import Response
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
-from spotcheck.draws import ceremony_jobs, engine, selectors, services
+from spotcheck.draws import ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.draws.serializers import (
@@ -39,6 +39,7 @@ from spotcheck.draws.serializers import (
     VisitSerializer,
     WitnessInputSerializer,
 )
+from spotcheck.drawspec import engine
 from spotcheck.planning.access import get_entry_for_user
 
 ID = r"\d+"

@@ -42,9 +42,10 @@ from django.utils.translation import gettext as _
 
 from spotcheck.catalog.scope_filter import scope_q, validate_scope
 from spotcheck.directory.models import InspectionObject, Penalty, Tag
-from spotcheck.draws import engine, frequency, pool_parallel
+from spotcheck.draws import frequency, pool_parallel
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember
+from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Inspector, Recusal
 
 Reason = PoolExclusionGroup.Reason

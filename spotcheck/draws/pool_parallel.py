@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models.functions import Collate
 from psycopg import sql
 
-from spotcheck.draws import engine
+from spotcheck.drawspec import engine
 
 logger = logging.getLogger(__name__)
 

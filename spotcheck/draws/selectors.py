@@ -13,10 +13,10 @@ from django.db.models.functions import Coalesce
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine
 from spotcheck.draws.exclusions import ExcludedObjects, exclusion_counts
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember, WitnessInput
+from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 

@@ -17,8 +17,8 @@ from rest_framework import serializers
 from spotcheck.accounts.models import Department
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.catalog.serializers import ScopeSerializer
-from spotcheck.draws import engine
 from spotcheck.draws.models import CeremonyJob, PoolExclusionGroup, Task, TaskStratum, Visit, VisitMember, WitnessInput
+from spotcheck.drawspec import engine
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)

@@ -28,7 +28,7 @@ from spotcheck.accounts.scope import require_write, scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.scope_filter import validate_scope
-from spotcheck.draws import engine, merging
+from spotcheck.draws import merging
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
@@ -41,6 +41,7 @@ from spotcheck.draws.models import (
 )
 from spotcheck.draws.pool import freeze_pool, validate_object_filter
 from spotcheck.draws.selectors import record_for
+from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 

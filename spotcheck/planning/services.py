@@ -35,7 +35,7 @@ from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.catalog.scope_filter import validate_scope
-from spotcheck.draws.engine import DrawInputError, check_canonical
+from spotcheck.drawspec.engine import DrawInputError, check_canonical
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import (
     default_credit_strata,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from spotcheck.directory.models import InspectionObject, Penalty
-from spotcheck.draws.engine import DrawInputError, check_canonical, parse_ratio
+from spotcheck.drawspec.engine import DrawInputError, check_canonical, parse_ratio
 
 KEY_SUPERVISION_TAG = "key_supervision"
 DEFAULT_PENALTY_DAYS = 365

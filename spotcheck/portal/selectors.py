@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from spotcheck.draws import engine
 from spotcheck.draws.models import Task, Visit, WitnessInput
 from spotcheck.draws.selectors import VisitPages, filter_visits, notice_for, record_for
+from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
 from spotcheck.planning.selectors import published_plans
 

@@ -12,9 +12,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from spotcheck.catalog.scope_filter import describe_scope
-from spotcheck.draws import engine
 from spotcheck.draws.models import DrawFrequencyRule, Task
 from spotcheck.draws.selectors import task_visit_count
+from spotcheck.drawspec import verify_draw
 from spotcheck.planning.selectors import live_entries, published_plans
 from spotcheck.planning.strata import describe_stratum_filter
 from spotcheck.portal.selectors import (
@@ -34,7 +34,7 @@ PAGE_SIZE = 30
 TARGETS_PER_PAGE = 100
 QUERY_MAX = 100  # longer than any code or name: finds nothing anyway
 INDEX_SIZE = 10
-VERIFIER = Path(engine.__file__).with_name("verify_draw.py")
+VERIFIER = Path(verify_draw.__file__)
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -12,10 +12,10 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.audit.services import first_chain_break
 from spotcheck.demo.plans_and_draws import DEPARTMENT_PLANS, MERGE_DECLINE_REASON, witness_value
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine
 from spotcheck.draws.merging import merge_proposals
 from spotcheck.draws.models import DrawFrequencyRule, JointVisit, MergeDecline, Task, Visit
 from spotcheck.draws.selectors import full_record
+from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 from tests.demo.conftest import load
 

@@ -8,8 +8,9 @@ from drf_spectacular.generators import SchemaGenerator
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine, services, verify_draw
+from spotcheck.draws import services
 from spotcheck.draws.models import Task
+from spotcheck.drawspec import engine, verify_draw
 from spotcheck.inspectors.models import Qualification
 from tests.draws.conftest import task_kwargs
 from tests.draws.test_from_plan import publish_entry

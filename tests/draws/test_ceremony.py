@@ -10,11 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from spotcheck.audit.models import AuditEntry
-from spotcheck.draws import engine, services
+from spotcheck.draws import services
 from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.draws.selectors import record_for
+from spotcheck.drawspec import engine, verify_draw
 
-VERIFIER = Path(services.__file__).with_name("verify_draw.py")
+VERIFIER = Path(verify_draw.__file__)
 
 
 def test_full_ceremony_draws_targets_and_teams(make_task, run_ceremony, scjg_inspectors):

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spotcheck.audit.models import AuditEntry
-from spotcheck.draws import ceremony_jobs, engine, services
+from spotcheck.draws import ceremony_jobs, services
 from spotcheck.draws.models import CeremonyJob, Task
 from spotcheck.draws.selectors import record_for
+from spotcheck.drawspec import engine
 
 S = Task.Status
 J = CeremonyJob.Status

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from spotcheck.draws import engine
 from spotcheck.draws.models import Draw, Visit, VisitMember
+from spotcheck.drawspec import engine
 
 
 def _call(*args):

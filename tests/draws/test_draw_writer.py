@@ -8,9 +8,10 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine, services
+from spotcheck.draws import services
 from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.draws.selectors import record_for
+from spotcheck.drawspec import engine
 
 
 def test_visits_and_members_match_the_record(make_task, run_ceremony, scjg_inspectors):

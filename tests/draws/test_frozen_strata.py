@@ -5,10 +5,10 @@ from bisect import bisect_left
 
 import pytest
 
-from spotcheck.draws import engine, verify_draw
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
 from spotcheck.draws.selectors import full_record, pool_exclusions
+from spotcheck.drawspec import engine, verify_draw
 from tests.directory.factories import InspectionObjectFactory
 
 

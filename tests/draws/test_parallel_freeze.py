@@ -5,9 +5,10 @@ import psycopg
 import pytest
 from django.db import connection
 
-from spotcheck.draws import engine, frequency, pool_parallel, services
+from spotcheck.draws import frequency, pool_parallel, services
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
 from spotcheck.draws.selectors import full_record, pool_exclusions
+from spotcheck.drawspec import engine
 from tests.directory.factories import InspectionObjectFactory
 
 

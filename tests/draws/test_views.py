@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import engine, services
+from spotcheck.draws import services
 from spotcheck.draws.models import PoolExclusionGroup, Task
 from spotcheck.draws.selectors import pool_exclusions, stratum_members
+from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Qualification
 from tests.directory.factories import InspectionObjectFactory
 from tests.draws.conftest import task_kwargs

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from spotcheck.draws import engine, services
+from spotcheck.draws import services
 from spotcheck.draws.models import Task
+from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Recusal
 from tests.directory.factories import InspectionObjectFactory
 from tests.draws.test_views import make_big_task

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from spotcheck.draws import engine
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import full_record
+from spotcheck.drawspec import engine
 
 
 def _text(task: Task, public: bool) -> str:

@@ -4,9 +4,9 @@ strata and inspectors without database constraints: see ``draws.models``)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from spotcheck.draws import engine
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import full_record, visit_mismatches
+from spotcheck.drawspec import engine
 
 
 class Command(BaseCommand):

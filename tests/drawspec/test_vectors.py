@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from spotcheck.draws import engine, verify_draw
+from spotcheck.drawspec import engine, verify_draw
 
 VECTORS = Path(__file__).parent / "vectors"
 VALID = sorted(VECTORS.glob("valid-*.json"))

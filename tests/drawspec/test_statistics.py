@@ -4,7 +4,7 @@ equally often first. Seeds are fixed (SHA-256 of "seed-i"), so these tests canno
 import hashlib
 from collections import Counter
 
-from spotcheck.draws import engine
+from spotcheck.drawspec import engine
 
 SEEDS = [hashlib.sha256(f"seed-{i}".encode()).hexdigest() for i in range(4000)]
 IDS = [f"9132{k:02d}00MA{k:08d}" for k in range(20)]  # N = 20

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spotcheck.draws import engine, verify_draw
-from spotcheck.draws.engine import DrawInputError, MatchError
+from spotcheck.drawspec import engine, verify_draw
+from spotcheck.drawspec.engine import DrawInputError, MatchError
 
 SEED = hashlib.sha256(b"test").hexdigest()
 SECRET = "0f" * 32
