@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "spotcheck.catalog",
     "spotcheck.planning",
     "spotcheck.draws",
+    "spotcheck.inspections",
     "spotcheck.portal",
     "spotcheck.imports",
     "spotcheck.demo",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("items/", include("spotcheck.catalog.urls")),
     path("plans/", include("spotcheck.planning.urls")),
     path("tasks/", include("spotcheck.draws.urls")),
+    path("inspections/", include("spotcheck.inspections.urls")),
     path("public/", include("spotcheck.portal.urls")),
     path("imports/", include("spotcheck.imports.urls")),
     path("audit/", include("spotcheck.audit.urls")),

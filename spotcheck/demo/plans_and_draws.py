@@ -16,7 +16,7 @@ from the demo seed; the server secret is random by design, so the drawn lists di
 loads while everything else is repeatable.
 
 Merges (合并检查): the coordinator confirms one proposal, declines one and leaves the rest open
-(/tasks/merges/). Proposals of objects both tasks draw whole (the D-credit strata, ratio 1) exist
+(/inspections/merges/). Proposals of objects both tasks draw whole (the D-credit strata, ratio 1) exist
 whatever the secret and are decided first.
 """
 
@@ -39,11 +39,12 @@ from spotcheck.catalog.scope_filter import apply_scope, validate_scope
 from spotcheck.demo.references import DemoDataError, Frame
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.frequency import frequency_rule_set
-from spotcheck.draws.merging import MergeProposal, joint_visit_confirm, merge_proposal_decline, merge_proposals
 from spotcheck.draws.models import Task, VisitMember
 from spotcheck.draws.pool import LEAD_QUAL, filter_q
 from spotcheck.draws.services import task_announce, task_create, task_draw, task_freeze, witness_input_add
 from spotcheck.drawspec import engine
+from spotcheck.inspections.selectors import MergeProposal, merge_proposals
+from spotcheck.inspections.services import merge_proposal_decline, merged_visit_confirm
 from spotcheck.inspectors.models import Inspector, Recusal
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 from spotcheck.planning.services import (
@@ -468,7 +469,7 @@ def _departments(proposal: MergeProposal) -> str:
 
 
 def review_merges(*, coordinator: Any) -> dict[str, int]:
-    """联席办 reviews the merge proposals (合并建议): confirms one (a joint visit), declines one
+    """联席办 reviews the merge proposals (合并建议): confirms one (a merged visit), declines one
     with a reason and leaves the rest open, so the merges page shows all three. With fewer
     proposals (a small demo), at least one is left open: two give a confirmation and an open
     one, one stays open."""
@@ -476,13 +477,13 @@ def review_merges(*, coordinator: Any) -> dict[str, int]:
     confirmed = declined = 0
     if total >= 2:
         note = MERGE_CONFIRM_NOTE % _departments(chosen[0])
-        joint_visit_confirm(actor=coordinator, visits=chosen[0].visit_ids, note=note)
+        merged_visit_confirm(actor=coordinator, visits=chosen[0].visit_ids, note=note)
         confirmed = 1
     if total >= 3:
         merge_proposal_decline(actor=coordinator, visits=chosen[1].visit_ids, reason=MERGE_DECLINE_REASON)
         declined = 1
     still_open = len(merge_proposals(scope_for(coordinator))) if confirmed else total
-    return {"joint_visits": confirmed, "merge_declines": declined, "merge_proposals_open": still_open}
+    return {"merged_visits": confirmed, "merge_declines": declined, "merge_proposals_open": still_open}
 
 
 def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int], anchor: dt.date) -> dict[str, int]:

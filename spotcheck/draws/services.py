@@ -28,7 +28,7 @@ from spotcheck.accounts.scope import require_write, scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.scope_filter import validate_scope
-from spotcheck.draws import merging
+from spotcheck.draws import signals
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
@@ -544,7 +544,7 @@ def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
         after=snapshot(task, fields),
         department_id=task.lead_department_id,
     )
-    merging.joint_visits_dissolve_for_task(actor=actor, task=task)  # its visits are not carried out
+    signals.task_cancelled.send(sender=Task, actor=actor, task=task)  # e.g. its merged visits are dissolved
     return task
 
 

@@ -1,18 +1,17 @@
 """Staff pages of inspection tasks and the draw ceremony."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
-from spotcheck.draws import views, views_merging, views_rules
+from spotcheck.draws import views, views_rules
 
 app_name = "draws"
 urlpatterns = [
     path("", views.task_list_view, name="list"),
     path("new/", views.task_create_view, name="create"),
     path("verify_draw.py", views.verifier_download_view, name="verifier"),
-    path("merges/", views_merging.merge_list_view, name="merges"),
-    path("merges/confirm/", views_merging.joint_visit_confirm_view, name="merge_confirm"),
-    path("merges/decline/", views_merging.merge_decline_view, name="merge_decline"),
-    path("merges/<int:pk>/dissolve/", views_merging.joint_visit_dissolve_view, name="merge_dissolve"),
+    # The merge page moved to the inspections app; old links and bookmarks still arrive.
+    path("merges/", RedirectView.as_view(pattern_name="inspections:merges", permanent=True, query_string=True)),
     path("<int:pk>/", views.task_detail_view, name="detail"),
     path("<int:pk>/freeze/", views.task_freeze_view, name="freeze"),
     path("<int:pk>/announce/", views.task_announce_view, name="announce"),

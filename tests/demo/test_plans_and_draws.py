@@ -12,10 +12,11 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.audit.services import first_chain_break
 from spotcheck.demo.plans_and_draws import DEPARTMENT_PLANS, MERGE_DECLINE_REASON, witness_value
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws.merging import merge_proposals
-from spotcheck.draws.models import DrawFrequencyRule, JointVisit, MergeDecline, Task, Visit
+from spotcheck.draws.models import DrawFrequencyRule, Task, Visit
 from spotcheck.draws.selectors import full_record
 from spotcheck.drawspec import engine
+from spotcheck.inspections.models import MergeDecline, MergedVisit
+from spotcheck.inspections.selectors import merge_proposals
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 from tests.demo.conftest import load
 
@@ -123,29 +124,29 @@ def _drawn_whatever_the_secret():
 
 def test_merges_confirmed_declined_and_open(merge_region):
     counts = merge_region.counts
-    assert counts["joint_visits"] == 1 and counts["merge_declines"] == 1 and counts["merge_proposals_open"] >= 1
+    assert counts["merged_visits"] == 1 and counts["merge_declines"] == 1 and counts["merge_proposals_open"] >= 1
     coordinator = User.objects.get(username="coordinator")
 
-    joint_visit = JointVisit.objects.get()
-    assert joint_visit.is_active and joint_visit.confirmed_by == coordinator
-    assert "消防救援" in joint_visit.note and "进一次门" in joint_visit.note
-    merged = [member.visit for member in joint_visit.members.select_related("visit__task__lead_department")]
-    assert {v.inspection_object_id for v in merged} == {joint_visit.inspection_object_id}
+    merged_visit = MergedVisit.objects.get()
+    assert merged_visit.is_active and merged_visit.confirmed_by == coordinator
+    assert "消防救援" in merged_visit.note and "进一次门" in merged_visit.note
+    merged = [member.visit for member in merged_visit.members.select_related("visit__task__lead_department")]
+    assert {v.inspection_object_id for v in merged} == {merged_visit.inspection_object_id}
     assert {v.task.lead_department.code for v in merged} == {"SCJG", "XF"}
-    assert joint_visit.planned_start <= joint_visit.planned_end
+    assert merged_visit.planned_start <= merged_visit.planned_end
 
     decline = MergeDecline.objects.get()
     assert decline.declined_by == coordinator and decline.reason == MERGE_DECLINE_REASON
     assert len({v.task.lead_department_id for v in decline.visits.select_related("task")}) == 2
-    assert decline.inspection_object_id != joint_visit.inspection_object_id
+    assert decline.inspection_object_id != merged_visit.inspection_object_id
 
     still_open = merge_proposals(scope_for(coordinator))
     assert len(still_open) == counts["merge_proposals_open"] >= 1
     open_objects = {p.inspection_object.pk for p in still_open}
-    assert not open_objects & {joint_visit.inspection_object_id, decline.inspection_object_id}
+    assert not open_objects & {merged_visit.inspection_object_id, decline.inspection_object_id}
 
     # Made through the services, as the coordinator, and audited in the chain.
-    for action in ("draws.joint_visit.confirm", "draws.merge_proposal.decline"):
+    for action in ("inspections.merged_visit.confirm", "inspections.merge_proposal.decline"):
         entry = AuditEntry.objects.get(action=action)
         assert entry.actor_id == coordinator.pk
     assert first_chain_break() is None
@@ -164,5 +165,5 @@ def test_shared_objects_do_not_depend_on_the_secret(merge_region):
     for task in (joint, fire):
         assert set(certain) <= set(Visit.objects.filter(task=task).values_list("public_id", flat=True)), task.code
     # Those proposals are decided first, in the page's order: the same objects on every load.
-    assert JointVisit.objects.get().inspection_object.public_code == certain[0]
+    assert MergedVisit.objects.get().inspection_object.public_code == certain[0]
     assert MergeDecline.objects.get().inspection_object.public_code == certain[1]

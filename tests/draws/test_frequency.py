@@ -9,7 +9,7 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import frequency
 from spotcheck.draws.models import PoolExclusionGroup
 from spotcheck.draws.selectors import pool_exclusions
-from tests.draws.test_merging import ALL, make_wsjk_task, scjg_task  # noqa: F401 (fixtures)
+from tests.inspections.test_merging import ALL, make_wsjk_task, scjg_task  # noqa: F401 (fixtures)
 
 
 def test_the_coordinator_sets_the_cap_and_it_is_audited(coordinator, scjg_admin, county):

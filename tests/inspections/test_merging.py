@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from spotcheck.accounts.scope import scope_for
 from spotcheck.audit.models import AuditEntry
-from spotcheck.draws import merging, services
-from spotcheck.draws.models import JointVisit, JointVisitMember, MergeDecline, Visit
+from spotcheck.draws import services as draws_services
+from spotcheck.draws.models import Visit
+from spotcheck.inspections import merging, selectors, services
+from spotcheck.inspections.models import MergeDecline, MergedVisit, MergedVisitMember
 from tests.conftest import clock_at
 from tests.draws.conftest import task_kwargs
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
@@ -32,7 +34,7 @@ def scjg_task(make_task, run_ceremony):
 @pytest.fixture
 def make_wsjk_task(wsjk_admin, wsjk, health_item, objects, wsjk_inspectors, run_ceremony):
     def _make(window=JUNE, draw=True, **overrides):
-        task = services.task_create(
+        task = draws_services.task_create(
             actor=wsjk_admin,
             lead_department=wsjk,
             **task_kwargs(
@@ -66,7 +68,7 @@ def jtys_admin(county):
 
 
 def proposals_for(user, **kwargs):
-    return list(merging.merge_proposals(scope_for(user), **kwargs))
+    return list(selectors.merge_proposals(scope_for(user), **kwargs))
 
 
 def pair(scjg_task, wsjk_task, index=0):
@@ -102,11 +104,11 @@ def test_a_common_window_that_has_ended_is_neither_proposed_nor_merged(coordinat
         assert len(proposals_for(coordinator)) == 12
     with clock_at(dt.date(2026, 7, 1)):
         assert proposals_for(coordinator) == []
-        assert merging.task_merge_counts(wsjk_task) == {"merged": 0, "proposed": 0}
+        assert selectors.task_merge_counts(wsjk_task) == {"merged": 0, "proposed": 0}
         with pytest.raises(ValidationError) as refused:
-            merging.joint_visit_confirm(actor=coordinator, visits=visits)
+            services.merged_visit_confirm(actor=coordinator, visits=visits)
         assert "共同的检查时间已于 2026-06-30 结束" in str(refused.value)
-    assert not JointVisit.objects.exists()
+    assert not MergedVisit.objects.exists()
 
 
 def test_disjoint_windows_are_not_proposed(coordinator, scjg_task, make_wsjk_task):
@@ -126,13 +128,13 @@ def test_cancelled_and_undrawn_tasks_are_not_proposed(coordinator, wsjk_admin, s
     assert proposals_for(coordinator) == []
     task = make_wsjk_task()
     assert len(proposals_for(coordinator)) == 12
-    services.task_cancel(actor=wsjk_admin, task=task, reason="计划调整")
+    draws_services.task_cancel(actor=wsjk_admin, task=task, reason="计划调整")
     assert proposals_for(coordinator) == []
 
 
 def test_declined_and_merged_visits_are_not_proposed_again(coordinator, scjg_task, wsjk_task):
-    merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 0), reason="检查内容差异大")
-    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))
+    services.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 0), reason="检查内容差异大")
+    services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))
     proposals = proposals_for(coordinator)
     assert len(proposals) == 10
     left = {v.pk for p in proposals for v in p.visits}
@@ -177,19 +179,19 @@ def test_groups_are_pairwise_overlapping_and_of_different_departments():
 # ------------------------------------------------------------------------------------ services
 
 
-def test_confirm_creates_an_audited_joint_visit(coordinator, scjg_task, wsjk_task):
+def test_confirm_creates_an_audited_merged_visit(coordinator, scjg_task, wsjk_task):
     visits = pair(scjg_task, wsjk_task)
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=visits, note="同日上门")
-    assert joint.code == "HB-2026-0001" and joint.status == JointVisit.Status.CONFIRMED
+    joint = services.merged_visit_confirm(actor=coordinator, visits=visits, note="同日上门")
+    assert joint.code == "HB-2026-0001" and joint.status == MergedVisit.Status.CONFIRMED
     assert (joint.planned_start, joint.planned_end) == (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
     assert joint.inspection_object_id == visits[0].inspection_object_id
     assert joint.confirmed_by == coordinator and joint.note == "同日上门"
     assert set(joint.members.values_list("visit_id", flat=True)) == {v.pk for v in visits}
-    assert merging.joint_visit_of(visits[0]) == joint
-    entry = AuditEntry.objects.get(action="draws.joint_visit.confirm")
+    assert selectors.merged_visit_of(visits[0]) == joint
+    entry = AuditEntry.objects.get(action="inspections.merged_visit.confirm")
     assert entry.target_id == str(joint.pk) and entry.actor == coordinator
     assert [v["task"] for v in entry.after["visits"]] == [scjg_task.code, wsjk_task.code]
-    second = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))
+    second = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))
     assert second.code == "HB-2026-0002"
 
 
@@ -198,10 +200,10 @@ def test_only_the_coordinator_decides(request, persona, scjg_task, wsjk_task):
     user = request.getfixturevalue(persona)
     visits = pair(scjg_task, wsjk_task)
     with pytest.raises(PermissionDenied):
-        merging.joint_visit_confirm(actor=user, visits=visits)
+        services.merged_visit_confirm(actor=user, visits=visits)
     with pytest.raises(PermissionDenied):
-        merging.merge_proposal_decline(actor=user, visits=visits, reason="x")
-    assert not JointVisit.objects.exists() and not MergeDecline.objects.exists()
+        services.merge_proposal_decline(actor=user, visits=visits, reason="x")
+    assert not MergedVisit.objects.exists() and not MergeDecline.objects.exists()
 
 
 def test_confirm_is_all_or_nothing(coordinator, scjg_task, wsjk_task):
@@ -213,12 +215,12 @@ def test_confirm_is_all_or_nothing(coordinator, scjg_task, wsjk_task):
         ([ours, theirs, elsewhere], "不是同一检查对象"),
     ):
         with pytest.raises(ValidationError, match=message):
-            merging.joint_visit_confirm(actor=coordinator, visits=visits)
-    merging.joint_visit_confirm(actor=coordinator, visits=[ours, theirs])
+            services.merged_visit_confirm(actor=coordinator, visits=visits)
+    services.merged_visit_confirm(actor=coordinator, visits=[ours, theirs])
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError, match="已在合并检查"):
-        merging.joint_visit_confirm(actor=coordinator, visits=[theirs, ours])
-    assert JointVisit.objects.count() == 1 and JointVisitMember.objects.count() == 2
+        services.merged_visit_confirm(actor=coordinator, visits=[theirs, ours])
+    assert MergedVisit.objects.count() == 1 and MergedVisitMember.objects.count() == 2
     assert AuditEntry.objects.count() == before
 
 
@@ -227,24 +229,24 @@ def test_confirm_refuses_what_no_longer_qualifies(
 ):
     autumn = make_wsjk_task(window=AUTUMN)
     with pytest.raises(ValidationError, match="没有共同的重叠期"):
-        merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, autumn))
+        services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, autumn))
     second = run_ceremony(make_task(strata=ALL, cap=12, frequency_cap_days=0, exclude_last_inspector=False))
     same = [
         Visit.objects.get(task=t, inspection_object=pair(scjg_task, autumn)[0].inspection_object)
         for t in (scjg_task, second)
     ]
     with pytest.raises(ValidationError, match="同一部门发起"):
-        merging.joint_visit_confirm(actor=coordinator, visits=same)
+        services.merged_visit_confirm(actor=coordinator, visits=same)
     june = make_wsjk_task(frequency_cap_days=0, exclude_last_inspector=False)
-    services.task_cancel(actor=wsjk_admin, task=june, reason="计划调整")
+    draws_services.task_cancel(actor=wsjk_admin, task=june, reason="计划调整")
     with pytest.raises(ValidationError, match="已取消"):
-        merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, june))
-    assert not JointVisit.objects.exists()
+        services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, june))
+    assert not MergedVisit.objects.exists()
 
 
-def test_a_visit_is_in_one_active_joint_visit_in_the_database(coordinator, scjg_task, wsjk_task):
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
-    other = JointVisit.objects.create(
+def test_a_visit_is_in_one_active_merged_visit_in_the_database(coordinator, scjg_task, wsjk_task):
+    joint = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    other = MergedVisit.objects.create(
         code="HB-TEST",
         inspection_object=joint.inspection_object,
         planned_start=joint.planned_start,
@@ -253,60 +255,60 @@ def test_a_visit_is_in_one_active_joint_visit_in_the_database(coordinator, scjg_
         confirmed_at=joint.confirmed_at,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
-        JointVisitMember.objects.create(joint_visit=other, visit=pair(scjg_task, wsjk_task)[0])
+        MergedVisitMember.objects.create(merged_visit=other, visit=pair(scjg_task, wsjk_task)[0])
 
 
 def test_dissolve_keeps_the_record_and_frees_the_visits(coordinator, scjg_task, wsjk_task):
     visits = pair(scjg_task, wsjk_task)
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=visits)
+    joint = services.merged_visit_confirm(actor=coordinator, visits=visits)
     with pytest.raises(ValidationError):
-        merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint, reason="  ")
-    merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint, reason="企业停业装修")
+        services.merged_visit_dissolve(actor=coordinator, merged_visit=joint, reason="  ")
+    services.merged_visit_dissolve(actor=coordinator, merged_visit=joint, reason="企业停业装修")
     joint.refresh_from_db()
-    assert joint.status == JointVisit.Status.DISSOLVED and joint.dissolved_reason == "企业停业装修"
+    assert joint.status == MergedVisit.Status.DISSOLVED and joint.dissolved_reason == "企业停业装修"
     assert joint.dissolved_by == coordinator and joint.dissolved_at is not None
     assert joint.members.count() == 2 and not joint.members.filter(is_active=True).exists()
-    assert merging.joint_visit_of(visits[0]) is None
+    assert selectors.merged_visit_of(visits[0]) is None
     assert len(proposals_for(coordinator)) == 12  # proposed again
-    entry = AuditEntry.objects.get(action="draws.joint_visit.dissolve")
+    entry = AuditEntry.objects.get(action="inspections.merged_visit.dissolve")
     assert entry.after["dissolved_reason"] == "企业停业装修" and entry.before["status"] == "confirmed"
     with pytest.raises(ValidationError, match="已经解除"):
-        merging.joint_visit_dissolve(actor=coordinator, joint_visit=joint, reason="再次")
-    again = merging.joint_visit_confirm(actor=coordinator, visits=visits)  # a new joint visit
-    assert again.pk != joint.pk and JointVisit.objects.count() == 2
+        services.merged_visit_dissolve(actor=coordinator, merged_visit=joint, reason="再次")
+    again = services.merged_visit_confirm(actor=coordinator, visits=visits)  # a new merged visit
+    assert again.pk != joint.pk and MergedVisit.objects.count() == 2
 
 
 def test_dissolve_is_for_the_coordinator(coordinator, wsjk_admin, scjg_task, wsjk_task):
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    joint = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
     with pytest.raises(PermissionDenied):
-        merging.joint_visit_dissolve(actor=wsjk_admin, joint_visit=joint, reason="不想合并")
-    assert JointVisit.objects.get(pk=joint.pk).status == JointVisit.Status.CONFIRMED
+        services.merged_visit_dissolve(actor=wsjk_admin, merged_visit=joint, reason="不想合并")
+    assert MergedVisit.objects.get(pk=joint.pk).status == MergedVisit.Status.CONFIRMED
 
 
-def test_cancelling_a_task_dissolves_its_joint_visits(coordinator, wsjk_admin, scjg_task, wsjk_task):
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
-    services.task_cancel(actor=wsjk_admin, task=wsjk_task, reason="计划调整")
+def test_cancelling_a_task_dissolves_its_merged_visits(coordinator, wsjk_admin, scjg_task, wsjk_task):
+    joint = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    draws_services.task_cancel(actor=wsjk_admin, task=wsjk_task, reason="计划调整")
     joint.refresh_from_db()
-    assert joint.status == JointVisit.Status.DISSOLVED
+    assert joint.status == MergedVisit.Status.DISSOLVED
     assert wsjk_task.code in joint.dissolved_reason and "计划调整" in joint.dissolved_reason
     assert joint.dissolved_by == wsjk_admin
-    assert AuditEntry.objects.filter(action="draws.joint_visit.dissolve", target_id=str(joint.pk)).exists()
+    assert AuditEntry.objects.filter(action="inspections.merged_visit.dissolve", target_id=str(joint.pk)).exists()
 
 
 def test_decline_is_recorded_and_audited(coordinator, scjg_task, wsjk_task):
     visits = pair(scjg_task, wsjk_task)
     with pytest.raises(ValidationError):
-        merging.merge_proposal_decline(actor=coordinator, visits=visits, reason="")
-    decline = merging.merge_proposal_decline(actor=coordinator, visits=visits, reason="检查方式不同")
+        services.merge_proposal_decline(actor=coordinator, visits=visits, reason="")
+    decline = services.merge_proposal_decline(actor=coordinator, visits=visits, reason="检查方式不同")
     assert set(decline.visits.values_list("pk", flat=True)) == {v.pk for v in visits}
     assert decline.declined_by == coordinator and decline.reason == "检查方式不同"
-    entry = AuditEntry.objects.get(action="draws.merge_proposal.decline")
+    entry = AuditEntry.objects.get(action="inspections.merge_proposal.decline")
     assert entry.target_id == str(decline.pk) and entry.after["reason"] == "检查方式不同"
 
 
 # ------------------------------------------------------------------------------------ pages
 
-MERGES = reverse("draws:merges")
+MERGES = reverse("inspections:merges")
 
 
 def test_page_shows_proposals_with_forms_to_the_coordinator(login, coordinator, scjg_task, wsjk_task):
@@ -317,18 +319,18 @@ def test_page_shows_proposals_with_forms_to_the_coordinator(login, coordinator, 
     assert scjg_task.code in body and wsjk_task.code in body and "市场监管" in body and "卫健" in body
     assert "公共场所卫生监督检查" in body and "卫健检查员" in body and "市场检查员" in body
     assert "2026-06-01 — 2026-06-30" in body
-    assert reverse("draws:merge_confirm") in body and reverse("draws:merge_decline") in body
+    assert reverse("inspections:merge_confirm") in body and reverse("inspections:merge_decline") in body
     assert f'name="visits" value="{theirs.pk}"' in body and "csrfmiddlewaretoken" in body
 
 
 @pytest.mark.parametrize("persona", ["auditor", "scjg_admin", "wsjk_admin"])
 def test_page_is_read_only_for_other_readers(request, login, persona, coordinator, scjg_task, wsjk_task):
-    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
     response = login(request.getfixturevalue(persona)).get(MERGES)
     assert response.status_code == 200
     body = response.content.decode()
     assert "HB-2026-0001" in body and wsjk_task.code in body
-    assert reverse("draws:merge_confirm") not in body and "解除原因" not in body
+    assert reverse("inspections:merge_confirm") not in body and "解除原因" not in body
     assert "只读" in body
 
 
@@ -345,58 +347,64 @@ def test_confirm_decline_and_dissolve_through_the_pages(login, coordinator, scjg
     client = login(coordinator)
     ours, theirs = pair(scjg_task, wsjk_task)
     response = client.post(
-        reverse("draws:merge_confirm"), {"visits": [ours.pk, theirs.pk], "note": "一起去", "task": scjg_task.pk}
+        reverse("inspections:merge_confirm"), {"visits": [ours.pk, theirs.pk], "note": "一起去", "task": scjg_task.pk}
     )
     assert response.status_code == 302 and response["Location"] == f"{MERGES}?task={scjg_task.pk}"
-    joint = JointVisit.objects.get()
+    joint = MergedVisit.objects.get()
     assert joint.note == "一起去"
     other = pair(scjg_task, wsjk_task, 1)
-    body = client.post(reverse("draws:merge_decline"), {"visits": [v.pk for v in other]}, follow=True)
+    body = client.post(reverse("inspections:merge_decline"), {"visits": [v.pk for v in other]}, follow=True)
     assert "请填写原因" in body.content.decode() and not MergeDecline.objects.exists()
-    client.post(reverse("draws:merge_decline"), {"visits": [v.pk for v in other], "reason": "分开检查"})
+    client.post(reverse("inspections:merge_decline"), {"visits": [v.pk for v in other], "reason": "分开检查"})
     assert MergeDecline.objects.get().reason == "分开检查"
-    response = client.post(reverse("draws:merge_dissolve", args=[joint.pk]), {"reason": "日程冲突"}, follow=True)
+    response = client.post(
+        reverse("inspections:merged_visit_dissolve", args=[joint.pk]), {"reason": "日程冲突"}, follow=True
+    )
     assert "已解除合并检查 HB-2026-0001" in response.content.decode()
-    assert JointVisit.objects.get().status == JointVisit.Status.DISSOLVED
-    again = client.post(reverse("draws:merge_confirm"), {"visits": [ours.pk, theirs.pk]}, follow=True)
+    assert MergedVisit.objects.get().status == MergedVisit.Status.DISSOLVED
+    again = client.post(reverse("inspections:merge_confirm"), {"visits": [ours.pk, theirs.pk]}, follow=True)
     assert "已确认合并检查 HB-2026-0002" in again.content.decode()
-    errors = client.post(reverse("draws:merge_confirm"), {"visits": [ours.pk, theirs.pk]}, follow=True)
-    assert "已在合并检查" in errors.content.decode() and JointVisit.objects.count() == 2
+    errors = client.post(reverse("inspections:merge_confirm"), {"visits": [ours.pk, theirs.pk]}, follow=True)
+    assert "已在合并检查" in errors.content.decode() and MergedVisit.objects.count() == 2
 
 
 @pytest.mark.parametrize("persona", ["wsjk_admin", "scjg_admin", "auditor", "scjg_inspector"])
 def test_writes_require_the_coordinator(request, login, persona, coordinator, scjg_task, wsjk_task):
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    joint = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
     client = login(request.getfixturevalue(persona))
     visits = [v.pk for v in pair(scjg_task, wsjk_task, 1)]
-    assert client.post(reverse("draws:merge_confirm"), {"visits": visits}).status_code == 403
-    assert client.post(reverse("draws:merge_decline"), {"visits": visits, "reason": "x"}).status_code == 403
-    assert client.post(reverse("draws:merge_dissolve", args=[joint.pk]), {"reason": "x"}).status_code == 403
-    assert JointVisit.objects.get().status == JointVisit.Status.CONFIRMED
-    assert JointVisit.objects.count() == 1 and not MergeDecline.objects.exists()
+    assert client.post(reverse("inspections:merge_confirm"), {"visits": visits}).status_code == 403
+    assert client.post(reverse("inspections:merge_decline"), {"visits": visits, "reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("inspections:merged_visit_dissolve", args=[joint.pk]), {"reason": "x"}).status_code == 403
+    )
+    assert MergedVisit.objects.get().status == MergedVisit.Status.CONFIRMED
+    assert MergedVisit.objects.count() == 1 and not MergeDecline.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["jtys_admin", "nobody"])
 def test_other_department_gets_404_on_writes(request, login, persona, coordinator, scjg_task, wsjk_task):
-    joint = merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    joint = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
     client = login(request.getfixturevalue(persona))
     visits = [v.pk for v in pair(scjg_task, wsjk_task, 1)]
-    assert client.post(reverse("draws:merge_confirm"), {"visits": visits}).status_code == 404
-    assert client.post(reverse("draws:merge_decline"), {"visits": visits, "reason": "x"}).status_code == 404
-    assert client.post(reverse("draws:merge_dissolve", args=[joint.pk]), {"reason": "x"}).status_code == 404
-    assert JointVisit.objects.get().status == JointVisit.Status.CONFIRMED
+    assert client.post(reverse("inspections:merge_confirm"), {"visits": visits}).status_code == 404
+    assert client.post(reverse("inspections:merge_decline"), {"visits": visits, "reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("inspections:merged_visit_dissolve", args=[joint.pk]), {"reason": "x"}).status_code == 404
+    )
+    assert MergedVisit.objects.get().status == MergedVisit.Status.CONFIRMED
 
 
 def test_task_page_shows_the_merge_notice(login, coordinator, scjg_admin, scjg_inspector, scjg_task, wsjk_task):
-    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
-    merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
+    services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    services.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
     url = reverse("draws:detail", args=[scjg_task.pk])
     body = login(scjg_admin).get(url).content.decode()
-    assert "本任务有 1 个检查已与其他部门的检查合并为联合检查，10 个检查有合并建议" in body
+    assert "本任务有 1 个检查已与其他部门的检查合并进行（合并检查），10 个检查有合并建议" in body
     assert f"{MERGES}?task={scjg_task.pk}" in body
     body = login(scjg_inspector).get(url).content.decode()
-    assert "合并为联合检查" in body and f"{MERGES}?task=" not in body  # told, but no page for them
-    assert merging.task_merge_counts(scjg_task) == {"merged": 1, "proposed": 10}
+    assert "合并进行（合并检查）" in body and f"{MERGES}?task=" not in body  # told, but no page for them
+    assert selectors.task_merge_counts(scjg_task) == {"merged": 1, "proposed": 10}
 
 
 def test_nav_links_the_merge_page_for_region_wide_readers(login, coordinator, scjg_admin):
@@ -406,14 +414,14 @@ def test_nav_links_the_merge_page_for_region_wide_readers(login, coordinator, sc
 
 def test_page_query_count_is_bounded(login, coordinator, scjg_task, wsjk_task, django_assert_max_num_queries):
     client = login(coordinator)
-    merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 0))
-    merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
+    services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 0))
+    services.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
     client.get(MERGES)  # warm the session
     with django_assert_max_num_queries(20) as few:
         assert client.get(MERGES).status_code == 200
     for index in range(2, 6):
-        merging.joint_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, index))
-        merging.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, index + 4), reason="分开")
+        services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, index))
+        services.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, index + 4), reason="分开")
     with django_assert_max_num_queries(20) as many:
         body = client.get(MERGES).content.decode()
     assert body.count("HB-2026-") == 5 and body.count('name="visits"') == 2 * 2
@@ -421,8 +429,13 @@ def test_page_query_count_is_bounded(login, coordinator, scjg_task, wsjk_task, d
 
 
 def test_proposals_list_loads_only_the_page(coordinator, scjg_task, wsjk_task, django_assert_max_num_queries):
-    proposals = merging.merge_proposals(scope_for(coordinator))
+    proposals = selectors.merge_proposals(scope_for(coordinator))
     assert len(proposals) == 12
     with django_assert_max_num_queries(4):  # visits, teams, items, departments of the slice only
         page = proposals[0:5]
     assert len(page) == 5 and all(len(p.visits) == 2 for p in page)
+
+
+def test_the_old_address_of_the_merge_page_redirects(login, coordinator, scjg_task):
+    response = login(coordinator).get(f"/tasks/merges/?task={scjg_task.pk}")
+    assert response.status_code == 301 and response["Location"] == f"{MERGES}?task={scjg_task.pk}"

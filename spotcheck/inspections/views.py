@@ -1,6 +1,6 @@
-"""合并检查 pages: the coordinator's proposals (confirm or decline) and joint visits (dissolve);
-read-only for auditors and for departments whose tasks are involved. Thin: access helpers and
-selectors in ``merging``, writes through its services."""
+"""合并检查 pages: the coordinator's proposals (confirm or decline) and merged visits (dissolve);
+read-only for auditors and for departments whose tasks are involved. Thin: fetched through ``access``,
+read through ``selectors``, written through ``services``."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.accounts.scope import require_staff
-from spotcheck.draws import merging
 from spotcheck.draws.access import get_task_for_user
+from spotcheck.inspections import access, selectors, services
 
 PROPOSALS_PER_PAGE = 20
 JOINT_VISITS_PER_PAGE = 20
@@ -43,7 +43,7 @@ def _task_filter(request):
 
 
 def _back(task) -> str:
-    url = reverse("draws:merges")
+    url = reverse("inspections:merges")
     return f"{url}?task={task.pk}" if task is not None else url
 
 
@@ -54,14 +54,14 @@ def _visit_ids(request) -> list[int]:
     return [int(value) for value in raw]
 
 
-def _joint_visit(request, write: bool = True):
-    """The confirmed joint visit a proposal would extend, when the form names one."""
-    raw = request.POST.get("joint_visit") or ""
+def _merged_visit(request, write: bool = True):
+    """The confirmed merged visit a proposal would extend, when the form names one."""
+    raw = request.POST.get("merged_visit") or ""
     if not raw:
         return None
     if not raw.isdigit():
         raise Http404(_("没有找到该合并检查。"))
-    return merging.get_joint_visit_for_user(request.user, int(raw), write=write)
+    return access.get_merged_visit_for_user(request.user, int(raw), write=write)
 
 
 def _show_errors(request, exc: ValidationError) -> None:
@@ -73,26 +73,26 @@ def _show_errors(request, exc: ValidationError) -> None:
 @require_GET
 def merge_list_view(request):
     scope = require_staff(request.user)
-    if not merging.can_view_merges(scope):
+    if not access.can_view_merges(scope):
         raise PermissionDenied(_("您的角色不能查看合并检查。"))
     task = _task_filter(request)
-    proposals = Paginator(merging.merge_proposals(scope, task=task), PROPOSALS_PER_PAGE).get_page(
+    proposals = Paginator(selectors.merge_proposals(scope, task=task), PROPOSALS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    joint_visits = Paginator(merging.joint_visit_list(scope, task=task), JOINT_VISITS_PER_PAGE).get_page(
+    merged_visits = Paginator(selectors.merged_visit_list(scope, task=task), JOINT_VISITS_PER_PAGE).get_page(
         request.GET.get("jpage")
     )
     return render(
         request,
-        "draws/merge_list.html",
+        "inspections/merge_list.html",
         {
             "task": task,
             "page_obj": proposals,
             "proposals": proposals.object_list,
-            "joint_page": joint_visits,
-            "joint_visits": joint_visits.object_list,
-            "declines": list(merging.merge_declines(scope, task=task)[:DECLINES_SHOWN]),
-            "can_decide": merging.can_decide_merges(scope),
+            "joint_page": merged_visits,
+            "merged_visits": merged_visits.object_list,
+            "declines": list(selectors.merge_declines(scope, task=task)[:DECLINES_SHOWN]),
+            "can_decide": access.can_decide_merges(scope),
             "querystring": f"task={task.pk}" if task is not None else "",
             "confirm_form": ConfirmForm(),
             "reason_form": ReasonForm(),
@@ -102,25 +102,27 @@ def merge_list_view(request):
 
 @login_required
 @require_POST
-def joint_visit_confirm_view(request):
+def merge_confirm_view(request):
     task = _task_filter(request)
-    visits = merging.get_merge_visits_for_user(request.user, _visit_ids(request), write=True)
+    visits = access.get_merge_visits_for_user(request.user, _visit_ids(request), write=True)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("合并说明不能超过 255 个字。"))
         return redirect(_back(task))
-    extended = _joint_visit(request)
+    extended = _merged_visit(request)
     note = form.cleaned_data["note"]
     try:
         if extended is not None:
-            joint_visit = merging.joint_visit_extend(actor=request.user, joint_visit=extended, visits=visits, note=note)
+            merged_visit = services.merged_visit_extend(
+                actor=request.user, merged_visit=extended, visits=visits, note=note
+            )
         else:
-            joint_visit = merging.joint_visit_confirm(actor=request.user, visits=visits, note=note)
+            merged_visit = services.merged_visit_confirm(actor=request.user, visits=visits, note=note)
     except ValidationError as exc:
         _show_errors(request, exc)
     else:
         done = _("已加入合并检查 %(code)s。") if extended is not None else _("已确认合并检查 %(code)s。")
-        messages.success(request, done % {"code": joint_visit.code})
+        messages.success(request, done % {"code": merged_visit.code})
     return redirect(_back(task))
 
 
@@ -128,14 +130,14 @@ def joint_visit_confirm_view(request):
 @require_POST
 def merge_decline_view(request):
     task = _task_filter(request)
-    visits = merging.get_merge_visits_for_user(request.user, _visit_ids(request), write=True)
+    visits = access.get_merge_visits_for_user(request.user, _visit_ids(request), write=True)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("不予合并时请填写原因。"))
         return redirect(_back(task))
     try:
-        merging.merge_proposal_decline(
-            actor=request.user, visits=visits, reason=form.cleaned_data["reason"], joint_visit=_joint_visit(request)
+        services.merge_proposal_decline(
+            actor=request.user, visits=visits, reason=form.cleaned_data["reason"], merged_visit=_merged_visit(request)
         )
     except ValidationError as exc:
         _show_errors(request, exc)
@@ -146,17 +148,19 @@ def merge_decline_view(request):
 
 @login_required
 @require_POST
-def joint_visit_dissolve_view(request, pk: int):
+def merged_visit_dissolve_view(request, pk: int):
     task = _task_filter(request)
-    joint_visit = merging.get_joint_visit_for_user(request.user, pk, write=True)
+    merged_visit = access.get_merged_visit_for_user(request.user, pk, write=True)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("解除合并时请填写原因。"))
         return redirect(_back(task))
     try:
-        merging.joint_visit_dissolve(actor=request.user, joint_visit=joint_visit, reason=form.cleaned_data["reason"])
+        services.merged_visit_dissolve(
+            actor=request.user, merged_visit=merged_visit, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as exc:
         _show_errors(request, exc)
     else:
-        messages.success(request, _("已解除合并检查 %(code)s。") % {"code": joint_visit.code})
+        messages.success(request, _("已解除合并检查 %(code)s。") % {"code": merged_visit.code})
     return redirect(_back(task))

@@ -1,4 +1,4 @@
-"""Joining a confirmed joint visit in a real browser: a third department's task drew the object
+"""Joining a confirmed merged visit in a real browser: a third department's task drew the object
 that 市场监管 and 卫健 already visit together; the coordinator opens 合并检查, sees the proposal
 to add it, and adds it."""
 
@@ -6,8 +6,8 @@ to add it, and adds it."""
 
 import pytest
 
-from spotcheck.draws import merging
 from spotcheck.draws.models import Visit
+from spotcheck.inspections import selectors
 from tests.browser.test_draw_ceremony import _login
 from tests.browser_support import shot
 from tests.draws.conftest import (
@@ -20,8 +20,8 @@ from tests.draws.conftest import (
     scjg_inspectors,
     wsjk_inspectors,
 )
-from tests.draws.test_joint_visit_extend import jtys_admin, make_jtys_task, merged
-from tests.draws.test_merging import make_wsjk_task, scjg_task, wsjk_task
+from tests.inspections.test_merged_visit_extend import jtys_admin, make_jtys_task, merged
+from tests.inspections.test_merging import make_wsjk_task, scjg_task, wsjk_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("spring_2026")]
 
@@ -34,20 +34,20 @@ def _session_cookie_without_expiry(settings):
 
 
 def test_coordinator_adds_a_third_departments_visit(page, coordinator, merged, make_jtys_task):
-    joint_visit, members = merged
+    merged_visit, members = merged
     roads = make_jtys_task()
-    visit = Visit.objects.get(task=roads, inspection_object=joint_visit.inspection_object)
+    visit = Visit.objects.get(task=roads, inspection_object=merged_visit.inspection_object)
     _login(page, coordinator)
-    page.goto(f"{page.base_url}/tasks/merges/?task={roads.pk}")
-    proposal = page.locator("form.proposal", has_text=joint_visit.code)
+    page.goto(f"{page.base_url}/inspections/merges/?task={roads.pk}")
+    proposal = page.locator("form.proposal", has_text=merged_visit.code)
     proposal.wait_for()
     assert proposal.locator("input[name=visits]").count() == 1  # only the new visit is to choose
     assert proposal.locator(".badge", has_text="已在合并检查中").count() == 2
     shot(page, "joint-visit-join-proposed")
     proposal.get_by_role("button", name="加入合并检查").click()
-    page.get_by_text(f"已加入合并检查 {joint_visit.code}").wait_for()
+    page.get_by_text(f"已加入合并检查 {merged_visit.code}").wait_for()
     shot(page, "joint-visit-joined")
-    assert merging.joint_visit_of(visit) == joint_visit
+    assert selectors.merged_visit_of(visit) == merged_visit
     assert {m.pk for m in members} | {visit.pk} == set(
-        joint_visit.members.filter(is_active=True).values_list("visit_id", flat=True)
+        merged_visit.members.filter(is_active=True).values_list("visit_id", flat=True)
     )

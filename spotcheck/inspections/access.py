@@ -1,0 +1,101 @@
+"""Who may see and decide 合并检查, and the one way views fetch the visits of a proposal or a
+merged visit for a user (another department's: 404; a reader who may not decide: 403)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from spotcheck.accounts.models import Membership
+from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.draws.models import Task, Visit
+from spotcheck.inspections.models import MergedVisit, MergedVisitMember
+
+if TYPE_CHECKING:
+    from spotcheck.accounts.models import User
+
+Role = Membership.Role
+
+
+def can_view_merges(scope: Scope) -> bool:
+    """The merge page: region-wide readers (coordinator, auditor, system admin) see every
+    proposal; department admins and approvers see those involving their department."""
+    return scope.reads_all or scope.has_role(Role.DEPT_ADMIN, Role.APPROVER)
+
+
+def can_decide_merges(scope: Scope) -> bool:
+    """Only the joint office's coordinator confirms, declines and dissolves."""
+    return scope.has_role(Role.COORDINATOR)
+
+
+def require_merge_decider(actor: User) -> Scope:
+    scope = require_staff(actor)
+    if not can_decide_merges(scope):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
+    return scope
+
+
+def involves(scope: Scope, department_ids: set[int]) -> bool:
+    return scope.reads_all or scope.can_read_any(department_ids)
+
+
+def involving(scope: Scope, relation: str) -> Q:
+    """Rows whose ``relation`` (a visit) belongs to a task one of the scope's departments leads
+    or joins."""
+    departments = scope.read_departments or frozenset()
+    return Q(**{f"{relation}__task__lead_department_id__in": departments}) | Q(
+        **{f"{relation}__task__participating_departments__in": departments}
+    )
+
+
+def merged_visits_for_scope(scope: Scope) -> QuerySet[MergedVisit]:
+    """Merged visits the scope reads: all for region-wide readers, else those with a visit of a
+    task the scope's departments lead or join."""
+    merged_visits = MergedVisit.objects.all()
+    if scope.reads_all:
+        return merged_visits
+    members = MergedVisitMember.objects.filter(merged_visit=OuterRef("pk")).filter(involving(scope, "visit"))
+    return merged_visits.filter(Exists(members))
+
+
+def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = False) -> list[Visit]:
+    """The visits of a proposal named in a request. A reader sees a proposal when one of its
+    visits belongs to a task their department leads or joins; otherwise 404 (nothing about the
+    visits is revealed). Writing is for the coordinator: 403 for every other reader."""
+    scope = require_staff(user)
+    wanted = set(ids)
+    visits = list(Visit.objects.filter(pk__in=wanted).select_related("task"))
+    if not wanted or len(visits) != len(wanted):
+        raise Http404(_("没有找到所选的检查。"))
+    if not scope.reads_all:
+        task_ids = {v.task_id for v in visits}
+        departments = {v.task.lead_department_id for v in visits} | set(
+            Task.participating_departments.through.objects.filter(task_id__in=task_ids).values_list(
+                "department_id", flat=True
+            )
+        )
+        if not scope.can_read_any(departments):
+            raise Http404(_("没有找到所选的检查。"))
+    if write and not can_decide_merges(scope):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
+    if not can_view_merges(scope):
+        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    return visits
+
+
+def get_merged_visit_for_user(user: User, pk: int, write: bool = False) -> MergedVisit:
+    """Another department's merged visit is a 404; a reader who may not decide gets a 403."""
+    scope = require_staff(user)
+    merged_visit = merged_visits_for_scope(scope).filter(pk=pk).first()
+    if merged_visit is None:
+        raise Http404(_("没有找到该合并检查。"))
+    if write and not can_decide_merges(scope):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
+    if not can_view_merges(scope):
+        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    return merged_visit

@@ -1,0 +1,124 @@
+"""检查实施: what happens to a drawn visit. Today: 合并检查, visits of different departments'
+tasks to one object carried out together (进一次门，查多项事); the results, evidence and
+follow-up of a visit come next."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MergedVisit(models.Model):
+    """合并检查: visits of different departments' tasks to one object, carried out together
+    (进一次门，查多项事). Confirmed by the joint office's coordinator; never deleted — a merged
+    visit that no longer holds (a task cancelled, plans changed) is dissolved with a reason."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("已确认合并")
+        DISSOLVED = "dissolved", _("已解除合并")
+
+    code = models.CharField(_("合并检查编号"), max_length=32, unique=True)
+    inspection_object = models.ForeignKey(
+        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="merged_visits"
+    )
+    planned_start = models.DateField(_("计划检查开始日期"), help_text=_("各任务检查时间的重叠部分。"))
+    planned_end = models.DateField(_("计划检查截止日期"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.CONFIRMED)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"))
+    dissolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dissolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    dissolved_reason = models.CharField(_("解除原因"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("合并检查")
+        verbose_name_plural = _("合并检查")
+        ordering = ["-confirmed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("planned_start")), name="merged_visit_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="confirmed", dissolved_at__isnull=True)
+                    | models.Q(status="dissolved", dissolved_at__isnull=False)
+                ),
+                name="merged_visit_dissolved_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class MergedVisitMember(models.Model):
+    """One visit grouped into a merged visit. ``is_active`` follows the merged visit (cleared when
+    it is dissolved), so the database itself keeps a visit in at most one active merged visit."""
+
+    merged_visit = models.ForeignKey(
+        MergedVisit, verbose_name=_("合并检查"), on_delete=models.PROTECT, related_name="members"
+    )
+    visit = models.ForeignKey(
+        "draws.Visit", verbose_name=_("检查"), on_delete=models.PROTECT, related_name="merged_visit_memberships"
+    )
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("合并检查所含检查")
+        verbose_name_plural = _("合并检查所含检查")
+        ordering = ["merged_visit", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merged_visit", "visit"], name="merged_visit_member_unique_visit"),
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(is_active=True), name="visit_in_one_active_merged_visit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_visit_id}: {self.visit_id}"
+
+
+class MergeDecline(models.Model):
+    """不予合并: the coordinator decided that these visits of one object are carried out
+    separately; the decision and its reason are kept, and the pairs are not proposed again.
+    When the proposal was to add visits to a merged visit (``merged_visit``), ``visits`` holds its
+    members too, and the pairs of two members are not part of the decision."""
+
+    inspection_object = models.ForeignKey(
+        "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+"
+    )
+    visits = models.ManyToManyField("draws.Visit", verbose_name=_("检查"), related_name="merge_declines")
+    merged_visit = models.ForeignKey(
+        MergedVisit,
+        verbose_name=_("未加入的合并检查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declines",
+    )
+    reason = models.CharField(_("不予合并原因"), max_length=255)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("决定人"), on_delete=models.PROTECT, related_name="+"
+    )
+    declined_at = models.DateTimeField(_("决定时间"))
+
+    class Meta:
+        verbose_name = _("不予合并记录")
+        verbose_name_plural = _("不予合并记录")
+        ordering = ["-declined_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_object_id}: {self.reason}"

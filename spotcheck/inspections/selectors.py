@@ -1,0 +1,223 @@
+"""合并检查 reads: the proposals a user may see, merged visits, declines, and the counts and
+lookups other pages show (the task page's notice, a visit's merged visit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from spotcheck.accounts.models import Department
+from spotcheck.accounts.scope import Scope
+from spotcheck.catalog.models import ItemVersion
+from spotcheck.draws.models import Task, Visit, VisitMember
+from spotcheck.inspections.access import involves, involving, merged_visits_for_scope
+from spotcheck.inspections.merging import (
+    Group,
+    all_groups,
+    candidate_visits,
+    find_candidates,
+)
+from spotcheck.inspections.models import MergeDecline, MergedVisit, MergedVisitMember
+
+Status = Task.Status
+
+
+@dataclass
+class MergeProposal:
+    """合并建议: visits of one object that could be carried out together, in the window common
+    to their tasks. ``visits`` come with their task (lead department, participating departments,
+    items), stratum and team (``members``)."""
+
+    inspection_object: Any
+    visits: list[Visit]
+    window_start: dt.date
+    window_end: dt.date
+    # A proposal to add visits to a merged visit already confirmed: ``visits`` holds its members
+    # too, and ``joining`` the visits that would join it.
+    merged_visit: MergedVisit | None = None
+    joining: frozenset[int] = frozenset()
+
+    @property
+    def visit_ids(self) -> list[int]:
+        return [v.pk for v in self.visits]
+
+    @property
+    def lead_departments(self) -> list[Department]:
+        return [v.task.lead_department for v in self.visits]
+
+
+def _proposal_groups(scope: Scope, task: Task | None = None) -> list[Group]:
+    candidates = find_candidates(candidate_visits(task))
+    if not candidates:
+        return []
+    groups = all_groups(candidates)
+    if scope.reads_all:
+        return groups
+    task_ids = set().union(*(g.task_ids for g in groups))
+    task_departments: dict[int, set[int]] = defaultdict(set)
+    for task_id, lead_id in Task.objects.filter(pk__in=task_ids).values_list("pk", "lead_department_id"):
+        task_departments[task_id].add(lead_id)
+    through = Task.participating_departments.through
+    for task_id, department_id in through.objects.filter(task_id__in=task_ids).values_list("task_id", "department_id"):
+        task_departments[task_id].add(department_id)
+    return [g for g in groups if involves(scope, set().union(*(task_departments[t] for t in g.task_ids)))]
+
+
+def visits_with_context(ids: Iterable[int]) -> QuerySet[Visit]:
+    """Visits as the merge pages show them: object, task with its lead department, participating
+    departments and items, stratum, and team."""
+    return (
+        Visit.objects.filter(pk__in=list(ids))
+        .select_related("inspection_object", "task__lead_department", "stratum")
+        .prefetch_related(
+            Prefetch("members", queryset=VisitMember.objects.select_related("inspector").order_by("position")),
+            Prefetch("task__items", queryset=ItemVersion.objects.select_related("item").order_by("item__code")),
+            Prefetch("task__participating_departments", queryset=Department.objects.order_by("sort_order", "pk")),
+        )
+    )
+
+
+class ProposalList(Sequence[MergeProposal]):
+    """The proposals, computed as light rows; slicing loads the full visits of the slice only
+    (in four queries), so a paginator over thousands of proposals stays cheap."""
+
+    def __init__(self, groups: list[Group]) -> None:
+        self._groups = groups
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    @overload
+    def __getitem__(self, index: int) -> MergeProposal: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[MergeProposal]: ...
+
+    def __getitem__(self, index: int | slice) -> MergeProposal | list[MergeProposal]:
+        if isinstance(index, slice):
+            return self._hydrate(self._groups[index])
+        return self._hydrate([self._groups[index]])[0]
+
+    def __iter__(self) -> Iterator[MergeProposal]:
+        return iter(self[:])
+
+    @property
+    def visit_ids(self) -> set[int]:
+        return {v for g in self._groups for v in g.visit_ids}
+
+    @staticmethod
+    def _hydrate(groups: list[Group]) -> list[MergeProposal]:
+        if not groups:
+            return []
+        visits = {v.pk: v for v in visits_with_context({v for g in groups for v in g.visit_ids})}
+        merged_visits = MergedVisit.objects.in_bulk({g.merged_visit_id for g in groups if g.merged_visit_id})
+        members = set(
+            MergedVisitMember.objects.filter(merged_visit_id__in=merged_visits, is_active=True).values_list(
+                "visit_id", flat=True
+            )
+        )
+        return [
+            MergeProposal(
+                inspection_object=visits[g.visit_ids[0]].inspection_object,
+                visits=sorted((visits[v] for v in g.visit_ids), key=lambda v: (v.task.window_start, v.task.code)),
+                window_start=g.start,
+                window_end=g.end,
+                merged_visit=merged_visits.get(g.merged_visit_id) if g.merged_visit_id else None,
+                joining=frozenset(v for v in g.visit_ids if v not in members) if g.merged_visit_id else frozenset(),
+            )
+            for g in groups
+        ]
+
+
+def merge_proposals(scope: Scope, *, task: Task | None = None) -> ProposalList:
+    """合并建议 the scope may read (all for region-wide readers; otherwise those with a task the
+    scope's departments lead or join), optionally only those with a visit of ``task``."""
+    groups = _proposal_groups(scope, task)
+    if task is not None:
+        groups = [g for g in groups if task.pk in g.task_ids]
+    return ProposalList(groups)
+
+
+def merged_visit_list(scope: Scope, *, task: Task | None = None) -> QuerySet[MergedVisit]:
+    """The confirmed merged visits first (newest first), then the dissolved ones, with their
+    object, people and member visits (task, departments, items, team)."""
+    merged_visits = merged_visits_for_scope(scope)
+    if task is not None:
+        merged_visits = merged_visits.filter(
+            Exists(MergedVisitMember.objects.filter(merged_visit=OuterRef("pk"), visit__task=task))
+        )
+    visit_queryset = Visit.objects.select_related("task__lead_department", "stratum").prefetch_related(
+        Prefetch("members", queryset=VisitMember.objects.select_related("inspector").order_by("position")),
+        Prefetch("task__items", queryset=ItemVersion.objects.select_related("item").order_by("item__code")),
+    )
+    return (
+        merged_visits.select_related("inspection_object", "confirmed_by", "dissolved_by")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=MergedVisitMember.objects.order_by("id").prefetch_related(
+                    Prefetch("visit", queryset=visit_queryset)
+                ),
+            )
+        )
+        .order_by("status", "-confirmed_at", "-id")
+    )
+
+
+def merge_declines(scope: Scope, *, task: Task | None = None) -> QuerySet[MergeDecline]:
+    """不予合并记录 the scope reads, newest first, with their visits' tasks."""
+    declines = MergeDecline.objects.all()
+    if not scope.reads_all:
+        visits = MergeDecline.visits.through.objects.filter(mergedecline_id=OuterRef("pk")).filter(
+            involving(scope, "visit")
+        )
+        declines = declines.filter(Exists(visits))
+    if task is not None:
+        declines = declines.filter(
+            Exists(MergeDecline.visits.through.objects.filter(mergedecline_id=OuterRef("pk"), visit__task=task))
+        )
+    return (
+        declines.select_related("inspection_object", "declined_by", "merged_visit")
+        .prefetch_related(
+            Prefetch("visits", queryset=Visit.objects.select_related("task__lead_department").order_by("task__code"))
+        )
+        .order_by("-declined_at", "-id")
+    )
+
+
+def active_merged_visits_by_visit(visit_ids: Iterable[int]) -> dict[int, MergedVisit]:
+    """For pages listing visits: the active merged visit of each visit that has one."""
+    rows = MergedVisitMember.objects.filter(visit_id__in=list(visit_ids), is_active=True).select_related("merged_visit")
+    return {row.visit_id: row.merged_visit for row in rows}
+
+
+def merged_visit_of(visit: Visit) -> MergedVisit | None:
+    """The active merged visit a visit is carried out in, if any."""
+    return active_merged_visits_by_visit([visit.pk]).get(visit.pk)
+
+
+def task_merge_counts(task: Task) -> dict[str, int]:
+    """For the task page: how many of the task's visits are in an active merged visit, and how
+    many more appear in open proposals (a visit with a partner whose pair was not declined).
+    Counted in the database; only the few declined visits are looked at in Python."""
+    merged = MergedVisitMember.objects.filter(visit__task=task, is_active=True).count()
+    proposed = 0
+    if task.status == Status.DRAWN:
+        with_partner, joining = candidate_visits()
+        proposed = with_partner.filter(task=task).count()
+        # Visits that could join a merged visit are few (merged visits are): counted by id.
+        if extra := set(joining.filter(task=task).values_list("pk", flat=True)):
+            proposed += len(extra - set(with_partner.filter(pk__in=extra).values_list("pk", flat=True)))
+        through = MergeDecline.visits.through
+        declined = set(through.objects.filter(visit__task=task).values_list("visit_id", flat=True))
+        if proposed and declined:
+            objects = Visit.objects.filter(pk__in=declined).values("inspection_object_id")
+            rows = find_candidates((with_partner, joining), inspection_object_id__in=objects)
+            still = {v for g in all_groups(rows) for v in g.visit_ids}
+            proposed -= len({r.visit_id for r in rows if r.task_id == task.pk} & declined - still)
+    return {"merged": merged, "proposed": proposed}
