@@ -2,8 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+# The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
+# public open data (一公开) will have its own API under the portal.
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -26,7 +29,8 @@ urlpatterns = [
     path("public/", include("spotcheck.portal.urls")),
     path("imports/", include("spotcheck.imports.urls")),
     path("audit/", include("spotcheck.audit.urls")),
-    path("api/", include((api_patterns, "api"))),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/", RedirectView.as_view(pattern_name="api:docs")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

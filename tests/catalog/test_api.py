@@ -9,11 +9,11 @@ from spotcheck.catalog.models import InspectionItem, ItemVersion
 from tests.catalog.factories import QualificationFactory, TagFactory, make_item, publish
 
 S = ItemVersion.Status
-LIST = "/api/items/"
+LIST = "/api/v1/items/"
 
 
 def detail(item) -> str:
-    return f"/api/items/{item.pk}/"
+    return f"/api/v1/items/{item.pk}/"
 
 
 def payload(**overrides):
@@ -212,14 +212,16 @@ class TestWorkflow:
 
 
 def test_schema_of_catalog_api_has_no_warnings(settings):
-    patterns = [path("api/", include("spotcheck.catalog.api_urls"))]
+    patterns = [path("api/v1/", include("spotcheck.catalog.api_urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache) | dict(GENERATOR_STATS._error_cache)
     paths = schema["paths"]
-    assert {"/api/items/", "/api/items/{id}/", "/api/items/{id}/submit/", "/api/items/{id}/accept/"} <= set(paths)
-    assert "/api/items/{id}/return/" in paths
+    assert {"/api/v1/items/", "/api/v1/items/{id}/", "/api/v1/items/{id}/submit/", "/api/v1/items/{id}/accept/"} <= set(
+        paths
+    )
+    assert "/api/v1/items/{id}/return/" in paths
     assert "ItemCreate" in schema["components"]["schemas"]
-    assert paths["/api/items/{id}/return/"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+    assert paths["/api/v1/items/{id}/return/"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Return"
     }

@@ -7,7 +7,7 @@ from tests.directory.factories import InspectionObjectFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 
-LIST = "/api/objects/"
+LIST = "/api/v1/objects/"
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def obj(scjg, towns):
 
 
 def detail(key) -> str:
-    return f"/api/objects/{key}/"
+    return f"/api/v1/objects/{key}/"
 
 
 def payload(towns, **overrides):

@@ -16,7 +16,7 @@ from tests.draws.conftest import task_kwargs
 from tests.draws.test_from_plan import publish_entry
 
 S = Task.Status
-LIST = "/api/tasks/"
+LIST = "/api/v1/tasks/"
 STEPS = ("freeze", "announce", "witnesses", "draw", "cancel", "publish-list")
 READ_ONLY = ["auditor", "scjg_inspector", "scjg_approver"]
 
@@ -478,18 +478,18 @@ class TestPoolAndVisits:
 
 
 def test_schema_of_draws_api_has_no_warnings():
-    patterns = [path("api/", include("spotcheck.draws.api_urls"))]
+    patterns = [path("api/v1/", include("spotcheck.draws.api_urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache) | dict(GENERATOR_STATS._error_cache)
     assert {
-        "/api/tasks/",
-        "/api/tasks/{id}/",
-        "/api/tasks/from-entry/",
-        "/api/tasks/{id}/freeze/",
-        "/api/tasks/{id}/witnesses/",
-        "/api/tasks/{id}/draw/",
-        "/api/tasks/{id}/pool/",
-        "/api/tasks/{id}/visits/",
-        "/api/tasks/{id}/record/",
+        "/api/v1/tasks/",
+        "/api/v1/tasks/{id}/",
+        "/api/v1/tasks/from-entry/",
+        "/api/v1/tasks/{id}/freeze/",
+        "/api/v1/tasks/{id}/witnesses/",
+        "/api/v1/tasks/{id}/draw/",
+        "/api/v1/tasks/{id}/pool/",
+        "/api/v1/tasks/{id}/visits/",
+        "/api/v1/tasks/{id}/record/",
     } <= set(schema["paths"])

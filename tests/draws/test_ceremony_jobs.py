@@ -86,7 +86,7 @@ def test_a_large_draw_through_the_api_answers_202_and_draws_in_the_job(
     assert task.status == S.ANNOUNCED
     client.force_login(scjg_admin)
     with django_capture_on_commit_callbacks() as queued:
-        response = client.post(f"/api/tasks/{task.pk}/draw/", content_type="application/json")
+        response = client.post(f"/api/v1/tasks/{task.pk}/draw/", content_type="application/json")
     assert response.status_code == 202
     assert response.json()["status"] == S.ANNOUNCED
     assert response.json()["ceremony_job"] | {"requested_at": None} == {
@@ -101,11 +101,11 @@ def test_a_large_draw_through_the_api_answers_202_and_draws_in_the_job(
     }
     body = client.get(url("detail", task)).content.decode()
     assert "后台处理中：揭晓并抽取" in body and f'action="{url("draw", task)}"' not in body
-    again = client.post(f"/api/tasks/{task.pk}/draw/", content_type="application/json")
+    again = client.post(f"/api/v1/tasks/{task.pk}/draw/", content_type="application/json")
     assert again.status_code == 400 and "已有一项后台处理" in again.json()["detail"][0]
     for callback in queued:
         callback()
-    body = client.get(f"/api/tasks/{task.pk}/").json()
+    body = client.get(f"/api/v1/tasks/{task.pk}/").json()
     assert body["status"] == S.DRAWN and body["ceremony_job"] is None
     assert engine.verify_record(record_for(Task.objects.get(pk=task.pk), public=False)) == []
 

@@ -12,8 +12,8 @@ from spotcheck.inspectors.models import Inspector, Recusal
 
 pytestmark = pytest.mark.django_db
 
-BASE = "/api/inspectors/"
-RECUSALS = "/api/inspector-recusals/"
+BASE = "/api/v1/inspectors/"
+RECUSALS = "/api/v1/inspector-recusals/"
 
 
 @pytest.fixture
@@ -183,10 +183,10 @@ class TestRecusals:
 
 
 def test_schema_of_this_app_generates_without_warnings():
-    patterns = [path("api/", include("spotcheck.inspectors.api_urls"))]
+    patterns = [path("api/v1/", include("spotcheck.inspectors.api_urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS, "drf-spectacular reported warnings or errors"
-    assert "/api/inspectors/{id}/availability/" in schema["paths"]
-    params = {p["name"] for p in schema["paths"]["/api/inspectors/"]["get"]["parameters"]}
+    assert "/api/v1/inspectors/{id}/availability/" in schema["paths"]
+    params = {p["name"] for p in schema["paths"]["/api/v1/inspectors/"]["get"]["parameters"]}
     assert {"q", "department", "qualification", "region", "matchable_on", "include_retired"} <= params

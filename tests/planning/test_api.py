@@ -14,7 +14,7 @@ from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
 from tests.planning.factories import plan_with_entry
 
 S = AnnualPlan.Status
-LIST = "/api/plans/"
+LIST = "/api/v1/plans/"
 READERS = ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver", "witness"]
 READ_ONLY = ["auditor", "scjg_inspector", "scjg_approver"]
 
@@ -24,11 +24,11 @@ def detail(plan) -> str:
 
 
 def entry_url(entry) -> str:
-    return f"/api/plan-entries/{entry.pk}/"
+    return f"/api/v1/plan-entries/{entry.pk}/"
 
 
 def stratum_url(stratum) -> str:
-    return f"/api/plan-strata/{stratum.pk}/"
+    return f"/api/v1/plan-strata/{stratum.pk}/"
 
 
 def post(client, url, data=None):
@@ -437,16 +437,16 @@ class TestEntriesAndStrata:
 
 
 def test_schema_of_planning_api_has_no_warnings():
-    patterns = [path("api/", include("spotcheck.planning.api_urls"))]
+    patterns = [path("api/v1/", include("spotcheck.planning.api_urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache) | dict(GENERATOR_STATS._error_cache)
     assert {
-        "/api/plans/",
-        "/api/plans/{id}/",
-        "/api/plans/{id}/submit/",
-        "/api/plans/{id}/return/",
-        "/api/plans/{id}/entries/",
-        "/api/plan-entries/{id}/strata/",
-        "/api/plan-strata/{id}/retire/",
+        "/api/v1/plans/",
+        "/api/v1/plans/{id}/",
+        "/api/v1/plans/{id}/submit/",
+        "/api/v1/plans/{id}/return/",
+        "/api/v1/plans/{id}/entries/",
+        "/api/v1/plan-entries/{id}/strata/",
+        "/api/v1/plan-strata/{id}/retire/",
     } <= set(schema["paths"])

@@ -5,16 +5,24 @@ def test_openapi_schema_generates_without_warnings(db, capsys, tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = out.read_text(encoding="utf-8")
-    for path in ("/api/objects/", "/api/inspectors/", "/api/items/", "/api/plans/", "/api/tasks/"):
+    for path in ("/api/v1/objects/", "/api/v1/inspectors/", "/api/v1/items/", "/api/v1/plans/", "/api/v1/tasks/"):
         assert f"{path}:" in schema
 
 
 def test_schema_and_docs_are_served_offline(client, db):
-    assert client.get("/api/schema/").status_code == 200
-    docs = client.get("/api/docs/").content.decode()
+    assert client.get("/api/v1/schema/").status_code == 200
+    docs = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
 
 
 def test_api_refuses_anonymous_and_no_role(client, nobody, login):
-    assert client.get("/api/objects/").status_code in {401, 403}
-    assert login(nobody).get("/api/objects/").status_code in {403, 404}
+    assert client.get("/api/v1/objects/").status_code in {401, 403}
+    assert login(nobody).get("/api/v1/objects/").status_code in {403, 404}
+
+
+def test_the_staff_api_is_versioned(client, db):
+    # /api/ alone leads to the docs of the current version; nothing answers outside a version.
+    response = client.get("/api/")
+    assert response.status_code == 302 and response["Location"] == "/api/v1/docs/"
+    assert client.get("/api/objects/").status_code == 404
+    assert '"/api/v1/objects/"' in client.get("/api/v1/schema/?format=json").content.decode()
