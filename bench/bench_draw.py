@@ -40,10 +40,10 @@ from django.utils import timezone  # noqa: E402
 from spotcheck.accounts.models import Department, Membership, Region, User  # noqa: E402
 from spotcheck.audit.context import audit_source  # noqa: E402
 from spotcheck.catalog.models import InspectionItem, ItemVersion  # noqa: E402
+from spotcheck.core.bulk import BulkLoad  # noqa: E402
 from spotcheck.directory.models import InspectionObject  # noqa: E402
 from spotcheck.draws import frequency, services  # noqa: E402
 from spotcheck.draws.models import Task  # noqa: E402
-from spotcheck.imports.bulk import BulkLoad  # noqa: E402
 from spotcheck.inspectors.models import Inspector  # noqa: E402
 
 PROVINCE, COUNTY = "320000", "320999"

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "spotcheck.core",
     "spotcheck.accounts",
     "spotcheck.audit",
     "spotcheck.directory",
@@ -162,6 +163,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A service's ValidationError is a 400 with its messages: viewsets call services directly.
+    "EXCEPTION_HANDLER": "spotcheck.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spotcheck 双随机、一公开 联合监管平台 API",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -33,14 +32,6 @@ from spotcheck.catalog.serializers import (
     VersionContentSerializer,
     VersionSerializer,
 )
-
-
-def _service_call(service, **kwargs: Any):
-    """Run a service; its Django ValidationError becomes a 400 with the same Chinese messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 def _content_kwargs(data: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +75,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         require_staff(request.user)
         serializer = ItemCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = _service_call(services.item_create, actor=request.user, **_content_kwargs(serializer.validated_data))
+        item = services.item_create(actor=request.user, **_content_kwargs(serializer.validated_data))
         return self._detail(item, status.HTTP_201_CREATED)
 
     @extend_schema(request=VersionContentSerializer, responses={200: VersionSerializer})
@@ -98,9 +89,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer = VersionContentSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k in request.data}
-        version = _service_call(
-            services.version_update_draft, actor=request.user, version=version, **_content_kwargs(data)
-        )
+        version = services.version_update_draft(actor=request.user, version=version, **_content_kwargs(data))
         fresh = version_with_content(
             ItemVersion.objects.filter(pk=version.pk).select_related("created_by", "reviewed_by")
         )
@@ -114,7 +103,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         version = self._visible_version(item, [ItemVersion.Status.DRAFT])
         if version is None:
             raise ValidationError({"detail": [_("该事项没有可提交备案的草稿。")]})
-        _service_call(services.version_submit, actor=request.user, version=version)
+        services.version_submit(actor=request.user, version=version)
         return self._detail(item)
 
     def _submitted_for_review(self, pk: str) -> tuple[InspectionItem, ItemVersion]:
@@ -133,9 +122,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item, version = self._submitted_for_review(pk)
         serializer = AcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.version_accept, actor=request.user, version=version, note=serializer.validated_data["note"]
-        )
+        services.version_accept(actor=request.user, version=version, note=serializer.validated_data["note"])
         return self._detail(item)
 
     @extend_schema(request=ReturnSerializer, responses={200: ItemDetailSerializer})
@@ -145,9 +132,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item, version = self._submitted_for_review(pk)
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.version_return, actor=request.user, version=version, reason=serializer.validated_data["reason"]
-        )
+        services.version_return(actor=request.user, version=version, reason=serializer.validated_data["reason"])
         return self._detail(item)
 
     @extend_schema(request=NewVersionSerializer, responses={201: ItemDetailSerializer})
@@ -157,8 +142,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item = get_item_for_user(request.user, int(pk), write=True)
         serializer = NewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.version_new_draft,
+        services.version_new_draft(
             actor=request.user,
             item=item,
             change_note=serializer.validated_data["change_note"],

@@ -138,14 +138,7 @@ class VersionForm(ScopeForm):
         "joint_departments",
         "change_note",
     )
-    GUIDELINE_FIELDS = (
-        "inspection_basis",
-        "inspection_content",
-        "inspection_procedure",
-        "approval_authority",
-        "disclosure_procedure",
-        "archiving_method",
-    )
+    GUIDELINE_FIELDS = ItemVersion.GUIDELINE_FIELDS
 
     @classmethod
     def initial_from(cls, version: ItemVersion) -> dict[str, Any]:
@@ -248,23 +241,6 @@ def checklist_formset(data=None, initial=None) -> BaseChecklistFormSet:
         key = f"{CHECKLIST_PREFIX}-TOTAL_FORMS"
         data[key] = str(int(data.get(key) or 0) + ROWS_PER_ADD)
     return ChecklistFormSet(data=data, initial=initial, prefix=CHECKLIST_PREFIX)
-
-
-def put_service_errors(exc: ValidationError, form: forms.Form, formset: BaseChecklistFormSet | None = None) -> None:
-    """Show a service's ValidationError on the fields it names (scope and checklist errors on
-    their sections, anything else at the top of the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        if field == "checklist" and formset is not None:
-            formset._non_form_errors = formset.error_class(list(formset.non_form_errors()) + errors)
-        elif field == "scope":
-            form.add_error("scope_kinds", errors)
-        elif field in form.fields:
-            form.add_error(field, errors)
-        else:
-            form.add_error(None, errors)
 
 
 class ReasonForm(forms.Form):

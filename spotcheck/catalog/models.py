@@ -50,6 +50,15 @@ class ItemVersion(models.Model):
     PUBLISHED_STATUSES = frozenset({Status.ACCEPTED, Status.SUPERSEDED})
     # The department may still change the text.
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+    # The free-text guideline fields (检查依据/检查内容/检查流程/审批权限/公示程序/归档方式).
+    GUIDELINE_FIELDS = (
+        "inspection_basis",
+        "inspection_content",
+        "inspection_procedure",
+        "approval_authority",
+        "disclosure_procedure",
+        "archiving_method",
+    )
 
     class Category(models.TextChoices):
         KEY = "key", _("重点检查事项")

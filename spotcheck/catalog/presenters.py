@@ -79,15 +79,7 @@ def version_fields(version: ItemVersion) -> list[FieldView]:
             [d.short_name for d in sorted(version.joint_departments.all(), key=lambda d: (d.sort_order, d.code))],
         ),
     ]
-    for field in (
-        "inspection_basis",
-        "inspection_content",
-        "inspection_procedure",
-        "approval_authority",
-        "disclosure_procedure",
-        "archiving_method",
-        "change_note",
-    ):
+    for field in (*ItemVersion.GUIDELINE_FIELDS, "change_note"):
         rows.append(FieldView(field, _field_label(field), getattr(version, field)))
     return rows
 

@@ -37,15 +37,7 @@ if TYPE_CHECKING:
 Status = ItemVersion.Status
 ChecklistInput = Iterable[Mapping[str, Any]]
 
-# The free-text guideline fields (检查依据/检查内容/检查流程/审批权限/公示程序/归档方式) and notes.
-GUIDELINE_FIELDS = (
-    "inspection_basis",
-    "inspection_content",
-    "inspection_procedure",
-    "approval_authority",
-    "disclosure_procedure",
-    "archiving_method",
-)
+GUIDELINE_FIELDS = ItemVersion.GUIDELINE_FIELDS
 _OPTIONAL_LINE_FIELDS = {"scope_description": 255, "change_note": 255}
 
 

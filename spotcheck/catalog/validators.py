@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from spotcheck.catalog.models import ChecklistQuestion, InspectionItem, ItemVersion
+from spotcheck.core.choices import source_labels
 from spotcheck.directory.validators import canonical_text
-from spotcheck.web.i18n import source_labels
 
 RATIO_MAX_DECIMALS = 6
 _CODE_MAX = InspectionItem._meta.get_field("code").max_length

@@ -24,14 +24,24 @@ from spotcheck.catalog.forms import (
     ScopeForm,
     VersionForm,
     checklist_formset,
-    put_service_errors,
 )
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.presenters import version_diff, version_fields
 from spotcheck.catalog.scope_filter import describe_scope, scope_match_count
 from spotcheck.catalog.selectors import item_detail_versions, item_list, pending_filings, version_with_content
+from spotcheck.core.forms import put_service_errors
 
 PAGE_SIZE = 50
+
+
+def _put_errors(exc: ValidationError, form, formset) -> None:
+    """A service's errors on the item form: the scope's on its section, the checklist's above
+    the checklist, the rest on their fields or at the top."""
+
+    def on_checklist(messages: list[str]) -> None:
+        formset._non_form_errors = formset.error_class(list(formset.non_form_errors()) + messages)
+
+    put_service_errors(exc, form, {"scope": "scope_kinds"}, extra={"checklist": on_checklist})
 
 
 def _querystring_without_page(request) -> str:
@@ -141,7 +151,7 @@ def item_create_view(request):
             try:
                 item = services.item_create(actor=request.user, checklist=formset.questions(), **form.service_kwargs())
             except ValidationError as exc:
-                put_service_errors(exc, form, formset)
+                _put_errors(exc, form, formset)
             else:
                 messages.success(request, _("已创建事项 %(code)s 的草稿（v1）。") % {"code": item.code})
                 return redirect("catalog:detail", pk=item.pk)
@@ -211,7 +221,7 @@ def version_edit_view(request, pk: int):
                     actor=request.user, version=version, checklist=formset.questions(), **form.service_kwargs()
                 )
             except ValidationError as exc:
-                put_service_errors(exc, form, formset)
+                _put_errors(exc, form, formset)
             else:
                 messages.success(request, _("已保存 v%(n)s。") % {"n": version.number})
                 return redirect("catalog:version_detail", pk=version.pk)

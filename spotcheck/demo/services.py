@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from spotcheck.audit.services import audit_record
+from spotcheck.core import codes
 from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.items import create_items
 from spotcheck.demo.objects import ObjectGenerator
@@ -23,8 +24,7 @@ from spotcheck.demo.people import create_recusals, create_roster, create_staff_a
 from spotcheck.demo.plans_and_draws import create_plans_and_draws
 from spotcheck.demo.references import DemoDataError, demo_region_exists, ensure_frame, load_reference_ids
 from spotcheck.demo.writers import BatchCounts, make_writer
-from spotcheck.directory.models import PublicCodeCounter
-from spotcheck.directory.services import PUBLIC_CODE_LETTERS
+from spotcheck.directory.services import PUBLIC_CODE_LETTERS, public_code_series
 
 AUDIT_ACTION = "demo.load"
 DEFAULT_SEED = 2026
@@ -46,11 +46,8 @@ class DemoLoadResult:
 def _locked_code_counters(county_code: str) -> dict[str, int]:
     """The directory's public-code counters for the demo county, locked for this load."""
     prefixes = [f"{letter}{county_code}" for letter in PUBLIC_CODE_LETTERS.values()]
-    for prefix in prefixes:
-        PublicCodeCounter.objects.get_or_create(prefix=prefix)
-    return dict(
-        PublicCodeCounter.objects.select_for_update().filter(prefix__in=prefixes).values_list("prefix", "last_value")
-    )
+    last = codes.lock_series(public_code_series(prefix) for prefix in prefixes)
+    return {prefix: last[public_code_series(prefix)] for prefix in prefixes}
 
 
 @transaction.atomic
@@ -131,7 +128,7 @@ def demo_load(
 
     recusals = create_recusals(seed=seed, roster=roster, object_ids=recusal_pool, admins=users)
     for prefix, last_value in generator.code_numbers.items():
-        PublicCodeCounter.objects.filter(prefix=prefix, last_value__lt=last_value).update(last_value=last_value)
+        codes.raise_to(public_code_series(prefix), last_value)
 
     # Last, through the services: the plans and the draws read the whole directory and roster.
     plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor)

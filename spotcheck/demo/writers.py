@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
+from spotcheck.core.bulk import copy_tail
 from spotcheck.demo.objects import ObjectRow
 from spotcheck.directory.models import OBJECT_DATA_COLUMNS, InspectionObject, LevelChange, ObjectLicence, Penalty
 
@@ -103,23 +103,12 @@ class _CopyTable:
 
     def __init__(self, model: type[models.Model], columns: Sequence[str], now: dt.datetime, with_pk: bool):
         opts = model._meta
-        given = set(columns)
-        tail_columns: list[str] = []
-        tail_values: list[Any] = []
-        for f in opts.concrete_fields:
-            if f.primary_key or f.attname in given:
-                continue
-            tail_columns.append(f.column)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                tail_values.append(now)
-            else:
-                tail_values.append(f.get_db_prep_save(f.get_default(), connection))
+        tail_columns, self.tail = copy_tail(model, columns, now=now)
         head = [opts.pk.column] if with_pk else []
         # get_field() knows attnames ("region_id") as well as names.
         head += [opts.get_field(name).column for name in columns]
-        quoted = ", ".join(connection.ops.quote_name(c) for c in [*head, *tail_columns])
+        quoted = ", ".join(connection.ops.quote_name(c) for c in [*head, *(f.column for f in tail_columns)])
         self.sql = f"COPY {connection.ops.quote_name(opts.db_table)} ({quoted}) FROM STDIN"
-        self.tail = tuple(tail_values)
 
     def copy(self, cursor, rows: Sequence[tuple]) -> None:
         if not rows:

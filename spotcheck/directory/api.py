@@ -3,14 +3,12 @@ services as the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import get_error_detail
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,14 +32,6 @@ KEY_PARAMETER = OpenApiParameter(
     OpenApiParameter.PATH,
     description=gettext_lazy("公开编码（统一社会信用代码或平台分配的编码）或数据库编号"),
 )
-
-
-def _call(service, **kwargs):
-    """Run a service; its Django ValidationError becomes a 400 with the same messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(get_error_detail(exc)) from exc
 
 
 @extend_schema_view(
@@ -93,12 +83,12 @@ class ObjectViewSet(
 
     def perform_create(self, serializer: ObjectSerializer) -> None:
         data, note = self._split(dict(serializer.validated_data))
-        serializer.instance = _call(services.object_create, actor=self.request.user, data=data, **note)
+        serializer.instance = services.object_create(actor=self.request.user, data=data, **note)
 
     def perform_update(self, serializer: ObjectSerializer) -> None:
         data, note = self._split(dict(serializer.validated_data))
-        serializer.instance = _call(
-            services.object_update, actor=self.request.user, obj=serializer.instance, data=data, **note
+        serializer.instance = services.object_update(
+            actor=self.request.user, obj=serializer.instance, data=data, **note
         )
 
     def _respond(self, obj: InspectionObject) -> Response:
@@ -112,7 +102,7 @@ class ObjectViewSet(
         obj = self.get_object()
         body = LevelChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.object_change_level, actor=request.user, obj=obj, **body.validated_data)
+        services.object_change_level(actor=request.user, obj=obj, **body.validated_data)
         return self._respond(obj)
 
     @extend_schema(parameters=[KEY_PARAMETER], request=ObjectReasonSerializer, responses=ObjectSerializer)
@@ -122,7 +112,7 @@ class ObjectViewSet(
         obj = self.get_object()
         body = ObjectReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.object_retire, actor=request.user, obj=obj, reason=body.validated_data["reason"])
+        services.object_retire(actor=request.user, obj=obj, reason=body.validated_data["reason"])
         return self._respond(obj)
 
     @extend_schema(parameters=[KEY_PARAMETER], request=ObjectReasonSerializer, responses=ObjectSerializer)
@@ -132,5 +122,5 @@ class ObjectViewSet(
         obj = self.get_object()
         body = ObjectReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.object_restore, actor=request.user, obj=obj, reason=body.validated_data["reason"])
+        services.object_restore(actor=request.user, obj=obj, reason=body.validated_data["reason"])
         return self._respond(obj)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,18 +16,6 @@ from spotcheck.directory.services import OBJECT_FIELDS
 from spotcheck.directory.validators import normalize_uscc
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: under its field when the form has that
-    field, otherwise at the top."""
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages in error.message_dict.items():
-        target = field_map.get(key, key)
-        form.add_error(target if target in form.fields else None, messages)
 
 
 class IndustryChoiceField(forms.ModelChoiceField):

@@ -269,21 +269,3 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return self.decision_number
-
-
-class PublicCodeCounter(models.Model):
-    """The last number handed out per public-code prefix (kind letter + county code).
-
-    Codes of objects without a 统一社会信用代码 come from here; the counter only grows, so a
-    code is never handed out twice even if an object is later removed by an administrator.
-    """
-
-    prefix = models.CharField(_("编码前缀"), max_length=16, unique=True)
-    last_value = models.PositiveBigIntegerField(_("已用最大序号"), default=0)
-
-    class Meta:
-        verbose_name = _("公开编码序号")
-        verbose_name_plural = _("公开编码序号")
-
-    def __str__(self) -> str:
-        return f"{self.prefix}: {self.last_value}"

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,9 @@ from django.utils.translation import pgettext
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.audit.services import audit_record, diff, snapshot
+from spotcheck.core.choices import source_labels
+from spotcheck.core.codes import next_number
+from spotcheck.core.reasons import clean_reason
 from spotcheck.directory.models import (
     Industry,
     InspectionObject,
@@ -35,11 +38,9 @@ from spotcheck.directory.models import (
     LicenceKind,
     ObjectLicence,
     Penalty,
-    PublicCodeCounter,
     Tag,
 )
 from spotcheck.directory.validators import canonical_text, normalize_uscc
-from spotcheck.web.i18n import source_labels
 
 Kind = InspectionObject.Kind
 
@@ -427,13 +428,16 @@ def next_public_code(*, kind: str, region: Region) -> str:
     if letter is None:
         raise ValueError(f"objects of kind {kind!r} use their USCC as public code")
     prefix = f"{letter}{region.code[:6]}"
-    counter, _created = PublicCodeCounter.objects.get_or_create(prefix=prefix)
-    while True:
-        PublicCodeCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
-        number = PublicCodeCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)
-        code = f"{prefix}-{number:06d}"
-        if not InspectionObject.objects.filter(public_code=code).exists():
-            return code
+    number = next_number(
+        public_code_series(prefix),
+        taken=lambda n: InspectionObject.objects.filter(public_code=f"{prefix}-{n:06d}").exists(),
+    )
+    return f"{prefix}-{number:06d}"
+
+
+def public_code_series(prefix: str) -> str:
+    """The code counter's series of the platform codes with this prefix (kind letter + county)."""
+    return f"object:{prefix}"
 
 
 # --- level changes ----------------------------------------------------------------------------
@@ -671,22 +675,13 @@ def object_update(
     return obj
 
 
-def _clean_reason(reason: str, label: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationError({"reason": [_("请填写%(label)s。") % {"label": label}]})
-    if len(text) > 255:
-        raise ValidationError({"reason": [_("%(label)s不能超过 255 个字符。") % {"label": label}]})
-    return text
-
-
 @transaction.atomic
 def object_retire(*, actor: Any, obj: InspectionObject, reason: str) -> InspectionObject:
     """Take an object out of the directory (and so out of every future draw pool); the row
     stays for the record."""
     obj = _locked(obj)
     require_object_write(actor, obj)
-    reason = _clean_reason(reason, _("停用原因"))
+    reason = clean_reason(reason, label=_("停用原因"))
     if obj.is_retired:
         raise ValidationError(_("该检查对象已经停用。"))
     before = _snapshot(obj)
@@ -703,7 +698,7 @@ def object_retire(*, actor: Any, obj: InspectionObject, reason: str) -> Inspecti
 def object_restore(*, actor: Any, obj: InspectionObject, reason: str) -> InspectionObject:
     obj = _locked(obj)
     require_object_write(actor, obj)
-    reason = _clean_reason(reason, _("恢复原因"))
+    reason = clean_reason(reason, label=_("恢复原因"))
     if not obj.is_retired:
         raise ValidationError(_("该检查对象没有停用。"))
     before = _snapshot(obj)
@@ -817,7 +812,7 @@ def licence_retire(*, actor: Any, licence: ObjectLicence, reason: str) -> Object
     licence = ObjectLicence.objects.select_for_update().select_related("kind").get(pk=licence.pk)
     obj = licence.inspection_object
     require_object_write(actor, obj)
-    reason = _clean_reason(reason, _("注销原因"))
+    reason = clean_reason(reason, label=_("注销原因"))
     if licence.is_retired:
         raise ValidationError(_("该许可证已经注销。"))
     licence.retired_at = timezone.now()

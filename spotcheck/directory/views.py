@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from spotcheck.accounts.scope import require_staff
+from spotcheck.core.forms import put_service_errors
 from spotcheck.directory.access import get_object_for_user
 from spotcheck.directory.forms import (
     LevelChangeForm,
@@ -21,7 +22,6 @@ from spotcheck.directory.forms import (
     ObjectForm,
     PenaltyForm,
     ReasonForm,
-    apply_service_errors,
 )
 from spotcheck.directory.models import LevelChange
 from spotcheck.directory.selectors import object_history, object_list_results
@@ -94,7 +94,7 @@ def object_create_view(request: HttpRequest) -> HttpResponse:
         try:
             obj = object_create(actor=request.user, data=form.service_data(), **_note(form))
         except ValidationError as exc:
-            apply_service_errors(form, exc, _LEVEL_ERROR_FIELDS)
+            put_service_errors(exc, form, _LEVEL_ERROR_FIELDS)
         else:
             messages.success(
                 request,
@@ -131,7 +131,7 @@ def object_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             obj = object_update(actor=request.user, obj=obj, data=form.service_data(), **_note(form))
         except ValidationError as exc:
-            apply_service_errors(form, exc, _LEVEL_ERROR_FIELDS)
+            put_service_errors(exc, form, _LEVEL_ERROR_FIELDS)
         else:
             messages.success(request, _("已保存。"))
             return redirect("directory:detail", pk=obj.pk)
@@ -147,7 +147,7 @@ def _reason_page(request: HttpRequest, pk: int, *, retire: bool) -> HttpResponse
         try:
             service(actor=request.user, obj=obj, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已停用该检查对象。") if retire else _("已恢复该检查对象。"))
             return redirect("directory:detail", pk=obj.pk)
@@ -188,7 +188,7 @@ def object_level(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             object_change_level(actor=request.user, obj=obj, field=field, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已记录等级变更。"))
             return redirect("directory:detail", pk=obj.pk)
@@ -215,7 +215,7 @@ def object_licence_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             licence_add(actor=request.user, obj=obj, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已登记许可证。"))
             return redirect("directory:detail", pk=obj.pk)
@@ -235,7 +235,7 @@ def object_licence_retire(request: HttpRequest, pk: int, licence_pk: int) -> Htt
         try:
             licence_retire(actor=request.user, licence=licence, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已注销许可证。"))
             return redirect("directory:detail", pk=obj.pk)
@@ -262,7 +262,7 @@ def object_penalty_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             penalty_record(actor=request.user, obj=obj, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已登记行政处罚。"))
             return redirect("directory:detail", pk=obj.pk)

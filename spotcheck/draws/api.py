@@ -10,7 +10,6 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -45,14 +44,6 @@ from spotcheck.planning.access import get_entry_for_user
 ID = r"\d+"
 # The frozen pool without its blobs (a province's pool runs to megabytes): not for a detail view.
 POOL_SUMMARY_FIELDS = ("id", "task", "member_count", "roster", "exclusion_count", "frozen_on")
-
-
-def _service_call(service, **kwargs: Any):
-    """Run a service; its Django ValidationError becomes a 400 with the same Chinese messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_200_OK) -> Response:
@@ -147,7 +138,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data["items"] = [item.current_version for item in data["items"]]
-        task = _service_call(services.task_create, actor=request.user, **data)
+        task = services.task_create(actor=request.user, **data)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
     @extend_schema(request=TaskFromEntrySerializer, responses={201: TaskDetailSerializer})
@@ -160,19 +151,19 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         entry = get_entry_for_user(request.user, data.pop("entry"))
         if not scope_for(request.user).can_write_department(entry.lead_department_id):
             raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
-        task = _service_call(services.task_create_from_entry, actor=request.user, entry=entry, **data)
+        task = services.task_create_from_entry(actor=request.user, entry=entry, **data)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
     def _step(self, request: Request, pk: str, service, **kwargs: Any) -> Response:
         task = self._task(pk, write=True)
-        _service_call(service, actor=request.user, task=task, **kwargs)
+        service(actor=request.user, task=task, **kwargs)
         return _task_detail(request, task)
 
     def _step_or_job(self, request: Request, pk: str, step: str) -> Response:
         """A freeze or draw of a large pool is queued as a background job: 202, and the task's
         ``ceremony_job`` tells how it goes."""
         task = self._task(pk, write=True)
-        job = _service_call(ceremony_jobs.ceremony_step_run_or_queue, actor=request.user, task=task, step=step)
+        job = ceremony_jobs.ceremony_step_run_or_queue(actor=request.user, task=task, step=step)
         return _task_detail(request, task, status.HTTP_200_OK if job is None else status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer, 202: TaskDetailSerializer})
@@ -210,7 +201,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             extra = {"witness_user": data["witness_user"]}
         elif named:
             extra = {"witness_name": data["witness_name"], "witness_department": department}
-        _service_call(services.witness_input_add, actor=request.user, task=task, value=data["value"], **extra)
+        services.witness_input_add(actor=request.user, task=task, value=data["value"], **extra)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer, 202: TaskDetailSerializer})
@@ -226,7 +217,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         task = self._task(pk, write=True)
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _service_call(services.task_cancel, actor=request.user, task=task, reason=body.validated_data["reason"])
+        services.task_cancel(actor=request.user, task=task, reason=body.validated_data["reason"])
         return _task_detail(request, task)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer})

@@ -35,9 +35,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from spotcheck.core import bulk
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import Task, Visit, VisitMember
-from spotcheck.imports import bulk
 from spotcheck.inspectors.models import Inspector
 
 Teams = Mapping[str, list[dict[str, str]]]

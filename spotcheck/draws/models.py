@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from spotcheck.draws.fields import CompressedJSONField
+from spotcheck.core.fields import CompressedJSONField
 from spotcheck.draws.idlist import IdList
 
 # Pool exclusions, visits and team members are written only by the freeze and the draw, in bulk,
@@ -106,20 +106,6 @@ class Task(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.kind == self.Kind.JOINT
-
-
-class TaskCodeCounter(models.Model):
-    """The last number handed out per task-code prefix (``<部门代码>-<年度>``); only grows."""
-
-    prefix = models.CharField(_("编号前缀"), max_length=32, unique=True)
-    last_value = models.PositiveIntegerField(_("已用最大序号"), default=0)
-
-    class Meta:
-        verbose_name = _("任务编号序号")
-        verbose_name_plural = _("任务编号序号")
-
-    def __str__(self) -> str:
-        return f"{self.prefix}: {self.last_value}"
 
 
 class TaskStratum(models.Model):

@@ -28,6 +28,9 @@ from spotcheck.accounts.scope import require_write, scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.scope_filter import validate_scope
+from spotcheck.core.codes import next_number
+from spotcheck.core.reasons import clean_reason
+from spotcheck.core.updates import model_update
 from spotcheck.draws import signals
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
@@ -35,7 +38,6 @@ from spotcheck.draws.models import (
     FrozenPool,
     PoolExclusionGroup,
     Task,
-    TaskCodeCounter,
     TaskStratum,
     WitnessInput,
 )
@@ -80,10 +82,7 @@ def _require_status(task: Task, *statuses: str) -> None:
 
 def _next_code(department: Department, year: int) -> str:
     prefix = f"{department.code}-{year}"
-    counter, _created = TaskCodeCounter.objects.select_for_update().get_or_create(prefix=prefix)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{prefix}-{counter.last_value:04d}"
+    return f"{prefix}-{next_number(f'task:{prefix}'):04d}"
 
 
 # ---------------------------------------------------------------------------------- creating
@@ -525,23 +524,19 @@ def _record_match_failure(actor: User, task: Task, failure: engine.MatchError) -
 def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
     """Cancel a task in any state; everything it had (a draw included) stays on record."""
     require_write(actor, task.lead_department_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("请填写取消原因。")})
+    reason = clean_reason(reason, label=_("取消原因"), max_length=Task._meta.get_field("cancelled_reason").max_length)
     task = _locked(task)
     if task.status == Status.CANCELLED:
         raise ValidationError(_("任务“%(code)s”已经取消。") % {"code": task.code})
-    fields = ["status", "cancelled_at", "cancelled_reason"]
-    before = snapshot(task, fields)
-    task.status, task.cancelled_at, task.cancelled_reason = Status.CANCELLED, timezone.now(), reason
-    task.full_clean()
-    task.save(update_fields=fields)
-    audit_change(
+    task, before, after = model_update(
+        task, {"status": Status.CANCELLED, "cancelled_at": timezone.now(), "cancelled_reason": reason}
+    )
+    audit_record(
         actor=actor,
         action="draws.task.cancel",
         target=task,
         before=before,
-        after=snapshot(task, fields),
+        after=after,
         department_id=task.lead_department_id,
     )
     signals.task_cancelled.send(sender=Task, actor=actor, task=task)  # e.g. its merged visits are dissolved

@@ -23,13 +23,13 @@ from django_htmx.http import HttpResponseClientRefresh
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.catalog.scope_filter import describe_scope
+from spotcheck.core.forms import put_service_errors
 from spotcheck.draws import ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.drawspec import engine, verify_draw
 from spotcheck.planning.access import get_entry_for_user
-from spotcheck.planning.forms import put_service_errors
 
 Status = Task.Status
 VERIFIER = Path(verify_draw.__file__)

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import require_staff
 from spotcheck.audit.models import AuditEntry
+from spotcheck.core.forms import put_service_errors
 from spotcheck.draws import frequency
 from spotcheck.draws.models import DrawFrequencyRule
-from spotcheck.planning.forms import put_service_errors
 
 HISTORY_SHOWN = 20
 

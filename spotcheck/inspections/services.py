@@ -16,7 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotcheck.audit.services import audit_change, audit_record, snapshot
-from spotcheck.draws.models import Task, TaskCodeCounter, Visit
+from spotcheck.core.codes import next_number
+from spotcheck.core.reasons import clean_reason
+from spotcheck.core.updates import model_update
+from spotcheck.draws.models import Task, Visit
 from spotcheck.inspections.access import require_merge_decider
 from spotcheck.inspections.models import MergeDecline, MergedVisit, MergedVisitMember
 
@@ -24,7 +27,6 @@ if TYPE_CHECKING:
     from spotcheck.accounts.models import User
 
 Status = Task.Status
-REASON_MAX_LENGTH = 255
 
 
 def _locked_visits(visits: Iterable[Visit | int]) -> list[Visit]:
@@ -94,19 +96,7 @@ def _merge_window(visits: list[Visit], merged_visit: MergedVisit | None = None) 
 
 
 def _next_code(year: int) -> str:
-    counter, _created = TaskCodeCounter.objects.select_for_update().get_or_create(prefix=f"合并检查-{year}")
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"HB-{year}-{counter.last_value:04d}"
-
-
-def _clean_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({field: _("请填写原因。")})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({field: _("原因不能超过 %(n)s 个字。") % {"n": REASON_MAX_LENGTH}})
-    return reason
+    return f"HB-{year}-{next_number(f'merged_visit:{year}'):04d}"
 
 
 def _visit_facts(visits: Iterable[Visit]) -> list[dict[str, Any]]:
@@ -205,21 +195,19 @@ def _dissolve(actor: User, merged_visit: MergedVisit, reason: str) -> MergedVisi
     merged_visit = MergedVisit.objects.select_for_update().get(pk=merged_visit.pk)
     if merged_visit.status != MergedVisit.Status.CONFIRMED:
         raise ValidationError(_("合并检查“%(code)s”已经解除。") % {"code": merged_visit.code}, code="dissolved")
-    fields = ["status", "dissolved_at", "dissolved_by", "dissolved_reason"]
-    before = snapshot(merged_visit, fields)
-    merged_visit.status = MergedVisit.Status.DISSOLVED
-    merged_visit.dissolved_at = timezone.now()
-    merged_visit.dissolved_by = actor
-    merged_visit.dissolved_reason = reason[:REASON_MAX_LENGTH]
-    merged_visit.full_clean()
-    merged_visit.save(update_fields=fields)
+    merged_visit, before, after = model_update(
+        merged_visit,
+        {
+            "status": MergedVisit.Status.DISSOLVED,
+            "dissolved_at": timezone.now(),
+            "dissolved_by": actor,
+            # A cancelled task's code and reason may run longer than the column.
+            "dissolved_reason": reason[: MergedVisit._meta.get_field("dissolved_reason").max_length],
+        },
+    )
     MergedVisitMember.objects.filter(merged_visit=merged_visit, is_active=True).update(is_active=False)
-    audit_change(
-        actor=actor,
-        action="inspections.merged_visit.dissolve",
-        target=merged_visit,
-        before=before,
-        after=snapshot(merged_visit, fields),
+    audit_record(
+        actor=actor, action="inspections.merged_visit.dissolve", target=merged_visit, before=before, after=after
     )
     return merged_visit
 
@@ -229,7 +217,7 @@ def merged_visit_dissolve(*, actor: User, merged_visit: MergedVisit, reason: str
     """解除合并: the merged visit and its members stay on record; its visits are carried out
     separately again (and can be proposed again)."""
     require_merge_decider(actor)
-    return _dissolve(actor, merged_visit, _clean_reason(reason))
+    return _dissolve(actor, merged_visit, clean_reason(reason))
 
 
 @transaction.atomic
@@ -252,7 +240,7 @@ def merge_proposal_decline(
     reason are recorded and none of their pairs is proposed again. With ``merged_visit``: the
     visits are not to join it (its members stay together)."""
     require_merge_decider(actor)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     if merged_visit is not None:
         merged_visit, members, joining = _locked_merged_visit(merged_visit, visits)
         locked = sorted(members + joining, key=lambda v: v.pk)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import get_error_detail
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,19 +25,7 @@ from spotcheck.inspectors.serializers import (
 )
 
 
-class ServiceCallMixin:
-    """Run a service and turn its Django ValidationError into a 400 with the same messages."""
-
-    @staticmethod
-    def call(service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(get_error_detail(exc)) from exc
-
-
 class InspectorViewSet(
-    ServiceCallMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -66,11 +52,10 @@ class InspectorViewSet(
     def perform_create(self, serializer: InspectorSerializer) -> None:
         require_staff(self.request.user)
         data = dict(serializer.validated_data)
-        serializer.instance = self.call(services.inspector_create, actor=self.request.user, **data)
+        serializer.instance = services.inspector_create(actor=self.request.user, **data)
 
     def perform_update(self, serializer: InspectorSerializer) -> None:
-        serializer.instance = self.call(
-            services.inspector_update,
+        serializer.instance = services.inspector_update(
             actor=self.request.user,
             inspector=serializer.instance,
             changes=dict(serializer.validated_data),
@@ -85,9 +70,7 @@ class InspectorViewSet(
         inspector = self.get_object()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._respond(
-            self.call(services.inspector_retire, actor=request.user, inspector=inspector, **body.validated_data)
-        )
+        return self._respond(services.inspector_retire(actor=request.user, inspector=inspector, **body.validated_data))
 
     @extend_schema(request=RestoreSerializer, responses=InspectorSerializer)
     @action(detail=True, methods=["post"])
@@ -95,9 +78,7 @@ class InspectorViewSet(
         inspector = self.get_object()
         body = RestoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._respond(
-            self.call(services.inspector_restore, actor=request.user, inspector=inspector, **body.validated_data)
-        )
+        return self._respond(services.inspector_restore(actor=request.user, inspector=inspector, **body.validated_data))
 
     @extend_schema(request=AvailabilitySerializer, responses=InspectorSerializer)
     @action(detail=True, methods=["post"])
@@ -106,14 +87,11 @@ class InspectorViewSet(
         body = AvailabilitySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
-            self.call(
-                services.inspector_set_availability, actor=request.user, inspector=inspector, **body.validated_data
-            )
+            services.inspector_set_availability(actor=request.user, inspector=inspector, **body.validated_data)
         )
 
 
 class RecusalViewSet(
-    ServiceCallMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -160,7 +138,7 @@ class RecusalViewSet(
             raise Http404
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        recusal = self.call(services.recusal_create, actor=request.user, **serializer.validated_data)
+        recusal = services.recusal_create(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(recusal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReasonSerializer, responses=RecusalSerializer)
@@ -169,5 +147,5 @@ class RecusalViewSet(
         recusal = self.get_object()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        recusal = self.call(services.recusal_end, actor=request.user, recusal=recusal, **body.validated_data)
+        recusal = services.recusal_end(actor=request.user, recusal=recusal, **body.validated_data)
         return Response(self.get_serializer(recusal).data)

@@ -129,16 +129,3 @@ class RecusalForm(forms.Form):
 
 class RecusalEndForm(forms.Form):
     reason = forms.CharField(label=_("解除原因"), max_length=255)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it,
-    otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

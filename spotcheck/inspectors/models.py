@@ -245,18 +245,3 @@ class Recusal(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
-
-
-class InspectorCodeCounter(models.Model):
-    """The last number handed out per platform-code prefix (``<部门代码>-<类别>``). It only
-    grows, so a public code is never given to a second person, even after a code change."""
-
-    prefix = models.CharField(_("编码前缀"), max_length=24, unique=True)
-    last_value = models.PositiveIntegerField(_("已用最大序号"), default=0)
-
-    class Meta:
-        verbose_name = _("人员编码序号")
-        verbose_name_plural = _("人员编码序号")
-
-    def __str__(self) -> str:
-        return f"{self.prefix}: {self.last_value}"

@@ -17,8 +17,10 @@ from django.utils.translation import pgettext
 from spotcheck.accounts.models import Department, Membership, Region
 from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, diff, snapshot
+from spotcheck.core.codes import next_number
+from spotcheck.core.reasons import clean_reason
 from spotcheck.directory.validators import canonical_text
-from spotcheck.inspectors.models import Inspector, InspectorCodeCounter, Qualification, Recusal
+from spotcheck.inspectors.models import Inspector, Qualification, Recusal
 from spotcheck.inspectors.selectors import may_see_recusals
 
 if TYPE_CHECKING:
@@ -71,15 +73,6 @@ class InspectorChanges(TypedDict, total=False):
     jurisdictions: Iterable[Region]
 
 
-def _reason(value: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({"reason": _("请填写%(label)s。") % {"label": label}})
-    if len(value) > 255:
-        raise ValidationError({"reason": _("%(label)s不能超过 255 个字。") % {"label": label}})
-    return value
-
-
 def _check_certificate(inspector: Inspector) -> None:
     """Certificate holders act under a 执法证: its number and expiry are required."""
     errors: dict[str, str] = {}
@@ -109,15 +102,11 @@ def _check_certificate(inspector: Inspector) -> None:
 def _generated_code(department: Department, kind: str) -> str:
     """Next free ``<部门代码>-<类别>NNNN``; the counter row is locked until the transaction ends."""
     prefix = f"{department.code}-{GENERATED_CODE_PREFIX[kind]}"
-    counter, _created = InspectorCodeCounter.objects.select_for_update().get_or_create(prefix=prefix)
-    while True:
-        counter.last_value += 1
-        code = f"{prefix}{counter.last_value:04d}"
-        # Someone may have typed this code by hand: skip it.
-        if not Inspector.objects.filter(code=code).exists():
-            break
-    counter.save(update_fields=["last_value"])
-    return code
+    # Someone may have typed a code by hand: it is skipped.
+    number = next_number(
+        f"inspector:{prefix}", taken=lambda n: Inspector.objects.filter(code=f"{prefix}{n:04d}").exists()
+    )
+    return f"{prefix}{number:04d}"
 
 
 def _check_code(inspector: Inspector) -> None:
@@ -310,7 +299,7 @@ def _audited_change(
 def inspector_retire(*, actor: User, inspector: Inspector, reason: str) -> Inspector:
     """停用: the inspector leaves the roster for good (kept for the record, never deleted)."""
     require_write(actor, inspector.department_id)
-    reason = _reason(reason, _("停用原因"))
+    reason = clean_reason(reason, label=_("停用原因"))
     inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
     if inspector.retired_at is not None:
         day = f"{timezone.localtime(inspector.retired_at):%Y-%m-%d}"
@@ -353,7 +342,7 @@ def inspector_set_availability(
     inclusive); 调离 starts on a date and has no end — the inspector is never matched again
     from that day (a return is recorded as 在岗)."""
     require_write(actor, inspector.department_id)
-    reason = _reason(reason, _("状态变更原因"))
+    reason = clean_reason(reason, label=_("状态变更原因"))
     errors: dict[str, str] = {}
     if availability == Availability.ON_DUTY:
         available_from = available_until = None
@@ -404,7 +393,7 @@ def _duplicate_recusal(inspector: Inspector, inspection_object: InspectionObject
 def recusal_create(*, actor: User, inspector: Inspector, inspection_object: InspectionObject, reason: str) -> Recusal:
     """回避: the inspector must never be matched to the object while the recusal is active."""
     _require_recusal_write(actor, inspector.department_id)
-    reason = _reason(reason, _("回避原因"))
+    reason = clean_reason(reason, label=_("回避原因"))
     if Recusal.objects.filter(inspector=inspector, inspection_object=inspection_object, ended_at__isnull=True).exists():
         raise ValidationError(_duplicate_recusal(inspector, inspection_object))
     recusal = Recusal(inspector=inspector, inspection_object=inspection_object, reason=reason, created_by=actor)
@@ -429,7 +418,7 @@ def recusal_end(*, actor: User, recusal: Recusal, reason: str) -> Recusal:
     """解除 a recusal: kept on record with who ended it, when and why."""
     recusal = Recusal.objects.select_for_update().select_related("inspector").get(pk=recusal.pk)
     _require_recusal_write(actor, recusal.inspector.department_id)
-    reason = _reason(reason, _("解除原因"))
+    reason = clean_reason(reason, label=_("解除原因"))
     if recusal.ended_at is not None:
         raise ValidationError(_("该回避关系已解除。"))
     before = snapshot(recusal)

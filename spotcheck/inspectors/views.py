@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from spotcheck.accounts.scope import require_staff
+from spotcheck.core.forms import put_service_errors
 from spotcheck.inspectors import services
 from spotcheck.inspectors.access import get_inspector_for_recusal_write, get_inspector_for_user, get_recusal_for_user
 from spotcheck.inspectors.filters import InspectorFilter
@@ -26,7 +27,6 @@ from spotcheck.inspectors.forms import (
     RecusalForm,
     RestoreForm,
     RetireForm,
-    add_service_errors,
 )
 from spotcheck.inspectors.selectors import (
     inspector_history,
@@ -101,7 +101,7 @@ def create_view(request: HttpRequest) -> HttpResponse:
         try:
             inspector = services.inspector_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已登记执法检查人员 %(name)s。") % {"name": inspector.name})
             return redirect("inspectors:detail", pk=inspector.pk)
@@ -118,7 +118,7 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.inspector_update(actor=request.user, inspector=inspector, changes=form.service_kwargs())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("inspectors:detail", pk=inspector.pk)
@@ -136,7 +136,7 @@ def _reason_action(request: HttpRequest, pk: int, form_class, action, template_t
         try:
             action(actor=request.user, inspector=inspector, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, done)
             return redirect("inspectors:detail", pk=inspector.pk)
@@ -169,7 +169,7 @@ def availability_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.inspector_set_availability(actor=request.user, inspector=inspector, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("在岗状态已更新。"))
             return redirect("inspectors:detail", pk=inspector.pk)
@@ -225,7 +225,7 @@ def recusal_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已登记回避关系。"))
             return redirect("inspectors:detail", pk=inspector.pk)
@@ -241,7 +241,7 @@ def recusal_end_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.recusal_end(actor=request.user, recusal=recusal, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            put_service_errors(exc, form)
         else:
             messages.success(request, _("已解除回避关系。"))
             return redirect("inspectors:detail", pk=recusal.inspector_id)

@@ -8,12 +8,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,14 +36,6 @@ from spotcheck.planning.serializers import (
 )
 
 ID = r"\d+"
-
-
-def _service_call(service, **kwargs: Any):
-    """Run a service; its Django ValidationError becomes a 400 with the same Chinese messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 def _plan_detail(request: Request, plan: AnnualPlan, status_code: int = status.HTTP_200_OK) -> Response:
@@ -142,8 +132,7 @@ class PlanViewSet(
         region = data["region"]
         if data["department"] is None and region is None and scope.primary_department_id is not None:
             region = Department.objects.get(pk=scope.primary_department_id).region
-        plan = _service_call(
-            services.plan_create,
+        plan = services.plan_create(
             actor=request.user,
             year=data["year"],
             title=data["title"],
@@ -158,7 +147,7 @@ class PlanViewSet(
         plan = get_plan_for_user(request.user, int(kwargs["pk"]), write=True)
         body = PlanUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _service_call(services.plan_update, actor=request.user, plan=plan, title=body.validated_data["title"])
+        services.plan_update(actor=request.user, plan=plan, title=body.validated_data["title"])
         return _plan_detail(request, plan)
 
     def _step(self, request: Request, pk: str, service, *, write: bool = False, body=None) -> Response:
@@ -169,7 +158,7 @@ class PlanViewSet(
             parsed = body(data=request.data)
             parsed.is_valid(raise_exception=True)
             kwargs = dict(parsed.validated_data)
-        _service_call(service, actor=request.user, plan=plan, **kwargs)
+        service(actor=request.user, plan=plan, **kwargs)
         return _plan_detail(request, plan)
 
     @extend_schema(request=None, responses={200: PlanDetailSerializer})
@@ -215,7 +204,7 @@ class PlanViewSet(
         plan = get_plan_for_user(request.user, int(pk), write=True)
         body = PlanEntryInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = _service_call(services.entry_add, actor=request.user, plan=plan, **body.validated_data)
+        entry = services.entry_add(actor=request.user, plan=plan, **body.validated_data)
         return Response(PlanEntrySerializer(get_entry_for_user(request.user, entry.pk)).data, status.HTTP_201_CREATED)
 
 
@@ -242,7 +231,7 @@ class PlanEntryViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateModel
         data = _partial_input(
             PlanEntryInputSerializer, request, PlanEntryInputSerializer.current(entry), partial=partial
         )
-        entry = _service_call(services.entry_update, actor=request.user, entry=entry, **data)
+        entry = services.entry_update(actor=request.user, entry=entry, **data)
         return Response(PlanEntrySerializer(get_entry_for_user(request.user, entry.pk)).data)
 
     @extend_schema(request=PlanEntryInputSerializer, responses={200: PlanEntrySerializer})
@@ -256,7 +245,7 @@ class PlanEntryViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateModel
         entry = self.get_object()
         body = AdjustmentReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _service_call(services.entry_remove, actor=request.user, entry=entry, reason=body.validated_data["reason"])
+        services.entry_remove(actor=request.user, entry=entry, reason=body.validated_data["reason"])
         return _plan_detail(request, entry.plan)
 
     @extend_schema(request=PlanStratumInputSerializer, responses={201: PlanStratumSerializer})
@@ -266,7 +255,7 @@ class PlanEntryViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateModel
         entry = self.get_object()
         body = PlanStratumInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        stratum = _service_call(services.stratum_add, actor=request.user, entry=entry, **body.validated_data)
+        stratum = services.stratum_add(actor=request.user, entry=entry, **body.validated_data)
         return Response(PlanStratumSerializer(stratum).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=AdjustmentReasonSerializer, responses={201: PlanEntrySerializer})
@@ -276,9 +265,7 @@ class PlanEntryViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateModel
         entry = self.get_object()
         body = AdjustmentReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _service_call(
-            services.entry_add_default_strata, actor=request.user, entry=entry, reason=body.validated_data["reason"]
-        )
+        services.entry_add_default_strata(actor=request.user, entry=entry, reason=body.validated_data["reason"])
         return Response(PlanEntrySerializer(get_entry_for_user(request.user, entry.pk)).data, status.HTTP_201_CREATED)
 
 
@@ -304,7 +291,7 @@ class PlanStratumViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateMod
         stratum = self.get_object()
         current = PlanStratumInputSerializer.current(stratum)
         data = _partial_input(PlanStratumInputSerializer, request, current, partial=partial)
-        stratum = _service_call(services.stratum_update, actor=request.user, stratum=stratum, **data)
+        stratum = services.stratum_update(actor=request.user, stratum=stratum, **data)
         return Response(PlanStratumSerializer(stratum).data)
 
     @extend_schema(request=PlanStratumInputSerializer, responses={200: PlanStratumSerializer})
@@ -318,7 +305,5 @@ class PlanStratumViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateMod
         stratum = self.get_object()
         body = AdjustmentReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _service_call(
-            services.stratum_remove, actor=request.user, stratum=stratum, reason=body.validated_data["reason"]
-        )
+        services.stratum_remove(actor=request.user, stratum=stratum, reason=body.validated_data["reason"])
         return _plan_detail(request, stratum.entry.plan)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department
@@ -18,21 +17,8 @@ from spotcheck.planning.strata import FLAGS
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-def put_service_errors(exc: ValidationError, form: forms.Form) -> None:
-    """A service's errors on the fields they name; the rest at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        if field == "scope" and "scope_kinds" in form.fields:
-            form.add_error("scope_kinds", errors)
-        elif field == "filter" and "credit_levels" in form.fields:
-            form.add_error("credit_levels", errors)
-        elif field in form.fields:
-            form.add_error(field, errors)
-        else:
-            form.add_error(None, errors)
+# Where a service's error on a field of its own goes on the forms of this app.
+SERVICE_ERROR_FIELDS = {"scope": "scope_kinds", "filter": "credit_levels"}
 
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):

@@ -35,6 +35,7 @@ from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.catalog.scope_filter import validate_scope
+from spotcheck.core.reasons import clean_reason
 from spotcheck.drawspec.engine import DrawInputError, check_canonical
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import (
@@ -160,15 +161,6 @@ def _locked(plan: AnnualPlan) -> AnnualPlan:
     return AnnualPlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _clean_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({field: [_("请填写原因。")]})
-    if len(reason) > 500:
-        raise ValidationError({field: [_("原因最多 500 个字符。")]})
-    return reason
-
-
 def _begin_change(plan: AnnualPlan, reason: str) -> tuple[AnnualPlan, str]:
     """Before a change of the content: the plan must be editable, or published (then the change
     is an adjustment and needs a reason). Returns the locked plan and the cleaned reason."""
@@ -176,7 +168,7 @@ def _begin_change(plan: AnnualPlan, reason: str) -> tuple[AnnualPlan, str]:
     if locked.retired_at is not None:
         raise ValidationError(_("该计划已作废，不能修改。"))
     if locked.status == Status.PUBLISHED:
-        return locked, _clean_reason(reason)
+        return locked, clean_reason(reason, max_length=PlanEvent._meta.get_field("reason").max_length)
     if not locked.is_editable:
         raise ValidationError(
             _("计划状态为“%(status)s”，只有草稿、已退回或已公布（调整）的计划可以修改。")
@@ -272,14 +264,14 @@ def plan_retire(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
     """作废 a plan that was never published (a published plan is adjusted, not withdrawn)."""
     _require_plan_write(actor, plan)
     plan = _locked(plan)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason, max_length=AnnualPlan._meta.get_field("retired_reason").max_length)
     if plan.retired_at is not None:
         raise ValidationError(_("该计划已作废。"))
     if plan.published_at is not None:
         raise ValidationError(_("已公布的计划不能作废，请通过调整修改。"))
     before = snapshot(plan)
     plan.retired_at = timezone.now()
-    plan.retired_reason = reason[:255]
+    plan.retired_reason = reason
     plan.full_clean()
     plan.save(update_fields=["retired_at", "retired_reason"])
     _audit(actor, "planning.plan.retire", plan, plan, before=before, after=snapshot(plan))
@@ -391,7 +383,7 @@ def plan_return(*, actor: User, plan: AnnualPlan, reason: str, at: dt.datetime |
     (the coordinator refusing the filing)."""
     _require_approver(actor, plan)
     plan = _locked(plan)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason, max_length=AnnualPlan._meta.get_field("return_reason").max_length)
     if plan.status == Status.APPROVED:
         _require_coordinator(actor, _("已审核的计划只能由联席办协调员在备案时退回。"))
     elif plan.status != Status.SUBMITTED:

@@ -15,9 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff
 from spotcheck.catalog.scope_filter import describe_scope
+from spotcheck.core.forms import put_service_errors
 from spotcheck.planning import services
 from spotcheck.planning.access import can_write_plan, get_entry_for_user, get_plan_for_user, get_stratum_for_user
-from spotcheck.planning.forms import EntryForm, PlanForm, PlanTitleForm, ReasonForm, StratumForm, put_service_errors
+from spotcheck.planning.forms import (
+    SERVICE_ERROR_FIELDS,
+    EntryForm,
+    PlanForm,
+    PlanTitleForm,
+    ReasonForm,
+    StratumForm,
+)
 from spotcheck.planning.models import AnnualPlan
 from spotcheck.planning.selectors import live_entries, plan_history, plan_list, retired_entries
 from spotcheck.planning.strata import describe_stratum_filter
@@ -61,7 +69,7 @@ def plan_create_view(request):
                 region=region,
             )
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
         else:
             messages.success(request, _("已创建计划草稿。"))
             return redirect("planning:detail", pk=plan.pk)
@@ -120,7 +128,7 @@ def plan_edit_view(request, pk: int):
         try:
             services.plan_update(actor=request.user, plan=plan, title=form.cleaned_data["title"])
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
         else:
             messages.success(request, _("已保存。"))
             return redirect("planning:detail", pk=plan.pk)
@@ -170,7 +178,7 @@ def plan_return_view(request, pk: int):
         try:
             services.plan_return(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
         else:
             messages.success(request, _("已退回。"))
             return redirect("planning:detail", pk=plan.pk)
@@ -200,7 +208,7 @@ def _entry_form_view(request, plan, entry=None):
             else:
                 services.entry_update(actor=request.user, entry=entry, **form.service_kwargs())
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
         else:
             messages.success(request, _("已保存计划条目。"))
             return redirect("planning:detail", pk=plan.pk)
@@ -236,7 +244,7 @@ def _remove_view(request, *, plan, action, target_kwargs: dict, title: str):
         try:
             action(actor=request.user, reason=form.cleaned_data["reason"], **target_kwargs)
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
         else:
             messages.success(request, _("已删除。") if not adjusting else _("已撤销并记入调整记录。"))
             return redirect("planning:detail", pk=plan.pk)
@@ -291,7 +299,7 @@ def _stratum_form_view(request, entry, stratum=None):
             else:
                 services.stratum_update(actor=request.user, stratum=stratum, **form.service_kwargs())
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
         else:
             messages.success(request, _("已保存分层。"))
             return redirect("planning:detail", pk=plan.pk)

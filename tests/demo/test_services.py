@@ -12,6 +12,7 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.audit.services import first_chain_break
 from spotcheck.catalog.models import FilingEvent, InspectionItem, ItemVersion
 from spotcheck.catalog.scope_filter import objects_in_scope
+from spotcheck.core.models import CodeCounter
 from spotcheck.demo.data.catalogue import ITEMS
 from spotcheck.demo.data.geography import TOWNS
 from spotcheck.demo.references import DemoDataError
@@ -21,7 +22,6 @@ from spotcheck.directory.models import (
     LicenceKind,
     ObjectLicence,
     Penalty,
-    PublicCodeCounter,
     Tag,
 )
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
@@ -103,7 +103,7 @@ def test_every_uscc_validates_and_codes_are_unique(demo):
     # The directory's counters continue after the demo's numbers.
     for letter in "PJB":
         used = [int(code[8:]) for _, _, code in others if code[0] == letter]
-        counter = PublicCodeCounter.objects.get(prefix=f"{letter}320481").last_value
+        counter = CodeCounter.objects.get(series=f"object:{letter}320481").last_value
         assert counter == max(used, default=0)
 
 

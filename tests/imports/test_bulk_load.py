@@ -4,8 +4,8 @@ directory's indexes and foreign keys inside the import's transaction."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from spotcheck.core import bulk
 from spotcheck.directory.models import InspectionObject, ObjectLicence
-from spotcheck.imports import bulk
 from spotcheck.imports.models import ImportJob
 from tests.imports.conftest import OBJECT_HEADER, object_row
 from tests.imports.factories import make_uscc

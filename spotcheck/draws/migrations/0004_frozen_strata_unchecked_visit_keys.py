@@ -5,7 +5,7 @@ import zlib
 import django.db.models.deletion
 from django.db import migrations, models
 
-import spotcheck.draws.fields
+import spotcheck.core.fields
 
 
 def split_frozen_members(apps, schema_editor):
@@ -181,7 +181,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="draw",
             name="packed_result",
-            field=spotcheck.draws.fields.CompressedJSONField(blank=True, null=True, verbose_name="抽取结果"),
+            field=spotcheck.core.fields.CompressedJSONField(blank=True, null=True, verbose_name="抽取结果"),
         ),
         migrations.RunPython(compress_results, uncompress_results),
         migrations.RemoveField(model_name="draw", name="result"),

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import Scope
-from spotcheck.imports import bulk
+from spotcheck.core import bulk
 from spotcheck.imports.cells import Refs, as_text
 from spotcheck.imports.columns import Column, match_headers
 from spotcheck.imports.progress import ProgressReporter

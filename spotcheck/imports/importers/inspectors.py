@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spotcheck.imports import bulk
+from spotcheck.core import bulk
 from spotcheck.imports.columns import INSPECTOR_COLUMNS, INSPECTOR_DEFAULTS
 from spotcheck.imports.importers.base import BaseImporter, Row, group_m2m
 from spotcheck.inspectors.models import Inspector

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from spotcheck.catalog.models import ChecklistQuestion, InspectionItem, ItemVersion
-from spotcheck.imports import bulk
+from spotcheck.core import bulk
 from spotcheck.imports.columns import ITEM_COLUMNS as COLUMNS
 from spotcheck.imports.columns import ITEM_DEFAULTS, SCOPE_KEY_NAMES
 from spotcheck.imports.importers.base import BaseImporter, Row, group_m2m
@@ -27,16 +27,11 @@ TEXT_FIELDS = (
     "scope_description",
     "default_ratio",
     "times_per_year",
-    "inspection_basis",
-    "inspection_content",
-    "inspection_procedure",
-    "approval_authority",
-    "disclosure_procedure",
-    "archiving_method",
+    *_V.GUIDELINE_FIELDS,
     "change_note",
 )
-EDITABLE = frozenset({_V.Status.DRAFT, _V.Status.RETURNED})
-OPEN = frozenset({_V.Status.DRAFT, _V.Status.SUBMITTED, _V.Status.RETURNED})
+EDITABLE = _V.EDITABLE_STATUSES
+OPEN = _V.OPEN_STATUSES
 NEW_VERSION: dict[str, Any] = {
     "sub_items": (),
     "scope": (),
@@ -44,12 +39,7 @@ NEW_VERSION: dict[str, Any] = {
     "methods": (),
     "required_qualifications": (),
     "joint_departments": (),
-    "inspection_basis": "",
-    "inspection_content": "",
-    "inspection_procedure": "",
-    "approval_authority": "",
-    "disclosure_procedure": "",
-    "archiving_method": "",
+    **dict.fromkeys(_V.GUIDELINE_FIELDS, ""),
     "checklist": (),
     "change_note": "",
     **ITEM_DEFAULTS,

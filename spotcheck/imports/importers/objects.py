@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from spotcheck.core import bulk
 from spotcheck.directory.models import OBJECT_DATA_COLUMNS, InspectionObject, LevelChange, ObjectLicence
-from spotcheck.imports import bulk
 from spotcheck.imports.columns import OBJECT_COLUMNS, OBJECT_DEFAULTS
 from spotcheck.imports.importers.base import BaseImporter, Row, group_m2m
 

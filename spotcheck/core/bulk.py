@@ -1,10 +1,11 @@
-"""Bulk writes for imports: PostgreSQL gets COPY (into the table, or into a temporary table
+"""Bulk writes (imports, the draw, the demo): PostgreSQL gets COPY (into the table, or into a temporary table
 followed by one ``UPDATE … FROM``), other databases Django's ``bulk_create``/``bulk_update``
 in batches. Either way the caller's transaction decides whether anything stays.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from collections.abc import Sequence
@@ -51,8 +52,8 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
     if not rows:
         return
     if connection.vendor == "postgresql":
-        extra_fields, extra_values = _defaults_for_missing(model, fields)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in _columns(model, [*fields, *extra_fields]))
+        extra_columns, extra_values = copy_tail(model, fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in [*_columns(model, fields), *extra_columns])
         table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             if extra_values:
@@ -216,32 +217,27 @@ SELECT i.indrelid::regclass::text, 'index', x.relname, pg_get_indexdef(i.indexre
 """
 
 
-def _defaults_for_missing(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple]:
-    """COPY bypasses Django, which fills model defaults itself (the database has none): supply
-    them for every concrete column the caller did not name."""
+def copy_tail(
+    model: type[models.Model], fields: Sequence[str], *, now: dt.datetime | None = None
+) -> tuple[list[models.Field], tuple[Any, ...]]:
+    """The columns COPY must also write, with their values, for every concrete column of
+    ``model`` that ``fields`` (attnames) leaves out but the primary key: COPY bypasses Django,
+    which fills model defaults itself (the database has none). ``auto_now``/``auto_now_add``
+    columns get ``now``; the others Django's default for the field, prepared for the database
+    as a save would (a JSON default becomes the driver's JSON value)."""
     given = set(fields)
-    names, values = [], []
-    now = timezone.now()
+    now = now or timezone.now()
+    columns: list[models.Field] = []
+    values: list[Any] = []
     for f in model._meta.concrete_fields:
         if f.primary_key or f.attname in given:
             continue
+        columns.append(f)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        elif f.has_default():
-            value = f.get_default()
-        elif f.null:
-            value = None
-        elif f.empty_strings_allowed:
-            value = ""
+            values.append(now)
         else:
-            continue
-        if isinstance(value, (dict, list)):
-            from psycopg.types.json import Jsonb
-
-            value = Jsonb(value)
-        names.append(f.attname)
-        values.append(value)
-    return names, tuple(values)
+            values.append(f.get_db_prep_save(f.get_default(), connection))
+    return columns, tuple(values)
 
 
 def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

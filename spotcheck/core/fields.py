@@ -1,4 +1,4 @@
-"""Model fields of the draws app."""
+"""Model fields shared by the apps."""
 
 from __future__ import annotations
 
