@@ -153,6 +153,9 @@ TASKS = {
     }
 }
 
+# Roles answer Django's permission checks too (the audit trail's pages ask has_perm).
+AUTHENTICATION_BACKENDS = ["spotcheck.accounts.backends.RoleBackend"]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -18,6 +18,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def primary_department_id(self) -> int | None:
+        """The department the user acts for when nothing else says (their first role's): the
+        audit trail files their entries under it."""
+        from spotcheck.accounts.scope import scope_for  # scope.py imports this module
+
+        return scope_for(self).primary_department_id
+
 
 class Region(models.Model):
     """行政区划: GB/T 2260 codes for county and above, 9-digit codes for towns/streets."""

@@ -2,7 +2,6 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from spotcheck.accounts.models import Department
 from spotcheck.audit.models import AuditEntry
 
 
@@ -10,7 +9,10 @@ class AuditEntryFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(label=_("操作"), lookup_expr="startswith")
     actor = django_filters.CharFilter(label=_("操作人账号"), field_name="actor_label", lookup_expr="iexact")
     department = django_filters.ModelChoiceFilter(
-        label=_("部门"), queryset=Department.objects.all(), empty_label=_("全部")
+        label=_("部门"),
+        # The department model is the accounts app's, which this app does not import.
+        queryset=AuditEntry._meta.get_field("department").related_model.objects.all(),
+        empty_label=_("全部"),
     )
     target_type = django_filters.CharFilter(label=_("对象类型"), lookup_expr="exact")
     target_id = django_filters.CharFilter(label=_("对象标识"), lookup_expr="exact")

@@ -7,7 +7,7 @@ inline; the job row says what became of it.
 
 Writes: ``ceremony_step_run_or_queue`` (the pages and the API: the step now, or a job),
 ``ceremony_job_request`` (the operator; audited), ``ceremony_job_run`` (the worker:
-``tasks.run_ceremony_job``) and ``reap_stale_jobs``. Reads: ``job_needed``, ``active_job``,
+``jobs.run_ceremony_job``) and ``reap_stale_jobs``. Reads: ``job_needed``, ``active_job``,
 ``job_to_show``.
 """
 
@@ -121,7 +121,7 @@ def ceremony_job_request(*, actor: User, task: Task, step: str, objects_estimate
 
 
 def enqueue_ceremony_job(job_id: int) -> None:
-    from spotcheck.draws.tasks import run_ceremony_job
+    from spotcheck.draws.jobs import run_ceremony_job
 
     try:
         result = run_ceremony_job.enqueue(job_id)

@@ -48,7 +48,7 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     failure = models.TextField(_("系统错误"), blank=True)
     source = models.CharField(_("提交方式"), max_length=8, choices=Source.choices, default=Source.WEB)
-    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+    queue_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
     heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

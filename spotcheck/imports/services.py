@@ -103,7 +103,7 @@ def import_job_create(
 
 
 def enqueue_import_job(job_id: int) -> None:
-    from spotcheck.imports.tasks import run_import_job
+    from spotcheck.imports.jobs import run_import_job
 
     try:
         result = run_import_job.enqueue(job_id)
@@ -113,7 +113,7 @@ def enqueue_import_job(job_id: int) -> None:
             status=ImportJob.Status.FAILED, failure=f"无法提交后台任务：{exc}", finished_at=timezone.now()
         )
         return
-    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+    ImportJob.objects.filter(pk=job_id).update(queue_id=str(result.id)[:64])
 
 
 def import_job_run(*, job_id: int) -> ImportRun:
@@ -282,7 +282,7 @@ def reap_stale_jobs(*, now: dt.datetime | None = None) -> int:
 
 def _reap_failed_tasks(now: dt.datetime) -> int:
     queued = list(
-        ImportJob.objects.filter(status=ImportJob.Status.QUEUED).exclude(task_id="").values_list("pk", "task_id")
+        ImportJob.objects.filter(status=ImportJob.Status.QUEUED).exclude(queue_id="").values_list("pk", "queue_id")
     )
     if not queued:
         return 0
@@ -294,14 +294,14 @@ def _reap_failed_tasks(now: dt.datetime) -> int:
         failed = {
             str(pk)
             for pk in DBTaskResult.objects.filter(
-                id__in=[task_id for _pk, task_id in queued], status="FAILED"
+                id__in=[queue_id for _pk, queue_id in queued], status="FAILED"
             ).values_list("id", flat=True)
         }
     except (ValueError, DjangoValidationError):  # ids of another backend
         return 0
     reaped = 0
-    for pk, task_id in queued:
-        if task_id in failed:
+    for pk, queue_id in queued:
+        if queue_id in failed:
             reaped += ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
                 status=ImportJob.Status.FAILED,
                 failure="后台任务执行失败，导入未完成。请重新上传文件。",

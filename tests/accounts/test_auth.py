@@ -74,3 +74,17 @@ def test_inactive_membership_grants_nothing(scjg, db):
     user = UserFactory(username="former")
     MembershipFactory(user=user, department=scjg, role="dept_admin", is_active=False)
     assert not scope_for(user).is_staff_member
+
+
+def test_roles_answer_the_audit_trails_permission(auditor, coordinator, scjg_admin, nobody):
+    # The audit app asks Django's has_perm (it may not import accounts); the roles answer.
+    assert auditor.has_perm("audit.view_auditentry")
+    for user in (coordinator, scjg_admin, nobody):
+        assert not user.has_perm("audit.view_auditentry")
+
+
+def test_a_users_entries_are_filed_under_their_first_department(scjg_admin, scjg):
+    from spotcheck.audit.services import audit_record
+
+    entry = audit_record(actor=scjg_admin, action="test.action")
+    assert scjg_admin.primary_department_id == scjg.pk and entry.department_id == scjg.pk

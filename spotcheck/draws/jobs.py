@@ -1,4 +1,5 @@
-"""Background task of the ceremony jobs (django-tasks; ``manage.py db_worker`` runs it)."""
+"""The queue's entry point of the ceremony jobs (django-tasks calls these "tasks"; ``manage.py
+db_worker`` runs them). Its import of the job's code is lazy: it is the entry point."""
 
 from django_tasks import task
 
