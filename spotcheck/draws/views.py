@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
-from spotcheck.catalog.scope_filter import describe_scope
+from spotcheck.directory.object_filter import describe_object_filter
 from spotcheck.draws import ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
@@ -120,7 +120,7 @@ def task_create_view(request):
     return render(
         request,
         "draws/task_form.html",
-        {"form": form, "entry": entry, "scope_lines": describe_scope(entry.scope)},
+        {"form": form, "entry": entry, "scope_lines": describe_object_filter(entry.scope)},
     )
 
 
@@ -219,7 +219,7 @@ def task_detail_view(request, pk: int):
         "draw": draw,
         "frozen": frozen,
         "strata": [{"stratum": s, "size": sizes.get(s.name)} for s in strata],
-        "scope_lines": describe_scope(task.scope),
+        "scope_lines": describe_object_filter(task.scope),
         "items": task.items.select_related("item").order_by("item__code"),
         "departments": task.participating_departments.order_by("sort_order", "pk"),
         "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen else [],
