@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "spotcheck.draws.models.Task.Status",
         "CreditLevelEnum": "spotcheck.directory.models.InspectionObject.CreditLevel",
         "RiskLevelEnum": "spotcheck.directory.models.InspectionObject.RiskLevel",
+        "AnnualReportEnum": "spotcheck.directory.models.InspectionObject.AnnualReport",
     },
 }
 

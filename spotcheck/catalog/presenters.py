@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from spotcheck.catalog.models import ItemVersion
-from spotcheck.catalog.scope_filter import describe_scope
+from spotcheck.directory.object_filter import describe_object_filter
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def version_fields(version: ItemVersion) -> list[FieldView]:
     separator = pgettext("list separator", "、")
     scope_lines = [
         _("%(label)s：%(values)s") % {"label": c.label, "values": separator.join(c.values)}
-        for c in describe_scope(version.scope)
+        for c in describe_object_filter(version.scope)
     ]
     rows = [
         FieldView("name", _field_label("name"), version.name),

@@ -28,7 +28,7 @@ from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog import validators as v
 from spotcheck.catalog.models import ChecklistQuestion, FilingEvent, InspectionItem, ItemVersion
-from spotcheck.catalog.scope_filter import validate_scope
+from spotcheck.directory.object_filter import validate_scope
 from spotcheck.inspectors.models import Qualification
 
 if TYPE_CHECKING:

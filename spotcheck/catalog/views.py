@@ -27,9 +27,9 @@ from spotcheck.catalog.forms import (
 )
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.presenters import version_diff, version_fields
-from spotcheck.catalog.scope_filter import describe_scope, scope_match_count
 from spotcheck.catalog.selectors import item_detail_versions, item_list, pending_filings, version_with_content
 from spotcheck.core.forms import put_service_errors
+from spotcheck.directory.object_filter import describe_object_filter, objects_in_scope
 
 PAGE_SIZE = 50
 
@@ -54,7 +54,7 @@ def _live_count(scope: dict) -> tuple[int | None, str]:
     """The number of objects a stored scope matches now, or why it cannot be counted (a code
     that was valid when filed may have been withdrawn since)."""
     try:
-        return scope_match_count(scope), ""
+        return objects_in_scope(scope).count(), ""
     except ValidationError as exc:
         return None, " ".join(exc.messages)
 
@@ -65,7 +65,7 @@ def _version_context(request, version: ItemVersion) -> dict:
     return {
         "version": version,
         "fields": version_fields(version),
-        "scope_lines": describe_scope(version.scope),
+        "scope_lines": describe_object_filter(version.scope),
         "match_count": count,
         "match_count_error": count_error,
         "can_write": scope.can_read_department(version.item.department_id)
@@ -197,7 +197,7 @@ def version_checklist_view(request, pk: int):
     return render(
         request,
         "catalog/version_checklist.html",
-        {"version": version, "item": version.item, "scope_lines": describe_scope(version.scope)},
+        {"version": version, "item": version.item, "scope_lines": describe_object_filter(version.scope)},
     )
 
 

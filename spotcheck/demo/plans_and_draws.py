@@ -35,9 +35,9 @@ from django.utils import timezone
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import scope_for
 from spotcheck.catalog.models import InspectionItem
-from spotcheck.catalog.scope_filter import apply_scope, validate_scope
-from spotcheck.demo.references import DemoDataError, Frame
+from spotcheck.demo.references import Frame
 from spotcheck.directory.models import InspectionObject
+from spotcheck.directory.object_filter import object_filter_q, validate_scope
 from spotcheck.draws.frequency import frequency_rule_set
 from spotcheck.draws.models import Task, VisitMember
 from spotcheck.draws.pool import LEAD_QUAL, filter_q
@@ -254,11 +254,9 @@ class TaskDesign:
 
 
 def _task_strata(entry: PlanEntry) -> list[dict[str, Any]]:
-    """The entry's strata as task strata (the planning filter keys the draw filter reads alike)."""
+    """The entry's strata as task strata (a plan stratum's filter is a task stratum's too)."""
     strata = []
     for stratum in entry.strata.filter(retired_at__isnull=True).order_by("position"):
-        if set(stratum.filter) - {"credit_levels", "risk_levels"}:
-            raise DemoDataError(f"演示分层“{stratum.name}”的条件无法转换为任务分层。")
         strata.append(
             {
                 "name": stratum.name,
@@ -273,12 +271,12 @@ def _task_strata(entry: PlanEntry) -> list[dict[str, Any]]:
 
 def _most_targets(entry: PlanEntry, strata: list[dict[str, Any]], now: dt.datetime) -> int:
     """An upper bound of the draw's size: the pool before the frequency cap (which only removes)."""
-    universe = apply_scope(InspectionObject.objects.all(), validate_scope(entry.scope)).filter(
+    universe = InspectionObject.objects.filter(object_filter_q(validate_scope(entry.scope))).filter(
         retired_at__isnull=True, status=InspectionObject.Status.ACTIVE
     )
     in_scope = universe.none()
     for item in entry.items.select_related("current_version"):
-        in_scope = in_scope | apply_scope(universe, validate_scope(item.current_version.scope))
+        in_scope = in_scope | universe.filter(object_filter_q(validate_scope(item.current_version.scope)))
     placed: set[int] = set()
     total = 0
     for stratum in strata:

@@ -4,10 +4,50 @@ serializers only parse, the services validate and decide."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, ObjectLicence, Tag
+from spotcheck.directory.object_filter import MAX_PENALTY_DAYS
+
+
+class ObjectFilterSchema(serializers.Serializer):
+    """对象筛选条件 as a plan stratum, a task's pool filter and a task stratum take it
+    (spotcheck.directory.object_filter; only for the schema: the services check the object as
+    it comes). Every key is optional; the keys given must all hold."""
+
+    tags = serializers.ListField(child=serializers.CharField(), required=False, help_text=_("分类标注代码"))
+    credit_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=InspectionObject.CreditLevel.choices), required=False
+    )
+    risk_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=InspectionObject.RiskLevel.choices), required=False
+    )
+    annual_report = serializers.ListField(
+        child=serializers.ChoiceField(choices=InspectionObject.AnnualReport.choices), required=False
+    )
+    abnormal_list = serializers.BooleanField(required=False, help_text=_("列入经营异常名录"))
+    serious_violation_list = serializers.BooleanField(required=False, help_text=_("列入严重违法失信名单"))
+    penalised_within_days = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PENALTY_DAYS, help_text=_("多少天内受过行政处罚")
+    )
+    drawn_recently = serializers.BooleanField(
+        required=False, help_text=_("true：近期被抽中过；false：近期未被抽中（任何任务、任何事项）")
+    )
+    drawn_within_days = serializers.IntegerField(required=False, min_value=1, help_text=_("“近期”的天数，默认 365"))
+    any_of = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        min_length=2,
+        help_text=_("至少两个条件（各自的写法同上，不能再含 any_of），任一成立即可"),
+    )
+
+
+@extend_schema_field(ObjectFilterSchema)
+class ObjectFilterField(serializers.JSONField):
+    """An object filter, passed as written so that the service refuses an unknown key instead
+    of having it dropped on the way."""
 
 
 class LicenceSerializer(serializers.ModelSerializer):

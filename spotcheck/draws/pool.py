@@ -7,18 +7,9 @@ scope of every item of the task; fails the task's pool filter; drawn for one of 
 within the frequency cap (无事不扰); drawn as often in the past year as the region's yearly cap
 allows, by any department for any item (无事不扰, ``frequency.py``); matches no stratum.
 
-Object filters (the task's pool filter and each stratum's filter) are JSON objects; every key
-is optional and the keys present must all hold:
-
-    {"credit_levels": ["C", "D"], "risk_levels": ["high"], "abnormal_list": true,
-     "serious_violation_list": false, "penalised_within_days": 365, "tags": ["key_supervision"],
-     "annual_report": ["not_reported"], "drawn_within_days": 365, "drawn_recently": false,
-     "any_of": [{"abnormal_list": true}, {"tags": ["key_supervision"]}]}
-
-``any_of`` holds when at least one of its filters (each with the rules above) does.
-
-``drawn_recently`` with ``drawn_within_days``: true keeps only objects drawn (by any task, any
-item) in that many days, false only those not drawn.
+The task's pool filter and each stratum's filter are object filters
+(``spotcheck.directory.object_filter``); this module hands them the sets of drawn objects
+(``drawn_recently``) and reads those sets as a large pool needs (``DrawnSets``).
 """
 
 from __future__ import annotations
@@ -27,21 +18,19 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotcheck.catalog.scope_filter import scope_q, validate_scope
-from spotcheck.directory.models import InspectionObject, Penalty, Tag
+from spotcheck.directory.models import InspectionObject
+from spotcheck.directory.object_filter import object_filter_q, validate_scope
 from spotcheck.draws import frequency, pool_parallel
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember
@@ -53,61 +42,6 @@ Reason = PoolExclusionGroup.Reason
 # Put into the quals of the lead slot and of every inspector who may lead (可任组长), so the
 # engine — and any verifier — enforces "the 组长 slot is filled by someone who can lead".
 LEAD_QUAL = "可任组长"
-
-_LIST_KEYS: dict[str, list[str] | None] = {
-    "credit_levels": list(InspectionObject.CreditLevel.values),
-    "risk_levels": list(InspectionObject.RiskLevel.values),
-    "annual_report": list(InspectionObject.AnnualReport.values),
-    "tags": None,  # checked against the Tag table
-}
-_BOOL_KEYS = ("abnormal_list", "serious_violation_list", "drawn_recently")
-_DAY_KEYS = ("penalised_within_days", "drawn_within_days")
-
-
-def validate_object_filter(raw: Mapping[str, Any] | None, label: str, *, nested: bool = False) -> dict[str, Any]:
-    """The canonical form of an object filter; a ValidationError in Chinese names the key."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise ValidationError(_("%(label)s应为一个 JSON 对象。") % {"label": label})
-    clean: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in _LIST_KEYS:
-            if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValidationError(_("%(label)s的“%(key)s”应为代码列表。") % {"label": label, "key": key})
-            allowed = _LIST_KEYS[key]
-            if allowed is None:
-                allowed = list(Tag.objects.filter(code__in=value, is_active=True).values_list("code", flat=True))
-            unknown = [v for v in value if v not in allowed]
-            if unknown:
-                raise ValidationError(
-                    _("%(label)s的“%(key)s”含有未知的代码“%(codes)s”。")
-                    % {"label": label, "key": key, "codes": "、".join(unknown)}
-                )
-            if value:
-                clean[key] = sorted(set(value))
-        elif key in _BOOL_KEYS:
-            if not isinstance(value, bool):
-                raise ValidationError(_("%(label)s的“%(key)s”应为 true 或 false。") % {"label": label, "key": key})
-            clean[key] = value
-        elif key in _DAY_KEYS:
-            if type(value) is not int or value < 1:
-                raise ValidationError(_("%(label)s的“%(key)s”应为正整数（天）。") % {"label": label, "key": key})
-            clean[key] = value
-        elif key == "any_of" and not nested:
-            # Alternatives (a plan stratum's "any of these flags"): at least two, each itself a
-            # filter whose keys must all hold, none empty (an empty one would take in everything).
-            if not isinstance(value, list) or len(value) < 2:
-                raise ValidationError(_("%(label)s的“any_of”应为至少两个条件的列表。") % {"label": label})
-            alternatives = [validate_object_filter(v, label, nested=True) for v in value]
-            if not all(alternatives):
-                raise ValidationError(_("%(label)s的“any_of”含有空条件。") % {"label": label})
-            clean[key] = alternatives
-        else:
-            raise ValidationError(_("%(label)s含有未知的条件“%(key)s”。") % {"label": label, "key": key})
-    if "drawn_recently" in clean and "drawn_within_days" not in clean:
-        clean["drawn_within_days"] = 365
-    return clean
 
 
 @dataclass(frozen=True)
@@ -162,31 +96,9 @@ def objects_among(object_ids: QuerySet, *, drawn: DrawnSets = _ALL_VISITS) -> Q:
 
 
 def filter_q(flt: Mapping[str, Any], now: dt.datetime, *, drawn: DrawnSets = _ALL_VISITS) -> Q:
-    """An (already validated) object filter as a database condition on InspectionObject
-    (``drawn``: how the sets of drawn objects are read)."""
-    q = Q()
-    if levels := flt.get("credit_levels"):
-        q &= Q(credit_level__in=levels)
-    if levels := flt.get("risk_levels"):
-        q &= Q(risk_level__in=levels)
-    if statuses := flt.get("annual_report"):
-        q &= Q(annual_report_status__in=statuses)
-    if "abnormal_list" in flt:
-        q &= Q(in_abnormal_list=flt["abnormal_list"])
-    if "serious_violation_list" in flt:
-        q &= Q(in_serious_violation_list=flt["serious_violation_list"])
-    if tags := flt.get("tags"):
-        through = InspectionObject.tags.through
-        q &= Q(pk__in=through.objects.filter(tag__code__in=tags).values("inspectionobject_id"))
-    if days := flt.get("penalised_within_days"):
-        since = timezone.localdate(now) - dt.timedelta(days=days)
-        q &= Q(pk__in=Penalty.objects.filter(decided_on__gte=since).values("inspection_object_id"))
-    if "drawn_recently" in flt:
-        recent = _drawn_since(now - dt.timedelta(days=flt["drawn_within_days"]), drawn=drawn)
-        q &= recent if flt["drawn_recently"] else ~recent
-    if alternatives := flt.get("any_of"):
-        q &= reduce(or_, (filter_q(alternative, now, drawn=drawn) for alternative in alternatives))
-    return q
+    """An (already validated) object filter as a database condition on InspectionObject, with the
+    draws' sets of drawn objects (``drawn``: how they are read)."""
+    return object_filter_q(flt, now=now, drawn_since=partial(_drawn_since, drawn=drawn))
 
 
 @dataclass
@@ -263,7 +175,7 @@ def _verdict(
     ]
     retired = verdicts.exclude(Reason.INACTIVE, _("已停用"))
     whens = []
-    item_scopes = [scope_q(validate_scope(v.scope), resolve=True) for v in versions]
+    item_scopes = [object_filter_q(validate_scope(v.scope), resolve=True) for v in versions]
     # An item whose scope does not restrict takes in everything; no item takes in nothing.
     if not item_scopes:
         whens.append(When(_EVERYTHING, then=verdicts.exclude(Reason.OUT_OF_SCOPE)))
@@ -393,7 +305,7 @@ def _freeze_in_parallel(task: Task, judged, strata: list, verdicts: Verdicts, wo
 def scope_size(task: Task) -> int:
     """About how many objects ``task``'s scope holds: PostgreSQL's planner estimate (nothing is
     read, so it costs the same for a province), a count elsewhere."""
-    in_scope = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True))
+    in_scope = InspectionObject.objects.filter(object_filter_q(validate_scope(task.scope), resolve=True))
     if connection.vendor == "postgresql":
         return pool_parallel.estimated_rows(in_scope)
     return in_scope.count()
@@ -407,7 +319,7 @@ def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
     item_ids = sorted({v.item_id for v in versions})
     strata = list(task.strata.order_by("position"))
     yearly_cap = _yearly_cap(task)
-    scoped = InspectionObject.objects.filter(scope_q(validate_scope(task.scope), resolve=True))
+    scoped = InspectionObject.objects.filter(object_filter_q(validate_scope(task.scope), resolve=True))
     workers = _parallel_workers(scoped)
     verdicts = Verdicts()
     # A large pool's ranges take the drawn sets as lists; a small one reads the visits of its

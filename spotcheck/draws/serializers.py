@@ -10,24 +10,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from spotcheck.accounts.models import Department
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.catalog.serializers import ScopeSerializer
+from spotcheck.directory.serializers import ObjectFilterField
 from spotcheck.draws.models import CeremonyJob, PoolExclusionGroup, Task, TaskStratum, Visit, VisitMember, WitnessInput
 from spotcheck.drawspec import engine
-
-
-@extend_schema_field(OpenApiTypes.OBJECT)
-class ObjectFilterField(serializers.JSONField):
-    """An object filter (spotcheck.draws.pool), passed as written so that the service refuses
-    an unknown key instead of having it dropped: credit_levels, risk_levels, abnormal_list,
-    serious_violation_list, penalised_within_days, tags, annual_report, drawn_within_days,
-    drawn_recently, any_of."""
-
 
 # ------------------------------------------------------------------------------------ reading
 

@@ -27,10 +27,10 @@ from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_write, scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
-from spotcheck.catalog.scope_filter import validate_scope
 from spotcheck.core.codes import next_number
 from spotcheck.core.reasons import clean_reason
 from spotcheck.core.updates import model_update
+from spotcheck.directory.object_filter import validate_object_filter, validate_scope
 from spotcheck.draws import signals
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
@@ -41,7 +41,7 @@ from spotcheck.draws.models import (
     TaskStratum,
     WitnessInput,
 )
-from spotcheck.draws.pool import freeze_pool, validate_object_filter
+from spotcheck.draws.pool import freeze_pool
 from spotcheck.draws.selectors import record_for
 from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Qualification
@@ -107,7 +107,7 @@ def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
             TaskStratum(
                 position=position,
                 name=name,
-                filter=validate_object_filter(raw.get("filter"), label),
+                filter=validate_object_filter(raw.get("filter"), label=label),
                 ratio=ratio,
                 minimum=minimum,
                 maximum=maximum,
@@ -209,7 +209,7 @@ def task_create(
         window_end=window_end,
         scope=validate_scope(scope),
         frequency_cap_days=frequency_cap_days,
-        pool_filter=validate_object_filter(pool_filter, _("对象库筛选条件")),
+        pool_filter=validate_object_filter(pool_filter, label=_("对象库筛选条件")),
         list_publication=list_publication,
         cross_office=cross_office,
         exclude_last_inspector=exclude_last_inspector,
@@ -571,42 +571,6 @@ def can_operate(user: User, task: Task) -> bool:
 
 # ------------------------------------------------------------------------- from a plan entry
 
-# A plan stratum's single 监管标记 as a pool filter (spotcheck.planning.strata → spotcheck.draws.pool).
-_FLAG_FILTERS: dict[str, Any] = {
-    "abnormal_list": lambda flt: {"abnormal_list": True},
-    "serious_violation": lambda flt: {"serious_violation_list": True},
-    "key_supervision": lambda flt: {"tags": ["key_supervision"]},
-    "recent_penalty": lambda flt: {"penalised_within_days": flt.get("penalty_within_days", 365)},
-}
-
-
-def pool_filter_from_plan_stratum(flt: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
-    """The pool filter of a plan stratum filter. The keys differ (``flags`` is a list read as
-    alternatives; the pool filter has one key per flag, all of which must hold), so the mapping
-    is explicit: one flag becomes its key, several become ``any_of``."""
-    flt = flt or {}
-    unknown = set(flt) - {"credit_levels", "risk_levels", "flags", "penalty_within_days"}
-    if unknown:
-        raise ValidationError(
-            _("分层“%(name)s”的条件“%(keys)s”无法用于抽查任务。") % {"name": name, "keys": "、".join(sorted(unknown))}
-        )
-    out: dict[str, Any] = {}
-    for key in ("credit_levels", "risk_levels"):
-        if flt.get(key):
-            out[key] = list(flt[key])
-    flags = list(flt.get("flags") or [])
-    for flag in flags:
-        if flag not in _FLAG_FILTERS:
-            raise ValidationError(
-                _("分层“%(name)s”的监管标记“%(flag)s”无法用于抽查任务。") % {"name": name, "flag": flag}
-            )
-    if len(flags) == 1:
-        out.update(_FLAG_FILTERS[flags[0]](flt))
-    elif flags:
-        # The plan reads several flags as "any of them".
-        out["any_of"] = [_FLAG_FILTERS[flag](flt) for flag in flags]
-    return out
-
 
 @transaction.atomic
 def task_create_from_entry(
@@ -648,7 +612,7 @@ def task_create_from_entry(
     strata = [
         {
             "name": s.name,
-            "filter": pool_filter_from_plan_stratum(s.filter, s.name),
+            "filter": s.filter,  # the same language: checked again as a task stratum
             "ratio": s.ratio,
             "minimum": s.min_count,
             "maximum": s.max_count,

@@ -22,8 +22,8 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff, scope_for
-from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.core.forms import put_service_errors
+from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user, has_full_record_access
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
@@ -120,7 +120,7 @@ def task_create_view(request):
     return render(
         request,
         "draws/task_form.html",
-        {"form": form, "entry": entry, "scope_lines": describe_scope(entry.scope)},
+        {"form": form, "entry": entry, "scope_lines": describe_object_filter(entry.scope)},
     )
 
 
@@ -214,12 +214,20 @@ def task_detail_view(request, pk: int):
     busy = job is not None and job.is_active  # a freeze or draw waits in the background
     exclusions = selectors.pool_exclusions(task, reason if reason in PoolExclusionGroup.Reason.values else None)
     exclusion_page = Paginator(exclusions, EXCLUSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # The scope, the pool filter and each stratum's filter in words, their names read at once.
+    scope_lines, pool_filter_lines, *stratum_lines = describe_object_filters(
+        [task.scope, task.pool_filter, *(s.filter for s in strata)]
+    )
     context = {
         "task": task,
         "draw": draw,
         "frozen": frozen,
-        "strata": [{"stratum": s, "size": sizes.get(s.name)} for s in strata],
-        "scope_lines": describe_scope(task.scope),
+        "strata": [
+            {"stratum": s, "size": sizes.get(s.name), "conditions": lines}
+            for s, lines in zip(strata, stratum_lines, strict=True)
+        ],
+        "scope_lines": scope_lines,
+        "pool_filter_lines": pool_filter_lines,
         "items": task.items.select_related("item").order_by("item__code"),
         "departments": task.participating_departments.order_by("sort_order", "pk"),
         "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen else [],

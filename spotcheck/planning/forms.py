@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department
 from spotcheck.catalog.forms import ScopeForm
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.directory.models import InspectionObject
+from spotcheck.directory.object_filter import DEFAULT_PENALTY_DAYS, MAX_PENALTY_DAYS
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
-from spotcheck.planning.strata import FLAGS
+from spotcheck.planning.strata import describe_stratum_filters
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -112,6 +115,57 @@ class EntryForm(ScopeForm):
         return data
 
 
+# The form's 监管标记 and the filter each stands for; several ticked are alternatives (any_of).
+FLAGS: dict[str, Any] = {
+    "abnormal_list": _("列入经营异常名录"),
+    "serious_violation": _("列入严重违法失信名单"),
+    "recent_penalty": _("近期受过行政处罚"),
+    "key_supervision": _("重点监管对象"),
+}
+KEY_SUPERVISION_TAG = "key_supervision"
+
+
+def _flag_filter(flag: str, penalty_days: int) -> dict[str, Any]:
+    if flag == "abnormal_list":
+        return {"abnormal_list": True}
+    if flag == "serious_violation":
+        return {"serious_violation_list": True}
+    if flag == "key_supervision":
+        return {"tags": [KEY_SUPERVISION_TAG]}
+    return {"penalised_within_days": penalty_days}
+
+
+def _flag_of(alternative: Mapping[str, Any]) -> str | None:
+    for flag in FLAGS:
+        if flag == "recent_penalty":
+            if set(alternative) == {"penalised_within_days"}:
+                return flag
+        elif alternative == _flag_filter(flag, DEFAULT_PENALTY_DAYS):
+            return flag
+    return None
+
+
+def _form_fields_of(stratum_filter: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The form's fields of a stratum filter, or None when the form cannot show it (a filter
+    written through the API with other conditions)."""
+    rest = dict(stratum_filter)
+    fields: dict[str, Any] = {key: rest.pop(key, []) for key in ("credit_levels", "risk_levels")}
+    if not rest:
+        alternatives = []
+    elif set(rest) == {"any_of"}:
+        alternatives = rest["any_of"]
+    else:
+        alternatives = [rest]  # one flag is its key itself
+    flags = [_flag_of(a) for a in alternatives]
+    if None in flags or len(set(flags)) < len(flags):
+        return None
+    fields["flags"] = [f for f in FLAGS if f in flags]
+    fields["penalty_within_days"] = next(
+        (a["penalised_within_days"] for a in alternatives if "penalised_within_days" in a), None
+    )
+    return fields
+
+
 class StratumForm(forms.Form):
     name = forms.CharField(label=_("分层名称"), max_length=100, strip=False)
     ratio = forms.CharField(label=_("抽取比例"), max_length=12, help_text=_("0 到 1 之间的小数，如 0.05 表示 5%"))
@@ -133,17 +187,34 @@ class StratumForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    penalty_within_days = forms.IntegerField(label=_("处罚期限（天）"), required=False, min_value=1)
+    penalty_within_days = forms.IntegerField(
+        label=_("处罚期限（天）"), required=False, min_value=1, max_value=MAX_PENALTY_DAYS
+    )
     min_count = forms.IntegerField(label=_("最少抽取数"), required=False, min_value=0)
     max_count = forms.IntegerField(label=_("最多抽取数"), required=False, min_value=0)
     reason = forms.CharField(
         label=_("调整原因"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, plan: AnnualPlan, **kwargs):
+    FILTER_FIELDS = ("credit_levels", "risk_levels", "flags", "penalty_within_days")
+
+    def __init__(self, *args, plan: AnnualPlan, stratum: PlanStratum | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if plan.status != AnnualPlan.Status.PUBLISHED:
             del self.fields["reason"]
+        # A filter the checkboxes cannot show is kept as it is, not lost on saving.
+        self.kept_filter: dict[str, Any] | None = None
+        if stratum is not None and _form_fields_of(stratum.filter) is None:
+            self.kept_filter = dict(stratum.filter)
+            for name in self.FILTER_FIELDS:
+                del self.fields[name]
+            self.fields["conditions"] = forms.CharField(
+                label=_("分层条件"),
+                required=False,
+                disabled=True,
+                initial=pgettext("clause separator", "；").join(describe_stratum_filters([stratum.filter])[0]),
+                help_text=_("只能通过接口修改，在此保存时保持不变。"),
+            )
 
     @classmethod
     def initial_from(cls, stratum: PlanStratum) -> dict[str, Any]:
@@ -152,18 +223,35 @@ class StratumForm(forms.Form):
             "ratio": stratum.ratio,
             "min_count": stratum.min_count,
             "max_count": stratum.max_count,
-            **{k: stratum.filter.get(k) for k in ("credit_levels", "risk_levels", "flags", "penalty_within_days")},
+            **(_form_fields_of(stratum.filter) or {}),
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("penalty_within_days") is not None and "recent_penalty" not in (data.get("flags") or []):
+            self.add_error("penalty_within_days", _("只有选择“近期受过行政处罚”时才能填写处罚期限。"))
+        return data
+
+    def stratum_filter(self) -> dict[str, Any]:
+        """The ticked boxes in the object filter language."""
+        if self.kept_filter is not None:
+            return self.kept_filter
+        data = self.cleaned_data
+        stratum_filter: dict[str, Any] = {k: data[k] for k in ("credit_levels", "risk_levels") if data.get(k)}
+        days = data.get("penalty_within_days") or DEFAULT_PENALTY_DAYS
+        alternatives = [_flag_filter(flag, days) for flag in FLAGS if flag in (data.get("flags") or [])]
+        if len(alternatives) == 1:
+            stratum_filter.update(alternatives[0])
+        elif alternatives:
+            stratum_filter["any_of"] = alternatives
+        return stratum_filter
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        stratum_filter = {k: data[k] for k in ("credit_levels", "risk_levels", "flags") if data.get(k)}
-        if data.get("penalty_within_days") is not None:
-            stratum_filter["penalty_within_days"] = data["penalty_within_days"]
         return {
             "name": data["name"],
             "ratio": data["ratio"].strip(),
-            "filter": stratum_filter,
+            "filter": self.stratum_filter(),
             "min_count": data.get("min_count"),
             "max_count": data.get("max_count"),
             "reason": data.get("reason", ""),

@@ -164,7 +164,7 @@ class PlanEntry(models.Model):
     participating_departments = models.ManyToManyField(
         "accounts.Department", verbose_name=_("参与部门"), blank=True, related_name="+"
     )
-    # Same form as an item's scope (spotcheck.catalog.scope_filter).
+    # Same form as an item's scope (spotcheck.directory.object_filter, the scope keys).
     scope = models.JSONField(_("抽查对象范围"), default=dict, blank=True)
     window_start = models.DateField(_("开始日期"))
     window_end = models.DateField(_("结束日期"))
@@ -203,8 +203,7 @@ class PlanStratum(models.Model):
     entry = models.ForeignKey(PlanEntry, verbose_name=_("计划条目"), on_delete=models.PROTECT, related_name="strata")
     position = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("分层名称"), max_length=100)
-    # {"credit_levels": [...], "risk_levels": [...], "flags": [...], "penalty_within_days": n}
-    # (see spotcheck.planning.strata).
+    # An object filter (spotcheck.directory.object_filter) of the keys a task stratum takes.
     filter = models.JSONField(_("分层条件"), default=dict, blank=True)
     ratio = models.CharField(_("抽取比例"), max_length=12, help_text=_("0 到 1 之间的小数，如 0.05 表示 5%"))
     min_count = models.PositiveIntegerField(_("最少抽取数"), null=True, blank=True)

@@ -10,39 +10,14 @@ from rest_framework import serializers
 from spotcheck.accounts.models import Department, Region
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.catalog.serializers import ScopeSerializer
-from spotcheck.directory.models import InspectionObject
+from spotcheck.directory.serializers import ObjectFilterField
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
-from spotcheck.planning.strata import FLAGS
-
-
-class StratumFilterSchema(serializers.Serializer):
-    """分层条件 (only for the schema: the service checks the object as it comes)."""
-
-    credit_levels = serializers.ListField(
-        child=serializers.ChoiceField(choices=InspectionObject.CreditLevel.choices), required=False
-    )
-    risk_levels = serializers.ListField(
-        child=serializers.ChoiceField(choices=InspectionObject.RiskLevel.choices), required=False
-    )
-    flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(FLAGS.items())), required=False, help_text=_("任一标记即可")
-    )
-    penalty_within_days = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("与“近期受过行政处罚”一起使用：多少天内受过处罚")
-    )
-
-
-@extend_schema_field(StratumFilterSchema)
-class StratumFilterField(serializers.JSONField):
-    """The filter travels as it is written, so that the service can refuse an unknown key
-    instead of having it dropped on the way."""
-
 
 # ------------------------------------------------------------------------------------ reading
 
 
 class PlanStratumSerializer(serializers.ModelSerializer):
-    filter = StratumFilterField(read_only=True)
+    filter = ObjectFilterField(read_only=True)
 
     class Meta:
         model = PlanStratum
@@ -277,7 +252,7 @@ class PlanEntryInputSerializer(AdjustmentReasonSerializer):
 class PlanStratumInputSerializer(AdjustmentReasonSerializer):
     name = serializers.CharField(max_length=100, trim_whitespace=False, help_text=_("分层名称"))
     ratio = serializers.CharField(max_length=12, help_text=_("抽取比例：0 到 1 之间的小数，如 0.05 表示 5%"))
-    filter = StratumFilterField(required=False, default=dict, help_text=_("分层条件；不填则为范围内全部对象"))
+    filter = ObjectFilterField(required=False, default=dict, help_text=_("分层条件；不填则为范围内全部对象"))
     min_count = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=_("最少抽取数"))
     max_count = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=_("最多抽取数"))
 

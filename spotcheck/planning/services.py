@@ -34,8 +34,8 @@ from spotcheck.accounts.models import Department, Membership, Region
 from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import InspectionItem
-from spotcheck.catalog.scope_filter import validate_scope
 from spotcheck.core.reasons import clean_reason
+from spotcheck.directory.object_filter import validate_scope
 from spotcheck.drawspec.engine import DrawInputError, check_canonical
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import (

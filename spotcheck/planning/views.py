@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_staff
-from spotcheck.catalog.scope_filter import describe_scope
 from spotcheck.core.forms import put_service_errors
+from spotcheck.directory.object_filter import describe_object_filter
 from spotcheck.planning import services
 from spotcheck.planning.access import can_write_plan, get_entry_for_user, get_plan_for_user, get_stratum_for_user
 from spotcheck.planning.forms import (
@@ -28,7 +28,7 @@ from spotcheck.planning.forms import (
 )
 from spotcheck.planning.models import AnnualPlan
 from spotcheck.planning.selectors import live_entries, plan_history, plan_list, retired_entries
-from spotcheck.planning.strata import describe_stratum_filter
+from spotcheck.planning.strata import describe_stratum_filters
 
 Role = Membership.Role
 
@@ -81,7 +81,8 @@ def plan_create_view(request):
 
 
 def _stratum_rows(entry) -> list[dict]:
-    return [{"stratum": s, "conditions": describe_stratum_filter(s.filter)} for s in entry.live_strata]
+    conditions = describe_stratum_filters([s.filter for s in entry.live_strata])
+    return [{"stratum": s, "conditions": c} for s, c in zip(entry.live_strata, conditions, strict=True)]
 
 
 @login_required
@@ -90,7 +91,8 @@ def plan_detail_view(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     scope = require_staff(request.user)
     entries = [
-        {"entry": e, "scope_lines": describe_scope(e.scope), "strata": _stratum_rows(e)} for e in live_entries(plan)
+        {"entry": e, "scope_lines": describe_object_filter(e.scope), "strata": _stratum_rows(e)}
+        for e in live_entries(plan)
     ]
     writable = can_write_plan(request.user, plan)
     is_coordinator = scope.has_role(Role.COORDINATOR)
@@ -291,7 +293,7 @@ def entry_default_strata_view(request, pk: int):
 def _stratum_form_view(request, entry, stratum=None):
     plan = entry.plan
     initial = StratumForm.initial_from(stratum) if stratum else None
-    form = StratumForm(request.POST or None, initial=initial, plan=plan)
+    form = StratumForm(request.POST or None, initial=initial, plan=plan, stratum=stratum)
     if request.method == "POST" and form.is_valid():
         try:
             if stratum is None:

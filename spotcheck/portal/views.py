@@ -11,12 +11,12 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from spotcheck.catalog.scope_filter import describe_scope
+from spotcheck.directory.object_filter import describe_object_filter
 from spotcheck.draws.models import DrawFrequencyRule, Task
 from spotcheck.draws.selectors import task_visit_count
 from spotcheck.drawspec import verify_draw
 from spotcheck.planning.selectors import live_entries, published_plans
-from spotcheck.planning.strata import describe_stratum_filter
+from spotcheck.planning.strata import describe_stratum_filters
 from spotcheck.portal.selectors import (
     list_is_public,
     notice_strata,
@@ -70,8 +70,11 @@ def plan_detail_view(request, pk: int):
     entries = [
         {
             "entry": e,
-            "scope_lines": describe_scope(e.scope),
-            "strata": [{"stratum": s, "conditions": describe_stratum_filter(s.filter)} for s in e.live_strata],
+            "scope_lines": describe_object_filter(e.scope),
+            "strata": [
+                {"stratum": s, "conditions": c}
+                for s, c in zip(e.live_strata, describe_stratum_filters([s.filter for s in e.live_strata]), strict=True)
+            ],
         }
         for e in live_entries(plan)
     ]

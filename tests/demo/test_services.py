@@ -11,7 +11,6 @@ from spotcheck.accounts.models import Membership, Region
 from spotcheck.audit.models import AuditEntry
 from spotcheck.audit.services import first_chain_break
 from spotcheck.catalog.models import FilingEvent, InspectionItem, ItemVersion
-from spotcheck.catalog.scope_filter import objects_in_scope
 from spotcheck.core.models import CodeCounter
 from spotcheck.demo.data.catalogue import ITEMS
 from spotcheck.demo.data.geography import TOWNS
@@ -24,6 +23,7 @@ from spotcheck.directory.models import (
     Penalty,
     Tag,
 )
+from spotcheck.directory.object_filter import objects_in_scope
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
 from tests.demo.conftest import ANCHOR, load
 

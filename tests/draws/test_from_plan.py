@@ -8,7 +8,6 @@ from django.http import Http404
 
 from spotcheck.draws import services
 from spotcheck.draws.models import Task
-from spotcheck.draws.services import pool_filter_from_plan_stratum
 from spotcheck.planning import services as planning
 from tests.draws.conftest import WINDOW
 
@@ -17,7 +16,7 @@ SLOTS = [
     {"name": "协检", "dept": "SCJG", "quals": []},
 ]
 STRATA = [
-    {"name": "异常名录", "filter": {"flags": ["abnormal_list"]}, "ratio": "1"},
+    {"name": "异常名录", "filter": {"abnormal_list": True}, "ratio": "1"},
     {"name": "C类", "filter": {"credit_levels": ["C"]}, "ratio": "0.5", "min_count": 1, "max_count": 3},
     {"name": "一般", "filter": {}, "ratio": "0.25"},
 ]
@@ -110,38 +109,6 @@ def test_mapped_strata_sort_the_pool_as_the_plan_means(entry, scjg_admin, object
     assert len(members["一般"]) == len(objects) - 1 - len(members["C类"])
 
 
-@pytest.mark.parametrize(
-    ("plan_filter", "pool_filter"),
-    [
-        ({}, {}),
-        (
-            {"credit_levels": ["C", "D"], "risk_levels": ["high"]},
-            {"credit_levels": ["C", "D"], "risk_levels": ["high"]},
-        ),
-        ({"flags": ["abnormal_list"]}, {"abnormal_list": True}),
-        ({"flags": ["serious_violation"]}, {"serious_violation_list": True}),
-        ({"flags": ["key_supervision"]}, {"tags": ["key_supervision"]}),
-        ({"flags": ["recent_penalty"], "penalty_within_days": 90}, {"penalised_within_days": 90}),
-        ({"flags": ["recent_penalty"]}, {"penalised_within_days": 365}),
-        ({"credit_levels": ["D"], "flags": ["abnormal_list"]}, {"credit_levels": ["D"], "abnormal_list": True}),
-    ],
-)
-def test_plan_stratum_filter_keys_are_converted(db, plan_filter, pool_filter):
-    assert pool_filter_from_plan_stratum(plan_filter, "分层") == pool_filter
-    services.validate_object_filter(pool_filter, "分层")  # the pool accepts what the mapping makes
-
-
-def test_several_flags_become_alternatives(db):
-    converted = pool_filter_from_plan_stratum({"flags": ["abnormal_list", "serious_violation"]}, "失信")
-    assert converted == {"any_of": [{"abnormal_list": True}, {"serious_violation_list": True}]}
-    services.validate_object_filter(converted, "失信")
-
-
-def test_unknown_flag_is_refused(db):
-    with pytest.raises(ValidationError, match="无法用于抽查任务"):
-        pool_filter_from_plan_stratum({"flags": ["abnormal_list", "no_such_flag"]}, "失信")
-
-
 def test_a_stratum_of_several_flags_takes_objects_with_any_of_them(
     scjg_admin, scjg_approver, coordinator, scjg, food_item, objects, scjg_inspectors
 ):
@@ -155,7 +122,11 @@ def test_a_stratum_of_several_flags_takes_objects_with_any_of_them(
         department=scjg,
         items=[food_item.item],
         strata=[
-            {"name": "失信", "filter": {"flags": ["abnormal_list", "serious_violation"]}, "ratio": "1"},
+            {
+                "name": "失信",
+                "filter": {"any_of": [{"abnormal_list": True}, {"serious_violation_list": True}]},
+                "ratio": "1",
+            },
             {"name": "一般", "filter": {}, "ratio": "0.25"},
         ],
     )

@@ -124,6 +124,30 @@ def test_pool_filters(scjg_admin, make_task, scjg, towns, objects):
     assert Task.objects.get(pk=task.pk).status == Task.Status.FROZEN
 
 
+def test_drawn_recently_reads_the_draws(scjg_admin, make_task, run_ceremony, objects):
+    """The pool hands the object filter its sets of drawn objects (any task, any item)."""
+    first = run_ceremony(make_task(strata=[{"name": "C类", "filter": {"credit_levels": ["C"]}, "ratio": "1"}], cap=12))
+    drawn = set(first.visits.values_list("public_id", flat=True))
+    assert drawn == {o.public_code for o in objects if o.credit_level == "C"}
+    others = {o.public_code for o in objects} - drawn
+    not_drawn = make_task(
+        frequency_cap_days=0, pool_filter={"drawn_recently": False}, strata=[{"name": "全部", "ratio": "1"}]
+    )
+    services.task_freeze(actor=scjg_admin, task=not_drawn)
+    assert set(stratum_members(not_drawn)["全部"]) == others
+    assert {code for code, reason in _reasons(not_drawn).items() if reason == Reason.FILTERED} == drawn
+    recent = make_task(
+        frequency_cap_days=0,
+        strata=[
+            {"name": "近期抽中", "filter": {"drawn_recently": True, "drawn_within_days": 30}, "ratio": "1"},
+            {"name": "其他", "ratio": "1"},
+        ],
+    )
+    services.task_freeze(actor=scjg_admin, task=recent)
+    members = stratum_members(recent)
+    assert (set(members["近期抽中"]), set(members["其他"])) == (drawn, others)
+
+
 def test_exclusions_page_across_groups_in_rule_then_code_order(scjg_admin, scjg, towns, make_task):
     """Excluded objects are kept as groups of packed keys; any slice of them — a page — reads
     the right objects, by the order of the rules and then of public codes, whatever groups it

@@ -38,7 +38,7 @@ def test_codes_count_up_per_department_and_year(make_task):
         ({"strata": [{"name": " 前后空格", "ratio": "0.1"}]}, "首尾"),
         ({"strata": [{"name": "甲", "ratio": "1.5"}]}, "大于 1"),
         ({"strata": [{"name": "甲", "ratio": "0.1", "filter": {"colour": ["red"]}}]}, "未知的条件"),
-        ({"pool_filter": {"credit_levels": ["Z"]}}, "未知的代码"),
+        ({"pool_filter": {"credit_levels": ["Z"]}}, "不存在或已停用"),
         ({"strata": []}, "至少需要一个分层"),
     ],
 )

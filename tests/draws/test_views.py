@@ -119,6 +119,14 @@ def test_detail_renders_for_readers(request, login, task, persona):
     assert ("冻结对象库" in body) == (persona in {"coordinator", "scjg_admin"}), "actions only for operators"
 
 
+def test_detail_says_which_objects_the_pool_and_each_stratum_hold(login, scjg_admin, make_task):
+    task = make_task(pool_filter={"abnormal_list": False, "drawn_recently": False})
+    body = login(scjg_admin).get(url("detail", task)).content.decode()
+    assert "未列入经营异常名录<br>365 天内未被抽中" in body
+    assert "信用等级：C 类（信用风险较高）、D 类（信用风险高）" in body  # the C类 stratum
+    assert re.search(r'data-label="分层条件">不限</td>', body)  # the 一般 stratum
+
+
 def test_other_department_gets_404(login, wsjk_admin, task):
     client = login(wsjk_admin)
     assert client.get(url("detail", task)).status_code == 404

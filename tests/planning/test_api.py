@@ -344,11 +344,11 @@ class TestEntriesAndStrata:
     def test_strata(self, login, scjg_admin, draft_plan):
         entry = draft_plan.entries.get()
         client = login(scjg_admin)
-        data = {"name": "重点监管", "ratio": "0.5", "filter": {"flags": ["key_supervision"]}, "min_count": 2}
+        data = {"name": "重点监管", "ratio": "0.5", "filter": {"tags": ["key_supervision"]}, "min_count": 2}
         response = post(client, entry_url(entry) + "strata/", data)
         assert response.status_code == 201, response.json()
         stratum = PlanStratum.objects.get(pk=response.json()["id"])
-        assert (stratum.filter, stratum.min_count, stratum.position) == ({"flags": ["key_supervision"]}, 2, 5)
+        assert (stratum.filter, stratum.min_count, stratum.position) == ({"tags": ["key_supervision"]}, 2, 5)
         assert patch(client, stratum_url(stratum), {"ratio": "0.6"}).json()["ratio"] == "0.6"
         assert patch(client, stratum_url(stratum), {"ratio": "1.5"}).json().keys() == {"ratio"}
         errors = post(client, entry_url(entry) + "strata/", {"name": "x", "ratio": "0.1", "filter": {"colour": 1}})

@@ -6,11 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from spotcheck.audit.models import AuditEntry
-from spotcheck.directory.models import InspectionObject
 from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
-from spotcheck.planning.strata import apply_stratum_filter, default_credit_strata
-from tests.catalog.factories import InspectionObjectFactory, make_item
+from spotcheck.planning.strata import default_credit_strata, describe_stratum_filters
+from tests.catalog.factories import make_item
 from tests.conftest import clock_at
 from tests.planning.factories import entry_kwargs
 
@@ -221,6 +220,8 @@ def test_stratum_validation_names_the_field(draft_plan, scjg_admin):
         ({"name": "新层", "ratio": "1.5"}, "ratio"),
         ({"name": "新层", "ratio": "0.1", "filter": {"credit_levels": ["E"]}}, "filter"),
         ({"name": "新层", "ratio": "0.1", "filter": {"colour": ["red"]}}, "filter"),
+        ({"name": "新层", "ratio": "0.1", "filter": {"regions": ["320481"]}}, "filter"),  # a scope key
+        ({"name": "新层", "ratio": "0.1", "filter": {"flags": ["abnormal_list"]}}, "filter"),  # the old form
         ({"name": "新层", "ratio": "0.1", "min_count": 5, "max_count": 2}, "max_count"),
     ]
     for kwargs, field in cases:
@@ -232,21 +233,28 @@ def test_stratum_validation_names_the_field(draft_plan, scjg_admin):
         entry=entry,
         name="高风险",
         ratio="1",
-        filter={"risk_levels": ["high"], "flags": ["recent_penalty"]},
+        filter={
+            "risk_levels": ["low", "high", "low"],
+            "any_of": [{"penalised_within_days": 90}, {"abnormal_list": True}],
+        },
     )
-    assert stratum.filter == {"risk_levels": ["high"], "flags": ["recent_penalty"], "penalty_within_days": 365}
+    assert stratum.filter == {
+        "risk_levels": ["high", "low"],
+        "any_of": [{"penalised_within_days": 90}, {"abnormal_list": True}],
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.stratum_add(actor=scjg_admin, entry=entry, name="新层", ratio="0.1", filter={"credit_levels": ["E"]})
+    assert field_errors(exc)["filter"] == ["分层条件的信用等级（credit_levels）中，代码“E”不存在或已停用。"]
 
 
-def test_stratum_filter_selects_objects(db):
-    a = InspectionObjectFactory(credit_level="A")
-    d = InspectionObjectFactory(credit_level="D", in_abnormal_list=True)
-    c = InspectionObjectFactory(credit_level="C", in_serious_violation_list=True)
-    qs = InspectionObject.objects.all()
-    today = dt.date(2027, 3, 1)
-    assert set(apply_stratum_filter(qs, {"credit_levels": ["A"]}, today)) == {a}
-    assert set(apply_stratum_filter(qs, {"flags": ["abnormal_list", "serious_violation"]}, today)) == {d, c}
-    assert set(apply_stratum_filter(qs, {"credit_levels": ["C", "D"], "flags": ["abnormal_list"]}, today)) == {d}
-    assert set(apply_stratum_filter(qs, {}, today)) == {a, d, c}
+def test_stratum_filters_in_words(db):
+    assert describe_stratum_filters(
+        [{"credit_levels": ["A"]}, {}, {"any_of": [{"abnormal_list": True}, {"penalised_within_days": 30}]}]
+    ) == [
+        ["信用等级：A 类（信用风险低）"],
+        ["不限（范围内全部对象）"],
+        ["任一标记：列入经营异常名录、30 天内受过行政处罚"],
+    ]
 
 
 def test_draft_entry_removal_deletes_it(draft_plan, scjg_admin):

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -175,3 +176,49 @@ def test_overdue_plan_is_flagged(login, coordinator, scjg_admin, scjg):
     plan = services.plan_create(actor=scjg_admin, year=2020, title="2020年度抽查计划", department=scjg)
     assert plan.filing_overdue_on(dt.date(2020, 2, 1)) and not plan.filing_overdue_on(dt.date(2020, 1, 31))
     assert "逾期未备案" in login(coordinator).get(reverse("planning:list")).content.decode()
+
+
+def test_stratum_form_ticks_flags_in_the_object_filter_language(login, scjg_admin, draft_plan):
+    client = login(scjg_admin)
+    entry = draft_plan.entries.get()
+    create = reverse("planning:stratum_create", args=[entry.pk])
+    form = {"name": "失信", "ratio": "1", "credit_levels": ["D"], "flags": ["abnormal_list", "recent_penalty"]}
+    response = client.post(create, form | {"penalty_within_days": "90"})
+    assert response.status_code == 302
+    stratum = entry.strata.get(name="失信")
+    assert stratum.filter == {
+        "credit_levels": ["D"],
+        "any_of": [{"abnormal_list": True}, {"penalised_within_days": 90}],
+    }
+    page = client.get(reverse("planning:detail", args=[draft_plan.pk])).content.decode()
+    assert "任一标记：列入经营异常名录、90 天内受过行政处罚" in page
+    # Read back into the boxes; one flag alone is its key itself, with the default period.
+    edit = reverse("planning:stratum_edit", args=[stratum.pk])
+    page = client.get(edit).content.decode()
+    assert re.findall(r'name="flags" value="(\w+)" id="\w+" checked', page) == ["abnormal_list", "recent_penalty"]
+    assert re.findall(r'name="credit_levels" value="(\w+)" id="\w+" checked', page) == ["D"]
+    assert 'name="penalty_within_days" value="90"' in page
+    response = client.post(edit, {"name": "失信", "ratio": "1", "flags": ["recent_penalty"]})
+    assert response.status_code == 302
+    stratum.refresh_from_db()
+    assert stratum.filter == {"penalised_within_days": 365}
+    client.post(edit, {"name": "失信", "ratio": "1", "flags": ["key_supervision"]})
+    stratum.refresh_from_db()
+    assert stratum.filter == {"tags": ["key_supervision"]}
+    response = client.post(edit, {"name": "失信", "ratio": "1", "penalty_within_days": "30"})
+    assert response.status_code == 200 and "只有选择“近期受过行政处罚”时才能填写处罚期限。" in response.content.decode()
+
+
+def test_stratum_form_keeps_a_filter_it_cannot_show(login, scjg_admin, draft_plan):
+    entry = draft_plan.entries.get()
+    written = {"annual_report": ["not_reported"], "drawn_recently": False, "drawn_within_days": 365}
+    stratum = services.stratum_add(actor=scjg_admin, entry=entry, name="未年报", ratio="1", filter=written)
+    client = login(scjg_admin)
+    edit = reverse("planning:stratum_edit", args=[stratum.pk])
+    page = client.get(edit).content.decode()
+    assert "年报状态：未报送；365 天内未被抽中" in page and "只能通过接口修改" in page
+    assert 'name="credit_levels"' not in page
+    response = client.post(edit, {"name": "未年报", "ratio": "0.5", "credit_levels": ["A"]})
+    assert response.status_code == 302
+    stratum.refresh_from_db()
+    assert (stratum.ratio, stratum.filter) == ("0.5", written)
