@@ -1,5 +1,6 @@
 """The house rules that keep the code's layout readable (issue 10): imports run one way, the
-draw protocol and the shared helpers stay at the bottom. A change that breaks one fails here, naming the file."""
+draw protocol and the shared helpers stay at the bottom, and membership queries stay in
+accounts. A change that breaks one fails here, naming the file."""
 
 from __future__ import annotations
 
@@ -89,3 +90,14 @@ def test_the_draw_protocol_runs_without_django():
     for name in ("engine.py", "verify_draw.py"):
         modules = {m.split(".")[0] for m, _ in _imports(SPOTCHECK / "drawspec" / name)}
         assert not modules & {"django", "spotcheck", "rest_framework"}, name
+
+
+def test_membership_queries_stay_in_accounts():
+    outside = []
+    for path in _modules():
+        if _app_of(path) == "accounts" or path.relative_to(SPOTCHECK).as_posix() == "demo/people.py":
+            continue  # the demo generator writes its accounts
+        text = path.read_text(encoding="utf-8")
+        if "Membership.objects" in text:
+            outside.append(str(path.relative_to(SPOTCHECK)))
+    assert not outside, outside

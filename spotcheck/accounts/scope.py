@@ -7,14 +7,22 @@ live in one place:
 - coordinator and system admin write every department's rows, an auditor writes nothing;
 - a department admin reads and writes their own department's rows;
 - approvers, inspectors and witnesses read their own department's rows and write none here.
+
+A role is held in a department: ``has_role_in`` and ``departments_with_role`` answer per
+department ("approver of 市场监管" is not "approver of 卫健"); ``has_role`` asks whether a role is
+held anywhere, which is the question for the region-wide roles (coordinator, auditor, system
+admin) and for "is this user a witness at all".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -28,18 +36,34 @@ Role = Membership.Role
 _CACHE_ATTR = "_spotcheck_scope"
 
 
+class HeldRole(NamedTuple):
+    """One active membership: a role in a department (and that department's region)."""
+
+    department_id: int
+    region_id: int
+    role: str
+
+
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None
-    roles: frozenset[str]
+    # The active memberships in membership order (the oldest first).
+    memberships: tuple[HeldRole, ...]
+    # The roles held in each department.
+    roles_by_department: Mapping[int, frozenset[str]] = field(hash=False)
     # None means "every department".
     read_departments: frozenset[int] | None
     write_departments: frozenset[int] | None
     primary_department_id: int | None
 
     @property
+    def roles(self) -> frozenset[str]:
+        """Every role held, in any department."""
+        return frozenset(m.role for m in self.memberships)
+
+    @property
     def is_staff_member(self) -> bool:
-        return bool(self.roles)
+        return bool(self.memberships)
 
     @property
     def reads_all(self) -> bool:
@@ -60,7 +84,36 @@ class Scope:
         return self.has_role(Role.AUDITOR, Role.SYSADMIN)
 
     def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
+        """Whether one of ``roles`` is held in any department."""
+        return any(m.role in roles for m in self.memberships)
+
+    def has_role_in(self, role: str, department_id: int | None) -> bool:
+        """Whether ``role`` is held in that very department."""
+        if department_id is None:
+            return False
+        return role in self.roles_by_department.get(department_id, frozenset())
+
+    def departments_with_role(self, *roles: str) -> frozenset[int]:
+        """The departments in which one of ``roles`` is held."""
+        return frozenset(m.department_id for m in self.memberships if m.role in roles)
+
+    def first_department_with_role(self, role: str) -> int | None:
+        """The department of the oldest membership with ``role`` (e.g. the department a
+        witness's inputs are recorded under), or None."""
+        return next((m.department_id for m in self.memberships if m.role == role), None)
+
+    @property
+    def coordinator_region_id(self) -> int | None:
+        """The region whose joint office the user coordinates (their oldest coordinator
+        membership's), or None for anyone else."""
+        return next((m.region_id for m in self.memberships if m.role == Role.COORDINATOR), None)
+
+    @property
+    def home_region_id(self) -> int | None:
+        """The user's region: the one they coordinate, else their first department's."""
+        if self.coordinator_region_id is not None:
+            return self.coordinator_region_id
+        return self.memberships[0].region_id if self.memberships else None
 
     def can_read_department(self, department_id: int | None) -> bool:
         if self.read_departments is None:
@@ -79,7 +132,14 @@ class Scope:
         return self.write_departments is None or bool(self.write_departments & department_ids)
 
 
-EMPTY_SCOPE = Scope(None, frozenset(), frozenset(), frozenset(), None)
+EMPTY_SCOPE = Scope(
+    user_id=None,
+    memberships=(),
+    roles_by_department=MappingProxyType({}),
+    read_departments=frozenset(),
+    write_departments=frozenset(),
+    primary_department_id=None,
+)
 
 
 def scope_for(user: User | None) -> Scope:
@@ -88,13 +148,21 @@ def scope_for(user: User | None) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    memberships = list(Membership.objects.filter(user=user, is_active=True, department__is_active=True).order_by("id"))
-    roles = frozenset(m.role for m in memberships)
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True, department__is_active=True)
+        .annotate(region_id=F("department__region_id"))
+        .order_by("id")
+    )
+    held = tuple(HeldRole(m.department_id, m.region_id, m.role) for m in memberships)
+    by_department: dict[int, set[str]] = {}
+    for m in held:
+        by_department.setdefault(m.department_id, set()).add(m.role)
     read_all = any(m.is_region_wide for m in memberships)
     write_all = any(m.role in {Role.COORDINATOR, Role.SYSADMIN} for m in memberships)
     scope = Scope(
         user_id=user.pk,
-        roles=roles,
+        memberships=held,
+        roles_by_department=MappingProxyType({d: frozenset(r) for d, r in by_department.items()}),
         read_departments=None if read_all else frozenset(m.department_id for m in memberships),
         write_departments=None if write_all else frozenset(m.department_id for m in memberships if m.can_write),
         primary_department_id=memberships[0].department_id if memberships else None,

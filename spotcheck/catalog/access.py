@@ -1,6 +1,10 @@
-"""The one way views and the API fetch a protected item or version (see STYLE.md): no read
-access gives a 404 that does not reveal the row exists; a read-only role asking to write gets a
-403; another department's drafts are 404 even when the item itself is published."""
+"""Who may write an item and who reviews its filing (备案), and the one way views and the API
+fetch a protected item or version (see STYLE.md): no read access gives a 404 that does not
+reveal the row exists; a read-only role asking to write gets a 403; another department's drafts
+are 404 even when the item itself is published.
+
+The predicates are pure functions of a ``Scope``: the services call them first and raise, the
+pages and the API call them to show or hide a button."""
 
 from __future__ import annotations
 
@@ -9,12 +13,23 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.scope import require_staff, require_write
+from spotcheck.accounts.models import Membership
+from spotcheck.accounts.scope import Scope, require_staff, require_write
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.catalog.selectors import items_for_scope, version_with_content, versions_for_scope
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
+
+
+def can_write_items_of(scope: Scope, department_id: int | None) -> bool:
+    """A department's items are written by its admin (or the joint office)."""
+    return scope.can_read_department(department_id) and scope.can_write_department(department_id)
+
+
+def can_review_filings(scope: Scope) -> bool:
+    """A filed version is accepted or returned by the joint office's coordinator."""
+    return scope.has_role(Membership.Role.COORDINATOR)
 
 
 def get_item_for_user(user: User, pk: int, write: bool = False) -> InspectionItem:

@@ -15,10 +15,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.catalog import services
-from spotcheck.catalog.access import get_item_for_user
+from spotcheck.catalog.access import can_review_filings, get_item_for_user
 from spotcheck.catalog.filters import ItemFilter
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.catalog.selectors import item_detail_versions, item_list, version_with_content
@@ -108,7 +107,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def _submitted_for_review(self, pk: str) -> tuple[InspectionItem, ItemVersion]:
         item = get_item_for_user(self.request.user, int(pk))
-        if not scope_for(self.request.user).has_role(Membership.Role.COORDINATOR):
+        if not can_review_filings(scope_for(self.request.user)):
             raise PermissionDenied(_("只有联席会议办公室协调员可以审查备案。"))
         version = self._visible_version(item, [ItemVersion.Status.SUBMITTED])
         if version is None:

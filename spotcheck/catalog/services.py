@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog import validators as v
+from spotcheck.catalog.access import can_review_filings
 from spotcheck.catalog.models import ChecklistQuestion, FilingEvent, InspectionItem, ItemVersion
 from spotcheck.directory.object_filter import validate_scope
 from spotcheck.inspectors.models import Qualification
@@ -151,7 +152,7 @@ def _require_coordinator(actor: User | None, department_id: int) -> None:
     scope = require_staff(actor)
     if not scope.can_read_department(department_id):
         raise Http404
-    if not scope.has_role(Membership.Role.COORDINATOR):
+    if not can_review_filings(scope):
         raise PermissionDenied(_("只有联席会议办公室协调员可以审查备案。"))
 
 

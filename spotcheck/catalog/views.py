@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.catalog import services
-from spotcheck.catalog.access import get_item_for_user, get_version_for_user
+from spotcheck.catalog.access import can_review_filings, can_write_items_of, get_item_for_user, get_version_for_user
 from spotcheck.catalog.filters import ItemFilter
 from spotcheck.catalog.forms import (
     AcceptForm,
@@ -68,9 +67,8 @@ def _version_context(request, version: ItemVersion) -> dict:
         "scope_lines": describe_object_filter(version.scope),
         "match_count": count,
         "match_count_error": count_error,
-        "can_write": scope.can_read_department(version.item.department_id)
-        and scope.can_write_department(version.item.department_id),
-        "can_review": scope.has_role(Membership.Role.COORDINATOR),
+        "can_write": can_write_items_of(scope, version.item.department_id),
+        "can_review": can_review_filings(scope),
     }
 
 
@@ -105,7 +103,7 @@ def item_detail_view(request, pk: int):
         "item": item,
         "versions": versions,
         "open_version": next((v for v in versions if v.is_open), None),
-        "can_write": scope.can_read_department(item.department_id) and scope.can_write_department(item.department_id),
+        "can_write": can_write_items_of(scope, item.department_id),
     }
     if shown is not None:
         shown = version_with_content(ItemVersion.objects.filter(pk=shown.pk).select_related("item")).get()
@@ -287,7 +285,7 @@ def version_accept_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def version_return_view(request, pk: int):
     version = get_version_for_user(request.user, pk)
-    if not scope_for(request.user).has_role(Membership.Role.COORDINATOR):
+    if not can_review_filings(scope_for(request.user)):
         raise PermissionDenied(_("只有联席会议办公室协调员可以审查备案。"))
     form = ReasonForm(request.POST or None, label=_("退回理由"))
     if request.method == "POST" and form.is_valid():
@@ -392,5 +390,5 @@ def filings_view(request):
     return render(
         request,
         "catalog/filings.html",
-        {"page_obj": page_obj, "can_review": scope.has_role(Membership.Role.COORDINATOR)},
+        {"page_obj": page_obj, "can_review": can_review_filings(scope)},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spotcheck.accounts.models import Membership
+from spotcheck.accounts.selectors import role_holders
 from spotcheck.demo.accounts import DEMO_PASSWORD, LOGIN_PER_ROLE
 
 
@@ -23,11 +24,7 @@ def demo_logins() -> list[DemoLogin]:
     labels = {value: str(label) for value, label in Membership.Role.choices}  # labels are lazy translations
     logins: list[DemoLogin] = []
     for role, preferred in LOGIN_PER_ROLE:
-        holders = (
-            Membership.objects.filter(role=role, is_active=True, user__is_active=True)
-            .select_related("user", "department")
-            .order_by("user__username")
-        )
+        holders = role_holders(role)
         membership = holders.filter(user__username=preferred).first() or holders.first()
         if membership is None:
             continue

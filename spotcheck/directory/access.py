@@ -1,19 +1,51 @@
-"""The one way a view or API endpoint gets hold of an inspection object.
+"""Who may read and change an inspection object, and the one way a view or API endpoint gets
+hold of one.
 
-No read access → 404 (the page does not reveal that the row exists); read access but a
-write is asked for by a role that may not write it → 403.
+An object belongs to its owner department and to the departments that supervise it: a scope
+that reads one of them reads the object, one that writes one of them writes it. No read access
+→ 404 (the page does not reveal that the row exists); read access but a write is asked for by
+a role that may not write it → 403. The services call ``require_object_*`` first; the pages
+call ``can_write_object`` to show or hide the buttons.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from spotcheck.accounts.scope import require_staff
+from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.selectors import object_detail_queryset
-from spotcheck.directory.services import require_object_write
+
+
+def object_department_ids(obj: InspectionObject) -> set[int]:
+    """The departments an object belongs to (uses a prefetched supervising_departments)."""
+    return {obj.owner_department_id, *(d.pk for d in obj.supervising_departments.all())}
+
+
+def can_write_object(scope: Scope, obj: InspectionObject) -> bool:
+    return scope.can_write_any(object_department_ids(obj))
+
+
+def require_object_read(actor: Any, obj: InspectionObject) -> Scope:
+    scope = require_staff(actor)
+    if not scope.can_read_any(object_department_ids(obj)):
+        raise Http404
+    return scope
+
+
+def require_object_write(actor: Any, obj: InspectionObject) -> Scope:
+    """404 when the actor cannot even read the object, 403 when they can read but not write."""
+    scope = require_staff(actor)
+    department_ids = object_department_ids(obj)
+    if not scope.can_read_any(department_ids):
+        raise Http404
+    if not can_write_object(scope, obj):
+        raise PermissionDenied(_("您的角色没有修改该检查对象的权限。"))
+    return scope
 
 
 def get_object_for_user(user: Any, pk: Any, write: bool = False) -> InspectionObject:

@@ -20,17 +20,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from spotcheck.accounts.models import Department, Region
-from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.accounts.scope import require_staff
 from spotcheck.audit.services import audit_record, diff, snapshot
 from spotcheck.core.choices import source_labels
 from spotcheck.core.codes import next_number
 from spotcheck.core.reasons import clean_reason
+from spotcheck.directory.access import require_object_read, require_object_write
 from spotcheck.directory.models import (
     Industry,
     InspectionObject,
@@ -360,36 +360,6 @@ def validate_object_fields(data: Mapping[str, Any], *, instance: InspectionObjec
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-# --- permissions ------------------------------------------------------------------------------
-
-
-def object_department_ids(obj: InspectionObject) -> set[int]:
-    """The departments an object belongs to (uses a prefetched supervising_departments)."""
-    return {obj.owner_department_id, *(d.pk for d in obj.supervising_departments.all())}
-
-
-def can_write_object(scope: Scope, obj: InspectionObject) -> bool:
-    return scope.can_write_any(object_department_ids(obj))
-
-
-def require_object_write(actor: Any, obj: InspectionObject) -> Scope:
-    """404 when the actor cannot even read the object, 403 when they can read but not write."""
-    scope = require_staff(actor)
-    department_ids = object_department_ids(obj)
-    if not scope.can_read_any(department_ids):
-        raise Http404
-    if not scope.can_write_any(department_ids):
-        raise PermissionDenied(_("您的角色没有修改该检查对象的权限。"))
-    return scope
-
-
-def _require_object_read(actor: Any, obj: InspectionObject) -> Scope:
-    scope = require_staff(actor)
-    if not scope.can_read_any(object_department_ids(obj)):
-        raise Http404
-    return scope
 
 
 def _locked(obj: InspectionObject) -> InspectionObject:
@@ -886,7 +856,7 @@ def penalty_record(
 ) -> Penalty:
     """Record a 行政处罚 decided by ``department`` (which the actor must be able to write)."""
     obj = InspectionObject.objects.get(pk=obj.pk)
-    scope = _require_object_read(actor, obj)
+    scope = require_object_read(actor, obj)
     if not scope.can_write_department(department.pk):
         raise PermissionDenied(
             _("您的角色不能登记“%(department)s”的行政处罚。") % {"department": department.short_name}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
-from spotcheck.directory.access import get_object_for_user
+from spotcheck.directory.access import can_write_object, get_object_for_user
 from spotcheck.directory.forms import (
     LevelChangeForm,
     LicenceForm,
@@ -26,7 +26,6 @@ from spotcheck.directory.forms import (
 from spotcheck.directory.models import LevelChange
 from spotcheck.directory.selectors import object_history, object_list_results
 from spotcheck.directory.services import (
-    can_write_object,
     licence_add,
     licence_retire,
     object_change_level,

@@ -1,6 +1,11 @@
-"""The one way views, the API and commands fetch a task for a user (see STYLE.md): no read
-access gives a 404 that does not reveal the task exists; a read-only role asking to write gets
-a 403."""
+"""Who may do what with a task and its ceremony, and the one way views, the API and commands
+fetch a task for a user (see STYLE.md): no read access gives a 404 that does not reveal the task
+exists; a read-only role asking to write gets a 403.
+
+The predicates are pure functions of a ``Scope`` (and the row): the services call them first
+and raise, the pages and the API call them to show or hide a button. They decide who runs the
+ceremony, who enters a witness input (their own, or typed for a witness), who reads the full
+draw record, who makes a task from a plan entry and who sets the region's yearly cap."""
 
 from __future__ import annotations
 
@@ -10,12 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.scope import require_staff, scope_for
+from spotcheck.accounts.models import Membership
+from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import tasks_for_scope
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
+    from spotcheck.planning.models import PlanEntry
+
+Role = Membership.Role
 
 
 def get_task_for_user(user: User, pk: int, write: bool = False) -> Task:
@@ -24,13 +33,71 @@ def get_task_for_user(user: User, pk: int, write: bool = False) -> Task:
     if task is None:
         raise Http404(_("没有找到该抽查任务。"))
     # A participant of a joint task reads it but only the lead department runs it: 403, not 404.
-    if write and not scope.can_write_department(task.lead_department_id):
+    if write and not can_operate(scope, task):
         raise PermissionDenied(_("只有发起部门可以操作该抽查任务。"))
     return task
 
 
-def has_full_record_access(user: User, task: Task) -> bool:
+def can_operate(scope: Scope, task: Task) -> bool:
+    """Whether the scope runs the ceremony of ``task``: write access to its lead department
+    (its admin, or the coordinator)."""
+    return scope.can_write_department(task.lead_department_id)
+
+
+def has_full_record_access(scope: Scope, task: Task) -> bool:
     """The full record (with the exclusions, i.e. recusals): region-wide readers (coordinator,
     auditor) and the lead department; participating departments get the public copy."""
-    scope = scope_for(user)
     return scope.reads_all or scope.can_read_department(task.lead_department_id)
+
+
+def can_create_task_from_entry(scope: Scope, entry: PlanEntry) -> bool:
+    """Only the entry's lead department (or the coordinator) makes a task of it."""
+    return scope.can_write_department(entry.lead_department_id)
+
+
+# --------------------------------------------------------------------------------- witnesses
+
+
+def can_enter_own_witness_input(scope: Scope) -> bool:
+    """A user with the witness role, in any department, enters their own input."""
+    return scope.has_role(Role.WITNESS)
+
+
+def can_type_witness_input(scope: Scope, task: Task) -> bool:
+    """The operator types an input for a witness user or a named witness."""
+    return can_operate(scope, task)
+
+
+def can_enter_witness_input(scope: Scope, task: Task) -> bool:
+    """Whether the witness form is for the scope at all: a witness, or the task's operator."""
+    return can_type_witness_input(scope, task) or can_enter_own_witness_input(scope)
+
+
+def _reads_task(scope: Scope, task: Task) -> bool:
+    if scope.can_read_department(task.lead_department_id):
+        return True
+    return scope.can_read_any(set(task.participating_departments.values_list("pk", flat=True)))
+
+
+def _refuse(scope: Scope, task: Task, message: str) -> None:
+    """Another department's task is a 404 (its existence is not revealed); a reader a 403."""
+    if not _reads_task(scope, task):
+        raise Http404
+    raise PermissionDenied(message)
+
+
+def require_witness_entry(scope: Scope, task: Task, *, for_witness: bool = False) -> None:
+    """Refuse a witness input the scope may not enter: nobody but a witness or the operator
+    enters one, and only the operator types one for a witness (``for_witness``)."""
+    if not can_enter_witness_input(scope, task):
+        _refuse(scope, task, _("只有见证人或发起部门可以录入见证人输入。"))
+    if for_witness and not can_type_witness_input(scope, task):
+        _refuse(scope, task, _("只有发起部门可以代见证人录入。"))
+
+
+# ------------------------------------------------------------------------------ yearly cap
+
+
+def can_set_frequency_rule(scope: Scope) -> bool:
+    """The region's yearly cap (无事不扰) is set by the joint office's coordinator."""
+    return scope.coordinator_region_id is not None

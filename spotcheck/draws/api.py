@@ -22,10 +22,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff, scope_for
-from spotcheck.draws import ceremony_jobs, selectors, services
-from spotcheck.draws.access import get_task_for_user, has_full_record_access
+from spotcheck.draws import access, ceremony_jobs, selectors, services
+from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.draws.serializers import (
     CancelSerializer,
@@ -50,6 +50,7 @@ def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_20
     """The task as the detail page shows it, read afresh through the access helper. The result
     of the draw and the member blobs of the pool (megabytes for a province) are not loaded."""
     task = get_task_for_user(request.user, task.pk)
+    scope = scope_for(request.user)
     context = {
         "request": request,
         "draw": Draw.objects.defer("result").select_related("drawn_by").filter(task=task).first(),
@@ -57,8 +58,8 @@ def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_20
         "witnesses": selectors.witness_inputs(task).select_related("witness_user"),
         "match_failure": selectors.match_failure(task),
         "ceremony_job": ceremony_jobs.job_to_show(task),
-        "operator": services.can_operate(request.user, task),
-        "full_record": has_full_record_access(request.user, task),
+        "operator": access.can_operate(scope, task),
+        "full_record": access.has_full_record_access(scope, task),
     }
     return Response(TaskDetailSerializer(task, context=context).data, status=status_code)
 
@@ -149,7 +150,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         entry = get_entry_for_user(request.user, data.pop("entry"))
-        if not scope_for(request.user).can_write_department(entry.lead_department_id):
+        if not access.can_create_task_from_entry(scope_for(request.user), entry):
             raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
         task = services.task_create_from_entry(actor=request.user, entry=entry, **data)
         return _task_detail(request, task, status.HTTP_201_CREATED)
@@ -183,24 +184,12 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def witnesses(self, request: Request, pk: str) -> Response:
         """录入见证人输入：见证人录入自己的输入；发起部门的操作人代为录入时须写明见证人。"""
         task = self._task(pk)
-        operator = services.can_operate(request.user, task)
-        is_witness = scope_for(request.user).has_role(Membership.Role.WITNESS)
-        if not operator and not is_witness:
-            raise PermissionDenied(_("只有见证人或发起部门可以录入见证人输入。"))
+        # Before the body is read: a user who may enter no input gets a 403, not field errors.
+        access.require_witness_entry(scope_for(request.user), task)
         body = WitnessInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        named = data["witness_user"] is not None or bool(data["witness_name"])
-        if named and not operator:
-            raise PermissionDenied(_("只有发起部门可以代见证人录入。"))
-        department = data["witness_department"]
-        if department is not None and department.region_id != task.lead_department.region_id:
-            raise ValidationError({"witness_department": [_("见证人所在部门不属于本区划。")]})
-        extra: dict[str, Any] = {}
-        if data["witness_user"] is not None:
-            extra = {"witness_user": data["witness_user"]}
-        elif named:
-            extra = {"witness_name": data["witness_name"], "witness_department": department}
+        extra = {k: data[k] for k in ("witness_user", "witness_name", "witness_department")}
         services.witness_input_add(actor=request.user, task=task, value=data["value"], **extra)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
@@ -279,7 +268,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def record(self, request: Request, pk: str) -> Response:
         """下载抽取记录。"""
         task = self._task(pk)
-        full = has_full_record_access(request.user, task)
+        full = access.has_full_record_access(scope_for(request.user), task)
         record = services.task_record_download(actor=request.user, task=task, full=full)
         if record is None:
             raise Http404(_("该任务尚未冻结对象库，没有抽取记录。"))

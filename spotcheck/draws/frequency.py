@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, QuerySet, When
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.models import Membership, Region
-from spotcheck.accounts.scope import require_staff
+from spotcheck.accounts.models import Region
+from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.audit.services import audit_change, snapshot
+from spotcheck.draws.access import can_set_frequency_rule
 from spotcheck.draws.models import DrawFrequencyRule, Task, Visit
 
 if TYPE_CHECKING:
@@ -31,27 +32,16 @@ def rule_for(region_id: int | None) -> DrawFrequencyRule | None:
 
 
 def rule_for_user(user: User) -> DrawFrequencyRule | None:
-    """The rule of the user's region: the coordinator's own, else their first department's."""
-    membership = (
-        Membership.objects.filter(user=user)
-        .select_related("department")
-        .order_by(Case(When(role=Membership.Role.COORDINATOR, then=0), default=1), "pk")
-        .first()
-    )
-    return rule_for(membership.department.region_id if membership else None)
+    """The rule of the user's region: the one they coordinate, else their first department's."""
+    return rule_for(scope_for(user).home_region_id)
 
 
 def coordinator_region(actor: User) -> Region:
-    """The region whose rule the actor sets: their coordinator membership's."""
-    require_staff(actor)
-    membership = (
-        Membership.objects.filter(user=actor, role=Membership.Role.COORDINATOR)
-        .select_related("department__region")
-        .first()
-    )
-    if membership is None:
+    """The region whose rule the actor sets: the one they coordinate."""
+    scope = require_staff(actor)
+    if not can_set_frequency_rule(scope):
         raise PermissionDenied(_("只有联席会议办公室协调员可以设置无事不扰规则。"))
-    return membership.department.region
+    return Region.objects.get(pk=scope.coordinator_region_id)
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ from spotcheck.core.codes import next_number
 from spotcheck.core.reasons import clean_reason
 from spotcheck.core.updates import model_update
 from spotcheck.directory.object_filter import validate_object_filter, validate_scope
-from spotcheck.draws import signals
+from spotcheck.draws import access, signals
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
@@ -358,15 +358,6 @@ def task_announce(*, actor: User, task: Task) -> Task:
 # --------------------------------------------------------------------------------- witnesses
 
 
-def _witness_membership(user: User) -> Membership | None:
-    return (
-        Membership.objects.filter(user=user, role=Membership.Role.WITNESS, is_active=True, department__is_active=True)
-        .select_related("department")
-        .order_by("id")
-        .first()
-    )
-
-
 @transaction.atomic
 def witness_input_add(
     *,
@@ -377,26 +368,29 @@ def witness_input_add(
     witness_name: str = "",
     witness_department: Department | None = None,
 ) -> WitnessInput:
-    """A witness's input, in entry order. A user with the witness role enters their own; the
-    operator (write access to the lead department) may type it for a witness user or for a
-    named witness of a department."""
-    if witness_user is None and not witness_name:
-        membership = _witness_membership(actor)
-        if membership is None:
+    """A witness's input, in entry order. A user with the witness role enters their own (under
+    their first witness department); the operator (write access to the lead department) may
+    type it for a witness user or for a named witness of a department of the task's region."""
+    scope = scope_for(actor)
+    for_witness = witness_user is not None or bool(witness_name)
+    access.require_witness_entry(scope, task, for_witness=for_witness)
+    if witness_department is not None and witness_department.region_id != task.lead_department.region_id:
+        raise ValidationError({"witness_department": [_("见证人所在部门不属于本区划。")]})
+    if not for_witness:
+        department_id = scope.first_department_with_role(Membership.Role.WITNESS)
+        if department_id is None:
             raise PermissionDenied(_("只有见证人可以录入自己的见证输入。"))
-        user, name, department = actor, actor.display_name, membership.department
+        user, name = actor, actor.display_name
+    elif witness_user is not None:
+        department_id = scope_for(witness_user).first_department_with_role(Membership.Role.WITNESS)
+        if department_id is None:
+            raise ValidationError(_("用户“%(name)s”没有见证人角色。") % {"name": witness_user.display_name})
+        user, name = witness_user, witness_user.display_name
     else:
-        require_write(actor, task.lead_department_id)
-        if witness_user is not None:
-            membership = _witness_membership(witness_user)
-            if membership is None:
-                raise ValidationError(_("用户“%(name)s”没有见证人角色。") % {"name": witness_user.display_name})
-            user, name, department = witness_user, witness_user.display_name, membership.department
-        else:
-            name = witness_name.strip()
-            if witness_department is None:
-                raise ValidationError(_("请选择见证人所在部门。"))
-            user, department = None, witness_department
+        name = witness_name.strip()
+        if witness_department is None:
+            raise ValidationError(_("请选择见证人所在部门。"))
+        user, department_id = None, witness_department.pk
     task = _locked(task)
     _require_status(task, Status.ANNOUNCED)
     if task.match_failed_at is not None:
@@ -417,7 +411,7 @@ def witness_input_add(
         value=value,
         witness_user=user,
         witness_name=name,
-        department=department,
+        department_id=department_id,
         entered_by=actor,
         entered_at=timezone.now(),
     )
@@ -562,11 +556,6 @@ def task_publish_list(*, actor: User, task: Task) -> Task:
         department_id=task.lead_department_id,
     )
     return task
-
-
-def can_operate(user: User, task: Task) -> bool:
-    """Whether ``user`` may run the ceremony of ``task`` (for pages that show the buttons)."""
-    return scope_for(user).can_write_department(task.lead_department_id)
 
 
 # ------------------------------------------------------------------------- from a plan entry

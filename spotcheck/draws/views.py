@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.core.forms import put_service_errors
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
-from spotcheck.draws import ceremony_jobs, selectors, services
-from spotcheck.draws.access import get_task_for_user, has_full_record_access
+from spotcheck.draws import access, ceremony_jobs, selectors, services
+from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.drawspec import engine, verify_draw
@@ -49,10 +49,6 @@ def _run(request, action, success: str, **kwargs) -> bool:
         return False
     messages.success(request, success)
     return True
-
-
-def _is_witness(user) -> bool:
-    return scope_for(user).has_role(Membership.Role.WITNESS)
 
 
 @login_required
@@ -90,7 +86,7 @@ def task_create_view(request):
     if not raw.isdigit():
         raise Http404(_("请选择计划条目。"))
     entry = get_entry_for_user(request.user, int(raw))
-    if not scope_for(request.user).can_write_department(entry.lead_department_id):
+    if not access.can_create_task_from_entry(scope_for(request.user), entry):
         raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
     if request.method == "POST":
         form = TaskFromEntryForm(request.POST)
@@ -125,11 +121,13 @@ def task_create_view(request):
 
 
 def _witness_context(request, task: Task, form: WitnessInputForm | None = None, *, busy: bool | None = None) -> dict:
-    operator = services.can_operate(request.user, task)
+    scope = scope_for(request.user)
+    operator = access.can_operate(scope, task)
     open_for_input = task.status == Status.ANNOUNCED and task.match_failed_at is None
-    may_enter = open_for_input and (operator or _is_witness(request.user))
+    may_enter = open_for_input and access.can_enter_witness_input(scope, task)
     if may_enter and form is None:
-        form = WitnessInputForm(operator=operator, departments=_witness_departments(task))
+        typed = access.can_type_witness_input(scope, task)
+        form = WitnessInputForm(operator=typed, departments=_witness_departments(task))
     if busy is None:  # a freeze or draw waiting in the background
         busy = ceremony_jobs.active_job(task) is not None
     return {
@@ -197,7 +195,8 @@ def _member_context(request, task: Task, frozen: FrozenPool | None) -> dict:
 @require_GET
 def task_detail_view(request, pk: int):
     task = get_task_for_user(request.user, pk)
-    operator = services.can_operate(request.user, task)
+    scope = scope_for(request.user)
+    operator = access.can_operate(scope, task)
     # The result of a province's draw (10^5 targets and teams) is not for a page view either:
     # the targets are read from the visits, a page at a time.
     draw = Draw.objects.defer("result").filter(task=task).first()
@@ -244,7 +243,7 @@ def task_detail_view(request, pk: int):
         and task.status == Status.DRAWN
         and task.list_published_at is None
         and task.list_publication == Task.ListPublication.AFTER_VISITS,
-        "full_record": has_full_record_access(request.user, task),
+        "full_record": access.has_full_record_access(scope, task),
         "cancel_form": CancelForm(),
         "ceremony_job": job,
         "now": timezone.now(),
@@ -329,9 +328,10 @@ def witness_add_view(request, pk: int):
     """A witness enters their own input; an operator types one for a named witness. With htmx
     only the witness block is sent back."""
     task = get_task_for_user(request.user, pk)
-    operator = services.can_operate(request.user, task)
-    if not operator and not _is_witness(request.user):
-        raise PermissionDenied(_("只有见证人或发起部门可以录入见证人输入。"))
+    scope = scope_for(request.user)
+    # Before the form is read: a user who may enter no input gets a 403, not form errors.
+    access.require_witness_entry(scope, task)
+    operator = access.can_type_witness_input(scope, task)
     form = WitnessInputForm(request.POST, operator=operator, departments=_witness_departments(task))
     if form.is_valid():
         data = form.cleaned_data
@@ -362,7 +362,7 @@ def task_record_view(request, pk: int):
     """The draw record as JSON: the full record for the lead department, the coordinator and
     auditors; the public copy (no exclusions) for participating departments."""
     task = get_task_for_user(request.user, pk)
-    full = has_full_record_access(request.user, task)
+    full = access.has_full_record_access(scope_for(request.user), task)
     record = services.task_record_download(actor=request.user, task=task, full=full)
     if record is None:
         raise Http404(_("该任务尚未冻结对象库，没有抽取记录。"))

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import require_staff
 from spotcheck.audit.models import AuditEntry
 from spotcheck.core.forms import put_service_errors
 from spotcheck.draws import frequency
+from spotcheck.draws.access import can_set_frequency_rule
 from spotcheck.draws.models import DrawFrequencyRule
 
 HISTORY_SHOWN = 20
@@ -36,7 +36,7 @@ class FrequencyRuleForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def frequency_rule_view(request):
     scope = require_staff(request.user)
-    is_coordinator = scope.has_role(Membership.Role.COORDINATOR)
+    is_coordinator = can_set_frequency_rule(scope)
     rule = frequency.rule_for_user(request.user)
     form = FrequencyRuleForm(initial={"max_draws_per_year": rule.max_draws_per_year if rule else None})
     if request.method == "POST":

@@ -1,5 +1,10 @@
 """Who may see and decide 合并检查, and the one way views fetch the visits of a proposal or a
-merged visit for a user (another department's: 404; a reader who may not decide: 403)."""
+merged visit for a user (another department's: 404; a reader who may not decide: 403).
+
+The region-wide readers see every merge; a department admin or approver sees those of the
+tasks their department leads or joins — a role counts in its own department only, so an
+approver of one department who is an inspector of another sees nothing more of the other's.
+Only the coordinator decides."""
 
 from __future__ import annotations
 
@@ -22,10 +27,22 @@ if TYPE_CHECKING:
 Role = Membership.Role
 
 
+# Besides the region-wide readers, who sees the merges of a department: its admins and approvers.
+MERGE_VIEWER_ROLES = (Role.DEPT_ADMIN, Role.APPROVER)
+
+
+def merge_departments(scope: Scope) -> frozenset[int] | None:
+    """The departments whose merges the scope sees (``None``: all of them): those where it is a
+    department admin or an approver. An inspector or witness role elsewhere adds nothing."""
+    if scope.reads_all:
+        return None
+    return scope.departments_with_role(*MERGE_VIEWER_ROLES)
+
+
 def can_view_merges(scope: Scope) -> bool:
     """The merge page: region-wide readers (coordinator, auditor, system admin) see every
     proposal; department admins and approvers see those involving their department."""
-    return scope.reads_all or scope.has_role(Role.DEPT_ADMIN, Role.APPROVER)
+    return scope.reads_all or bool(merge_departments(scope))
 
 
 def can_decide_merges(scope: Scope) -> bool:
@@ -41,26 +58,45 @@ def require_merge_decider(actor: User) -> Scope:
 
 
 def involves(scope: Scope, department_ids: set[int]) -> bool:
-    return scope.reads_all or scope.can_read_any(department_ids)
+    """Whether the scope sees the merges of tasks led or joined by ``department_ids``."""
+    departments = merge_departments(scope)
+    return departments is None or bool(departments & department_ids)
 
 
-def involving(scope: Scope, relation: str) -> Q:
-    """Rows whose ``relation`` (a visit) belongs to a task one of the scope's departments leads
-    or joins."""
-    departments = scope.read_departments or frozenset()
+def involves_task(scope: Scope, task: Task) -> bool:
+    """Whether the scope sees the merges of ``task`` (on the merge page filtered by it)."""
+    departments = merge_departments(scope)
+    if departments is None or task.lead_department_id in departments:
+        return True
+    if not departments:
+        return False
+    return task.participating_departments.filter(pk__in=departments).exists()
+
+
+def _involving(departments: frozenset[int], relation: str) -> Q:
     return Q(**{f"{relation}__task__lead_department_id__in": departments}) | Q(
         **{f"{relation}__task__participating_departments__in": departments}
     )
 
 
-def merged_visits_for_scope(scope: Scope) -> QuerySet[MergedVisit]:
-    """Merged visits the scope reads: all for region-wide readers, else those with a visit of a
-    task the scope's departments lead or join."""
+def involving(scope: Scope, relation: str) -> Q:
+    """Rows whose ``relation`` (a visit) belongs to a task that a department whose merges the
+    scope sees leads or joins."""
+    return _involving(merge_departments(scope) or frozenset(), relation)
+
+
+def _merged_visits_involving(departments: frozenset[int] | None) -> QuerySet[MergedVisit]:
     merged_visits = MergedVisit.objects.all()
-    if scope.reads_all:
+    if departments is None:
         return merged_visits
-    members = MergedVisitMember.objects.filter(merged_visit=OuterRef("pk")).filter(involving(scope, "visit"))
+    members = MergedVisitMember.objects.filter(merged_visit=OuterRef("pk")).filter(_involving(departments, "visit"))
     return merged_visits.filter(Exists(members))
+
+
+def merged_visits_for_scope(scope: Scope) -> QuerySet[MergedVisit]:
+    """Merged visits the scope sees: all for region-wide readers, else those with a visit of a
+    task that a department whose merges it sees leads or joins."""
+    return _merged_visits_involving(merge_departments(scope))
 
 
 def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = False) -> list[Visit]:
@@ -72,6 +108,7 @@ def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = Fals
     visits = list(Visit.objects.filter(pk__in=wanted).select_related("task"))
     if not wanted or len(visits) != len(wanted):
         raise Http404(_("没有找到所选的检查。"))
+    departments: set[int] = set()
     if not scope.reads_all:
         task_ids = {v.task_id for v in visits}
         departments = {v.task.lead_department_id for v in visits} | set(
@@ -83,7 +120,7 @@ def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = Fals
             raise Http404(_("没有找到所选的检查。"))
     if write and not can_decide_merges(scope):
         raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
-    if not can_view_merges(scope):
+    if not scope.reads_all and not involves(scope, departments):
         raise PermissionDenied(_("您的角色不能查看合并检查。"))
     return visits
 
@@ -91,11 +128,12 @@ def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = Fals
 def get_merged_visit_for_user(user: User, pk: int, write: bool = False) -> MergedVisit:
     """Another department's merged visit is a 404; a reader who may not decide gets a 403."""
     scope = require_staff(user)
-    merged_visit = merged_visits_for_scope(scope).filter(pk=pk).first()
+    # Read access decides between 404 and 403; the merge roles, whether it is seen.
+    merged_visit = _merged_visits_involving(scope.read_departments).filter(pk=pk).first()
     if merged_visit is None:
         raise Http404(_("没有找到该合并检查。"))
     if write and not can_decide_merges(scope):
         raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
-    if not can_view_merges(scope):
+    if not scope.reads_all and not merged_visits_for_scope(scope).filter(pk=pk).exists():
         raise PermissionDenied(_("您的角色不能查看合并检查。"))
     return merged_visit

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.inspectors import services
-from spotcheck.inspectors.access import get_inspector_for_user, get_recusal_for_user
+from spotcheck.inspectors.access import get_inspector_for_user, get_recusal_for_user, may_see_recusals
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.models import Inspector, Recusal
-from spotcheck.inspectors.selectors import inspector_list, may_see_recusals, recusals_for_scope
+from spotcheck.inspectors.selectors import inspector_list, recusals_for_scope
 from spotcheck.inspectors.serializers import (
     AvailabilitySerializer,
     InspectorSerializer,

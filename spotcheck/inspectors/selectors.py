@@ -7,20 +7,12 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
+
+# access fetches through these selectors and they ask it who sees recusals: module imports.
+from spotcheck.inspectors import access
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
-
-Role = Membership.Role
-
-# Roles that see every department's recusals.
-RECUSAL_READ_ALL_ROLES = frozenset({Role.AUDITOR, Role.SYSADMIN})
-# Roles that see the recusals of their own department's inspectors. Recusals often rest on
-# family or business ties, so they stay with the people who manage the inspector: not the
-# coordinator (who sees every department's roster but not its private reasons) and not the
-# witness (often a member of the public at the draw ceremony).
-RECUSAL_DEPARTMENT_ROLES = frozenset({Role.DEPT_ADMIN, Role.APPROVER, Role.INSPECTOR})
 
 
 def inspectors_for_scope(scope: Scope) -> QuerySet[Inspector]:
@@ -70,37 +62,12 @@ def active_qualifications() -> QuerySet[Qualification]:
     return Qualification.objects.filter(is_active=True)
 
 
-def recusal_departments(scope: Scope) -> frozenset[int] | None:
-    """Departments whose recusals the scope may see; ``None`` means all of them."""
-    if scope.user_id is None or not scope.is_staff_member:
-        return frozenset()
-    if scope.has_role(*RECUSAL_READ_ALL_ROLES):
-        return None
-    if not scope.has_role(*RECUSAL_DEPARTMENT_ROLES):
-        return frozenset()
-    return frozenset(
-        Membership.objects.filter(
-            user_id=scope.user_id, is_active=True, department__is_active=True, role__in=RECUSAL_DEPARTMENT_ROLES
-        ).values_list("department_id", flat=True)
-    )
-
-
-def may_see_recusals(scope: Scope, department_id: int | None = None) -> bool:
-    """Whether the scope sees any recusal at all (no department given) or those of one department."""
-    departments = recusal_departments(scope)
-    if departments is None:
-        return True
-    if department_id is None:
-        return bool(departments)
-    return department_id in departments
-
-
 def recusals_for_scope(scope: Scope) -> QuerySet[Recusal]:
     """Recusals are private to the inspector's department and to auditors (and system admins)."""
     qs = Recusal.objects.select_related(
         "inspector", "inspector__department", "inspection_object", "created_by", "ended_by"
     )
-    departments = recusal_departments(scope)
+    departments = access.recusal_departments(scope)
     if departments is None:
         return qs
     if not departments:

@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from spotcheck.accounts.models import Department, Membership, Region
+from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import require_staff, require_write
+from spotcheck.accounts.selectors import is_member_of
 from spotcheck.audit.services import audit_change, audit_record, diff, snapshot
 from spotcheck.core.codes import next_number
 from spotcheck.core.reasons import clean_reason
 from spotcheck.directory.validators import canonical_text
+from spotcheck.inspectors.access import may_see_recusals
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
-from spotcheck.inspectors.selectors import may_see_recusals
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
@@ -122,9 +123,7 @@ def _check_user(inspector: Inspector) -> None:
     """A linked login account must belong to the inspector's department."""
     if inspector.user_id is None:
         return
-    if not Membership.objects.filter(
-        user_id=inspector.user_id, department_id=inspector.department_id, is_active=True
-    ).exists():
+    if not is_member_of(inspector.user_id, inspector.department_id):
         raise ValidationError({"user": _("登录账号须为本部门在册人员的账号。")})
     if Inspector.objects.filter(user_id=inspector.user_id).exclude(pk=inspector.pk).exists():
         raise ValidationError({"user": _("该登录账号已关联其他执法检查人员。")})

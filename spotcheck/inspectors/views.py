@@ -18,7 +18,12 @@ from django.views.decorators.http import require_http_methods
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
 from spotcheck.inspectors import services
-from spotcheck.inspectors.access import get_inspector_for_recusal_write, get_inspector_for_user, get_recusal_for_user
+from spotcheck.inspectors.access import (
+    get_inspector_for_recusal_write,
+    get_inspector_for_user,
+    get_recusal_for_user,
+    may_see_recusals,
+)
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.forms import (
     AvailabilityForm,
@@ -31,7 +36,6 @@ from spotcheck.inspectors.forms import (
 from spotcheck.inspectors.selectors import (
     inspector_history,
     inspector_list,
-    may_see_recusals,
     recusals_for_scope,
 )
 

@@ -125,19 +125,16 @@ class PlanViewSet(
     @extend_schema(request=PlanCreateSerializer, responses={201: PlanDetailSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
         """编制年度计划草稿：部门计划（给出部门代码）或部门联合抽查计划（联席办，不给部门）。"""
-        scope = require_staff(request.user)
         body = PlanCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        region = data["region"]
-        if data["department"] is None and region is None and scope.primary_department_id is not None:
-            region = Department.objects.get(pk=scope.primary_department_id).region
         plan = services.plan_create(
             actor=request.user,
             year=data["year"],
             title=data["title"],
             department=data["department"],
-            region=region if data["department"] is None else None,
+            # A joint plan without a region: the service takes the user's.
+            region=data["region"] if data["department"] is None else None,
         )
         return _plan_detail(request, plan, status.HTTP_201_CREATED)
 

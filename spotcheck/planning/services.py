@@ -30,13 +30,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.models import Department, Membership, Region
-from spotcheck.accounts.scope import require_staff, require_write
+from spotcheck.accounts.models import Department, Region
+from spotcheck.accounts.scope import Scope, require_staff, require_write
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.core.reasons import clean_reason
 from spotcheck.directory.object_filter import validate_scope
 from spotcheck.drawspec.engine import DrawInputError, check_canonical
+from spotcheck.planning import access
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import (
     default_credit_strata,
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from spotcheck.accounts.models import User
 
 Status = AnnualPlan.Status
-Role = Membership.Role
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_FREQUENCY_CAP_DAYS = 3650
 
@@ -58,10 +58,11 @@ MAX_FREQUENCY_CAP_DAYS = 3650
 # Permissions
 
 
-def _require_coordinator(actor: User, message: str) -> None:
+def _require_coordinator(actor: User, message: str) -> Scope:
     scope = require_staff(actor)
-    if not scope.has_role(Role.COORDINATOR, Role.SYSADMIN):
+    if not access.is_joint_office(scope):
         raise PermissionDenied(message)
+    return scope
 
 
 def _require_plan_write(actor: User, plan: AnnualPlan) -> None:
@@ -74,23 +75,16 @@ def _require_plan_write(actor: User, plan: AnnualPlan) -> None:
 
 def _require_approver(actor: User, plan: AnnualPlan) -> None:
     scope = require_staff(actor)
-    if scope.has_role(Role.COORDINATOR):
+    if access.can_approve_plan(scope, plan):
         return
     if not plan.is_joint and not scope.can_read_department(plan.department_id):
         raise Http404
-    is_approver = (
-        not plan.is_joint
-        and Membership.objects.filter(
-            user=actor, department_id=plan.department_id, role=Role.APPROVER, is_active=True
-        ).exists()
-    )
-    if not is_approver:
-        raise PermissionDenied(_("只有本部门审核/分管领导或联席办协调员可以审核计划。"))
+    raise PermissionDenied(_("只有本部门审核/分管领导或联席办协调员可以审核计划。"))
 
 
 def _require_publisher(actor: User, plan: AnnualPlan) -> None:
     scope = require_staff(actor)
-    if scope.has_role(Role.COORDINATOR, Role.SYSADMIN):
+    if access.can_publish_plan(scope, plan):
         return
     if plan.is_joint:
         raise PermissionDenied(_("只有联席会议办公室协调员可以公布部门联合抽查计划。"))
@@ -220,14 +214,17 @@ def plan_create(
     at: dt.datetime | None = None,
 ) -> AnnualPlan:
     """A department's plan (``department`` given) or, by the coordinator, the region's joint
-    plan (``department`` None, ``region`` given), as a DRAFT."""
+    plan (``department`` None; ``region`` defaults to the region the actor coordinates, else
+    to their first department's), as a DRAFT."""
     if department is not None:
         require_write(actor, department.pk)
         if not department.is_active:
             raise ValidationError({"department": [_("部门“%(d)s”已撤销。") % {"d": department.short_name}]})
         plan = AnnualPlan(department=department, region=department.region, kind=AnnualPlan.Kind.DEPARTMENT)
     else:
-        _require_coordinator(actor, _("只有联席会议办公室协调员可以编制部门联合抽查计划。"))
+        scope = _require_coordinator(actor, _("只有联席会议办公室协调员可以编制部门联合抽查计划。"))
+        if region is None and scope.home_region_id is not None:
+            region = Region.objects.get(pk=scope.home_region_id)
         if region is None:
             raise ValidationError({"region": [_("联合抽查计划须指定区划。")]})
         plan = AnnualPlan(department=None, region=region, kind=AnnualPlan.Kind.JOINT)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
 from spotcheck.directory.object_filter import describe_object_filter
-from spotcheck.planning import services
-from spotcheck.planning.access import can_write_plan, get_entry_for_user, get_plan_for_user, get_stratum_for_user
+from spotcheck.planning import access, services
+from spotcheck.planning.access import get_entry_for_user, get_plan_for_user, get_stratum_for_user
 from spotcheck.planning.forms import (
     SERVICE_ERROR_FIELDS,
     EntryForm,
@@ -29,8 +29,6 @@ from spotcheck.planning.forms import (
 from spotcheck.planning.models import AnnualPlan
 from spotcheck.planning.selectors import live_entries, plan_history, plan_list, retired_entries
 from spotcheck.planning.strata import describe_stratum_filters
-
-Role = Membership.Role
 
 
 @login_required
@@ -50,23 +48,19 @@ def plan_create_view(request):
     scope = require_staff(request.user)
     if not scope.can_write_anything:
         raise PermissionDenied(_("您的角色不能编制抽查计划。"))
-    joint_allowed = scope.has_role(Role.COORDINATOR, Role.SYSADMIN)
+    joint_allowed = access.is_joint_office(scope)
     departments = Department.objects.filter(is_active=True)
     if not scope.writes_all:
         departments = departments.filter(pk__in=scope.write_departments)
     form = PlanForm(request.POST or None, departments=departments, joint_allowed=joint_allowed)
     if request.method == "POST" and form.is_valid():
-        department = form.cleaned_data["department"]
-        region = None
-        if department is None:
-            region = Department.objects.get(pk=scope.primary_department_id).region
         try:
+            # A joint plan (no department) is the region's the service takes for the user.
             plan = services.plan_create(
                 actor=request.user,
                 year=form.cleaned_data["year"],
                 title=form.cleaned_data["title"],
-                department=department,
-                region=region,
+                department=form.cleaned_data["department"],
             )
         except ValidationError as exc:
             put_service_errors(exc, form, SERVICE_ERROR_FIELDS)
@@ -94,14 +88,7 @@ def plan_detail_view(request, pk: int):
         {"entry": e, "scope_lines": describe_object_filter(e.scope), "strata": _stratum_rows(e)}
         for e in live_entries(plan)
     ]
-    writable = can_write_plan(request.user, plan)
-    is_coordinator = scope.has_role(Role.COORDINATOR)
-    is_approver = is_coordinator or (
-        not plan.is_joint
-        and Membership.objects.filter(
-            user=request.user, department_id=plan.department_id, role=Role.APPROVER, is_active=True
-        ).exists()
-    )
+    writable = access.can_write_plan(scope, plan)
     status = AnnualPlan.Status
     return render(
         request,
@@ -114,9 +101,10 @@ def plan_detail_view(request, pk: int):
             "can_edit": writable and (plan.is_editable or plan.status == status.PUBLISHED),
             "is_adjusting": plan.status == status.PUBLISHED,
             "can_submit": writable and plan.is_editable,
-            "can_review": is_approver and plan.status == status.SUBMITTED,
-            "can_file": is_coordinator and plan.status == status.APPROVED,
-            "can_publish": plan.status == status.FILED and (is_coordinator or (writable and not plan.is_joint)),
+            "can_review": plan.status == status.SUBMITTED and access.can_approve_plan(scope, plan),
+            "can_file": plan.status == status.APPROVED and access.can_file_plans(scope),
+            "can_return_approved": plan.status == status.APPROVED and access.can_return_plan(scope, plan),
+            "can_publish": plan.status == status.FILED and access.can_publish_plan(scope, plan),
         },
     )
 

@@ -9,6 +9,7 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import frequency
 from spotcheck.draws.models import PoolExclusionGroup
 from spotcheck.draws.selectors import pool_exclusions
+from tests.factories import MembershipFactory, UserFactory
 from tests.inspections.test_merging import ALL, make_wsjk_task, scjg_task  # noqa: F401 (fixtures)
 
 
@@ -23,6 +24,15 @@ def test_the_coordinator_sets_the_cap_and_it_is_audited(coordinator, scjg_admin,
     for bad in (0, 53, True):
         with pytest.raises(ValidationError):
             frequency.frequency_rule_set(actor=coordinator, max_draws_per_year=bad)
+
+
+def test_a_revoked_coordinator_sets_no_cap(scjg):
+    # Still on staff (an inspector), no longer the coordinator: the cap is not theirs to set.
+    former = UserFactory(username="former_coordinator")
+    MembershipFactory(user=former, department=scjg, role="coordinator", is_active=False)
+    MembershipFactory(user=former, department=scjg, role="inspector")
+    with pytest.raises(PermissionDenied):
+        frequency.frequency_rule_set(actor=former, max_draws_per_year=1)
 
 
 @pytest.mark.parametrize(("cap", "excluded"), [(1, 12), (2, 0), (None, 0)])

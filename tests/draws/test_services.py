@@ -8,7 +8,7 @@ from spotcheck.draws import services
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.models import Task, WitnessInput
 from tests.draws.conftest import task_kwargs
-from tests.factories import MembershipFactory
+from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory
 
 
 def _announced(task, actor):
@@ -147,6 +147,16 @@ def test_witness_of_another_department_may_enter(make_task, scjg_admin, wsjk):
     task = _announced(make_task(), scjg_admin)
     row = services.witness_input_add(actor=other, task=task, value="2")
     assert row.department == wsjk
+
+
+def test_a_named_witness_comes_from_a_department_of_the_region(make_task, scjg_admin):
+    elsewhere = DepartmentFactory(code="JT-SCJG", region=RegionFactory(code="320482", name="金坛区", level="county"))
+    task = _announced(make_task(), scjg_admin)
+    with pytest.raises(ValidationError) as caught:
+        services.witness_input_add(
+            actor=scjg_admin, task=task, value="1", witness_name="某人", witness_department=elsewhere
+        )
+    assert caught.value.message_dict == {"witness_department": ["见证人所在部门不属于本区划。"]}
 
 
 def test_joint_task_needs_witnesses_of_two_departments(

@@ -343,6 +343,26 @@ def test_page_refuses_others(login, scjg_inspector, witness, nobody, jtys_admin,
     assert login(jtys_admin).get(MERGES, {"task": scjg_task.pk}).status_code == 404
 
 
+def test_a_role_counts_in_its_own_department_only(login, coordinator, county, scjg, scjg_task, wsjk_task):
+    """An approver of 交通运输 (no task here) who is also an inspector of 市场监管 sees no more of
+    these merges than 市场监管's inspectors do: the merge page is for each department's admins
+    and approvers, about their own department."""
+    jtys = DepartmentFactory(code="JTYS", name="溧阳市交通运输局", short_name="交通运输", region=county)
+    user = UserFactory(username="two_roles", full_name="交通 审核兼市场检查")
+    MembershipFactory(user=user, department=jtys, role="approver")
+    MembershipFactory(user=user, department=scjg, role="inspector")
+    joint = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task))
+    services.merge_proposal_decline(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1), reason="分开")
+    scope = scope_for(user)
+    assert proposals_for(user) == []
+    assert not selectors.merged_visit_list(scope).exists() and not selectors.merge_declines(scope).exists()
+    body = login(user).get(MERGES).content.decode()
+    assert joint.code not in body and scjg_task.code not in body and "没有待处理的合并建议" in body
+    # The task page tells them about merges, as it tells 市场监管's inspectors, with no link.
+    body = login(user).get(reverse("draws:detail", args=[scjg_task.pk])).content.decode()
+    assert "合并进行（合并检查）" in body and f"{MERGES}?task=" not in body
+
+
 def test_confirm_decline_and_dissolve_through_the_pages(login, coordinator, scjg_task, wsjk_task):
     client = login(coordinator)
     ours, theirs = pair(scjg_task, wsjk_task)

@@ -4,12 +4,12 @@ import itertools
 import pytest
 
 from spotcheck.accounts.scope import scope_for
+from spotcheck.inspectors.access import may_see_recusals
 from spotcheck.inspectors.models import Inspector, Qualification
 from spotcheck.inspectors.selectors import (
     active_recusal_pairs,
     inspectors_for_scope,
     matchable_inspectors,
-    may_see_recusals,
     recusals_for_scope,
 )
 from tests.inspectors.factories import InspectorFactory, QualificationFactory

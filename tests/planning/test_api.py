@@ -11,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from spotcheck.audit.models import AuditEntry
 from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
+from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
 from tests.planning.factories import plan_with_entry
 
 S = AnnualPlan.Status
@@ -203,6 +204,16 @@ class TestCreate:
         assert response.status_code == 201, response.json()
         body = response.json()
         assert (body["kind"], body["department"], body["region"]) == ("joint", None, county.code)
+
+    def test_joint_plan_is_for_the_region_the_user_coordinates(self, login, scjg, county):
+        # The user's oldest membership is in another county's department; they coordinate this one.
+        other = RegionFactory(code="320482", name="金坛区", level="county", parent=None)
+        user = UserFactory(username="coordinator_from_elsewhere")
+        MembershipFactory(user=user, department=DepartmentFactory(code="JT-SCJG", region=other), role="inspector")
+        MembershipFactory(user=user, department=scjg, role="coordinator")
+        response = post(login(user), LIST, {"year": 2028, "title": "2028年度部门联合抽查计划"})
+        assert response.status_code == 201, response.json()
+        assert response.json()["region"] == county.code
 
     def test_joint_plan_needs_the_coordinator(self, login, scjg_admin):
         response = post(login(scjg_admin), LIST, {"year": 2028, "title": "联合计划"})

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
+from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
 
 S = AnnualPlan.Status
 
@@ -71,6 +72,49 @@ def test_workflow_through_the_client(client, scjg_admin, scjg_approver, coordina
     client.post(reverse("planning:publish", args=[draft_plan.pk]))
     draft_plan.refresh_from_db()
     assert draft_plan.status == S.PUBLISHED
+
+
+def test_only_an_approver_of_the_plans_department_sees_the_review_buttons(
+    login, scjg_admin, scjg_approver, scjg, wsjk, draft_plan
+):
+    services.plan_submit(actor=scjg_admin, plan=draft_plan)
+    # Approver of 卫健 and inspector of 市场监管: reads 市场监管's plan, approves none of it.
+    other = UserFactory(username="wsjk_approver")
+    MembershipFactory(user=other, department=wsjk, role="approver")
+    MembershipFactory(user=other, department=scjg, role="inspector")
+    url = reverse("planning:detail", args=[draft_plan.pk])
+    assert "审核通过" not in login(other).get(url).content.decode()
+    assert login(other).post(reverse("planning:approve", args=[draft_plan.pk])).status_code == 403
+    assert "审核通过" in login(scjg_approver).get(url).content.decode()
+
+
+def test_filing_buttons_show_what_the_services_allow(login, scjg_admin, scjg_approver, coordinator, scjg, draft_plan):
+    services.plan_submit(actor=scjg_admin, plan=draft_plan)
+    services.plan_approve(actor=scjg_approver, plan=draft_plan)
+    sysadmin = UserFactory(username="sysadmin")
+    MembershipFactory(user=sysadmin, department=scjg, role="sysadmin")
+    url = reverse("planning:detail", args=[draft_plan.pk])
+    return_url = reverse("planning:return", args=[draft_plan.pk])
+    body = login(coordinator).get(url).content.decode()
+    assert "受理备案" in body and return_url in body
+    # A system admin files (plan_file lets the joint office) but returns nothing (plan_return
+    # is the approver's, then the coordinator's).
+    body = login(sysadmin).get(url).content.decode()
+    assert "受理备案" in body and return_url not in body
+    assert login(sysadmin).post(return_url, {"reason": "再议"}).status_code == 403
+    assert login(sysadmin).post(reverse("planning:file", args=[draft_plan.pk])).status_code == 302
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == S.FILED
+
+
+def test_joint_plan_form_is_for_the_region_the_user_coordinates(login, scjg, county):
+    other = RegionFactory(code="320482", name="金坛区", level="county", parent=None)
+    user = UserFactory(username="coordinator_from_elsewhere")
+    MembershipFactory(user=user, department=DepartmentFactory(code="JT-SCJG", region=other), role="inspector")
+    MembershipFactory(user=user, department=scjg, role="coordinator")
+    response = login(user).post(reverse("planning:create"), {"year": 2028, "title": "联合计划", "department": ""})
+    assert response.status_code == 302
+    assert AnnualPlan.objects.get(kind=AnnualPlan.Kind.JOINT).region == county
 
 
 def test_create_plan_and_entry_through_forms(client, scjg_admin, scjg, scjg_item):

@@ -18,5 +18,5 @@ def merge_notice(context, task: Task) -> dict:
         "task": task,
         "merged": counts.get("merged", 0),
         "proposed": counts.get("proposed", 0),
-        "can_view": access.can_view_merges(scope),
+        "can_view": access.involves_task(scope, task),
     }
