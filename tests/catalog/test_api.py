@@ -6,7 +6,7 @@ from drf_spectacular.generators import SchemaGenerator
 from spotcheck.audit.models import AuditEntry
 from spotcheck.catalog import services
 from spotcheck.catalog.models import InspectionItem, ItemVersion
-from tests.catalog.factories import QualificationFactory, TagFactory, make_item, publish
+from tests.factories import QualificationFactory, TagFactory, make_item, publish
 
 S = ItemVersion.Status
 LIST = "/api/v1/items/"
@@ -38,19 +38,6 @@ def payload(**overrides):
 def refs(db):
     TagFactory(code="special_equipment_user", name="特种设备使用单位")
     return QualificationFactory(code="SE", name="特种设备检查")
-
-
-@pytest.fixture
-def published_item(scjg_admin, coordinator, scjg):
-    item = make_item(actor=scjg_admin, department=scjg, code="SCJG-PUB")
-    publish(item, actor=scjg_admin, coordinator=coordinator)
-    item.refresh_from_db()
-    return item
-
-
-@pytest.fixture
-def draft_item(scjg_admin, scjg):
-    return make_item(actor=scjg_admin, department=scjg, code="SCJG-DRAFT")
 
 
 class TestRead:

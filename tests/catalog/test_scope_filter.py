@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from spotcheck.catalog.scope_filter import describe_scope, objects_in_scope, scope_match_count, validate_scope
 from spotcheck.directory.models import InspectionObject, ObjectLicence
-from tests.catalog.factories import (
+from tests.factories import (
     InspectionObjectFactory,
     LicenceKindFactory,
     TagFactory,

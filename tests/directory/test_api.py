@@ -3,16 +3,11 @@ from django.utils import timezone
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
-from tests.directory.factories import InspectionObjectFactory, make_uscc
+from tests.factories import InspectionObjectFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/objects/"
-
-
-@pytest.fixture
-def obj(scjg, towns):
-    return InspectionObjectFactory(name="溧阳市好味道餐饮有限公司", owner_department=scjg, region=towns[0])
 
 
 def detail(key) -> str:

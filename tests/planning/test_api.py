@@ -11,7 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from spotcheck.audit.models import AuditEntry
 from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
-from tests.planning.factories import plan_with_entry
+from tests.factories import plan_with_entry
 
 S = AnnualPlan.Status
 LIST = "/api/v1/plans/"

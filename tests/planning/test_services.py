@@ -10,9 +10,8 @@ from spotcheck.directory.models import InspectionObject
 from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import apply_stratum_filter, default_credit_strata
-from tests.catalog.factories import InspectionObjectFactory, make_item
-from tests.conftest import clock_at
-from tests.planning.factories import entry_kwargs
+from tests.clock import clock_at
+from tests.factories import InspectionObjectFactory, entry_kwargs, make_item
 
 S = AnnualPlan.Status
 SHANGHAI = ZoneInfo("Asia/Shanghai")
