@@ -157,9 +157,11 @@ TASKS = {
 AUTHENTICATION_BACKENDS = ["spotcheck.accounts.backends.RoleBackend"]
 
 REST_FRAMEWORK = {
+    # Basic first: DRF answers an unauthenticated request with the first class's challenge, so
+    # an anonymous client gets 401 with WWW-Authenticate (SessionAuthentication has none: 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

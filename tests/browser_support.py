@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("SPOTCHECK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -58,6 +60,15 @@ def page(_browser, live_server, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
     context.close()
+
+
+def log_in(page, user) -> None:
+    """Log ``user`` in through the login page (every test user's password is PASSWORD)."""
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{page.base_url}/")
 
 
 def shot(page, name: str) -> None:

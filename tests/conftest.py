@@ -1,17 +1,22 @@
 """Personas and base data shared by every test (see STYLE.md, "Test personas")."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import translation
 
+from tests.clock import clock_at
 from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, UserFactory
 
-pytest_plugins = ["tests.browser_support"]
-
-PASSWORD = "Spotcheck-test-2026"
+# Fixtures that the tests of several apps use, and the real browser.
+pytest_plugins = [
+    "tests.browser_support",
+    "tests.fixtures.directory",
+    "tests.fixtures.planning",
+    "tests.fixtures.draws",
+    "tests.fixtures.inspections",
+    "tests.fixtures.imports",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -131,21 +136,19 @@ def nobody(db):
 
 
 @pytest.fixture
+def public(client):
+    """An anonymous visitor (the public, an enterprise)."""
+    client.logout()
+    return client
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)
         return client
 
     return _login
-
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def clock_at(day: dt.date):
-    """The clock on ``day`` at 09:00 in Shanghai, moving on from there (time-machine: Python's
-    clocks, also in a live server's thread): for rules that look at today."""
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI), tick=True)
 
 
 @pytest.fixture

@@ -6,19 +6,9 @@ import pytest
 
 from spotcheck.draws import services
 from spotcheck.draws.models import Task
-from tests.browser_support import shot
-from tests.conftest import PASSWORD
-from tests.draws.conftest import food_item, food_qual, make_task, objects, scjg_inspectors  # noqa: F401 (fixtures)
+from tests.browser_support import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, user):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
 
 
 def _witness(page, name, department, value):
@@ -30,12 +20,12 @@ def _witness(page, name, department, value):
     page.locator("#witnesses td", has_text=value).wait_for()
 
 
-def test_witnesses_and_draw(page, scjg_admin, scjg, wsjk, make_task):  # noqa: F811 (fixture)
+def test_witnesses_and_draw(page, scjg_admin, scjg, wsjk, make_task):
     task = make_task()
     services.task_freeze(actor=scjg_admin, task=task)
     services.task_announce(actor=scjg_admin, task=task)
 
-    _login(page, scjg_admin)
+    log_in(page, scjg_admin)
     page.get_by_role("link", name="抽查任务").click()
     page.get_by_role("link", name=task.title).click()
     page.get_by_text("已发布任务公告").first.wait_for()
@@ -66,7 +56,7 @@ def test_a_large_freeze_runs_in_the_background_and_the_page_follows_it(
     page,
     scjg_admin,
     settings,
-    make_task,  # noqa: F811 (fixture)
+    make_task,
 ):
     """The job waits in the database queue (no worker in this test) until the test runs it, as
     the worker would; the open page polls and reloads itself when the job has ended."""
@@ -76,7 +66,7 @@ def test_a_large_freeze_runs_in_the_background_and_the_page_follows_it(
     settings.SPOTCHECK_CEREMONY_JOB_OBJECTS = 1
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     task = make_task()
-    _login(page, scjg_admin)
+    log_in(page, scjg_admin)
     page.goto(f"{page.base_url}/tasks/{task.pk}/")
     page.get_by_role("button", name="冻结对象库").click()
     page.get_by_text("已转入后台处理").wait_for()

@@ -7,10 +7,8 @@ import re
 import pytest
 
 from spotcheck.directory.models import InspectionObject
-from tests.browser_support import shot
-from tests.conftest import PASSWORD
-from tests.directory.factories import make_uscc
-from tests.imports.conftest import OBJECT_HEADER, codes, object_row, write_xlsx  # noqa: F401 (fixture)
+from tests.browser_support import log_in, shot
+from tests.factories import OBJECT_HEADER, make_uscc, object_row, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +35,8 @@ def _upload(page, path):
     page.wait_for_url(re.compile(r"/imports/(jobs/)?\d+/$"))
 
 
-def test_import_fix_and_find(page, scjg_admin, codes, tmp_path):  # noqa: F811 (fixture)
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", scjg_admin.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
+def test_import_fix_and_find(page, scjg_admin, codes, tmp_path):
+    log_in(page, scjg_admin)
 
     bad_file = write_xlsx(tmp_path / "objects-bad.xlsx", _rows(bad=True))
     _upload(page, bad_file)

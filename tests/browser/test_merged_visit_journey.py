@@ -2,26 +2,11 @@
 that 市场监管 and 卫健 already visit together; the coordinator opens 合并检查, sees the proposal
 to add it, and adds it."""
 
-# ruff: noqa: F401, F811 (fixtures are imported by name)
-
 import pytest
 
 from spotcheck.draws.models import Visit
 from spotcheck.inspections import selectors
-from tests.browser.test_draw_ceremony import _login
-from tests.browser_support import shot
-from tests.draws.conftest import (
-    food_item,
-    food_qual,
-    health_item,
-    make_task,
-    objects,
-    run_ceremony,
-    scjg_inspectors,
-    wsjk_inspectors,
-)
-from tests.inspections.test_merged_visit_extend import jtys_admin, make_jtys_task, merged
-from tests.inspections.test_merging import make_wsjk_task, scjg_task, wsjk_task
+from tests.browser_support import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("spring_2026")]
 
@@ -37,7 +22,7 @@ def test_coordinator_adds_a_third_departments_visit(page, coordinator, merged, m
     merged_visit, members = merged
     roads = make_jtys_task()
     visit = Visit.objects.get(task=roads, inspection_object=merged_visit.inspection_object)
-    _login(page, coordinator)
+    log_in(page, coordinator)
     page.goto(f"{page.base_url}/inspections/merges/?task={roads.pk}")
     proposal = page.locator("form.proposal", has_text=merged_visit.code)
     proposal.wait_for()

@@ -1,24 +1,15 @@
 """The item form in a real browser: the live match count of the scope (htmx) and the filing
-round trip. Skips without Chromium (see tests/browser/conftest.py)."""
+round trip. Skips without Chromium (see tests/browser_support.py)."""
 
 import re
 
 import pytest
 
 from spotcheck.catalog.models import ItemVersion
-from tests.browser_support import shot
-from tests.catalog.factories import InspectionObjectFactory, TagFactory, make_item
-from tests.conftest import PASSWORD
+from tests.browser_support import log_in, shot
+from tests.factories import InspectionObjectFactory, TagFactory, make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, username):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinator, scjg, towns):
@@ -30,7 +21,7 @@ def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinat
     item = make_item(actor=scjg_admin, department=scjg, code="SCJG-WEB-1")
     version = item.versions.get()
 
-    _login(page, "scjg_admin")
+    log_in(page, scjg_admin)
     page.goto(f"{page.base_url}/items/versions/{version.pk}/edit/")
     count = page.locator("#scope-count")
     assert "当前匹配 3 个检查对象" in count.inner_text()
@@ -50,7 +41,7 @@ def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinat
     assert version.status == ItemVersion.Status.SUBMITTED
 
     page.click("form[action$='/accounts/logout/'] button")
-    _login(page, "coordinator")
+    log_in(page, coordinator)
     page.goto(f"{page.base_url}/items/filings/")
     page.click("a:has-text('审查')")
     page.fill("#id_note", "同意备案")

@@ -8,7 +8,7 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.audit.services import first_chain_break
 from spotcheck.catalog import services
 from spotcheck.catalog.models import FilingEvent, InspectionItem, ItemVersion
-from tests.catalog.factories import QualificationFactory, item_kwargs, make_item, publish
+from tests.factories import QualificationFactory, item_kwargs, make_item, publish
 
 S = ItemVersion.Status
 

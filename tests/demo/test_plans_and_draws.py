@@ -18,7 +18,7 @@ from spotcheck.drawspec import engine
 from spotcheck.inspections.models import MergeDecline, MergedVisit
 from spotcheck.inspections.selectors import merge_proposals
 from spotcheck.planning.models import AnnualPlan, PlanEntry
-from tests.demo.conftest import load
+from tests.factories import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ SEED = "plans"
 @pytest.fixture
 def region(db):
     """The smallest size the brief promises draws for."""
-    return load(objects=300, inspectors=40, seed=SEED)
+    return load_demo(objects=300, inspectors=40, seed=SEED)
 
 
 def test_published_plans_of_the_year(region):
@@ -97,7 +97,7 @@ def test_verify_draws_command(region):
 
 def test_small_roster_still_loads(db):
     """Too few inspectors to staff every team: the draws that cannot be staffed are left out."""
-    result = load(objects=120, inspectors=12, seed="7")
+    result = load_demo(objects=120, inspectors=12, seed="7")
     assert AnnualPlan.objects.filter(status=AnnualPlan.Status.PUBLISHED).count() == len(DEPARTMENT_PLANS) + 1
     assert Task.objects.filter(status=Task.Status.DRAWN).count() == result.counts["tasks_drawn"]
     for task in Task.objects.filter(status=Task.Status.DRAWN):
@@ -107,7 +107,7 @@ def test_small_roster_still_loads(db):
 @pytest.fixture
 def merge_region(db):
     """Large enough for 消防 to staff its draw and for D-credit public places to exist."""
-    return load(objects=3000, inspectors=120, seed=SEED)
+    return load_demo(objects=3000, inspectors=120, seed=SEED)
 
 
 def _drawn_whatever_the_secret():

@@ -25,7 +25,7 @@ from spotcheck.directory.models import (
 )
 from spotcheck.directory.object_filter import objects_in_scope
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
-from tests.demo.conftest import ANCHOR, load
+from tests.factories import DEMO_ANCHOR, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def _fingerprint():
 
 def _load_and_forget(**kwargs):
     with transaction.atomic():
-        load(**kwargs)
+        load_demo(**kwargs)
         fingerprint = _fingerprint()
         transaction.set_rollback(True)
     return fingerprint
@@ -122,7 +122,7 @@ def test_every_object_is_in_a_town_of_liyang(demo):
 
 
 def test_distributions_are_plausible(db):
-    load(objects=2000, inspectors=10)
+    load_demo(objects=2000, inspectors=10)
     objects = InspectionObject.objects
     kinds = Counter(objects.values_list("kind", flat=True))
     assert kinds["individual"] > kinds["enterprise"] > 10 * kinds["cooperative"] > 0
@@ -149,7 +149,7 @@ def test_distributions_are_plausible(db):
 
 
 def test_roster_is_realistic(db):
-    load(objects=200, inspectors=300)
+    load_demo(objects=200, inspectors=300)
     roster = Inspector.objects.all()
     assert roster.count() == 300
     per_department = Counter(roster.values_list("department__code", flat=True))
@@ -162,8 +162,8 @@ def test_roster_is_realistic(db):
     assert roster.filter(availability="transferred").count() == 1
     assert roster.filter(availability="on_leave").exists()
     assert 0.15 < holders.filter(can_lead=True).count() / holders.count() < 0.45
-    assert holders.filter(certificate_expires_on__lt=ANCHOR).exists()
-    assert holders.filter(certificate_expires_on__gte=ANCHOR).count() > 0.85 * holders.count()
+    assert holders.filter(certificate_expires_on__lt=DEMO_ANCHOR).exists()
+    assert holders.filter(certificate_expires_on__gte=DEMO_ANCHOR).count() > 0.85 * holders.count()
     for inspector in holders.prefetch_related("qualifications", "jurisdictions").select_related("department", "user"):
         codes = {q.code for q in inspector.qualifications.all()}
         assert "general_enforcement" in codes and len(codes) >= 2
@@ -221,7 +221,7 @@ def test_items_have_checklists_and_filed_versions(demo):
 
 
 def test_load_writes_audit_entries_per_batch(db):
-    load(objects=250, inspectors=5, batch_size=100)
+    load_demo(objects=250, inspectors=5, batch_size=100)
     entries = list(AuditEntry.objects.filter(action="demo.load").order_by("seq"))
     phases = [e.after["phase"] for e in entries]
     assert phases == ["setup", "objects", "objects", "objects", "done"]
@@ -234,8 +234,8 @@ def test_load_writes_audit_entries_per_batch(db):
 def test_second_load_is_refused_and_if_empty_is_a_no_op(demo):
     before = InspectionObject.objects.count(), Inspector.objects.count(), AuditEntry.objects.count()
     with pytest.raises(DemoDataError, match="已经存在"):
-        load(objects=10, inspectors=1)
-    result = load(objects=10, inspectors=1, if_empty=True)
+        load_demo(objects=10, inspectors=1)
+    result = load_demo(objects=10, inspectors=1, if_empty=True)
     assert result.skipped
     assert (InspectionObject.objects.count(), Inspector.objects.count(), AuditEntry.objects.count()) == before
 
@@ -243,7 +243,7 @@ def test_second_load_is_refused_and_if_empty_is_a_no_op(demo):
 def test_empty_reference_table_is_named(db):
     Qualification.objects.all().delete()
     with pytest.raises(DemoDataError, match=r"执法资格.*为空.*migrate"):
-        load()
+        load_demo()
     assert not Region.objects.filter(code="320481").exists()
 
 
@@ -251,7 +251,7 @@ def test_missing_reference_code_is_named(db):
     LicenceKind.objects.filter(code="food_business").delete()
     Tag.objects.filter(code="catering").delete()
     with pytest.raises(DemoDataError) as excinfo:
-        load()
+        load_demo()
     assert "food_business" in str(excinfo.value) and "catering" in str(excinfo.value)
 
 

@@ -20,7 +20,7 @@ from spotcheck.directory.object_filter import (
     validate_object_filter,
     validate_scope,
 )
-from tests.catalog.factories import (
+from tests.factories import (
     InspectionObjectFactory,
     LicenceKindFactory,
     TagFactory,

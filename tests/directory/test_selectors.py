@@ -6,7 +6,7 @@ from spotcheck.accounts.scope import scope_for
 from spotcheck.directory.models import Industry
 from spotcheck.directory.selectors import CappedMatches, object_history, objects_for_scope, search_objects
 from spotcheck.directory.services import object_change_level, object_create, object_update
-from tests.directory.factories import InspectionObjectFactory, ObjectLicenceFactory, make_uscc, tag
+from tests.factories import InspectionObjectFactory, ObjectLicenceFactory, make_uscc, tag
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from spotcheck.directory.services import (
     penalty_record,
     validate_object_fields,
 )
-from tests.directory.factories import InspectionObjectFactory, make_uscc
+from tests.factories import InspectionObjectFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,9 @@ from django.utils import timezone
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject, LevelChange, ObjectLicence, Penalty
 from spotcheck.directory.services import object_change_level, object_create
-from tests.directory.factories import InspectionObjectFactory, ObjectLicenceFactory, make_uscc
+from tests.factories import InspectionObjectFactory, ObjectLicenceFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def obj(scjg, towns):
-    return InspectionObjectFactory(name="溧阳市好味道餐饮有限公司", owner_department=scjg, region=towns[0])
 
 
 def form_data(towns, scjg, **overrides):

@@ -14,6 +14,7 @@ from spotcheck.draws import services
 from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.draws.selectors import record_for
 from spotcheck.drawspec import engine, verify_draw
+from tests.factories import task_kwargs
 
 VERIFIER = Path(verify_draw.__file__)
 
@@ -173,8 +174,6 @@ def test_list_published_with_notice_is_public_once_drawn(make_task, run_ceremony
 def test_joint_task_one_visit_with_slots_of_each_department(
     scjg_admin, scjg, wsjk, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors, run_ceremony, witness
 ):
-    from tests.draws.conftest import task_kwargs
-
     task = services.task_create(
         actor=scjg_admin,
         lead_department=scjg,

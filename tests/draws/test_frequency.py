@@ -10,7 +10,6 @@ from spotcheck.draws import frequency
 from spotcheck.draws.models import PoolExclusionGroup
 from spotcheck.draws.selectors import pool_exclusions
 from tests.factories import MembershipFactory, UserFactory
-from tests.inspections.test_merging import ALL, make_wsjk_task, scjg_task  # noqa: F401 (fixtures)
 
 
 def test_the_coordinator_sets_the_cap_and_it_is_audited(coordinator, scjg_admin, county):
@@ -36,7 +35,7 @@ def test_a_revoked_coordinator_sets_no_cap(scjg):
 
 
 @pytest.mark.parametrize(("cap", "excluded"), [(1, 12), (2, 0), (None, 0)])
-def test_objects_at_the_cap_are_left_out_of_later_pools(coordinator, scjg_task, make_wsjk_task, cap, excluded):  # noqa: F811
+def test_objects_at_the_cap_are_left_out_of_later_pools(coordinator, scjg_task, make_wsjk_task, cap, excluded):
     # 市场监管 drew all twelve objects; 卫健 (another item, another department) freezes next.
     frequency.frequency_rule_set(actor=coordinator, max_draws_per_year=cap)
     task = make_wsjk_task(draw=False)

@@ -9,51 +9,12 @@ from django.http import Http404
 from spotcheck.draws import services
 from spotcheck.draws.models import Task
 from spotcheck.planning import services as planning
-from tests.draws.conftest import WINDOW
+from tests.factories import WINDOW, publish_entry
 
 SLOTS = [
     {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
     {"name": "协检", "dept": "SCJG", "quals": []},
 ]
-STRATA = [
-    {"name": "异常名录", "filter": {"abnormal_list": True}, "ratio": "1"},
-    {"name": "C类", "filter": {"credit_levels": ["C"]}, "ratio": "0.5", "min_count": 1, "max_count": 3},
-    {"name": "一般", "filter": {}, "ratio": "0.25"},
-]
-
-
-def publish_entry(
-    *, actor, approver, coordinator, department, items, strata=STRATA, year=2026, plan=None, **entry_overrides
-):
-    """A published plan (a department's, or the joint plan given as ``plan``) with one entry."""
-    if plan is None:
-        plan = planning.plan_create(actor=actor, year=year, title=f"{year}年度抽查计划", department=department)
-    data = {
-        "code": "E1",
-        "name": "食品经营者日常监督抽查",
-        "kind": "routine",
-        "items": items,
-        "lead_department": department,
-        "window_start": WINDOW[0],
-        "window_end": WINDOW[1],
-        "frequency_cap_days": 180,
-    } | entry_overrides
-    entry = planning.entry_add(actor=actor, plan=plan, **data)
-    for row in strata:
-        planning.stratum_add(actor=actor, entry=entry, **row)
-    planning.plan_submit(actor=actor, plan=plan)
-    planning.plan_approve(actor=approver, plan=plan)
-    planning.plan_file(actor=coordinator, plan=plan)
-    planning.plan_publish(actor=coordinator, plan=plan)
-    entry.refresh_from_db()
-    return entry
-
-
-@pytest.fixture
-def entry(scjg_admin, scjg_approver, coordinator, scjg, food_item, objects, scjg_inspectors):
-    return publish_entry(
-        actor=scjg_admin, approver=scjg_approver, coordinator=coordinator, department=scjg, items=[food_item.item]
-    )
 
 
 def _create(entry, actor, **overrides):

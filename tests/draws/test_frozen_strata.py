@@ -9,7 +9,7 @@ from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
 from spotcheck.draws.selectors import full_record, pool_exclusions
 from spotcheck.drawspec import engine, verify_draw
-from tests.directory.factories import InspectionObjectFactory
+from tests.factories import InspectionObjectFactory
 
 
 def test_idlist_indexes_fixed_width_text_in_place():

@@ -9,7 +9,7 @@ from spotcheck.draws import frequency, pool_parallel, services
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
 from spotcheck.draws.selectors import full_record, pool_exclusions
 from spotcheck.drawspec import engine
-from tests.directory.factories import InspectionObjectFactory
+from tests.factories import InspectionObjectFactory
 
 
 @pytest.mark.django_db(transaction=True)

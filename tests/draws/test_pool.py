@@ -5,8 +5,7 @@ from spotcheck.draws import services
 from spotcheck.draws.models import PoolExclusionGroup, Task
 from spotcheck.draws.pool import LEAD_QUAL
 from spotcheck.draws.selectors import pool_exclusions, stratum_members
-from tests.catalog.factories import make_item, publish
-from tests.directory.factories import InspectionObjectFactory
+from tests.factories import InspectionObjectFactory, make_item, publish, tag
 
 Reason = PoolExclusionGroup.Reason
 
@@ -114,8 +113,6 @@ def test_unmatchable_inspectors_stay_off_the_roster(scjg_admin, make_task, scjg_
 
 
 def test_pool_filters(scjg_admin, make_task, scjg, towns, objects):
-    from tests.directory.factories import tag
-
     flagged = objects[1]
     flagged.tags.set([tag("key_supervision")])
     task = make_task(pool_filter={"tags": ["key_supervision"]}, strata=[{"name": "全部", "ratio": "1"}])

@@ -7,8 +7,7 @@ from django.http import Http404
 from spotcheck.draws import services
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.models import Task, WitnessInput
-from tests.draws.conftest import task_kwargs
-from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory
+from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory, make_item, task_kwargs
 
 
 def _announced(task, actor):
@@ -56,8 +55,6 @@ def test_joint_task_needs_two_departments(scjg_admin, scjg, food_item):
 
 
 def test_only_published_versions(scjg_admin, scjg, make_task):
-    from tests.catalog.factories import make_item
-
     draft = make_item(actor=scjg_admin, department=scjg, code="SCJG-DRAFT").versions.get()
     with pytest.raises(ValidationError, match="不是现行公布的版本"):
         make_task(items=[draft])

@@ -10,14 +10,11 @@ from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
-from spotcheck.draws import services
 from spotcheck.draws.models import PoolExclusionGroup, Task
 from spotcheck.draws.selectors import pool_exclusions, stratum_members
 from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Qualification
-from tests.directory.factories import InspectionObjectFactory
-from tests.draws.conftest import task_kwargs
-from tests.draws.test_from_plan import publish_entry
+from tests.factories import make_big_task, publish_entry, task_kwargs
 
 S = Task.Status
 
@@ -26,27 +23,8 @@ def url(name, task=None):
     return reverse(f"draws:{name}", args=[task.pk] if task is not None else [])
 
 
-@pytest.fixture(autouse=True)
-def _witness_departments(scjg, wsjk):
-    """The ceremony's second witness comes from 卫健."""
-
-
-@pytest.fixture
-def task(make_task):
-    return make_task()
-
-
-@pytest.fixture
-def joint_task(scjg_admin, scjg, wsjk, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors):
-    slots = [*task_kwargs()["slots"], {"name": "卫健检查", "dept": "WSJK", "quals": []}]
-    return services.task_create(
-        actor=scjg_admin,
-        lead_department=scjg,
-        items=[food_item, health_item],
-        kind=Task.Kind.JOINT,
-        participating_departments=[wsjk],
-        **task_kwargs(title="食品与公共场所卫生联合抽查", slots=slots),
-    )
+# The ceremony's second witness comes from 卫健.
+pytestmark = pytest.mark.usefixtures("scjg", "wsjk")
 
 
 def _ceremony(client, task, *, draw=True):
@@ -314,13 +292,6 @@ def test_verifier_download(login, scjg_admin):
 # ----------------------------------------------------------------------------- create from plan
 
 
-@pytest.fixture
-def entry(scjg_admin, scjg_approver, coordinator, scjg, food_item, objects, scjg_inspectors):
-    return publish_entry(
-        actor=scjg_admin, approver=scjg_approver, coordinator=coordinator, department=scjg, items=[food_item.item]
-    )
-
-
 def _create_data(**overrides):
     data = {
         "title": "",
@@ -375,38 +346,6 @@ def test_create_access(login, entry, wsjk_admin, scjg_inspector, auditor):
 
 
 # ------------------------------------------------------------------- a task with many visits
-
-
-def add_objects(towns, department, count, *, status="active"):
-    """``count`` more objects in the directory, a third of them in credit level C."""
-    return [
-        InspectionObjectFactory(
-            region=towns[n % 2],
-            owner_department=department,
-            credit_level="C" if n % 3 == 0 else "B",
-            status=status,
-            name=f"溧阳市规模测试商行{n:03d}" if status == "active" else f"溧阳市已吊销商行{n:03d}",
-        )
-        for n in range(count)
-    ]
-
-
-def make_big_task(make_task, run_ceremony, towns, department):
-    """A drawn task with more than one page of visits (~140) and of exclusions (60)."""
-    add_objects(towns, department, 240)
-    add_objects(towns, department, 60, status=InspectionObject.Status.REVOKED)
-    strata = [
-        {"name": "C类", "filter": {"credit_levels": ["C", "D"]}, "ratio": "0.6"},
-        {"name": "一般", "ratio": "0.5", "minimum": 1},
-    ]
-    task = run_ceremony(make_task(strata=strata, cap=200))
-    assert task.status == S.DRAWN
-    return task
-
-
-@pytest.fixture
-def big_task(make_task, run_ceremony, towns, scjg, objects):
-    return make_big_task(make_task, run_ceremony, towns, scjg)
 
 
 def _visits_in_page(body, task):

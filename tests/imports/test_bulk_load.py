@@ -7,8 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from spotcheck.core import bulk
 from spotcheck.directory.models import InspectionObject, ObjectLicence
 from spotcheck.imports.models import ImportJob
-from tests.imports.conftest import OBJECT_HEADER, object_row
-from tests.imports.factories import make_uscc
+from tests.factories import OBJECT_HEADER, make_uscc, object_row
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from spotcheck.directory.models import InspectionObject
 from spotcheck.imports import cells
 from spotcheck.imports.cells import Refs
 from spotcheck.imports.columns import ITEM_COLUMNS, OBJECT_COLUMNS
-from tests.imports.factories import make_uscc
+from tests.factories import make_uscc
 
 REFS = Refs(today=dt.date(2026, 6, 1))
 

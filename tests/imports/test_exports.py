@@ -9,8 +9,17 @@ from spotcheck.imports import exports
 from spotcheck.imports.columns import INSPECTOR_COLUMNS, ITEM_COLUMNS, OBJECT_COLUMNS
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.services import import_file
-from tests.imports.conftest import OBJECT_HEADER, object_row, read_xlsx
-from tests.imports.factories import InspectionObjectFactory, make_uscc
+from tests.factories import (
+    INSPECTOR_HEADER,
+    ITEM_HEADER,
+    OBJECT_HEADER,
+    InspectionObjectFactory,
+    inspector_row,
+    item_row,
+    make_uscc,
+    object_row,
+    read_xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +92,6 @@ def test_round_trip_export_edit_in_excel_import(scjg_admin, scjg, objects, login
 
 
 def test_round_trip_csv_and_other_kinds(coordinator, scjg, codes, run_import, tmp_path):
-    from tests.imports.test_inspectors_items_import import INSPECTOR_HEADER, ITEM_HEADER, inspector_row, item_row
-
     run_import(coordinator, "inspectors", [INSPECTOR_HEADER, inspector_row("P001")], scjg)
     run_import(coordinator, "items", [ITEM_HEADER, item_row("SC-001")], scjg)
     for kind, columns in (("inspectors", INSPECTOR_COLUMNS), ("items", ITEM_COLUMNS)):

@@ -5,45 +5,9 @@ import pytest
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.imports.models import ImportJob
 from spotcheck.inspectors.models import Inspector
-from tests.imports.factories import InspectorFactory
+from tests.factories import INSPECTOR_HEADER, ITEM_HEADER, InspectorFactory, inspector_row, item_row
 
 pytestmark = pytest.mark.django_db
-
-INSPECTOR_HEADER = [
-    "人员编码",
-    "姓名",
-    "所属部门",
-    "人员类别",
-    "执法证号",
-    "执法证有效期至",
-    "管辖片区",
-    "可任组长",
-    "执法资格",
-    "在岗状态",
-]
-
-
-def inspector_row(code, name="张三", **over):
-    values = dict(
-        zip(
-            INSPECTOR_HEADER,
-            [
-                code,
-                name,
-                "市场监管",
-                "公务员",
-                f"ZF{code}",
-                "2028-12-31",
-                "溧城街道；320481101",
-                "是",
-                "food_safety",
-                "在岗",
-            ],
-            strict=True,
-        )
-    )
-    values.update(over)
-    return [values[h] for h in INSPECTOR_HEADER]
 
 
 def test_inspectors_upsert(scjg_admin, scjg, codes, run_import):
@@ -93,43 +57,6 @@ def test_inspector_errors_name_row_and_column(scjg_admin, scjg, wsjk, codes, run
         (5, "执法资格", "执法资格“飞行”不存在或已停用。"),
     }
     assert Inspector.objects.count() == 1
-
-
-ITEM_HEADER = [
-    "事项编码",
-    "所属部门",
-    "事项名称",
-    "事项类别",
-    "抽查依据",
-    "实施主体",
-    "抽查对象范围",
-    "默认抽查比例",
-    "检查方式",
-    "检查表",
-]
-
-
-def item_row(code, name="食品经营者监督检查", **over):
-    values = dict(
-        zip(
-            ITEM_HEADER,
-            [
-                code,
-                "市场监管",
-                name,
-                "重点检查事项",
-                "《中华人民共和国食品安全法》第八十七条",
-                "溧阳市市场监督管理局",
-                "对象类型=企业；行业=H",
-                "5%",
-                "实地核查；书面检查",
-                "是否公示许可证｜《食品经营许可管理办法》第二十六条\n是否建立进货查验记录",
-            ],
-            strict=True,
-        )
-    )
-    values.update(over)
-    return [values[h] for h in ITEM_HEADER]
 
 
 def test_items_import_creates_drafts_and_never_bypasses_filing(scjg_admin, scjg, codes, run_import):

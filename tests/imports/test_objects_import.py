@@ -3,8 +3,7 @@ import pytest
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject, LevelChange, ObjectLicence
 from spotcheck.imports.models import ImportJob
-from tests.imports.conftest import OBJECT_HEADER, object_row
-from tests.imports.factories import InspectionObjectFactory, make_uscc
+from tests.factories import OBJECT_HEADER, InspectionObjectFactory, make_uscc, object_row
 
 pytestmark = pytest.mark.django_db
 

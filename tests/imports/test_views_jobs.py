@@ -12,8 +12,7 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.imports import progress, services
 from spotcheck.imports.models import ImportJob
-from tests.imports.conftest import OBJECT_HEADER, object_row, read_xlsx, write_csv
-from tests.imports.factories import make_uscc
+from tests.factories import OBJECT_HEADER, make_uscc, object_row, read_xlsx, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -9,63 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
-from spotcheck.draws import services as draws_services
 from spotcheck.draws.models import Visit
 from spotcheck.inspections import selectors, services
-from tests.catalog.factories import make_item, publish
-from tests.draws.conftest import task_kwargs
-from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
-from tests.inspections.test_merging import ALL, make_wsjk_task, pair, proposals_for, scjg_task, wsjk_task  # noqa: F401
-from tests.inspectors.factories import InspectorFactory
+from tests.factories import ALL, pair, proposals_for
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
-
-ROADS = (dt.date(2026, 6, 10), dt.date(2026, 12, 31))  # shares 6-10 … 6-30 with both others
-
-
-@pytest.fixture
-def jtys_admin(county):
-    department = DepartmentFactory(code="JTYS", name="溧阳市交通运输局", short_name="交通运输", region=county)
-    user = UserFactory(username="jtys_admin", full_name="交通 陈管理")
-    MembershipFactory(user=user, department=department, role="dept_admin")
-    for n in range(3):
-        InspectorFactory(department=department, can_lead=True, name=f"交通检查员{n}")
-    return user
-
-
-@pytest.fixture
-def make_jtys_task(jtys_admin, coordinator, objects, run_ceremony):
-    department = jtys_admin.memberships.get().department
-    item = publish(
-        make_item(actor=jtys_admin, department=department, code="JTYS-DRAW-001", name="道路运输经营检查"),
-        actor=jtys_admin,
-        coordinator=coordinator,
-    )
-
-    def _make(window=ROADS):
-        task = draws_services.task_create(
-            actor=jtys_admin,
-            lead_department=department,
-            **task_kwargs(
-                title="道路运输经营者双随机抽查",
-                items=[item],
-                strata=ALL,
-                slots=[{"name": "主检", "dept": "JTYS", "quals": []}, {"name": "协检", "dept": "JTYS", "quals": []}],
-                cap=12,
-                window_start=window[0],
-                window_end=window[1],
-            ),
-        )
-        return run_ceremony(task, actor=jtys_admin)
-
-    return _make
-
-
-@pytest.fixture
-def merged(coordinator, scjg_task, wsjk_task):  # noqa: F811 (fixtures)
-    """市场监管 and 卫健 visits of the first object, confirmed as one merged visit (June)."""
-    visits = pair(scjg_task, wsjk_task, 0)
-    return services.merged_visit_confirm(actor=coordinator, visits=visits), visits
 
 
 def _roads_visit(task, merged_visit):
@@ -156,8 +104,8 @@ def test_join_and_decline_through_the_page(
     jtys_admin,
     merged,
     make_jtys_task,
-    scjg_task,  # noqa: F811 (fixture)
-    wsjk_task,  # noqa: F811 (fixture)
+    scjg_task,
+    wsjk_task,
 ):
     merged_visit, _members = merged
     second = services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, wsjk_task, 1))

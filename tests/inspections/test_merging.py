@@ -14,68 +14,12 @@ from spotcheck.draws import services as draws_services
 from spotcheck.draws.models import Visit
 from spotcheck.inspections import merging, selectors, services
 from spotcheck.inspections.models import MergeDecline, MergedVisit, MergedVisitMember
-from tests.conftest import clock_at
-from tests.draws.conftest import task_kwargs
-from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from tests.clock import clock_at
+from tests.factories import ALL, DepartmentFactory, MembershipFactory, UserFactory, pair, proposals_for
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
 
-ALL = [{"name": "全部", "ratio": "1"}]  # every object of the pool: both tasks draw the same 12
-WSJK_SLOTS = [{"name": "主检", "dept": "WSJK", "quals": []}, {"name": "协检", "dept": "WSJK", "quals": []}]
-JUNE = (dt.date(2026, 6, 1), dt.date(2026, 9, 30))  # overlaps the 市场监管 window (3-01 … 6-30) in June
-AUTUMN = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # does not overlap it
-
-
-@pytest.fixture
-def scjg_task(make_task, run_ceremony):
-    return run_ceremony(make_task(strata=ALL, cap=12))
-
-
-@pytest.fixture
-def make_wsjk_task(wsjk_admin, wsjk, health_item, objects, wsjk_inspectors, run_ceremony):
-    def _make(window=JUNE, draw=True, **overrides):
-        task = draws_services.task_create(
-            actor=wsjk_admin,
-            lead_department=wsjk,
-            **task_kwargs(
-                title="公共场所卫生双随机抽查",
-                items=[health_item],
-                strata=ALL,
-                slots=WSJK_SLOTS,
-                cap=12,
-                window_start=window[0],
-                window_end=window[1],
-                **overrides,
-            ),
-        )
-        return run_ceremony(task, actor=wsjk_admin, draw=draw)
-
-    return _make
-
-
-@pytest.fixture
-def wsjk_task(make_wsjk_task):
-    return make_wsjk_task()
-
-
-@pytest.fixture
-def jtys_admin(county):
-    """A department with no task here: sees nothing of these merges."""
-    department = DepartmentFactory(code="JTYS", name="溧阳市交通运输局", short_name="交通运输", region=county)
-    user = UserFactory(username="jtys_admin", full_name="交通 陈管理")
-    MembershipFactory(user=user, department=department, role="dept_admin")
-    return user
-
-
-def proposals_for(user, **kwargs):
-    return list(selectors.merge_proposals(scope_for(user), **kwargs))
-
-
-def pair(scjg_task, wsjk_task, index=0):
-    """The two visits of the same object, 市场监管 first."""
-    ours = Visit.objects.filter(task=scjg_task).order_by("public_id")[index]
-    theirs = Visit.objects.get(task=wsjk_task, inspection_object=ours.inspection_object)
-    return [ours, theirs]
+AUTUMN = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # does not overlap the 市场监管 window (3-01 … 6-30)
 
 
 # ------------------------------------------------------------------------------------ proposals

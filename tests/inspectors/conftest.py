@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from spotcheck.inspectors.models import Qualification
-from tests.factories import MembershipFactory, UserFactory
-from tests.inspectors.factories import InspectionObjectFactory, InspectorFactory, RecusalFactory
+from tests.factories import InspectionObjectFactory, InspectorFactory, MembershipFactory, RecusalFactory, UserFactory
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ class TestInspectors:
         assert "certificate_expires_within" in response.data
 
     def test_anonymous_and_no_role(self, api, nobody, scjg_officer):
-        assert api().get(BASE).status_code == 403
+        assert api().get(BASE).status_code == 401
         assert api(nobody).get(BASE).status_code == 404
         assert api(nobody).get(f"{BASE}{scjg_officer.pk}/").status_code == 404
 

@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.models import Inspector
-from tests.inspectors.factories import InspectorFactory, QualificationFactory
+from tests.factories import InspectorFactory, QualificationFactory
 
 pytestmark = pytest.mark.django_db
 

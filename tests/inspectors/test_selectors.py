@@ -12,7 +12,7 @@ from spotcheck.inspectors.selectors import (
     matchable_inspectors,
     recusals_for_scope,
 )
-from tests.inspectors.factories import InspectorFactory, QualificationFactory
+from tests.factories import InspectorFactory, QualificationFactory
 
 pytestmark = pytest.mark.django_db
 

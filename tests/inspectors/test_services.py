@@ -8,7 +8,7 @@ from django.utils import timezone
 from spotcheck.audit.models import AuditEntry
 from spotcheck.inspectors import services
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
-from tests.inspectors.factories import InspectionObjectFactory, InspectorFactory
+from tests.factories import InspectionObjectFactory, InspectorFactory
 
 pytestmark = pytest.mark.django_db
 

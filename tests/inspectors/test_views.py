@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.inspectors.models import Inspector, Recusal
-from tests.inspectors.factories import InspectorFactory, QualificationFactory
+from tests.factories import InspectorFactory, QualificationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from spotcheck.planning import services
 from spotcheck.planning.models import PlanEvent, PlanStratum
 from spotcheck.planning.strata import validate_stratum_filter
-from tests.catalog.factories import TagFactory
-from tests.planning.factories import plan_with_entry, published_item
+from tests.factories import TagFactory, plan_with_entry, published_item
 
 migration = importlib.import_module("spotcheck.planning.migrations.0002_stratum_filters_in_object_filter_language")
 BEFORE = ("planning", "0001_annual_plans")

@@ -9,9 +9,8 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.planning import services
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 from spotcheck.planning.strata import default_credit_strata, describe_stratum_filters
-from tests.catalog.factories import make_item
-from tests.conftest import clock_at
-from tests.planning.factories import entry_kwargs
+from tests.clock import clock_at
+from tests.factories import entry_kwargs, make_item
 
 S = AnnualPlan.Status
 SHANGHAI = ZoneInfo("Asia/Shanghai")

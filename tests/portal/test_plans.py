@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from spotcheck.planning import services
 from spotcheck.planning.models import PlanStratum
-from tests.planning.factories import entry_kwargs
+from tests.factories import entry_kwargs
 
 pytestmark = pytest.mark.django_db
 

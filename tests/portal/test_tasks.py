@@ -13,8 +13,7 @@ from spotcheck.draws import services
 from spotcheck.draws.models import Task
 from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Recusal
-from tests.directory.factories import InspectionObjectFactory
-from tests.draws.test_views import make_big_task
+from tests.factories import InspectionObjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,11 +206,6 @@ def test_task_cancelled_after_a_private_draw_keeps_its_list(public, make_task, r
 
 
 # ------------------------------------------------------------ a drawn list of many targets
-
-
-@pytest.fixture
-def big_task(make_task, run_ceremony, towns, scjg):
-    return make_big_task(make_task, run_ceremony, towns, scjg)
 
 
 def _targets_in_page(page, task):

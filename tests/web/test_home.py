@@ -3,8 +3,7 @@ import datetime as dt
 from django.utils import timezone
 
 from spotcheck.catalog import services as catalog_services
-from tests.catalog.factories import make_item
-from tests.inspectors.factories import InspectorFactory
+from tests.factories import InspectorFactory, make_item
 
 
 def test_coordinator_sees_filings_waiting(login, coordinator, scjg_admin, scjg):

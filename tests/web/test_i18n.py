@@ -22,22 +22,8 @@ from spotcheck.core.choices import source_labels
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.services import validate_object_fields
 from spotcheck.directory.validators import normalize_uscc
-from tests.directory.factories import InspectionObjectFactory
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
-
-
-@pytest.fixture(autouse=True)
-def _back_to_default_language():
-    """A request activates its language for the rest of the thread: do not leak English
-    into the tests that run after these in the same worker."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
-def obj(scjg, towns):
-    return InspectionObjectFactory(name="溧阳市好味道餐饮有限公司", owner_department=scjg, region=towns[0])
 
 
 def page(response) -> str:

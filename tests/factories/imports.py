@@ -1,29 +1,11 @@
-"""Code tables and file helpers for the import tests."""
+"""Rows of the import files (the columns of the import templates, a valid row of each kind)
+and the files themselves: CSV in any encoding, XLSX."""
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook, load_workbook
-
-from spotcheck.imports.services import import_file
-from tests.imports.factories import IndustryFactory, LicenceKindFactory, QualificationFactory, TagFactory
-
-
-@pytest.fixture
-def codes(towns, scjg, wsjk):
-    """The reference data rows refer to (loaded by the apps' data migrations; got, not made)."""
-    return {
-        "industry": IndustryFactory(code="H"),
-        "division": IndustryFactory(code="62"),
-        "catering": TagFactory(code="catering"),
-        "key": TagFactory(code="key_supervision"),
-        "licence": LicenceKindFactory(code="food_business"),
-        "law": QualificationFactory(code="general_enforcement"),
-        "food_safety": QualificationFactory(code="food_safety"),
-    }
 
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
@@ -89,19 +71,75 @@ def object_row(uscc: str, name: str = "溧阳市天目湖饭店有限公司", **
     return [values[h] for h in OBJECT_HEADER]
 
 
-@pytest.fixture
-def run_import(tmp_path):
-    """Import ``rows`` (header first) as ``actor`` for ``department`` and return the ImportRun."""
+INSPECTOR_HEADER = [
+    "人员编码",
+    "姓名",
+    "所属部门",
+    "人员类别",
+    "执法证号",
+    "执法证有效期至",
+    "管辖片区",
+    "可任组长",
+    "执法资格",
+    "在岗状态",
+]
 
-    def _run(actor, kind, rows, department, *, name="data.csv", encoding="utf-8"):
-        path = tmp_path / name
-        if name.endswith(".xlsx"):
-            write_xlsx(path, rows)
-        else:
-            write_csv(path, rows, encoding)
-        return import_file(actor=actor, kind=kind, path=str(path), department=department)
 
-    return _run
+def inspector_row(code, name="张三", **over):
+    values = dict(
+        zip(
+            INSPECTOR_HEADER,
+            [
+                code,
+                name,
+                "市场监管",
+                "公务员",
+                f"ZF{code}",
+                "2028-12-31",
+                "溧城街道；320481101",
+                "是",
+                "food_safety",
+                "在岗",
+            ],
+            strict=True,
+        )
+    )
+    values.update(over)
+    return [values[h] for h in INSPECTOR_HEADER]
 
 
-TODAY = dt.date.today()
+ITEM_HEADER = [
+    "事项编码",
+    "所属部门",
+    "事项名称",
+    "事项类别",
+    "抽查依据",
+    "实施主体",
+    "抽查对象范围",
+    "默认抽查比例",
+    "检查方式",
+    "检查表",
+]
+
+
+def item_row(code, name="食品经营者监督检查", **over):
+    values = dict(
+        zip(
+            ITEM_HEADER,
+            [
+                code,
+                "市场监管",
+                name,
+                "重点检查事项",
+                "《中华人民共和国食品安全法》第八十七条",
+                "溧阳市市场监督管理局",
+                "对象类型=企业；行业=H",
+                "5%",
+                "实地核查；书面检查",
+                "是否公示许可证｜《食品经营许可管理办法》第二十六条\n是否建立进货查验记录",
+            ],
+            strict=True,
+        )
+    )
+    values.update(over)
+    return [values[h] for h in ITEM_HEADER]

@@ -1,21 +1,13 @@
-"""Factories of the inspectors directory (and the few inspection objects its tests need,
-made straight through the ORM so these tests do not depend on the directory's services)."""
+"""The inspectors directory (执法检查人员): qualifications, inspectors, recusals."""
 
 import datetime as dt
 
 import factory
 from django.utils import timezone
-from stdnum.cn import uscc as stdnum_uscc
 
-from spotcheck.directory.models import InspectionObject
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
-from tests.factories import DepartmentFactory, RegionFactory
-
-
-def make_uscc(n: int) -> str:
-    """A valid 统一社会信用代码: 9 (工商) 1 (企业) + 溧阳 region + a 9-character organisation code."""
-    body = f"91320481{n:09d}"
-    return body + stdnum_uscc.calc_check_digit(body)
+from tests.factories.accounts import DepartmentFactory
+from tests.factories.directory import InspectionObjectFactory
 
 
 class QualificationFactory(factory.django.DjangoModelFactory):
@@ -28,6 +20,8 @@ class QualificationFactory(factory.django.DjangoModelFactory):
 
 
 class InspectorFactory(factory.django.DjangoModelFactory):
+    """A civil servant whose 执法证 is valid for a year; the code is the certificate number."""
+
     class Meta:
         model = Inspector
 
@@ -37,18 +31,6 @@ class InspectorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"检查员{n}")
     kind = Inspector.Kind.CIVIL_SERVANT
     certificate_expires_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
-
-
-class InspectionObjectFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = InspectionObject
-
-    uscc = factory.Sequence(make_uscc)
-    public_code = factory.LazyAttribute(lambda o: o.uscc)
-    name = factory.Sequence(lambda n: f"溧阳市测试商贸有限公司{n}")
-    kind = InspectionObject.Kind.ENTERPRISE
-    region = factory.SubFactory(RegionFactory)
-    owner_department = factory.SubFactory(DepartmentFactory)
 
 
 class RecusalFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,12 @@
+"""Regions, departments, users and their roles."""
+
 import factory
 from django.contrib.auth import get_user_model
 
 from spotcheck.accounts.models import Department, Membership, Region
+
+# Every user made here (and every persona of tests/conftest.py) logs in with it.
+PASSWORD = "Spotcheck-test-2026"
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -33,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Spotcheck-test-2026")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
