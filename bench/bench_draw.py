@@ -170,7 +170,7 @@ def ceremony(user: User, departments: list[Department], version: ItemVersion, re
                 {"name": "组员", "dept": departments[1].code, "quals": []},
             ],
             lead_slot="组长",
-            cap=1_000_000,
+            max_visits_per_inspector=1_000_000,
             kind=Task.Kind.JOINT,
             participating_departments=departments,
             frequency_cap_days=0,

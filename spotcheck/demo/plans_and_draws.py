@@ -406,7 +406,7 @@ def _task_from_entry(
         strata=strata,
         slots=design.slots,
         lead_slot=LEAD_SLOT,
-        cap=design.cap,
+        max_visits_per_inspector=design.cap,
         kind=Task.Kind.JOINT if entry.kind == PlanEntry.Kind.JOINT else Task.Kind.ROUTINE,
         participating_departments=list(entry.participating_departments.all()),
         scope=entry.scope,

@@ -72,7 +72,7 @@ class TaskFromEntryForm(forms.Form):
         ),
     )
     lead_slot = forms.CharField(label=_("组长岗位"), max_length=50, help_text=_("填写上面某一岗位的名称。"))
-    cap = forms.IntegerField(label=_("每名检查人员的任务上限"), min_value=1, initial=5)
+    max_visits_per_inspector = forms.IntegerField(label=_("每名检查人员的任务上限"), min_value=1, initial=5)
     list_publication = forms.ChoiceField(label=_("抽取名单公布方式"), choices=Task.ListPublication.choices)
     cross_office = forms.BooleanField(label=_("所所交叉（不匹配对象所在辖区的检查人员）"), required=False)
     exclude_last_inspector = forms.BooleanField(label=_("排除上次检查人员"), required=False, initial=True)

@@ -72,7 +72,9 @@ class Task(models.Model):
     )
     cross_office = models.BooleanField(_("所所交叉"), default=False)
     exclude_last_inspector = models.BooleanField(_("回避上次检查人员"), default=True)
-    cap = models.PositiveIntegerField(_("每名检查人员的任务上限"))
+    # How many visits of this task one inspector may be matched to (the draw engine's "cap");
+    # not to be confused with the frequency caps, which limit how often an object is drawn.
+    max_visits_per_inspector = models.PositiveIntegerField(_("每名检查人员的任务上限"))
     slots = models.JSONField(_("检查组岗位"), default=list)
     lead_slot = models.CharField(_("组长岗位"), max_length=50)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -94,7 +96,9 @@ class Task(models.Model):
         verbose_name_plural = _("抽查任务")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(cap__gte=1), name="task_cap_positive"),
+            models.CheckConstraint(
+                condition=models.Q(max_visits_per_inspector__gte=1), name="task_max_visits_per_inspector_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(window_end__gte=models.F("window_start")), name="task_window_ordered"
             ),

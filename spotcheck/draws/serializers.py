@@ -189,7 +189,7 @@ class TaskDetailSerializer(TaskBaseSerializer):
             "pool_filter",
             "cross_office",
             "exclude_last_inspector",
-            "cap",
+            "max_visits_per_inspector",
             "slots",
             "lead_slot",
             "strata",
@@ -365,7 +365,7 @@ def _check_window(data: dict[str, Any]) -> None:
 class TeamInputSerializer(serializers.Serializer):
     slots = SlotSerializer(many=True, help_text=gettext_lazy("检查组岗位，每个岗位一名检查人员"))
     lead_slot = serializers.CharField(max_length=50, trim_whitespace=False, help_text=gettext_lazy("组长岗位名称"))
-    cap = serializers.IntegerField(min_value=1, help_text=gettext_lazy("每名检查人员的任务上限"))
+    max_visits_per_inspector = serializers.IntegerField(min_value=1, help_text=gettext_lazy("每名检查人员的任务上限"))
     list_publication = serializers.ChoiceField(
         choices=Task.ListPublication.choices, default=Task.ListPublication.WITH_NOTICE
     )

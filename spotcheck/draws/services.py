@@ -169,7 +169,7 @@ def task_create(
     strata: Iterable[Mapping[str, Any]],
     slots: Iterable[Mapping[str, Any]],
     lead_slot: str,
-    cap: int,
+    max_visits_per_inspector: int,
     kind: str = Task.Kind.ROUTINE,
     participating_departments: Iterable[Department] = (),
     scope: Mapping[str, Any] | None = None,
@@ -198,7 +198,7 @@ def task_create(
             raise ValidationError(_("事项“%(v)s”的所属部门不是参与部门。") % {"v": version.name})
     strata_rows = _clean_strata(strata)
     clean_slots = _clean_slots(slots, lead_slot, departments, versions)
-    if type(cap) is not int or cap < 1:
+    if type(max_visits_per_inspector) is not int or max_visits_per_inspector < 1:
         raise ValidationError(_("每名检查人员的任务上限必须是正整数。"))
     task = Task(
         code=_next_code(lead_department, window_start.year),
@@ -213,7 +213,7 @@ def task_create(
         list_publication=list_publication,
         cross_office=cross_office,
         exclude_last_inspector=exclude_last_inspector,
-        cap=cap,
+        max_visits_per_inspector=max_visits_per_inspector,
         slots=clean_slots,
         lead_slot=lead_slot,
         plan_entry=plan_entry,
@@ -270,7 +270,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
             task.code,
             summaries,
             built.slots,
-            task.cap,
+            task.max_visits_per_inspector,
             engine.roster_digest(built.roster),
             engine.exclusions_digest(built.pairs),
         )
@@ -568,7 +568,7 @@ def task_create_from_entry(
     entry: PlanEntry,
     slots: Iterable[Mapping[str, Any]],
     lead_slot: str,
-    cap: int,
+    max_visits_per_inspector: int,
     list_publication: str,
     title: str | None = None,
     window_start: dt.date | None = None,
@@ -618,7 +618,7 @@ def task_create_from_entry(
         strata=strata,
         slots=slots,
         lead_slot=lead_slot,
-        cap=cap,
+        max_visits_per_inspector=max_visits_per_inspector,
         kind=Task.Kind.JOINT if entry.kind == PlanEntry.Kind.JOINT else entry.kind,
         participating_departments=list(entry.participating_departments.all()),
         scope=entry.scope,

@@ -103,7 +103,7 @@ def task_create_view(request):
                 window_end=data["window_end"],
                 slots=data["slots"],
                 lead_slot=data["lead_slot"].strip(),
-                cap=data["cap"],
+                max_visits_per_inspector=data["max_visits_per_inspector"],
                 list_publication=data["list_publication"],
                 cross_office=data["cross_office"],
                 exclude_last_inspector=data["exclude_last_inspector"],

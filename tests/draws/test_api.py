@@ -43,7 +43,7 @@ def create_payload(**overrides):
             {"name": "协检", "dept": "SCJG"},
         ],
         "lead_slot": "主检",
-        "cap": 4,
+        "max_visits_per_inspector": 4,
     }
     data.update(overrides)
     return data
@@ -135,7 +135,12 @@ class TestDetail:
     @pytest.mark.parametrize("persona", ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver"])
     def test_draft(self, request, login, task, persona):
         body = login(request.getfixturevalue(persona)).get(detail(task)).json()
-        assert (body["code"], body["status"], body["cap"], body["lead_slot"]) == (task.code, "draft", 4, "主检")
+        assert (body["code"], body["status"], body["max_visits_per_inspector"], body["lead_slot"]) == (
+            task.code,
+            "draft",
+            4,
+            "主检",
+        )
         version = task.items.get()
         assert body["items"] == [{"code": "SCJG-DRAW-001", "number": version.number, "name": version.name}]
         assert body["slots"] == [
@@ -207,9 +212,9 @@ class TestCreate:
 
     def test_bad_requests_name_the_field(self, login, scjg_admin, food_item):
         client = login(scjg_admin)
-        assert {"slots", "lead_slot", "cap"} <= set(post(client, LIST, {"title": "x"}).json())
+        assert {"slots", "lead_slot", "max_visits_per_inspector"} <= set(post(client, LIST, {"title": "x"}).json())
         assert "items" in post(client, LIST, create_payload(items=["NO-SUCH"])).json()
-        assert "cap" in post(client, LIST, create_payload(cap=0)).json()
+        assert "max_visits_per_inspector" in post(client, LIST, create_payload(max_visits_per_inspector=0)).json()
         errors = post(client, LIST, create_payload(window_end="2026-01-01")).json()
         assert errors == {"window_end": ["截止日期不能早于开始日期。"]}
         assert "strata" in post(client, LIST, create_payload(strata=[{"ratio": "0.1"}])).json()
@@ -229,7 +234,12 @@ class TestCreate:
         assert not Task.objects.exists()
 
     def test_from_entry(self, login, scjg_admin, entry):
-        data = {"entry": entry.pk, "slots": create_payload()["slots"], "lead_slot": "主检", "cap": 4}
+        data = {
+            "entry": entry.pk,
+            "slots": create_payload()["slots"],
+            "lead_slot": "主检",
+            "max_visits_per_inspector": 4,
+        }
         response = post(login(scjg_admin), LIST + "from-entry/", data)
         assert response.status_code == 201, response.json()
         body = response.json()
@@ -238,7 +248,12 @@ class TestCreate:
         assert body["list_publication"] == "with_notice"
 
     def test_from_entry_access_and_errors(self, login, entry, wsjk_admin, scjg_admin, scjg_inspector, auditor):
-        data = {"entry": entry.pk, "slots": create_payload()["slots"], "lead_slot": "主检", "cap": 4}
+        data = {
+            "entry": entry.pk,
+            "slots": create_payload()["slots"],
+            "lead_slot": "主检",
+            "max_visits_per_inspector": 4,
+        }
         assert post(login(wsjk_admin), LIST + "from-entry/", data).status_code == 404
         for reader in (scjg_inspector, auditor):
             assert post(login(reader), LIST + "from-entry/", data).status_code == 403

@@ -131,7 +131,7 @@ def test_cancelled_drawn_task_keeps_its_record(make_task, run_ceremony, scjg_adm
 
 def test_match_failure_saves_nothing_and_names_target_slot_and_cap(make_task, run_ceremony, scjg_admin, scjg, objects):
     # Four targets, two inspectors who can lead, each at most one target: the third fails.
-    task = run_ceremony(make_task(cap=1), draw=False)
+    task = run_ceremony(make_task(max_visits_per_inspector=1), draw=False)
     with pytest.raises(ValidationError) as info:
         services.task_draw(actor=scjg_admin, task=task)
     message = info.value.messages[0]

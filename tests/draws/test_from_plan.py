@@ -18,7 +18,12 @@ SLOTS = [
 
 
 def _create(entry, actor, **overrides):
-    kwargs = {"slots": SLOTS, "lead_slot": "主检", "cap": 4, "list_publication": "with_notice"} | overrides
+    kwargs = {
+        "slots": SLOTS,
+        "lead_slot": "主检",
+        "max_visits_per_inspector": 4,
+        "list_publication": "with_notice",
+    } | overrides
     return services.task_create_from_entry(actor=actor, entry=entry, **kwargs)
 
 

@@ -56,7 +56,7 @@ def test_frozen_strata_are_byte_ordered_and_their_digests_match_the_engine(
             {"name": "失信", "filter": {"serious_violation_list": True}, "ratio": "1"},
             {"name": "一般", "ratio": "0.25", "minimum": 1},
         ],
-        cap=100,  # more targets than the fixture's cap of 4 was made for: never let it bind
+        max_visits_per_inspector=100,  # more targets than the fixture's 4 was made for: never let it bind
     )
     task = run_ceremony(task)
     rows = {s.name: s for s in FrozenStratum.objects.filter(task=task)}

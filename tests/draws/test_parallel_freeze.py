@@ -30,7 +30,7 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
     # A draw, then a yearly cap of one: the objects it drew are left out of later pools, by a
     # list read once and handed to every range (pool.objects_among).
     settings.SPOTCHECK_FREEZE_WORKERS = 1
-    drawn = run_ceremony(make_task(cap=100))
+    drawn = run_ceremony(make_task(max_visits_per_inspector=100))
     frequency.frequency_rule_set(actor=coordinator, max_draws_per_year=1)
     used = []  # the parallel path runs for the second task only (a spy, the real function runs)
     gather = pool_parallel.freeze_in_parallel
@@ -38,7 +38,7 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
     tasks = {}
     for workers, threshold in ((1, 10**9), (3, 0)):
         settings.SPOTCHECK_FREEZE_WORKERS, settings.SPOTCHECK_FREEZE_PARALLEL_ROWS = workers, threshold
-        tasks[workers] = run_ceremony(make_task(cap=100, frequency_cap_days=0), draw=False)
+        tasks[workers] = run_ceremony(make_task(max_visits_per_inspector=100, frequency_cap_days=0), draw=False)
     single, parallel = tasks[1], tasks[3]
     assert used == [3]
     # Stored in parts, one per range read: the parallel path ran, not its fallback.
@@ -85,7 +85,7 @@ def test_without_worker_connections_the_freeze_runs_as_one_statement(
     monkeypatch.setattr(pool_parallel.psycopg, "connect", connect)
     for n in range(30):
         InspectionObjectFactory(region=towns[n % 2], owner_department=scjg)
-    task = run_ceremony(make_task(cap=100), draw=False)
+    task = run_ceremony(make_task(max_visits_per_inspector=100), draw=False)
     assert len(calls) == 2 and "one statement instead" in caplog.text
     assert task.status == "announced"
     assert not FrozenStratum.objects.filter(task=task, part__gt=0).exists()

@@ -52,27 +52,27 @@ def test_each_exclusion_reason(scjg_admin, coordinator, scjg, towns, county, scj
 
 def test_frequency_cap_and_last_inspector(scjg_admin, make_task, run_ceremony, objects):
     every = [{"name": "全部", "ratio": "1"}]
-    first = run_ceremony(make_task(strata=every, cap=12))
+    first = run_ceremony(make_task(strata=every, max_visits_per_inspector=12))
     drawn = set(first.visits.values_list("public_id", flat=True))
     assert len(drawn) == len(objects)
     # Within a year, the same item: nobody is left in the pool (无事不扰).
-    second = make_task(strata=every, cap=12)
+    second = make_task(strata=every, max_visits_per_inspector=12)
     services.task_freeze(actor=scjg_admin, task=second)
     assert set(_reasons(second).values()) == {Reason.FREQUENCY_CAP}
     assert second.frozen_pool.member_count == 0
     # Without the cap, each object's last team is excluded from matching it again.
-    third = make_task(strata=every, cap=12, frequency_cap_days=0)
+    third = make_task(strata=every, max_visits_per_inspector=12, frequency_cap_days=0)
     services.task_freeze(actor=scjg_admin, task=third)
     pairs = set(third.frozen_pool.exclusion_pairs())
     last = {(m.visit.public_id, m.inspector.code) for v in first.visits.all() for m in v.members.all()}
     assert pairs == last
-    fourth = make_task(strata=every, cap=12, frequency_cap_days=0, exclude_last_inspector=False)
+    fourth = make_task(strata=every, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
     services.task_freeze(actor=scjg_admin, task=fourth)
     assert fourth.frozen_pool.exclusion_pairs() == []
 
 
 def test_cancelled_draws_do_not_count_for_the_cap(scjg_admin, make_task, run_ceremony):
-    first = run_ceremony(make_task(strata=[{"name": "全部", "ratio": "1"}], cap=12))
+    first = run_ceremony(make_task(strata=[{"name": "全部", "ratio": "1"}], max_visits_per_inspector=12))
     services.task_cancel(actor=scjg_admin, task=first, reason="取消测试")
     second = make_task()
     services.task_freeze(actor=scjg_admin, task=second)
@@ -123,7 +123,11 @@ def test_pool_filters(scjg_admin, make_task, scjg, towns, objects):
 
 def test_drawn_recently_reads_the_draws(scjg_admin, make_task, run_ceremony, objects):
     """The pool hands the object filter its sets of drawn objects (any task, any item)."""
-    first = run_ceremony(make_task(strata=[{"name": "C类", "filter": {"credit_levels": ["C"]}, "ratio": "1"}], cap=12))
+    first = run_ceremony(
+        make_task(
+            strata=[{"name": "C类", "filter": {"credit_levels": ["C"]}, "ratio": "1"}], max_visits_per_inspector=12
+        )
+    )
     drawn = set(first.visits.values_list("public_id", flat=True))
     assert drawn == {o.public_code for o in objects if o.credit_level == "C"}
     others = {o.public_code for o in objects} - drawn

@@ -23,7 +23,7 @@ def test_codes_count_up_per_department_and_year(make_task):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"cap": 0}, "上限"),
+        ({"max_visits_per_inspector": 0}, "上限"),
         ({"lead_slot": "不存在"}, "组长岗位"),
         ({"slots": [{"name": "主检", "dept": "SCJG", "quals": ["draws_food"]}]}, "至少需要 2"),
         (

@@ -299,7 +299,7 @@ def _create_data(**overrides):
         "window_end": "2026-06-30",
         "slots": "主检 SCJG draws_food\n协检 SCJG",
         "lead_slot": "主检",
-        "cap": "4",
+        "max_visits_per_inspector": "4",
         "list_publication": "with_notice",
         "exclude_last_inspector": "on",
     }
@@ -380,7 +380,7 @@ def test_visit_page_query_count_does_not_grow_with_visits(
     login, scjg_admin, make_task, run_ceremony, towns, scjg, django_assert_max_num_queries
 ):
     client = login(scjg_admin)
-    small = run_ceremony(make_task(cap=200))
+    small = run_ceremony(make_task(max_visits_per_inspector=200))
     big_task = make_big_task(make_task, run_ceremony, towns, scjg)
     assert small.visits.count() < 10 < 100 < big_task.visits.count()
     client.get(url("detail", small))  # warm the session
@@ -477,7 +477,7 @@ def test_list_counts_visits_per_task_in_the_query(
     login, scjg_admin, make_task, run_ceremony, towns, scjg, django_assert_max_num_queries
 ):
     client = login(scjg_admin)
-    small = run_ceremony(make_task(cap=200))
+    small = run_ceremony(make_task(max_visits_per_inspector=200))
     big_task = make_big_task(make_task, run_ceremony, towns, scjg)
     client.get(url("list"))
     with django_assert_max_num_queries(6):

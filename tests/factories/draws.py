@@ -36,7 +36,7 @@ def task_kwargs(**overrides):
             {"name": "协检", "dept": "SCJG", "quals": []},
         ],
         "lead_slot": "主检",
-        "cap": 4,  # = the number of targets: never binds, so the random secret never fails a match
+        "max_visits_per_inspector": 4,  # = the number of targets: never binds, so the random secret never fails a match
     }
     data.update(overrides)
     return data
@@ -92,6 +92,6 @@ def make_big_task(make_task, run_ceremony, towns, department):
         {"name": "C类", "filter": {"credit_levels": ["C", "D"]}, "ratio": "0.6"},
         {"name": "一般", "ratio": "0.5", "minimum": 1},
     ]
-    task = run_ceremony(make_task(strata=strata, cap=200))
+    task = run_ceremony(make_task(strata=strata, max_visits_per_inspector=200))
     assert task.status == Task.Status.DRAWN
     return task

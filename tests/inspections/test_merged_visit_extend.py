@@ -73,7 +73,9 @@ def test_extend_keeps_the_merge_rules(coordinator, scjg_admin, merged, make_jtys
     with pytest.raises(ValidationError, match="不是同一检查对象"):
         services.merged_visit_extend(actor=coordinator, merged_visit=merged_visit, visits=[elsewhere])
     # A second 市场监管 task: its department is in the merged visit already.
-    second = run_ceremony(make_task(strata=ALL, cap=12, frequency_cap_days=0, exclude_last_inspector=False))
+    second = run_ceremony(
+        make_task(strata=ALL, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+    )
     same = Visit.objects.get(task=second, inspection_object=merged_visit.inspection_object)
     with pytest.raises(ValidationError, match="由同一部门发起"):
         services.merged_visit_extend(actor=coordinator, merged_visit=merged_visit, visits=[same])

@@ -62,7 +62,9 @@ def test_disjoint_windows_are_not_proposed(coordinator, scjg_task, make_wsjk_tas
 
 def test_tasks_of_the_same_department_are_not_proposed(coordinator, make_task, run_ceremony, scjg_task):
     # A second 市场监管 task drawing the same objects in the same window (no 免检期 here).
-    second = run_ceremony(make_task(strata=ALL, cap=12, frequency_cap_days=0, exclude_last_inspector=False))
+    second = run_ceremony(
+        make_task(strata=ALL, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+    )
     assert second.visits.count() == 12
     assert proposals_for(coordinator) == []
 
@@ -174,7 +176,9 @@ def test_confirm_refuses_what_no_longer_qualifies(
     autumn = make_wsjk_task(window=AUTUMN)
     with pytest.raises(ValidationError, match="没有共同的重叠期"):
         services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, autumn))
-    second = run_ceremony(make_task(strata=ALL, cap=12, frequency_cap_days=0, exclude_last_inspector=False))
+    second = run_ceremony(
+        make_task(strata=ALL, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+    )
     same = [
         Visit.objects.get(task=t, inspection_object=pair(scjg_task, autumn)[0].inspection_object)
         for t in (scjg_task, second)
