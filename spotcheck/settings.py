@@ -184,9 +184,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InspectionObjectKindEnum": "spotcheck.directory.models.InspectionObject.Kind",
         "InspectionObjectStatusEnum": "spotcheck.directory.models.InspectionObject.Status",
-        "ItemVersionStatusEnum": "spotcheck.catalog.models.ItemVersion.Status",
+        "ItemVersionStatusEnum": "spotcheck.catalog.models.ItemVersion.STATUS_CHOICES",
         "AnnualPlanKindEnum": "spotcheck.planning.models.AnnualPlan.Kind",
-        "AnnualPlanStatusEnum": "spotcheck.planning.models.AnnualPlan.Status",
+        "AnnualPlanStatusEnum": "spotcheck.planning.models.AnnualPlan.STATUS_CHOICES",
         "TaskKindEnum": "spotcheck.draws.models.Task.Kind",  # the same choices as PlanEntry.Kind
         "TaskStatusEnum": "spotcheck.draws.models.Task.Status",
         "CreditLevelEnum": "spotcheck.directory.models.InspectionObject.CreditLevel",

@@ -109,7 +109,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item = get_item_for_user(self.request.user, int(pk))
         if not can_review_filings(scope_for(self.request.user)):
             raise PermissionDenied(_("只有联席会议办公室协调员可以审查备案。"))
-        version = self._visible_version(item, [ItemVersion.Status.SUBMITTED])
+        version = self._visible_version(item, [ItemVersion.Status.FILING])
         if version is None:
             raise ValidationError({"detail": [_("该事项没有待备案的版本。")]})
         return item, version

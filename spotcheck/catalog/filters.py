@@ -26,7 +26,7 @@ STATUS_CHOICES = [
     ("published", _("已公布（现行有效）")),
     ("unpublished", _("尚未公布")),
     (ItemVersion.Status.DRAFT, _("有草稿")),
-    (ItemVersion.Status.SUBMITTED, _("待备案")),
+    (ItemVersion.Status.FILING, _("待备案")),
     (ItemVersion.Status.RETURNED, _("已退回待修改")),
 ]
 

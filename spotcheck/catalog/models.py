@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from spotcheck.core.filing import FilingStatus, filing_choices
+
 
 class InspectionItem(models.Model):
     """The stable identity of an item; what it says lives in its versions."""
@@ -37,17 +39,16 @@ class InspectionItem(models.Model):
 
 
 class ItemVersion(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        SUBMITTED = "submitted", _("待备案")
-        ACCEPTED = "accepted", _("已备案")
-        RETURNED = "returned", _("已退回")
-        SUPERSEDED = "superseded", _("已被新版本替代")
+    # The steps of filing shared with plans (core.filing): an item's take the joint office's
+    # filing and publication as one step.
+    Status = FilingStatus
+    STATUSES = (Status.DRAFT, Status.FILING, Status.RETURNED, Status.PUBLISHED, Status.SUPERSEDED)
+    STATUS_CHOICES = filing_choices(*STATUSES)
 
     # A version still in the filing process; an item has at most one at a time.
-    OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.FILING, Status.RETURNED})
     # Versions that were published: readable by every staff member, forever.
-    PUBLISHED_STATUSES = frozenset({Status.ACCEPTED, Status.SUPERSEDED})
+    PUBLISHED_STATUSES = frozenset({Status.PUBLISHED, Status.SUPERSEDED})
     # The department may still change the text.
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
     # The free-text guideline fields (检查依据/检查内容/检查流程/审批权限/公示程序/归档方式).
@@ -74,7 +75,7 @@ class ItemVersion(models.Model):
         InspectionItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("状态"), max_length=12, choices=STATUS_CHOICES, default=Status.DRAFT)
     name = models.CharField(_("事项名称"), max_length=200)
     sub_items = models.JSONField(_("检查子项"), default=list, blank=True)
     category = models.CharField(_("事项类别"), max_length=8, choices=Category.choices, default=Category.GENERAL)
@@ -136,7 +137,7 @@ class ItemVersion(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["item"],
-                condition=models.Q(status__in=["draft", "submitted", "returned"]),
+                condition=models.Q(status__in=["draft", "filing", "returned"]),
                 name="item_version_one_open",
                 violation_error_message=_("该事项已有一个正在起草或备案中的版本。"),
             ),

@@ -67,7 +67,7 @@ def pending_filings(scope: Scope) -> QuerySet[ItemVersion]:
     coordinator sees every department's; a department sees its own."""
     return (
         versions_for_scope(scope)
-        .filter(status=ItemVersion.Status.SUBMITTED)
+        .filter(status=ItemVersion.Status.FILING)
         .select_related("item__current_version")
         .order_by("submitted_at", "pk")
     )

@@ -421,7 +421,7 @@ def version_submit(*, actor: User, version: ItemVersion) -> ItemVersion:
             message % {"number": version.number, "status": version.get_status_display()}, code="not_draft"
         )
     before = snapshot(version)
-    version.status = Status.SUBMITTED
+    version.status = Status.FILING
     version.submitted_at = timezone.now()
     version.full_clean()
     version.save(update_fields=["status", "submitted_at"])
@@ -438,7 +438,7 @@ def version_submit(*, actor: User, version: ItemVersion) -> ItemVersion:
 
 
 def _require_submitted(version: ItemVersion) -> None:
-    if version.status != Status.SUBMITTED:
+    if version.status != Status.FILING:
         raise ValidationError(
             _("版本 v%(number)s 的状态为“%(status)s”，只有待备案的版本可以审查。")
             % {"number": version.number, "status": version.get_status_display()},
@@ -478,7 +478,7 @@ def version_accept(*, actor: User, version: ItemVersion, note: str = "") -> Item
         )
 
     before = snapshot(version)
-    version.status = Status.ACCEPTED
+    version.status = Status.PUBLISHED
     version.reviewed_by = actor
     version.reviewed_at = now
     version.review_note = note

@@ -86,7 +86,7 @@ def create_items(
         department = frame.departments[spec.department]
         admin = users.get(f"{spec.department.lower()}_admin")
         item = InspectionItem.objects.create(department=department, code=spec.code)
-        plan = FILING_PLANS.get(spec.code, ("accepted",))
+        plan = FILING_PLANS.get(spec.code, ("published",))
         first_day = anchor - dt.timedelta(days=300 + int(rng.random() * 60))
         current = previous = None
         for number, status in enumerate(plan, start=1):
@@ -101,7 +101,7 @@ def create_items(
             if status != Status.DRAFT:
                 version.submitted_at = _at(created + dt.timedelta(days=2), 10)
                 history.append((Action.SUBMITTED, admin, "", version.submitted_at))
-            if status in (Status.ACCEPTED, Status.SUPERSEDED, Status.RETURNED):
+            if status in (Status.PUBLISHED, Status.SUPERSEDED, Status.RETURNED):
                 version.reviewed_by_id = coordinator
                 version.reviewed_at = _at(created + dt.timedelta(days=6), 15)
                 if status == Status.RETURNED:
@@ -123,7 +123,7 @@ def create_items(
                 FilingEvent(version=version, action=action, actor_id=actor, note=note, created_at=at)
                 for action, actor, note, at in history
             )
-            if status == Status.ACCEPTED:
+            if status == Status.PUBLISHED:
                 if previous is not None and previous.status == Status.SUPERSEDED:
                     events.append(
                         FilingEvent(

@@ -192,7 +192,7 @@ def task_create(
     if not versions:
         raise ValidationError(_("至少需要一个抽查事项。"))
     for version in versions:
-        if version.status != ItemVersion.Status.ACCEPTED:
+        if version.status != ItemVersion.Status.PUBLISHED:
             raise ValidationError(_("事项版本“%(v)s”不是现行公布的版本。") % {"v": version})
         if version.item.department_id not in {d.pk for d in departments}:
             raise ValidationError(_("事项“%(v)s”的所属部门不是参与部门。") % {"v": version.name})

@@ -55,7 +55,7 @@ def can_approve_plan(scope: Scope, plan: AnnualPlan) -> bool:
 def can_return_plan(scope: Scope, plan: AnnualPlan) -> bool:
     """A submitted plan is returned by whoever approves it; an approved one (not yet filed) by
     the joint office refusing the filing."""
-    if plan.status == AnnualPlan.Status.APPROVED:
+    if plan.status == AnnualPlan.Status.FILING:
         return can_approve_plan(scope, plan) and is_joint_office(scope)
     return can_approve_plan(scope, plan)
 

@@ -64,7 +64,7 @@ class PlanFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), to_field_name="code", field_name="department", label=_("编制部门代码")
     )
-    status = django_filters.ChoiceFilter(choices=AnnualPlan.Status.choices, label=_("状态"))
+    status = django_filters.ChoiceFilter(choices=AnnualPlan.STATUS_CHOICES, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=AnnualPlan.Kind.choices, label=_("计划类型"))
     include_retired = django_filters.BooleanFilter(
         method="filter_include_retired", label=_("含已作废的计划"), widget=forms.CheckboxInput

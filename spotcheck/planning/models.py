@@ -9,19 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from spotcheck.core.filing import FilingStatus, filing_choices
+
 
 class AnnualPlan(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", _("部门年度抽查计划")
         JOINT = "joint", _("部门联合抽查计划")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        SUBMITTED = "submitted", _("待审核")
-        RETURNED = "returned", _("已退回")
-        APPROVED = "approved", _("已审核待备案")
-        FILED = "filed", _("已备案")
-        PUBLISHED = "published", _("已公布")
+    # The steps of filing shared with items (core.filing); a plan is approved by its
+    # department before the joint office files it, and published after.
+    Status = FilingStatus
+    STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.FILING, Status.FILED, Status.PUBLISHED)
+    STATUS_CHOICES = filing_choices(*STATUSES)
 
     # The department (or the joint office) may still change the content.
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
@@ -41,7 +41,7 @@ class AnnualPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("计划年度"))
     kind = models.CharField(_("计划类型"), max_length=12, choices=Kind.choices, default=Kind.DEPARTMENT)
     title = models.CharField(_("计划名称"), max_length=200)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("状态"), max_length=12, choices=STATUS_CHOICES, default=Status.DRAFT)
     revision = models.PositiveIntegerField(_("调整次数"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("编制人"), on_delete=models.PROTECT, related_name="+"

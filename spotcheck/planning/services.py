@@ -366,7 +366,7 @@ def plan_approve(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None
     return _move(
         plan,
         actor=actor,
-        status=Status.APPROVED,
+        status=Status.FILING,
         changes={"approved_by": actor, "approved_at": now},
         action="planning.plan.approve",
         event=PlanEvent.Action.APPROVED,
@@ -381,7 +381,7 @@ def plan_return(*, actor: User, plan: AnnualPlan, reason: str, at: dt.datetime |
     _require_approver(actor, plan)
     plan = _locked(plan)
     reason = clean_reason(reason, max_length=AnnualPlan._meta.get_field("return_reason").max_length)
-    if plan.status == Status.APPROVED:
+    if plan.status == Status.FILING:
         _require_coordinator(actor, _("已审核的计划只能由联席办协调员在备案时退回。"))
     elif plan.status != Status.SUBMITTED:
         raise ValidationError(_("只有待审核或待备案的计划可以退回。"))
@@ -408,7 +408,7 @@ def plan_file(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -
     """备案: the coordinator accepts an approved plan; ``at`` (default now) decides lateness."""
     _require_coordinator(actor, _("只有联席会议办公室协调员可以受理计划备案。"))
     plan = _locked(plan)
-    if plan.status != Status.APPROVED:
+    if plan.status != Status.FILING:
         raise ValidationError(_("只有审核通过的计划可以备案。"))
     filed_at = at or timezone.now()
     late = is_late(plan, filed_at)

@@ -102,8 +102,8 @@ def plan_detail_view(request, pk: int):
             "is_adjusting": plan.status == status.PUBLISHED,
             "can_submit": writable and plan.is_editable,
             "can_review": plan.status == status.SUBMITTED and access.can_approve_plan(scope, plan),
-            "can_file": plan.status == status.APPROVED and access.can_file_plans(scope),
-            "can_return_approved": plan.status == status.APPROVED and access.can_return_plan(scope, plan),
+            "can_file": plan.status == status.FILING and access.can_file_plans(scope),
+            "can_return_approved": plan.status == status.FILING and access.can_return_plan(scope, plan),
             "can_publish": plan.status == status.FILED and access.can_publish_plan(scope, plan),
         },
     )

@@ -68,12 +68,12 @@ class TestRead:
         services.version_new_draft(actor=scjg_admin, item=published_item)
         body = login(wsjk_admin).get(detail(published_item)).json()
         current = body["current_version"]
-        assert current["status"] == "accepted"
+        assert current["status"] == "published"
         assert current["default_ratio"] == "0.050000"
         assert [q["text"] for q in current["questions"]] == ["是否取得有效的食品经营许可证", "是否建立进货查验记录制度"]
         assert [e["action"] for e in current["filing_events"]] == ["created", "submitted", "accepted"]
         # 卫健 sees the published version only, not 市场监管's new draft.
-        assert [(v["number"], v["status"]) for v in body["versions"]] == [(1, "accepted")]
+        assert [(v["number"], v["status"]) for v in body["versions"]] == [(1, "published")]
         assert body["open_version"] is None
         own = login(scjg_admin).get(detail(published_item)).json()
         assert [v["number"] for v in own["versions"]] == [2, 1]
@@ -142,7 +142,7 @@ class TestWorkflow:
     def test_submit_return_edit_submit_accept(self, login, client, scjg_admin, coordinator, draft_item):
         admin = login(scjg_admin)
         url = detail(draft_item)
-        assert admin.post(url + "submit/").json()["open_version"]["status"] == "submitted"
+        assert admin.post(url + "submit/").json()["open_version"]["status"] == "filing"
         assert admin.post(url + "accept/").status_code == 403  # dept_admin cannot accept
 
         coord = login(coordinator)
@@ -159,7 +159,7 @@ class TestWorkflow:
 
         coord = login(coordinator)
         body = coord.post(url + "accept/", {"note": "同意"}, content_type="application/json").json()
-        assert body["current_version"]["status"] == "accepted"
+        assert body["current_version"]["status"] == "published"
         assert body["current_version"]["name"] == "修订后的名称"
         assert body["open_version"] is None
 
@@ -173,7 +173,7 @@ class TestWorkflow:
         assert admin.post(url + "new-version/").status_code == 400  # only one open version
         admin.post(url + "submit/")
         body = login(coordinator).post(url + "accept/").json()
-        assert [(v["number"], v["status"]) for v in body["versions"]] == [(2, "accepted"), (1, "superseded")]
+        assert [(v["number"], v["status"]) for v in body["versions"]] == [(2, "published"), (1, "superseded")]
 
     def test_submit_without_draft_is_400(self, login, scjg_admin, published_item):
         response = login(scjg_admin).post(detail(published_item) + "submit/")

@@ -38,7 +38,7 @@ def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinat
     page.click("button:has-text('提交备案')")
     page.wait_for_selector("text=已提交备案")
     version.refresh_from_db()
-    assert version.status == ItemVersion.Status.SUBMITTED
+    assert version.status == ItemVersion.Status.FILING
 
     page.click("form[action$='/accounts/logout/'] button")
     log_in(page, coordinator)

@@ -177,7 +177,7 @@ class TestFilingWorkflow:
         v1 = item.versions.get()
 
         v1 = services.version_submit(actor=scjg_admin, version=v1)
-        assert v1.status == S.SUBMITTED
+        assert v1.status == S.FILING
         assert v1.submitted_at is not None
 
         with pytest.raises(ValidationError) as exc_info:
@@ -205,7 +205,7 @@ class TestFilingWorkflow:
         v1 = services.version_accept(actor=coordinator, version=v1, note="同意备案")
 
         item.refresh_from_db()
-        assert v1.status == S.ACCEPTED
+        assert v1.status == S.PUBLISHED
         assert item.current_version == v1
         assert v1.published_at is not None and v1.reviewed_by == coordinator
         assert v1.review_note == "同意备案"
@@ -233,7 +233,7 @@ class TestFilingWorkflow:
         v2.refresh_from_db()
         assert item.current_version == v2
         assert v1.status == S.SUPERSEDED
-        assert v2.status == S.ACCEPTED
+        assert v2.status == S.PUBLISHED
         assert v1.methods == ["on_site"]
         assert v2.methods == ["on_site", "online"]
         assert v1.filing_events.last().action == "superseded"
@@ -291,7 +291,7 @@ class TestFilingWorkflow:
         with pytest.raises(PermissionDenied):
             services.version_return(actor=scjg_admin, version=version, reason="自己退回")
         version.refresh_from_db()
-        assert version.status == S.SUBMITTED
+        assert version.status == S.FILING
 
     @pytest.mark.parametrize("persona", ["auditor", "scjg_approver"])
     def test_read_only_roles_cannot_review(self, request, persona, scjg_admin, scjg):
@@ -334,7 +334,7 @@ class TestFilingWorkflow:
         assert update.after == {"name": "食品经营监督检查（修订）", "status": "draft"}
         returned = AuditEntry.objects.get(action="catalog.version.return")
         assert returned.after["review_note"] == "请补充检查表"
-        assert returned.before["status"] == "submitted"
+        assert returned.before["status"] == "filing"
         publish_entry = AuditEntry.objects.get(action="catalog.item.publish")
         assert publish_entry.before == {"current_version_id": None}
         assert publish_entry.after == {"current_version_id": v1.pk}
@@ -364,7 +364,7 @@ class TestFilingWorkflow:
         entry = AuditEntry.objects.get(action="catalog.version.supersede")
         assert (entry.target_id, entry.before, entry.after) == (
             str(v1.pk),
-            {"status": "accepted"},
+            {"status": "published"},
             {"status": "superseded"},
         )
         assert AuditEntry.objects.filter(action="catalog.item.publish").order_by("seq").last().after == {

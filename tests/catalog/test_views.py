@@ -103,7 +103,7 @@ class TestList:
             ({"status": "published"}, ["SCJG-PUB"]),
             ({"status": "unpublished"}, ["SCJG-DRAFT"]),
             ({"status": "draft"}, ["SCJG-DRAFT"]),
-            ({"status": "submitted"}, []),
+            ({"status": "filing"}, []),
             ({"category": "key"}, []),
             ({"category": "general"}, ["SCJG-DRAFT", "SCJG-PUB"]),
             ({"method": "on_site"}, ["SCJG-DRAFT", "SCJG-PUB"]),
@@ -203,7 +203,7 @@ class TestDetail:
         v1 = published_item.versions.get(number=1)
         client = login(wsjk_admin)
         response = client.get(reverse("catalog:detail", args=[published_item.pk]))
-        assert [(v.number, v.status) for v in response.context["versions"]] == [(2, S.ACCEPTED), (1, S.SUPERSEDED)]
+        assert [(v.number, v.status) for v in response.context["versions"]] == [(2, S.PUBLISHED), (1, S.SUPERSEDED)]
         old = client.get(reverse("catalog:version_detail", args=[v1.pk]))
         assert old.status_code == 200
         assert "已被新版本替代" in old.content.decode()
@@ -349,7 +349,7 @@ class TestFilingViews:
         response = login(scjg_admin).post(reverse("catalog:version_submit", args=[version.pk]))
         assert response.status_code == 302
         version.refresh_from_db()
-        assert version.status == S.SUBMITTED
+        assert version.status == S.FILING
 
         inbox = login(coordinator).get(reverse("catalog:filings"))
         assert [v.pk for v in inbox.context["page_obj"]] == [version.pk]
@@ -367,7 +367,7 @@ class TestFilingViews:
         assert response.status_code == 200
         assert response.context["form"].errors["reason"]
         version.refresh_from_db()
-        assert version.status == S.SUBMITTED
+        assert version.status == S.FILING
         client.post(reverse("catalog:version_return", args=[version.pk]), {"reason": "缺少检查表"})
         version.refresh_from_db()
         assert (version.status, version.review_note) == (S.RETURNED, "缺少检查表")
@@ -379,7 +379,7 @@ class TestFilingViews:
         assert client.get(reverse("catalog:version_return", args=[version.pk])).status_code == 403
         assert client.post(reverse("catalog:version_return", args=[version.pk]), {"reason": "x"}).status_code == 403
         version.refresh_from_db()
-        assert version.status == S.SUBMITTED
+        assert version.status == S.FILING
 
     def test_other_department_gets_404_on_filing_actions(self, login, scjg_admin, wsjk_admin, draft_item):
         version = draft_item.versions.get()

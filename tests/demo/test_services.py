@@ -186,8 +186,8 @@ def test_items_have_checklists_and_filed_versions(demo):
     assert items.count() == len(ITEMS) >= 80
     assert len({item.department.code for item in items}) == 18
     statuses = Counter(ItemVersion.objects.values_list("status", flat=True))
-    assert set(statuses) == {"draft", "submitted", "accepted", "returned", "superseded"}
-    assert statuses["accepted"] > 0.85 * len(ITEMS)
+    assert set(statuses) == {"draft", "filing", "published", "returned", "superseded"}
+    assert statuses["published"] > 0.85 * len(ITEMS)
     for item in items:
         versions = list(item.versions.order_by("number"))
         for version in versions:
@@ -198,7 +198,7 @@ def test_items_have_checklists_and_filed_versions(demo):
             assert Decimal(0) < version.default_ratio <= Decimal(1)
             assert version.methods and version.required_qualifications.exists()
             assert version.filing_events.filter(action=FilingEvent.Action.CREATED).exists()
-        accepted = [v for v in versions if v.status == "accepted"]
+        accepted = [v for v in versions if v.status == "published"]
         if accepted:
             assert item.current_version == accepted[0]
             assert item.current_version.published_at and item.current_version.reviewed_by.username == "coordinator"

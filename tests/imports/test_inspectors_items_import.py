@@ -80,19 +80,19 @@ def test_items_import_creates_drafts_and_never_bypasses_filing(scjg_admin, scjg,
     assert list(item.versions.values_list("number", "name")) == [(1, "改名")]
 
     # Once filed and published, an import starts version 2 as a draft; version 1 stays.
-    ItemVersion.objects.filter(pk=version.pk).update(status="accepted")
+    ItemVersion.objects.filter(pk=version.pk).update(status="published")
     InspectionItem.objects.filter(pk=item.pk).update(current_version=version)
     run = run_import(scjg_admin, "items", [ITEM_HEADER, item_row("SC-001", "第二版")], scjg)
     assert run.job.updated_count == 1
     assert list(item.versions.order_by("number").values_list("number", "status", "name")) == [
-        (1, "accepted", "改名"),
+        (1, "published", "改名"),
         (2, "draft", "第二版"),
     ]
     item.refresh_from_db()
     assert item.current_version_id == version.pk
 
     # While a version waits for filing, the import refuses the row.
-    ItemVersion.objects.filter(item=item, number=2).update(status="submitted")
+    ItemVersion.objects.filter(item=item, number=2).update(status="filing")
     run = run_import(scjg_admin, "items", [ITEM_HEADER, item_row("SC-001", "第三版")], scjg)
     assert [(e.row, e.column) for e in run.outcome.errors] == [(2, "事项编码")]
     assert "待备案审查" in run.outcome.errors[0].message

@@ -262,7 +262,7 @@ class TestWorkflow:
         url = detail(draft_plan)
         assert post(login(scjg_admin), url + "submit/").json()["status"] == "submitted"
         assert post(login(scjg_admin), url + "approve/").status_code == 403  # the admin does not approve
-        assert post(login(scjg_approver), url + "approve/").json()["status"] == "approved"
+        assert post(login(scjg_approver), url + "approve/").json()["status"] == "filing"
         assert post(login(scjg_admin), url + "file/").status_code == 403  # only the joint office files
         body = post(login(coordinator), url + "file/").json()
         assert body["status"] == "filed" and body["filed_at"]

@@ -25,7 +25,7 @@ def test_happy_path_department_plan(draft_plan, scjg_admin, scjg_approver, coord
         plan = services.plan_submit(actor=scjg_admin, plan=draft_plan)
         assert plan.status == S.SUBMITTED and plan.submitted_by == scjg_admin
         plan = services.plan_approve(actor=scjg_approver, plan=plan)
-        assert plan.status == S.APPROVED and plan.approved_by == scjg_approver
+        assert plan.status == S.FILING and plan.approved_by == scjg_approver
         plan = services.plan_file(actor=coordinator, plan=plan)
         assert plan.status == S.FILED and not plan.filed_late
         plan = services.plan_publish(actor=coordinator, plan=plan)

@@ -1476,18 +1476,18 @@ ITEMS: tuple[DemoItem, ...] = (
 )
 
 # How the demo files each item (备案), so the filing workflow has something in every state.
-# Items not named here have one accepted (published) version.
+# Items not named here have one published version.
 FILING_PLANS: dict[str, tuple[str, ...]] = {
-    "SCJG-001": ("superseded", "accepted"),
-    "SCJG-002": ("superseded", "accepted"),
-    "XF-001": ("superseded", "accepted"),
-    "WSJK-001": ("accepted", "submitted"),
-    "YJGL-002": ("accepted", "submitted"),
-    "ZJ-002": ("accepted", "draft"),
+    "SCJG-001": ("superseded", "published"),
+    "SCJG-002": ("superseded", "published"),
+    "XF-001": ("superseded", "published"),
+    "WSJK-001": ("published", "filing"),
+    "YJGL-002": ("published", "filing"),
+    "ZJ-002": ("published", "draft"),
     "SCJG-025": ("draft",),
     "CG-002": ("draft",),
-    "JY-003": ("submitted",),
-    "NYNC-005": ("submitted",),
+    "JY-003": ("filing",),
+    "NYNC-005": ("filing",),
     "SW-003": ("returned",),
     "TJ-002": ("returned",),
 }

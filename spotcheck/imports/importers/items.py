@@ -141,7 +141,7 @@ class ItemImporter(BaseImporter):
             return
         if record["department_id"] != existing["department_id"]:
             self.error(row, "department_id", f"事项的所属部门（{label}）不能通过导入修改。")
-        if existing.get("status") == _V.Status.SUBMITTED:
+        if existing.get("status") == _V.Status.FILING:
             self.error(row, "code", "该事项有待备案审查的版本，审查完成前不能通过导入修改。")
 
     def compared_fields(self):
