@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, LicenceKind, Tag
-from spotcheck.directory.services import OBJECT_FIELDS
-from spotcheck.directory.validators import normalize_uscc
+from spotcheck.directory.validators import OBJECT_FIELDS, normalize_uscc
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

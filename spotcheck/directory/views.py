@@ -23,17 +23,16 @@ from spotcheck.directory.forms import (
     PenaltyForm,
     ReasonForm,
 )
+from spotcheck.directory.licences import licence_add, licence_retire
 from spotcheck.directory.models import LevelChange
+from spotcheck.directory.penalties import penalty_record
 from spotcheck.directory.selectors import object_history, object_list_results
 from spotcheck.directory.services import (
-    licence_add,
-    licence_retire,
     object_change_level,
     object_create,
     object_restore,
     object_retire,
     object_update,
-    penalty_record,
 )
 
 PAGE_SIZE = 50

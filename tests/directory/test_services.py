@@ -6,20 +6,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from spotcheck.audit.models import AuditEntry
+from spotcheck.directory.licences import LicenceInput, licence_add, licence_retire, object_set_licences
 from spotcheck.directory.models import InspectionObject, LevelChange, ObjectLicence, Penalty
+from spotcheck.directory.penalties import penalty_record
 from spotcheck.directory.services import (
-    LicenceInput,
-    licence_add,
-    licence_retire,
     object_change_level,
     object_create,
     object_restore,
     object_retire,
-    object_set_licences,
     object_update,
-    penalty_record,
-    validate_object_fields,
 )
+from spotcheck.directory.validators import validate_object_fields
 from tests.factories import InspectionObjectFactory, make_uscc
 
 pytestmark = pytest.mark.django_db

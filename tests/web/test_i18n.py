@@ -20,8 +20,7 @@ from spotcheck.accounts.models import Membership
 from spotcheck.catalog.validators import validate_methods
 from spotcheck.core.choices import source_labels
 from spotcheck.directory.models import InspectionObject
-from spotcheck.directory.services import validate_object_fields
-from spotcheck.directory.validators import normalize_uscc
+from spotcheck.directory.validators import normalize_uscc, validate_object_fields
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 
