@@ -28,6 +28,7 @@ from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.presenters import version_diff, version_fields
 from spotcheck.catalog.selectors import item_detail_versions, item_list, pending_filings, version_with_content
 from spotcheck.core.forms import put_service_errors
+from spotcheck.core.messages import flash_service_errors, run_service
 from spotcheck.directory.object_filter import describe_object_filter, objects_in_scope
 
 PAGE_SIZE = 50
@@ -246,22 +247,11 @@ def scope_count_view(request):
     return render(request, "catalog/_scope_count.html", {"match_count": count, "match_count_error": error})
 
 
-def _run(request, action, success: str, **kwargs) -> bool:
-    try:
-        action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @login_required
 @require_POST
 def version_submit_view(request, pk: int):
     version = get_version_for_user(request.user, pk, write=True)
-    _run(request, services.version_submit, _("已提交备案，等待联席办审查。"), version=version)
+    run_service(request, services.version_submit, _("已提交备案，等待联席办审查。"), version=version)
     return redirect("catalog:version_detail", pk=version.pk)
 
 
@@ -271,7 +261,7 @@ def version_accept_view(request, pk: int):
     version = get_version_for_user(request.user, pk)
     form = AcceptForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    _run(
+    run_service(
         request,
         services.version_accept,
         _("已备案并公布 v%(n)s，成为现行版本。") % {"n": version.number},
@@ -322,8 +312,7 @@ def version_new_view(request, pk: int):
             actor=request.user, item=item, change_note=request.POST.get("change_note", "")
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
         return redirect("catalog:detail", pk=item.pk)
     messages.success(request, _("已据现行版本起草 v%(n)s。") % {"n": version.number})
     return redirect("catalog:version_edit", pk=version.pk)

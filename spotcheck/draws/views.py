@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.core.forms import put_service_errors
+from spotcheck.core.messages import flash_service_errors, run_service
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import access, ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user
@@ -38,17 +39,6 @@ TASKS_PER_PAGE = 50
 VISITS_PER_PAGE = 100
 MEMBERS_PER_PAGE = 100
 VISIT_QUERY_MAX = 100  # a search longer than any code or name finds nothing anyway
-
-
-def _run(request, action, success: str, **kwargs) -> bool:
-    try:
-        action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -262,7 +252,7 @@ def _ceremony_step(action, success: str):
     @require_POST
     def view(request, pk: int):
         task = get_task_for_user(request.user, pk, write=True)
-        _run(request, action, success, task=task)
+        run_service(request, action, success, task=task)
         return redirect("draws:detail", pk=task.pk)
 
     return view
@@ -279,8 +269,7 @@ def _ceremony_step_or_job(step: str, success: str):
         try:
             job = ceremony_jobs.ceremony_step_run_or_queue(actor=request.user, task=task, step=step)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_service_errors(request, exc)
         else:
             if job is None:
                 messages.success(request, success)
@@ -316,7 +305,7 @@ def task_cancel_view(request, pk: int):
     task = get_task_for_user(request.user, pk, write=True)
     form = CancelForm(request.POST)
     if form.is_valid():
-        _run(request, services.task_cancel, _("任务已作废。"), task=task, reason=form.cleaned_data["reason"])
+        run_service(request, services.task_cancel, _("任务已作废。"), task=task, reason=form.cleaned_data["reason"])
     else:
         messages.error(request, _("请填写作废原因。"))
     return redirect("draws:detail", pk=task.pk)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.accounts.scope import require_staff
+from spotcheck.core.messages import flash_service_errors
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.inspections import access, selectors, services
 
@@ -62,11 +63,6 @@ def _merged_visit(request, write: bool = True):
     if not raw.isdigit():
         raise Http404(_("没有找到该合并检查。"))
     return access.get_merged_visit_for_user(request.user, int(raw), write=write)
-
-
-def _show_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -119,7 +115,7 @@ def merge_confirm_view(request):
         else:
             merged_visit = services.merged_visit_confirm(actor=request.user, visits=visits, note=note)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        flash_service_errors(request, exc)
     else:
         done = _("已加入合并检查 %(code)s。") if extended is not None else _("已确认合并检查 %(code)s。")
         messages.success(request, done % {"code": merged_visit.code})
@@ -140,7 +136,7 @@ def merge_decline_view(request):
             actor=request.user, visits=visits, reason=form.cleaned_data["reason"], merged_visit=_merged_visit(request)
         )
     except ValidationError as exc:
-        _show_errors(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("已记录不予合并的决定，该组检查不再提示合并。"))
     return redirect(_back(task))
@@ -160,7 +156,7 @@ def merged_visit_dissolve_view(request, pk: int):
             actor=request.user, merged_visit=merged_visit, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        _show_errors(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("已解除合并检查 %(code)s。") % {"code": merged_visit.code})
     return redirect(_back(task))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
+from spotcheck.core.messages import run_service
 from spotcheck.directory.object_filter import describe_object_filter
 from spotcheck.planning import access, services
 from spotcheck.planning.access import get_entry_for_user, get_plan_for_user, get_stratum_for_user
@@ -129,16 +130,6 @@ def plan_edit_view(request, pk: int):
     )
 
 
-def _run(request, action, success: str, **kwargs) -> None:
-    try:
-        action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-
-
 def _workflow_step(action, success: str, *, write: bool = False):
     """A POST-only view that runs one workflow service on the plan and goes back to it. The
     services check who may take the step; the submit step also needs write access here."""
@@ -147,7 +138,7 @@ def _workflow_step(action, success: str, *, write: bool = False):
     @require_POST
     def view(request, pk: int):
         plan = get_plan_for_user(request.user, pk, write=write)
-        _run(request, action, success, plan=plan)
+        run_service(request, action, success, plan=plan)
         return redirect("planning:detail", pk=plan.pk)
 
     return view
@@ -268,7 +259,7 @@ def entry_remove_view(request, pk: int):
 @require_POST
 def entry_default_strata_view(request, pk: int):
     entry = get_entry_for_user(request.user, pk, write=True)
-    _run(
+    run_service(
         request,
         services.entry_add_default_strata,
         _("已套用默认信用分层。"),
