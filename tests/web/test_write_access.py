@@ -499,14 +499,23 @@ def test_every_url_is_in_one_table():
     urls = _in_scope()
     missing = sorted(set(urls) - set(WRITE_VIEWS) - READ_ONLY_VIEWS)
     assert not missing, (
-        f"{missing}: add each to WRITE_VIEWS in {__file__} (it accepts POST: whose row it writes, how to "
-        "build it from fixtures and what each probe gets) or to READ_ONLY_VIEWS (it answers POST with 405), "
-        "or say in OUT_OF_SCOPE_URLS why it is tested elsewhere; an unnamed URL needs a name"
+        f"{missing}: add each to WRITE_VIEWS in tests/web/test_write_access.py (it accepts POST: whose row "
+        "it writes, how to build it from fixtures and what each probe gets) or to READ_ONLY_VIEWS (it answers "
+        "POST with 405), or say in OUT_OF_SCOPE_URLS why it is tested elsewhere; an unnamed URL needs a name"
     )
     gone = sorted((set(WRITE_VIEWS) | READ_ONLY_VIEWS) - set(urls))
     assert not gone, f"{gone}: no such URL any more; remove it from the tables"
     assert not set(WRITE_VIEWS) & READ_ONLY_VIEWS
     assert len(urls) > 80 and len(WRITE_VIEWS) > 45
+
+
+@pytest.mark.parametrize("name", list(WRITE_VIEWS))
+def test_every_write_view_meets_the_basic_probes(name):
+    """A table entry may leave out the other-department probe (no department's row) and add the
+    department admin's; the others apply to every page that writes."""
+    view = WRITE_VIEWS[name]
+    assert {"anonymous", "no_role", "read_only", "auditor"} <= set(view.expect) <= set(PROBES)
+    assert set(view.personas) <= set(PROBES)
 
 
 def test_out_of_scope_urls_exist():
