@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.audit.filters import AuditEntryFilter
 from spotcheck.audit.models import AuditEntry
@@ -17,6 +17,7 @@ def _require_auditor(user) -> None:
 
 
 @login_required
+@require_GET
 def entry_list(request):
     _require_auditor(request.user)
     entries = AuditEntry.objects.select_related("actor", "department").order_by("-seq")
@@ -32,6 +33,7 @@ def entry_list(request):
 
 
 @login_required
+@require_GET
 def entry_detail(request, seq: int):
     _require_auditor(request.user)
     entry = get_object_or_404(AuditEntry.objects.select_related("actor", "department"), seq=seq)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
@@ -47,6 +47,7 @@ def _export_base_url() -> str:
 
 
 @login_required
+@require_GET
 def object_list(request: HttpRequest) -> HttpResponse:
     scope = require_staff(request.user)
     filterset, results = object_list_results(scope, request.GET)
@@ -71,6 +72,7 @@ def object_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_for_user(request.user, pk)
     scope = require_staff(request.user)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
@@ -49,6 +49,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 
 
 @login_required
+@require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
     scope = require_staff(request.user)
     filterset = InspectorFilter(request.GET, queryset=inspector_list(scope), request=request)
@@ -71,6 +72,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_inspector_for_user(request.user, pk)
     scope = require_staff(request.user)
@@ -181,6 +183,7 @@ def availability_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def recusals_view(request: HttpRequest) -> HttpResponse:
     scope = require_staff(request.user)
     if not may_see_recusals(scope):

@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.web.selectors import dashboard
 
 
 @login_required
+@require_GET
 def home(request):
     scope = require_staff(request.user)
     return render(request, "web/home.html", {"board": dashboard(scope, request.user)})

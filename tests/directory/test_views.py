@@ -262,21 +262,6 @@ def test_retire_and_restore_through_the_client(login, scjg_admin, obj):
     assert not obj.is_retired
 
 
-@pytest.mark.parametrize("name", ["retire", "restore", "level"])
-def test_actions_read_only_403_other_department_404_no_role_404(login, name, scjg_inspector, wsjk_admin, nobody, obj):
-    url = reverse(f"directory:{name}", args=[obj.pk])
-    assert login(scjg_inspector).post(url, {"reason": "x"}).status_code == 403
-    assert login(wsjk_admin).post(url, {"reason": "x"}).status_code == 404
-    assert login(nobody).post(url, {"reason": "x"}).status_code == 404
-    obj.refresh_from_db()
-    assert not obj.is_retired
-
-
-def test_actions_anonymous_redirected(client, obj):
-    response = client.post(reverse("directory:retire", args=[obj.pk]), {"reason": "x"})
-    assert response.status_code == 302 and "/accounts/" in response["Location"]
-
-
 def test_level_form(login, scjg_admin, obj):
     client = login(scjg_admin)
     url = reverse("directory:level", args=[obj.pk])

@@ -1,0 +1,584 @@
+"""Every staff page that accepts a POST refuses whoever may not write there, and every other page
+refuses a POST: generated from the URLconf, so that a new page fails the suite until it is
+entered in one of the two tables below (issue 10, point 7).
+
+A write view is probed by a POST from: an anonymous visitor (→ the login page), a user without a
+role (→ 404), a read-only role of the department that owns the row (→ 403), the auditor (reads
+everything, writes nothing: → 403), another department's admin (→ 404: the row's existence is
+not revealed) and, on the pages only the joint office's coordinator writes, the owning
+department's admin (→ 403). In every case nothing changed: the audit trail has no new entry and
+the rows the page writes are as they were. What an allowed user does on each page is tested per
+app (tests/<app>/test_views.py); the staff API has its own generated test (test_api_access.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+
+from spotcheck.audit.models import AuditEntry
+from spotcheck.catalog import services as catalog
+from spotcheck.catalog.models import InspectionItem, ItemVersion
+from spotcheck.directory.models import InspectionObject, LevelChange, LicenceKind, ObjectLicence, Penalty
+from spotcheck.draws import services as draws
+from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
+from spotcheck.imports.models import ImportJob
+from spotcheck.inspections.models import MergeDecline, MergedVisit
+from spotcheck.inspectors import services as inspectors
+from spotcheck.inspectors.models import Inspector, Recusal
+from spotcheck.planning import services as planning
+from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
+from tests.factories import (
+    OBJECT_HEADER,
+    InspectionObjectFactory,
+    InspectorFactory,
+    ObjectLicenceFactory,
+    RecusalFactory,
+    entry_kwargs,
+    make_item,
+    pair,
+)
+
+pytestmark = pytest.mark.django_db
+
+# ------------------------------------------------------------------------------ out of scope
+
+# Route prefixes whose pages are tested elsewhere or are not ours.
+OUT_OF_SCOPE_PREFIXES = {
+    "admin/": "Django's admin: its own permission system (is_staff and model permissions)",
+    "api/": "the staff API (api/v1/) and api/'s redirect to its docs: tests/web/test_api_access.py",
+    "i18n/": "Django's set_language: CSRF-protected, sets the visitor's language, holds no data",
+}
+# Single URLs (by name, or by route when unnamed).
+OUT_OF_SCOPE_URLS = {
+    "accounts:login": "authentication itself (tests/accounts/test_auth.py)",
+    "accounts:logout": "authentication itself",
+    "accounts:password_change": "authentication itself: a user changes their own password",
+    "accounts:password_done": "authentication itself",
+    "tasks/merges/": "Django's RedirectView sending old links on to inspections:merges (no view of ours)",
+}
+
+# ---------------------------------------------------------------------------------- probes
+
+LOGIN = "login"  # the expected answer to an anonymous POST: the login page, with ?next=
+
+# Who sends each probe's POST (None: nobody logged in), unless a view says otherwise.
+PROBES = {
+    "anonymous": None,
+    "no_role": "nobody",
+    "read_only": "scjg_inspector",
+    "auditor": "auditor",
+    "other_department": "wsjk_admin",
+    # Only on the pages that the joint office's coordinator alone writes.
+    "department_admin": "scjg_admin",
+}
+
+# A row of one department (the owner is 市场监管 in every table entry below).
+DEPARTMENT_ROW = {"anonymous": LOGIN, "no_role": 404, "read_only": 403, "auditor": 403, "other_department": 404}
+# A decision of the joint office's coordinator (filing, merges, the yearly cap).
+COORDINATOR_ONLY = DEPARTMENT_ROW | {"department_admin": 403}
+# A form that creates a row: there is no row to hide; the form offers only the departments the
+# user writes, so another department's is a form error and nothing is created.
+NEW_ROW = DEPARTMENT_ROW | {"other_department": 200}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a probe posts to: the URL's kwargs, the form data (valid for an allowed user where
+    that is cheap) and what must not change: rows (compared field by field) and models (counted)."""
+
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
+    watch: tuple[Model | type[Model], ...] = ()
+
+
+Fixtures = Callable[[str], Any]  # request.getfixturevalue
+
+
+@dataclass(frozen=True)
+class Write:
+    owner: str  # who writes the row, in words
+    target: Callable[[Fixtures], Target]
+    expect: Mapping[str, int | str]  # probe → status code (or LOGIN); a probe left out does not apply
+    personas: Mapping[str, str] = field(default_factory=dict)  # probe → persona, where not PROBES'
+    form_error: str | None = None  # the field a create form refuses another department on
+
+
+def _refuses(response, name: str) -> bool:
+    """Whether the page's form (or, on the imports page, one of its forms) has an error on ``name``."""
+    forms = [response.context.get("form"), *(k["form"] for k in response.context.get("kinds") or ())]
+    return any(form is not None and name in form.errors for form in forms)
+
+
+Data = Mapping[str, Any] | Callable[[Fixtures], Mapping[str, Any]]
+
+
+def _data(data: Data | None, get: Fixtures) -> Mapping[str, Any]:
+    return data(get) if callable(data) else data or {}
+
+
+def on(row: Callable[[Fixtures], Model], data: Data | None = None, *also: type[Model]):
+    """A page of one row (its pk in the URL): ``data`` (or ``data(get)``) is posted; neither the
+    row nor the number of rows of the ``also`` models may change."""
+
+    def target(get: Fixtures) -> Target:
+        obj = row(get)
+        return Target({"pk": obj.pk}, _data(data, get), (obj, *also))
+
+    return target
+
+
+def new(data: Data, *watch: type[Model]):
+    """A page with no row in its URL: ``data`` (or ``data(get)``) is posted; the number of rows
+    of the ``watch`` models may not change."""
+    return lambda get: Target({}, _data(data, get), watch)
+
+
+def fixture(name: str) -> Callable[[Fixtures], Any]:
+    return lambda get: get(name)
+
+
+# ------------------------------------------------------------------ the rows the probes hit
+
+
+def _draft_version(get) -> ItemVersion:
+    item = make_item(actor=get("scjg_admin"), department=get("scjg"), code="SCJG-WRITE")
+    return item.versions.get()
+
+
+def _submitted_version(get) -> ItemVersion:
+    return catalog.version_submit(actor=get("scjg_admin"), version=_draft_version(get))
+
+
+def _retired_item(get) -> InspectionItem:
+    return catalog.item_retire(actor=get("scjg_admin"), item=get("scjg_item"), reason="法规废止")
+
+
+def _retired_object(get) -> InspectionObject:
+    return InspectionObjectFactory(owner_department=get("scjg"), retired_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+
+
+def _licence_target(get) -> Target:
+    licence = ObjectLicenceFactory(inspection_object=get("obj"))
+    return Target({"pk": licence.inspection_object_id, "licence_pk": licence.pk}, REASON, (licence,))
+
+
+def _inspector(get) -> Inspector:
+    return InspectorFactory(department=get("scjg"), name="张执法")
+
+
+def _retired_inspector(get) -> Inspector:
+    return inspectors.inspector_retire(actor=get("scjg_admin"), inspector=_inspector(get), reason="调出")
+
+
+def _recusal(get) -> Recusal:
+    return RecusalFactory(inspector=_inspector(get), inspection_object=get("obj"), created_by=get("scjg_admin"))
+
+
+def _plan(*steps: str) -> Callable[[Fixtures], AnnualPlan]:
+    """市场监管's draft plan, moved on by ``steps`` (submit, approve, file) through the services."""
+    actors = {"submit": "scjg_admin", "approve": "scjg_approver", "file": "coordinator"}
+
+    def plan(get) -> AnnualPlan:
+        plan = get("draft_plan")
+        for step in steps:
+            plan = getattr(planning, f"plan_{step}")(actor=get(actors[step]), plan=plan)
+        return plan
+
+    return plan
+
+
+def _entry(get) -> PlanEntry:
+    return get("draft_plan").entries.get()
+
+
+def _entry_without_strata(get) -> PlanEntry:
+    plan = get("draft_plan")
+    kwargs = entry_kwargs(plan, [get("scjg_item")], get("scjg"), code="E2")
+    return planning.entry_add(actor=get("scjg_admin"), plan=plan, **kwargs)
+
+
+def _stratum(get) -> PlanStratum:
+    return PlanStratum.objects.filter(entry=_entry(get)).first()
+
+
+def _task(*steps: str, **overrides) -> Callable[[Fixtures], Task]:
+    """市场监管's task (2026 windows: the clock is in spring 2026) taken through the ceremony's
+    ``steps``: "frozen", "announced" (no witness input yet), "ready" (two inputs), "drawn"."""
+
+    def task(get) -> Task:
+        get("spring_2026")
+        task = get("make_task")(**overrides)
+        actor = get("scjg_admin")
+        if "frozen" in steps or "announced" in steps:
+            draws.task_freeze(actor=actor, task=task)
+        if "announced" in steps:
+            draws.task_announce(actor=actor, task=task)
+        if "ready" in steps or "drawn" in steps:
+            task = get("run_ceremony")(task, draw="drawn" in steps)
+        return Task.objects.get(pk=task.pk)
+
+    return task
+
+
+def _proposal(get) -> list[int]:
+    """The two visits (市场监管's, 卫健's) of one object that the merge page proposes to merge."""
+    get("spring_2026")
+    return [visit.pk for visit in pair(get("scjg_task"), get("wsjk_task"))]
+
+
+def _merged_visit(get) -> MergedVisit:
+    get("spring_2026")
+    return get("merged")[0]
+
+
+def _csv() -> SimpleUploadedFile:
+    return SimpleUploadedFile("对象.csv", (",".join(OBJECT_HEADER) + "\n").encode(), content_type="text/csv")
+
+
+REASON = {"reason": "检查写权限"}
+PLAN_READER = {"read_only": "scjg_approver"}  # approvers are the read-only role around plans
+JTYS = {"other_department": "jtys_admin"}  # 交通运输 has no task in the merges
+
+# ------------------------------------------------------------------------ the write views
+
+WRITE_VIEWS: dict[str, Write] = {
+    # --- audit
+    # POST because it is an action (an htmx button); it reads the chain and writes nothing. The
+    # trail is the auditors': anyone else gets a 404 that does not hint it is there.
+    "audit:verify": Write(
+        "the auditors",
+        new({}),
+        DEPARTMENT_ROW | {"read_only": 404, "auditor": 200, "department_admin": 404},
+    ),
+    # --- catalog: items and their filing (备案)
+    "catalog:create": Write(
+        "department",
+        new(lambda get: {"department": get("scjg").pk, "code": "X-1", "name": "X"}, InspectionItem),
+        NEW_ROW,
+        form_error="department",
+    ),
+    # A published item is read by every department and written by its own only.
+    "catalog:version_new": Write(
+        "department", on(fixture("scjg_item"), {"change_note": "修订"}, ItemVersion), DEPARTMENT_ROW
+    ),
+    "catalog:retire": Write("department", on(fixture("scjg_item"), REASON), DEPARTMENT_ROW),
+    "catalog:restore": Write("department", on(_retired_item, REASON), DEPARTMENT_ROW),
+    "catalog:version_edit": Write("department", on(_draft_version, {"name": "改名"}), DEPARTMENT_ROW),
+    "catalog:version_submit": Write("department", on(_draft_version), DEPARTMENT_ROW),
+    "catalog:version_accept": Write(
+        "coordinator (filing)", on(_submitted_version, {"note": "同意"}, InspectionItem), COORDINATOR_ONLY
+    ),
+    "catalog:version_return": Write("coordinator (filing)", on(_submitted_version, REASON), COORDINATOR_ONLY),
+    # --- directory: inspection objects
+    "directory:create": Write(
+        "department",
+        new(lambda get: {"owner_department": get("scjg").pk, "name": "X"}, InspectionObject),
+        NEW_ROW,
+        form_error="owner_department",
+    ),
+    "directory:edit": Write("department", on(fixture("obj"), {"name": "改名"}), DEPARTMENT_ROW),
+    "directory:retire": Write("department", on(fixture("obj"), REASON), DEPARTMENT_ROW),
+    "directory:restore": Write("department", on(_retired_object, REASON), DEPARTMENT_ROW),
+    "directory:level": Write(
+        "department",
+        on(
+            fixture("obj"),
+            {
+                "field": "credit_level",
+                "new_value": "A",
+                "effective_on": "2026-01-05",
+                "reason": "修复",
+                "source": "评定",
+            },
+            LevelChange,
+        ),
+        DEPARTMENT_ROW,
+    ),
+    "directory:licence_add": Write(
+        "department",
+        on(
+            fixture("obj"),
+            lambda get: {"kind": LicenceKind.objects.get(code="food_business").pk, "number": "JY1"},
+            ObjectLicence,
+        ),
+        DEPARTMENT_ROW,
+    ),
+    "directory:licence_retire": Write("department", _licence_target, DEPARTMENT_ROW),
+    "directory:penalty_add": Write(
+        "department",
+        on(
+            fixture("obj"),
+            lambda get: (
+                {"department": get("scjg").pk, "decision_number": "罚1号", "decided_on": "2026-01-05"}
+                | {"summary": "无证经营"}
+            ),
+            Penalty,
+        ),
+        DEPARTMENT_ROW,
+    ),
+    # --- draws: tasks and their ceremony, each in the state its step starts from
+    "draws:create": Write(
+        "department (the plan entry's lead)",
+        new(lambda get: {"entry": get("published_plan").entries.get().pk, "title": "X"}, Task),
+        DEPARTMENT_ROW,
+    ),
+    "draws:freeze": Write("department (the task's lead)", on(_task(), {}, CeremonyJob), DEPARTMENT_ROW),
+    "draws:announce": Write("department (the task's lead)", on(_task("frozen")), DEPARTMENT_ROW),
+    "draws:witness_add": Write(
+        "department (the task's lead), and the witnesses",
+        on(_task("announced"), {"value": "1 2 3"}, WitnessInput),
+        DEPARTMENT_ROW,
+    ),
+    "draws:draw": Write("department (the task's lead)", on(_task("ready"), {}, Draw, CeremonyJob), DEPARTMENT_ROW),
+    "draws:cancel": Write("department (the task's lead)", on(_task(), REASON), DEPARTMENT_ROW),
+    "draws:publish_list": Write(
+        "department (the task's lead)",
+        on(_task("drawn", list_publication=Task.ListPublication.AFTER_VISITS)),
+        DEPARTMENT_ROW,
+    ),
+    # The region's yearly cap: no department's row to hide, so no other-department probe.
+    "draws:frequency_rule": Write(
+        "coordinator",
+        new({"max_draws_per_year": "1"}, DrawFrequencyRule),
+        {k: v for k, v in COORDINATOR_ONLY.items() if k != "other_department"},
+    ),
+    # --- imports
+    "imports:create": Write(
+        "department",
+        new(lambda get: {"kind": "objects", "objects-department": get("scjg").pk, "objects-file": _csv()}, ImportJob),
+        NEW_ROW | {"other_department": 400},
+        form_error="department",
+    ),
+    # --- inspections: 合并检查 of 市场监管's and 卫健's visits
+    "inspections:merge_confirm": Write(
+        "coordinator",
+        new(lambda get: {"visits": _proposal(get), "note": "一起去"}, MergedVisit),
+        COORDINATOR_ONLY,
+        personas=JTYS,
+    ),
+    "inspections:merge_decline": Write(
+        "coordinator",
+        new(lambda get: {"visits": _proposal(get)} | REASON, MergeDecline),
+        COORDINATOR_ONLY,
+        personas=JTYS,
+    ),
+    "inspections:merged_visit_dissolve": Write(
+        "coordinator", on(_merged_visit, REASON), COORDINATOR_ONLY, personas=JTYS
+    ),
+    # --- inspectors
+    "inspectors:create": Write(
+        "department",
+        new(lambda get: {"department": get("scjg").pk, "name": "X"}, Inspector),
+        NEW_ROW,
+        form_error="department",
+    ),
+    "inspectors:edit": Write("department", on(_inspector, {"name": "改名"}), DEPARTMENT_ROW),
+    "inspectors:retire": Write("department", on(_inspector, REASON), DEPARTMENT_ROW),
+    "inspectors:restore": Write("department", on(_retired_inspector, REASON), DEPARTMENT_ROW),
+    "inspectors:availability": Write(
+        "department", on(_inspector, {"availability": "on_leave"} | REASON), DEPARTMENT_ROW
+    ),
+    "inspectors:recusal_create": Write(
+        "department",
+        on(_inspector, lambda get: {"object_code": get("obj").public_code} | REASON, Recusal),
+        DEPARTMENT_ROW,
+    ),
+    "inspectors:recusal_end": Write("department", on(_recusal, REASON), DEPARTMENT_ROW),
+    # --- planning: annual plans, each in the state its step starts from
+    "planning:create": Write(
+        "department",
+        new(lambda get: {"year": 2028, "title": "X", "department": get("scjg").pk}, AnnualPlan),
+        NEW_ROW,
+        personas=PLAN_READER,
+        form_error="department",
+    ),
+    "planning:edit": Write("department", on(_plan(), {"title": "改名"}), DEPARTMENT_ROW, personas=PLAN_READER),
+    "planning:submit": Write("department", on(_plan()), DEPARTMENT_ROW, personas=PLAN_READER),
+    # Approving is the department's approver's (or the coordinator's), not its admin's.
+    "planning:approve": Write("the department's approver", on(_plan("submit")), COORDINATOR_ONLY),
+    # Returning an approved plan is refusing its filing: the coordinator's.
+    "planning:return": Write(
+        "coordinator (filing)", on(_plan("submit", "approve"), REASON), COORDINATOR_ONLY, personas=PLAN_READER
+    ),
+    "planning:file": Write(
+        "coordinator (filing)", on(_plan("submit", "approve")), COORDINATOR_ONLY, personas=PLAN_READER
+    ),
+    "planning:publish": Write(
+        "department", on(_plan("submit", "approve", "file")), DEPARTMENT_ROW, personas=PLAN_READER
+    ),
+    "planning:entry_create": Write(
+        "department", on(_plan(), {"code": "E2", "name": "X"}, PlanEntry), DEPARTMENT_ROW, personas=PLAN_READER
+    ),
+    "planning:entry_edit": Write(
+        "department", on(_entry, {"code": "E1", "name": "改名"}), DEPARTMENT_ROW, personas=PLAN_READER
+    ),
+    "planning:entry_remove": Write("department", on(_entry, REASON), DEPARTMENT_ROW, personas=PLAN_READER),
+    "planning:entry_default_strata": Write(
+        "department", on(_entry_without_strata, {}, PlanStratum), DEPARTMENT_ROW, personas=PLAN_READER
+    ),
+    "planning:stratum_create": Write(
+        "department", on(_entry, {"name": "X", "ratio": "10"}, PlanStratum), DEPARTMENT_ROW, personas=PLAN_READER
+    ),
+    "planning:stratum_edit": Write("department", on(_stratum, {"name": "改名"}), DEPARTMENT_ROW, personas=PLAN_READER),
+    "planning:stratum_remove": Write("department", on(_stratum, REASON), DEPARTMENT_ROW, personas=PLAN_READER),
+}
+
+# --------------------------------------------------------------------- the read-only views
+
+# They answer a POST with 405, before anything else: from the auditor (who reads every staff
+# page) and, on the public portal, from anyone.
+READ_ONLY_VIEWS = {
+    "web:home",
+    "audit:list",
+    "audit:detail",
+    "catalog:list",
+    "catalog:filings",
+    "catalog:scope_count",
+    "catalog:detail",
+    "catalog:version_detail",
+    "catalog:version_compare",
+    "catalog:version_checklist",
+    "directory:list",
+    "directory:detail",
+    "draws:list",
+    "draws:verifier",
+    "draws:detail",
+    "draws:witnesses",
+    "draws:job",
+    "draws:record",
+    "imports:list",
+    "imports:job",
+    "imports:job_file",
+    "imports:template",
+    "imports:export",
+    "inspections:merges",
+    "inspectors:list",
+    "inspectors:detail",
+    "inspectors:recusals",
+    "planning:list",
+    "planning:detail",
+    "portal:index",
+    "portal:plan_list",
+    "portal:plan_detail",
+    "portal:task_list",
+    "portal:task_detail",
+    "portal:task_record",
+    "portal:verifier",
+}
+
+# ---------------------------------------------------------------------------- the URLconf
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if any(route.startswith(p) for p in OUT_OF_SCOPE_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route, ":".join(filter(None, [namespace, pattern.namespace])))
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield (name or route), pattern
+
+
+def _in_scope() -> dict[str, Any]:
+    """Every URL in scope: name (or route when unnamed) → pattern."""
+    return {key: p for key, p in _walk(get_resolver().url_patterns) if key not in OUT_OF_SCOPE_URLS}
+
+
+def test_every_url_is_in_one_table():
+    urls = _in_scope()
+    missing = sorted(set(urls) - set(WRITE_VIEWS) - READ_ONLY_VIEWS)
+    assert not missing, (
+        f"{missing}: add each to WRITE_VIEWS in tests/web/test_write_access.py (it accepts POST: whose row "
+        "it writes, how to build it from fixtures and what each probe gets) or to READ_ONLY_VIEWS (it answers "
+        "POST with 405), or say in OUT_OF_SCOPE_URLS why it is tested elsewhere; an unnamed URL needs a name"
+    )
+    gone = sorted((set(WRITE_VIEWS) | READ_ONLY_VIEWS) - set(urls))
+    assert not gone, f"{gone}: no such URL any more; remove it from the tables"
+    assert not set(WRITE_VIEWS) & READ_ONLY_VIEWS
+    assert len(urls) > 80 and len(WRITE_VIEWS) > 45
+
+
+@pytest.mark.parametrize("name", list(WRITE_VIEWS))
+def test_every_write_view_meets_the_basic_probes(name):
+    """A table entry may leave out the other-department probe (no department's row) and add the
+    department admin's; the others apply to every page that writes."""
+    view = WRITE_VIEWS[name]
+    assert {"anonymous", "no_role", "read_only", "auditor"} <= set(view.expect) <= set(PROBES)
+    assert set(view.personas) <= set(PROBES)
+
+
+def test_out_of_scope_urls_exist():
+    keys = {key for key, _ in _walk(get_resolver().url_patterns)}
+    assert set(OUT_OF_SCOPE_URLS) <= keys
+    assert {str(p.pattern) for p in get_resolver().url_patterns} >= {"admin/", "api/v1/", "i18n/"}
+
+
+# ------------------------------------------------------------------------------ the probes
+
+
+def _state(watch) -> list:
+    """What must not change: each row's fields, each model's row count, the audit trail's length."""
+    state = [AuditEntry.objects.count()]
+    for thing in watch:
+        if isinstance(thing, Model):
+            state.append(type(thing).objects.filter(pk=thing.pk).values().get())
+        else:
+            state.append(thing.objects.count())
+    return state
+
+
+WRITE_PROBES = [(name, probe) for name, view in WRITE_VIEWS.items() for probe in PROBES if probe in view.expect]
+
+
+@pytest.mark.parametrize(("name", "probe"), WRITE_PROBES, ids=[f"{n}-{p}" for n, p in WRITE_PROBES])
+def test_write_access(request, client, name, probe):
+    view = WRITE_VIEWS[name]
+    target = view.target(request.getfixturevalue)
+    persona = view.personas.get(probe, PROBES[probe])
+    if persona is not None:
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse(name, kwargs=target.kwargs)
+    before = _state(target.watch)
+
+    response = client.post(url, target.data)
+
+    expected = view.expect[probe]
+    who = persona or "an anonymous visitor"
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{name} answers {who} with {response.status_code}"
+        assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+    else:
+        assert response.status_code == expected, f"{name} answers {who} with {response.status_code}"
+    if probe == "other_department" and view.form_error:
+        assert _refuses(response, view.form_error), f"the form does not refuse the {view.form_error}"
+    assert _state(target.watch) == before, "a refused POST changed something"
+
+
+def _dummy_kwargs(pattern) -> dict[str, Any]:
+    converters = pattern.pattern.converters
+    return {key: 1 if isinstance(c, IntConverter) else "x" for key, c in converters.items()}
+
+
+@pytest.mark.parametrize("name", sorted(READ_ONLY_VIEWS))
+def test_read_only_view_refuses_post(client, auditor, name):
+    if not name.startswith("portal:"):
+        client.force_login(auditor)
+    url = reverse(name, kwargs=_dummy_kwargs(_in_scope()[name]))
+    entries = AuditEntry.objects.count()
+
+    response = client.post(url, {"reason": "x"})
+
+    assert response.status_code == 405, f"{name} answers a POST with {response.status_code}"
+    assert "POST" not in response["Allow"]
+    assert AuditEntry.objects.count() == entries
