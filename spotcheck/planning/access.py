@@ -60,6 +60,15 @@ def can_return_plan(scope: Scope, plan: AnnualPlan) -> bool:
     return can_approve_plan(scope, plan)
 
 
+def require_plan_return(scope: Scope, plan: AnnualPlan) -> None:
+    """``can_return_plan`` for a page that shows the return form: a 403 with the reason."""
+    if can_return_plan(scope, plan):
+        return
+    if plan.status == AnnualPlan.Status.FILING and can_approve_plan(scope, plan):
+        raise PermissionDenied(_("已审核的计划只能由联席办协调员在备案时退回。"))
+    raise PermissionDenied(_("只有本部门审核/分管领导或联席办协调员可以审核计划。"))
+
+
 def can_file_plans(scope: Scope) -> bool:
     return is_joint_office(scope)
 

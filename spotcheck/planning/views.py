@@ -154,6 +154,8 @@ plan_publish_view = _workflow_step(services.plan_publish, gettext_lazy("已公�
 @require_http_methods(["GET", "POST"])
 def plan_return_view(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
+    # The form is for those who may return the plan (the service checks again on POST).
+    access.require_plan_return(require_staff(request.user), plan)
     form = ReasonForm(request.POST or None, label=_("退回理由"))
     if request.method == "POST" and form.is_valid():
         try:

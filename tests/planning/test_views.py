@@ -266,3 +266,13 @@ def test_stratum_form_keeps_a_filter_it_cannot_show(login, scjg_admin, draft_pla
     assert response.status_code == 302
     stratum.refresh_from_db()
     assert (stratum.ratio, stratum.filter) == ("0.5", written)
+
+
+@pytest.mark.parametrize("persona", ["auditor", "scjg_inspector", "scjg_admin"])
+def test_the_return_form_is_only_for_those_who_may_return(
+    request, login, scjg_admin, scjg_approver, draft_plan, persona
+):
+    services.plan_submit(actor=scjg_admin, plan=draft_plan)
+    url = reverse("planning:return", args=[draft_plan.pk])
+    assert login(request.getfixturevalue(persona)).get(url).status_code == 403
+    assert login(scjg_approver).get(url).status_code == 200
