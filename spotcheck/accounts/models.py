@@ -109,7 +109,3 @@ class Membership(models.Model):
     @property
     def can_write(self) -> bool:
         return self.role in {self.Role.COORDINATOR, self.Role.DEPT_ADMIN, self.Role.SYSADMIN}
-
-    @property
-    def can_approve(self) -> bool:
-        return self.role in {self.Role.APPROVER, self.Role.COORDINATOR}

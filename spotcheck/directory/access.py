@@ -30,6 +30,11 @@ def can_write_object(scope: Scope, obj: InspectionObject) -> bool:
     return scope.can_write_any(object_department_ids(obj))
 
 
+def can_record_penalty(scope: Scope, department_id: int) -> bool:
+    """A 行政处罚 is recorded under the department that decided it, by those who write its rows."""
+    return scope.can_write_department(department_id)
+
+
 def require_object_read(actor: Any, obj: InspectionObject) -> Scope:
     scope = require_staff(actor)
     if not scope.can_read_any(object_department_ids(obj)):

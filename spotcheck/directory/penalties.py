@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department
 from spotcheck.audit.services import audit_record, snapshot
-from spotcheck.directory.access import require_object_read
+from spotcheck.directory.access import can_record_penalty, require_object_read
 from spotcheck.directory.models import InspectionObject, Penalty
 from spotcheck.directory.validators import FieldError, clean_date
 
@@ -31,7 +31,7 @@ def penalty_record(
     """Record a 行政处罚 decided by ``department`` (which the actor must be able to write)."""
     obj = InspectionObject.objects.get(pk=obj.pk)
     scope = require_object_read(actor, obj)
-    if not scope.can_write_department(department.pk):
+    if not can_record_penalty(scope, department.pk):
         raise PermissionDenied(
             _("您的角色不能登记“%(department)s”的行政处罚。") % {"department": department.short_name}
         )
