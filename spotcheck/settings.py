@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from spotcheck.env import env_bool, env_int, env_list, env_str
+from spotcheck.env import env_bool, env_int, env_ip_networks, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,6 +140,9 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 3600)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client: the
+# audit trail records the address that spotcheck.core.net.client_ip reads through them.
+SPOTCHECK_TRUSTED_PROXIES = env_ip_networks("SPOTCHECK_TRUSTED_PROXIES", [])
 
 # Background jobs: django-tasks (the backport of Django 6's task framework) with its database
 # backend: it needs nothing beyond the database the platform already has, so the embedded SQLite
