@@ -133,6 +133,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 MEDIA_ROOT = Path(env_str("SPOTCHECK_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
+# The append-only file of the audit chain's anchors (manage.py anchor_audit_chain appends a line
+# a day; verify_audit_chain checks the chain against each): keep it where the database's
+# administrators cannot rewrite it, and copy it off the host.
+SPOTCHECK_AUDIT_ANCHORS_FILE = Path(
+    env_str("SPOTCHECK_AUDIT_ANCHORS_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl"))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
