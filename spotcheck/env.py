@@ -4,6 +4,7 @@ Each helper fails loudly on a value it cannot parse, so a typo in a deployment i
 start-up, not a silent default. ``NAME_FILE`` may point to a file holding a secret.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -49,3 +50,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_ip_networks(name: str, default: list[IPNetwork]) -> list[IPNetwork]:
+    """Comma-separated IP addresses or CIDR networks (``127.0.0.1, 10.0.0.0/8, ::1``); an
+    address with host bits under its mask (``10.0.0.1/24``) is refused as the typo it likely is."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as exc:
+            raise EnvError(f"{name}: {item!r} is not an IP address or network ({exc})") from exc
+    return networks

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from spotcheck.env import env_bool, env_int, env_list, env_str
+from spotcheck.env import env_bool, env_int, env_ip_networks, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,6 +133,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 MEDIA_ROOT = Path(env_str("SPOTCHECK_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
+# The append-only file of the audit chain's anchors (manage.py anchor_audit_chain appends a line
+# a day; verify_audit_chain checks the chain against each): keep it where the database's
+# administrators cannot rewrite it, and copy it off the host.
+SPOTCHECK_AUDIT_ANCHORS_FILE = Path(
+    env_str("SPOTCHECK_AUDIT_ANCHORS_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl"))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -140,6 +146,9 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 3600)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client: the
+# audit trail records the address that spotcheck.core.net.client_ip reads through them.
+SPOTCHECK_TRUSTED_PROXIES = env_ip_networks("SPOTCHECK_TRUSTED_PROXIES", [])
 
 # Background jobs: django-tasks (the backport of Django 6's task framework) with its database
 # backend: it needs nothing beyond the database the platform already has, so the embedded SQLite

@@ -22,6 +22,7 @@ pytest_plugins = [
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SPOTCHECK_AUDIT_ANCHORS_FILE = tmp_path / "var" / "audit-anchors.jsonl"
     # Argon2 is the production hasher (tests/accounts checks it); a fast one keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Jobs run inline when their transaction commits (the worker's backend is the database).
@@ -56,9 +57,9 @@ def _audit_triggers_around_flush(request):
 
     from spotcheck.audit import triggers
 
-    triggers.install(connection)
+    triggers.install(connection, triggers.TABLES)
     yield
-    triggers.remove(connection)
+    triggers.remove(connection, triggers.TABLES)
 
 
 @pytest.fixture

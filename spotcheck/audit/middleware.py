@@ -1,10 +1,5 @@
 from spotcheck.audit.context import audit_source
-
-
-def client_ip(request) -> str | None:
-    # Behind a reverse proxy set DJANGO_BEHIND_TLS_PROXY and let the proxy set REMOTE_ADDR
-    # (e.g. nginx real_ip); a client-supplied X-Forwarded-For is never trusted here.
-    return request.META.get("REMOTE_ADDR") or None
+from spotcheck.core.net import client_ip
 
 
 class AuditContextMiddleware:

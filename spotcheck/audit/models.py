@@ -64,3 +64,34 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit entries are append-only")
+
+
+class AuditAnchor(models.Model):
+    """A published head of the chain: its sequence number and entry hash, and when it was taken.
+
+    ``manage.py anchor_audit_chain`` (daily) records one here, shown on the public portal
+    (/public/audit-anchors/), and appends it to the anchors file (SPOTCHECK_AUDIT_ANCHORS_FILE):
+    copies that live outside the database, so that rewriting the chain (and recomputing every
+    later hash) or cutting it short before an anchor no longer passes ``verify_audit_chain``.
+    Append-only like the entries, by the same kind of database trigger (``triggers.py``).
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), db_index=True)
+    entry_hash = models.CharField(_("本条哈希"), max_length=64)
+    taken_at = models.DateTimeField(_("锚定时间"))
+
+    class Meta:
+        verbose_name = _("审计日志锚点")
+        verbose_name_plural = _("审计日志锚点")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("audit anchors are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit anchors are append-only")

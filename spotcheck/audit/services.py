@@ -153,8 +153,8 @@ def audit_change(
 
 @dataclass(frozen=True)
 class ChainBreak:
-    seq: int
-    entry_id: int
+    seq: int | None  # None: a problem of an anchors file as a whole (anchors.py)
+    entry_id: int | None  # None: the entry is not there (removed, or an anchor beyond the head)
     reason: str
 
 

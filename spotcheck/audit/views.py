@@ -4,9 +4,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from spotcheck.audit.anchors import chain_report, describe_break
 from spotcheck.audit.filters import AuditEntryFilter
 from spotcheck.audit.models import AuditEntry
-from spotcheck.audit.services import first_chain_break
 
 
 def _require_auditor(user) -> None:
@@ -45,7 +45,12 @@ def entry_detail(request, seq: int):
 @login_required
 @require_POST
 def verify_chain(request):
+    """The chain and every anchor known to the server (the database's and the anchors file's):
+    what ``manage.py verify_audit_chain`` checks, with the same result."""
     _require_auditor(request.user)
+    report = chain_report()
     return render(
-        request, "audit/_chain_status.html", {"broken": first_chain_break(), "count": AuditEntry.objects.count()}
+        request,
+        "audit/_chain_status.html",
+        {"report": report, "breaks": [describe_break(b) for b in report.breaks]},
     )

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from spotcheck.audit.models import AuditAnchor
 from spotcheck.draws.models import Task, Visit, WitnessInput
 from spotcheck.draws.selectors import VisitPages, filter_visits, notice_for, record_for
 from spotcheck.drawspec import engine
@@ -147,3 +148,11 @@ def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPa
         .order_by("stratum__name", "rank")
     )
     return VisitPages(filter_visits(visits, stratum=stratum, query=query))
+
+
+# ------------------------------------------------------------------------- audit anchors
+
+
+def published_anchors() -> QuerySet[AuditAnchor]:
+    """The audit chain's published heads, newest first (in the order they were published)."""
+    return AuditAnchor.objects.order_by("-pk")

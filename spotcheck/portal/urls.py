@@ -13,4 +13,6 @@ urlpatterns = [
     path("tasks/<str:code>/", views.task_detail_view, name="task_detail"),
     path("tasks/<str:code>/record.json", views.task_record_view, name="task_record"),
     path("verify_draw.py", views.verifier_view, name="verifier"),
+    path("audit-anchors/", views.audit_anchor_list_view, name="audit_anchors"),
+    path("audit-anchors.jsonl", views.audit_anchor_file_view, name="audit_anchor_file"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from spotcheck.audit.anchors import anchor_line
 from spotcheck.directory.object_filter import describe_object_filter
 from spotcheck.draws.models import DrawFrequencyRule, Task
 from spotcheck.draws.selectors import task_visit_count
@@ -27,10 +28,12 @@ from spotcheck.portal.selectors import (
     public_targets,
     public_task,
     public_tasks,
+    published_anchors,
     withdrawn_public_entries,
 )
 
 PAGE_SIZE = 30
+ANCHORS_PER_PAGE = 100
 TARGETS_PER_PAGE = 100
 QUERY_MAX = 100  # longer than any code or name: finds nothing anyway
 INDEX_SIZE = 10
@@ -54,6 +57,7 @@ def index_view(request):
             "tasks": public_tasks()[:INDEX_SIZE],
             # 无事不扰: the yearly cap is public, as the plans are.
             "frequency_rules": DrawFrequencyRule.objects.select_related("region").order_by("region__code"),
+            "latest_anchor": published_anchors().first(),
         },
     )
 
@@ -146,3 +150,19 @@ def task_record_view(request, code: str):
 def verifier_view(request):
     """The one-file verifier, served as it is in the code base (standard library only)."""
     return _attachment(VERIFIER.read_bytes(), "verify_draw.py", "text/x-python; charset=utf-8")
+
+
+@require_GET
+def audit_anchor_list_view(request):
+    """The audit chain's published heads: copies of them outside the platform make a rewrite or
+    a truncation of the trail before an anchor detectable (``verify_audit_chain --anchors``)."""
+    page_obj = Paginator(published_anchors(), ANCHORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_anchors.html", {"page_obj": page_obj})
+
+
+@require_GET
+def audit_anchor_file_view(request):
+    """Every published anchor, oldest first, one JSON object a line: the anchors file's format,
+    which ``verify_audit_chain --anchors`` reads."""
+    lines = [anchor_line(anchor) + "\n" for anchor in published_anchors().reverse()]
+    return _attachment("".join(lines).encode(), "audit-anchors.jsonl", "text/plain; charset=utf-8")

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from spotcheck.accounts.models import Membership
-from spotcheck.audit.models import AuditEntry
+from spotcheck.audit.models import AuditAnchor, AuditEntry
 from spotcheck.demo.accounts import DEMO_PASSWORD
 from spotcheck.demo.logins import demo_logins
 from spotcheck.directory.models import InspectionObject
@@ -27,6 +27,9 @@ def test_demo_data_then_if_empty_again(db):
     assert InspectionObject.objects.count() == 120
     assert set(AuditEntry.objects.filter(action="demo.load").values_list("source", flat=True)) == {"cli"}
     entries = AuditEntry.objects.count()
+    # Anchored once loaded, so the demo's portal shows an anchor without the daily timer.
+    anchor = AuditAnchor.objects.get()
+    assert anchor.seq == AuditEntry.objects.order_by("-seq").first().seq and "审计日志已锚定" in output
 
     again = _run("demo_data", "--objects", "120", "--inspectors", "12", "--if-empty")
     assert "未做任何改动" in again

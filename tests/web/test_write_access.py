@@ -473,6 +473,8 @@ READ_ONLY_VIEWS = {
     "portal:task_detail",
     "portal:task_record",
     "portal:verifier",
+    "portal:audit_anchors",
+    "portal:audit_anchor_file",
 }
 
 # ---------------------------------------------------------------------------- the URLconf

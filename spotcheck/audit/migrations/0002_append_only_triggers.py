@@ -6,11 +6,11 @@ from spotcheck.audit import triggers
 
 
 def forwards(apps, schema_editor):
-    triggers.install(schema_editor.connection)
+    triggers.install(schema_editor.connection, [triggers.ENTRIES])
 
 
 def backwards(apps, schema_editor):
-    triggers.remove(schema_editor.connection)
+    triggers.remove(schema_editor.connection, [triggers.ENTRIES])
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS audit_entry_append_only();")
 
