@@ -179,6 +179,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # A service's ValidationError is a 400 with its messages: viewsets call services directly.
     "EXCEPTION_HANDLER": "spotcheck.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "spotcheck.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spotcheck 双随机、一公开 联合监管平台 API",

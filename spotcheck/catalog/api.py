@@ -31,6 +31,7 @@ from spotcheck.catalog.serializers import (
     VersionContentSerializer,
     VersionSerializer,
 )
+from spotcheck.core.params import ID_PATTERN
 
 
 def _content_kwargs(data: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +42,8 @@ def _content_kwargs(data: dict[str, Any]) -> dict[str, Any]:
 
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """抽查事项: list and read the items, create one (version 1 as a draft) and file its versions."""
+
+    lookup_value_regex = ID_PATTERN
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = ItemFilter

@@ -1,14 +1,17 @@
 """The REST API's exception handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``): a service's
 Django ValidationError becomes a 400 with the same (Chinese) messages — ``{field: [...]}`` when
 the service names fields, ``{"detail": [...]}`` otherwise — so viewsets call services directly.
-Django's Http404 and PermissionDenied are DRF's own 404 and 403."""
+Django's Http404 and PermissionDenied are DRF's own 404 and 403. ``JSONParser`` is the API's JSON
+parser (``DEFAULT_PARSER_CLASSES``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,3 +26,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(service_error_detail(exc))
     return drf_exception_handler(exc, context)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, but a body nested too deep for Python's parser (``[[[[…]]]]`` 10^5
+    levels) is a 400 like any other malformed body, not a RecursionError and a 500."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("JSON 嵌套层级过深。")) from None

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.core.params import parse_id
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.selectors import object_detail_queryset
 
@@ -69,9 +70,9 @@ def get_object_by_key_for_user(user: Any, key: str, write: bool = False) -> Insp
     scope = require_staff(user)
     obj = object_detail_queryset(scope).filter(public_code=str(key).strip().upper()).first()
     if obj is None:
-        if not str(key).isdigit():
+        if parse_id(key) is None:
             raise Http404
-        return get_object_for_user(user, key, write=write)
+        return get_object_for_user(user, parse_id(key), write=write)
     if write:
         require_object_write(user, obj)
     return obj

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff, scope_for
+from spotcheck.core.params import ID_PATTERN, YearFilter
 from spotcheck.draws import access, ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
@@ -41,7 +42,6 @@ from spotcheck.draws.serializers import (
 from spotcheck.drawspec import engine
 from spotcheck.planning.access import get_entry_for_user
 
-ID = r"\d+"
 # The frozen pool without its blobs (a province's pool runs to megabytes): not for a detail view.
 POOL_SUMMARY_FIELDS = ("id", "task", "member_count", "roster", "exclusion_count", "frozen_on")
 
@@ -67,7 +67,7 @@ def _task_detail(request: Request, task: Task, status_code: int = status.HTTP_20
 class TaskFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Task.Status.choices, label=gettext_lazy("状态"))
     kind = django_filters.ChoiceFilter(choices=Task.Kind.choices, label=gettext_lazy("任务类型"))
-    year = django_filters.NumberFilter(field_name="window_start", lookup_expr="year", label=gettext_lazy("年度"))
+    year = YearFilter(field_name="window_start", lookup_expr="year")
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(),
         to_field_name="code",
@@ -107,7 +107,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     filterset_class = TaskFilter
     queryset = Task.objects.none()
-    lookup_value_regex = ID
+    lookup_value_regex = ID_PATTERN
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)

@@ -28,6 +28,7 @@ from spotcheck.accounts.scope import require_write, scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.core.codes import next_number
+from spotcheck.core.params import FIRST_YEAR, LAST_YEAR
 from spotcheck.core.reasons import clean_reason
 from spotcheck.core.updates import model_update
 from spotcheck.directory.object_filter import validate_object_filter, validate_scope
@@ -46,12 +47,15 @@ from spotcheck.draws.selectors import record_for
 from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
+from spotcheck.planning.services import MAX_FREQUENCY_CAP_DAYS
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
 
 Status = Task.Status
 MIN_TEAM_SIZE = 2
+# A task's strata (a plan's credit bands and flags are a handful; a hundred would be a typo).
+MAX_STRATA = 50
 
 
 def _invalid(error: engine.DrawInputError) -> ValidationError:
@@ -88,9 +92,33 @@ def _next_code(department: Department, year: int) -> str:
 # ---------------------------------------------------------------------------------- creating
 
 
+def _check_bounds(window_start: Any, window_end: Any, frequency_cap_days: Any) -> None:
+    """What a task's numbers and dates may be: refused here, with the field, rather than
+    overflowing a column or a date at the freeze."""
+    errors: dict[str, list[str]] = {}
+    for field, day in (("window_start", window_start), ("window_end", window_end)):
+        if not isinstance(day, dt.date) or not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[field] = [
+                _("检查时间应在 %(first)s 年至 %(last)s 年之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            ]
+    if not errors and window_end < window_start:
+        errors["window_end"] = [_("截止日期不能早于开始日期。")]
+    if (
+        isinstance(frequency_cap_days, bool)
+        or not isinstance(frequency_cap_days, int)
+        or not 0 <= frequency_cap_days <= MAX_FREQUENCY_CAP_DAYS
+    ):
+        errors["frequency_cap_days"] = [_("同一事项免检期应在 0 到 %(max)s 天之间。") % {"max": MAX_FREQUENCY_CAP_DAYS}]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
     rows: list[TaskStratum] = []
     names: set[str] = set()
+    strata = list(strata)
+    if len(strata) > MAX_STRATA:
+        raise ValidationError(_("分层不能超过 %(n)s 个。") % {"n": MAX_STRATA})
     for position, raw in enumerate(strata, start=1):
         name = _canonical(raw.get("name"), _("分层名称"))
         if name in names:
@@ -98,6 +126,10 @@ def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
         names.add(name)
         ratio = raw.get("ratio")
         minimum, maximum = raw.get("minimum"), raw.get("maximum")
+        if isinstance(minimum, int) and isinstance(maximum, int) and minimum > maximum:
+            raise ValidationError(
+                _("分层“%(name)s”的最少抽取数不能大于最多抽取数。") % {"name": name}, code="minimum_above_maximum"
+            )
         try:
             engine.sample_size(0, ratio, minimum, maximum)  # validates ratio, minimum and maximum
         except engine.DrawInputError as e:
@@ -196,6 +228,7 @@ def task_create(
             raise ValidationError(_("事项版本“%(v)s”不是现行公布的版本。") % {"v": version})
         if version.item.department_id not in {d.pk for d in departments}:
             raise ValidationError(_("事项“%(v)s”的所属部门不是参与部门。") % {"v": version.name})
+    _check_bounds(window_start, window_end, frequency_cap_days)
     strata_rows = _clean_strata(strata)
     clean_slots = _clean_slots(slots, lead_slot, departments, versions)
     if type(max_visits_per_inspector) is not int or max_visits_per_inspector < 1:

@@ -24,6 +24,7 @@ from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.core.forms import put_service_errors
 from spotcheck.core.messages import flash_service_errors, run_service
+from spotcheck.core.params import parse_id, parse_year
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import access, ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user
@@ -50,7 +51,7 @@ def task_list_view(request):
     tasks = selectors.task_list(
         scope,
         status=status if status in Status.values else None,
-        year=int(year) if year.isdigit() else None,
+        year=parse_year(year),
     )
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in (("status", status), ("year", year)) if v}
@@ -72,10 +73,10 @@ def task_list_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create_view(request):
-    raw = request.GET.get("entry") or request.POST.get("entry") or ""
-    if not raw.isdigit():
+    entry_id = parse_id(request.GET.get("entry") or request.POST.get("entry"))
+    if entry_id is None:
         raise Http404(_("请选择计划条目。"))
-    entry = get_entry_for_user(request.user, int(raw))
+    entry = get_entry_for_user(request.user, entry_id)
     if not access.can_create_task_from_entry(scope_for(request.user), entry):
         raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
     if request.method == "POST":

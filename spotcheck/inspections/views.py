@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.messages import flash_service_errors
+from spotcheck.core.params import parse_id
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.inspections import access, selectors, services
 
@@ -38,9 +39,9 @@ def _task_filter(request):
     raw = request.GET.get("task") or request.POST.get("task") or ""
     if not raw:
         return None
-    if not raw.isdigit():
+    if parse_id(raw) is None:
         raise Http404(_("没有找到该抽查任务。"))
-    return get_task_for_user(request.user, int(raw))
+    return get_task_for_user(request.user, parse_id(raw))
 
 
 def _back(task) -> str:
@@ -50,9 +51,10 @@ def _back(task) -> str:
 
 def _visit_ids(request) -> list[int]:
     raw = request.POST.getlist("visits")
-    if not raw or not all(value.isdigit() for value in raw):
+    ids = [parse_id(value) for value in raw]
+    if not ids or None in ids:
         raise Http404(_("没有找到所选的检查。"))
-    return [int(value) for value in raw]
+    return ids
 
 
 def _merged_visit(request, write: bool = True):
@@ -60,9 +62,9 @@ def _merged_visit(request, write: bool = True):
     raw = request.POST.get("merged_visit") or ""
     if not raw:
         return None
-    if not raw.isdigit():
+    if parse_id(raw) is None:
         raise Http404(_("没有找到该合并检查。"))
-    return access.get_merged_visit_for_user(request.user, int(raw), write=write)
+    return access.get_merged_visit_for_user(request.user, parse_id(raw), write=write)
 
 
 @login_required

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from spotcheck.accounts.scope import require_staff
+from spotcheck.core.params import ID_PATTERN
 from spotcheck.inspectors import services
 from spotcheck.inspectors.access import get_inspector_for_user, get_recusal_for_user, may_see_recusals
 from spotcheck.inspectors.filters import InspectorFilter
@@ -33,6 +34,8 @@ class InspectorViewSet(
     viewsets.GenericViewSet,
 ):
     """执法检查人员. Filters are those of the list page (``InspectorFilter``)."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = InspectorSerializer
     filterset_class = InspectorFilter
@@ -99,6 +102,8 @@ class RecusalViewSet(
 ):
     """回避关系: only for the inspector's department and auditors; everyone else gets 404.
     Every read is recorded in the audit trail."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = RecusalSerializer
     queryset = Recusal.objects.none()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
+from spotcheck.core.params import parse_id
 from spotcheck.inspectors import services
 from spotcheck.inspectors.access import (
     get_inspector_for_recusal_write,
@@ -195,8 +196,8 @@ def recusals_view(request: HttpRequest) -> HttpResponse:
     elif status == "ended":
         qs = qs.filter(ended_at__isnull=False)
     inspector = None
-    if request.GET.get("inspector", "").isdigit():
-        inspector = get_inspector_for_user(request.user, request.GET["inspector"])
+    if (inspector_id := parse_id(request.GET.get("inspector"))) is not None:
+        inspector = get_inspector_for_user(request.user, inspector_id)
         qs = qs.filter(inspector=inspector)
     text = request.GET.get("q", "").strip()
     if text:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff
+from spotcheck.core.params import ID_PATTERN, YearFilter
 from spotcheck.planning import services
 from spotcheck.planning.access import get_entry_for_user, get_plan_for_user, get_stratum_for_user
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
@@ -34,8 +35,6 @@ from spotcheck.planning.serializers import (
     PlanStratumSerializer,
     PlanUpdateSerializer,
 )
-
-ID = r"\d+"
 
 
 def _plan_detail(request: Request, plan: AnnualPlan, status_code: int = status.HTTP_200_OK) -> Response:
@@ -60,7 +59,7 @@ def _partial_input(serializer_class, request: Request, current: dict[str, Any], 
 
 
 class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label=_("计划年度"))
+    year = YearFilter(field_name="year", label=_("计划年度"))
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), to_field_name="code", field_name="department", label=_("编制部门代码")
     )
@@ -105,7 +104,7 @@ class PlanViewSet(
 
     filterset_class = PlanFilter
     queryset = AnnualPlan.objects.none()
-    lookup_value_regex = ID
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -210,7 +209,7 @@ class PlanEntryViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateModel
     On a published plan every change is an adjustment and needs ``reason``."""
 
     queryset = PlanEntry.objects.none()
-    lookup_value_regex = ID
+    lookup_value_regex = ID_PATTERN
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:
@@ -271,7 +270,7 @@ class PlanStratumViewSet(_StaffOnly, mixins.RetrieveModelMixin, mixins.UpdateMod
     plan every change is an adjustment and needs ``reason``."""
 
     queryset = PlanStratum.objects.none()
-    lookup_value_regex = ID
+    lookup_value_regex = ID_PATTERN
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:

@@ -16,6 +16,7 @@ from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
 from spotcheck.core.messages import run_service
+from spotcheck.core.params import parse_year
 from spotcheck.directory.object_filter import describe_object_filter
 from spotcheck.planning import access, services
 from spotcheck.planning.access import get_entry_for_user, get_plan_for_user, get_stratum_for_user
@@ -37,7 +38,7 @@ from spotcheck.planning.strata import describe_stratum_filters
 def plan_list_view(request):
     scope = require_staff(request.user)
     year = request.GET.get("year")
-    plans = plan_list(scope, year=int(year) if year and year.isdigit() else None)
+    plans = plan_list(scope, year=parse_year(year))
     return render(
         request, "planning/plan_list.html", {"plans": plans, "year": year, "can_create": scope.can_write_anything}
     )
