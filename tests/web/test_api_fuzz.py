@@ -11,7 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -30,7 +32,19 @@ schema = _schema()
 
 
 @pytest.fixture
-def session(client, coordinator, make_task):
+def keep_connection():
+    """The WSGI handler closes the database connection at the end of each request; inside a
+    test's transaction that would close it under the test (PostgreSQL: "the connection is
+    closed"). Django's own test client disconnects the same receivers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def session(keep_connection, client, coordinator, make_task):
     """A coordinator's session (and a CSRF token, as the browser would send it), over a small
     directory with a draft task, so that reads find rows and writes have something to act on."""
     make_task()
