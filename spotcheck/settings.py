@@ -7,6 +7,8 @@ for the local demo: an SQLite file in the project folder, debug off, localhost o
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from spotcheck.env import env_bool, env_int, env_ip_networks, env_list, env_str
 
@@ -17,6 +19,16 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The demo key is public (it is in this file): a server that others can reach must not sign
+# sessions and CSRF tokens with it. Debug mode and a local-only host list are the demo.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+if SECRET_KEY == DEMO_SECRET_KEY and not DEBUG and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) is not set, and DJANGO_ALLOWED_HOSTS names "
+        f"hosts beyond this machine ({', '.join(sorted(set(ALLOWED_HOSTS) - LOCAL_HOSTS))}): "
+        "refusing to serve them with the public demo key. Set a secret key of at least 50 "
+        "random characters (see README, Deploying)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "spotcheck.core",
     "spotcheck.accounts",
     "spotcheck.audit",
@@ -51,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,6 +159,33 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 3600)
+# HTTPS in production (README, Deploying): HSTS tells browsers never to come back over plain
+# http; the redirect sends plain-http requests to https (behind nginx terminating TLS, with
+# DJANGO_BEHIND_TLS_PROXY=1 so the forwarded scheme is believed).
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this
+# server; no inline script or style, except an element carrying the response's nonce
+# ({{ request.csp_nonce }}); no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Only the empty style attribute (sha256 of ""): htmx re-parses swapped markup in which
+        # the browser has left `style=""` on inputs it touched; any other inline style stays out.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 # The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client: the
 # audit trail records the address that spotcheck.core.net.client_ip reads through them.
@@ -189,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Spotcheck 双随机、一公开 联合监管平台 API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The staff API's schema and docs are for staff (the public open data will have its own).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Operation ids and tags from the path after the version.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "SWAGGER_UI_DIST": "SIDECAR",

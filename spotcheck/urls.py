@@ -3,13 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from spotcheck.web.api_docs import api_docs
 
 # The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
-# public open data (一公开) will have its own API under the portal.
+# public open data (一公开) will have its own API under the portal; this one's schema and docs
+# are for logged-in staff.
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", api_docs, name="docs"),
     path("", include("spotcheck.directory.api_urls")),
     path("", include("spotcheck.inspectors.api_urls")),
     path("", include("spotcheck.catalog.api_urls")),

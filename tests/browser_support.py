@@ -56,10 +56,19 @@ def page(_browser, live_server, request):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    # Every journey doubles as a check of the Content-Security-Policy: a script, style or image
+    # the policy blocked shows as a console error, and fails the test.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and blocked.append(f"{page.url} ({m.location['url']}): {m.text}"),
+    )
+    page.csp_blocked = blocked  # a test that provokes a block on purpose clears it
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
     context.close()
+    assert not blocked, "the Content-Security-Policy blocked:\n" + "\n".join(blocked)
 
 
 def log_in(page, user) -> None:

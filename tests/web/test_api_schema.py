@@ -9,10 +9,21 @@ def test_openapi_schema_generates_without_warnings(db, capsys, tmp_path):
         assert f"{path}:" in schema
 
 
-def test_schema_and_docs_are_served_offline(client, db):
+def test_schema_and_docs_are_served_offline(client, coordinator, login):
+    login(coordinator)
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+def test_schema_and_docs_are_for_staff_only(client, db):
+    # Issue 11, item 14: the staff API's schema and docs were served to anyone.
+    assert client.get("/api/v1/schema/").status_code == 401
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
+    assert client.get("/api/v1/docs/?script=").status_code == 302
 
 
 def test_api_refuses_anonymous_and_no_role(client, nobody, login):
@@ -20,7 +31,8 @@ def test_api_refuses_anonymous_and_no_role(client, nobody, login):
     assert login(nobody).get("/api/v1/objects/").status_code == 404  # no role: nothing of the back office
 
 
-def test_the_staff_api_is_versioned(client, db):
+def test_the_staff_api_is_versioned(client, coordinator, login):
+    login(coordinator)
     # /api/ alone leads to the docs of the current version; nothing answers outside a version.
     response = client.get("/api/")
     assert response.status_code == 302 and response["Location"] == "/api/v1/docs/"
