@@ -87,7 +87,7 @@ def _require_status(task: Task, *statuses: str) -> None:
         )
 
 
-def _require_redraw_approved(task: Task) -> None:
+def require_redraw_approved(task: Task) -> None:
     """A redraw is not frozen (and so never announced or drawn) until the joint office approves it."""
     if task.awaits_redraw_approval:
         raise ValidationError(
@@ -385,7 +385,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
     require_write(actor, task.lead_department_id)
     task = _locked(task)
     _require_status(task, Status.DRAFT)
-    _require_redraw_approved(task)
+    require_redraw_approved(task)
     now = timezone.now()
     built = freeze_pool(task, now)
     strata = {s.name: s for s in task.strata.all()}

@@ -260,3 +260,12 @@ def _count_cell(html: str, department: str, year: int) -> int:
     match = re.search(rf'<tr data-redraws="{department}-{year}">.*?<td class="num">(\d+)</td>', html, flags=re.S)
     assert match, html
     return int(match.group(1))
+
+
+def test_a_large_redraw_is_refused_before_a_job_is_queued(login, scjg_admin, redraw, settings):
+    from spotcheck.draws.models import CeremonyJob
+
+    settings.SPOTCHECK_CEREMONY_JOB_OBJECTS = 1  # every pool goes to a background job
+    response = login(scjg_admin).post(reverse("draws:freeze", args=[redraw.pk]), follow=True)
+    assert "批准" in response.content.decode()
+    assert not CeremonyJob.objects.filter(task=redraw).exists()
