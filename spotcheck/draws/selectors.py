@@ -351,11 +351,12 @@ class RedrawCount:
 
 
 def redraw_counts(tasks: QuerySet[Task]) -> list[RedrawCount]:
-    """重新抽取次数: how many of ``tasks`` replace a drawn and cancelled task, per lead department
-    and year of the window's start. The portal counts its public tasks, the staff pages the
-    tasks their scope reads (and the assessment of departments will count the same way)."""
+    """重新抽取次数: how many of ``tasks`` are approved redraws (tasks replacing a drawn and
+    cancelled task), per lead department and year of the window's start. The portal counts its
+    public tasks, the staff pages the tasks their scope reads (the assessment of departments
+    is to count the same way); a request waiting or refused is no redraw (yet)."""
     rows = (
-        tasks.filter(replaces__isnull=False)
+        tasks.filter(replaces__isnull=False, redraw_status=Task.RedrawStatus.APPROVED)
         .order_by()
         .values("lead_department__short_name", "lead_department__sort_order", "lead_department_id")
         .annotate(year=ExtractYear("window_start"), count=Count("pk", distinct=True))

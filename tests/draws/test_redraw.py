@@ -269,3 +269,14 @@ def test_a_large_redraw_is_refused_before_a_job_is_queued(login, scjg_admin, red
     response = login(scjg_admin).post(reverse("draws:freeze", args=[redraw.pk]), follow=True)
     assert "批准" in response.content.decode()
     assert not CeremonyJob.objects.filter(task=redraw).exists()
+
+
+def test_only_approved_redraws_are_counted(login, coordinator, scjg_admin, redraw):
+    from spotcheck.accounts.scope import scope_for
+    from spotcheck.draws.selectors import redraw_counts, tasks_for_scope
+
+    assert redraw_counts(tasks_for_scope(scope_for(scjg_admin))) == []
+    services.task_redraw_approve(actor=coordinator, task=redraw)
+    [row] = redraw_counts(tasks_for_scope(scope_for(scjg_admin)))
+    assert (row.department, row.year, row.count) == ("市场监管", 2026, 1)
+    assert "重新抽取次数" in login(scjg_admin).get(reverse("draws:list")).content.decode()
