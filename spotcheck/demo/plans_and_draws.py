@@ -412,6 +412,9 @@ def _task_from_entry(
         scope=entry.scope,
         frequency_cap_days=entry.frequency_cap_days,
         list_publication=list_publication,
+        # The task says which entry it carries out: two entries with the same items and scope
+        # are two inspections, not a redraw of one another (issue 11, item 1).
+        plan_entry=entry,
     )
 
 
@@ -496,10 +499,10 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     counts = {"plans": len(DEPARTMENT_PLANS) + 1, "plan_entries": sum(map(len, entries.values())) + 1}
     drawn = announced = 0
 
-    def run(entry: PlanEntry, publication: str, witnesses: Sequence[str] | None) -> bool:
+    def run(entry: PlanEntry, publication: str, witnesses: Sequence[str] | None, when: tuple[dt.date, dt.date]) -> bool:
         nonlocal drawn, announced
         admin = actors[f"{entry.lead_department.code.lower()}_admin"]
-        task = _task_from_entry(actor=admin, entry=entry, window=window, list_publication=publication)
+        task = _task_from_entry(actor=admin, entry=entry, window=when, list_publication=publication)
         if task is None:
             return False
         people = [actors[name] for name in witnesses or ()]
@@ -510,9 +513,14 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     with_notice, after_visits = Task.ListPublication.WITH_NOTICE, Task.ListPublication.AFTER_VISITS
     used: set[int] = set()
 
-    def first(candidates: list[PlanEntry], publication: str, witnesses: Sequence[str] | None) -> PlanEntry | None:
+    def first(
+        candidates: list[PlanEntry],
+        publication: str,
+        witnesses: Sequence[str] | None,
+        when: tuple[dt.date, dt.date] = window,
+    ) -> PlanEntry | None:
         for entry in candidates:
-            if entry.pk not in used and run(entry, publication, witnesses):
+            if entry.pk not in used and run(entry, publication, witnesses, when):
                 used.add(entry.pk)
                 return entry
         return None
@@ -531,10 +539,12 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     if not any(e.pk in used for e in overlapping):
         first(overlapping, with_notice, WITNESSES)
     # Preferably an entry not drawn yet; else a second round of a drawn one (its drawn objects
-    # are out of the pool: 无事不扰).
-    if first(singles, with_notice, None) is None:
+    # are out of the pool: 无事不扰), in the window after: in the same window it would be a
+    # redraw, which needs the first task cancelled and the joint office's approval.
+    after = window[1] + dt.timedelta(days=1)
+    if first(singles, with_notice, None) is None and after.year == year:
         used.clear()
-        first(singles, with_notice, None)
+        first(singles, with_notice, None, _window(after, year))
     counts.update({"tasks_drawn": drawn, "tasks_announced": announced})
     counts.update(review_merges(coordinator=actors["coordinator"]))
     # 无事不扰: the joint office's yearly cap, set last so the draws above are the same with or

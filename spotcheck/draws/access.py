@@ -101,3 +101,14 @@ def require_witness_entry(scope: Scope, task: Task, *, for_witness: bool = False
 def can_set_frequency_rule(scope: Scope) -> bool:
     """The region's yearly cap (无事不扰) is set by the joint office's coordinator."""
     return scope.coordinator_region_id is not None
+
+
+# --------------------------------------------------------------------------------- redraws
+
+
+def can_decide_redraw(scope: Scope, task: Task) -> bool:
+    """A redraw (a task drawing again what a cancelled drawn task drew) is approved or refused
+    by the joint office's coordinator of the task's region; the services add that the one who
+    asked for it may not decide it (four eyes)."""
+    region_id = scope.coordinator_region_id
+    return region_id is not None and region_id == task.lead_department.region_id

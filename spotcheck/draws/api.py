@@ -31,6 +31,7 @@ from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionG
 from spotcheck.draws.serializers import (
     CancelSerializer,
     PoolExplanationSerializer,
+    RedrawRefuseSerializer,
     TaskCreateSerializer,
     TaskDetailSerializer,
     TaskFromEntrySerializer,
@@ -129,6 +130,15 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def _task(self, pk: str, *, write: bool = False) -> Task:
         return get_task_for_user(self.request.user, int(pk), write=write)
 
+    def _replaced_task(self, code: str) -> Task | None:
+        """The task a redraw names, by its code, among those the user reads."""
+        if not code:
+            return None
+        task = selectors.tasks_for_scope(require_staff(self.request.user)).filter(code=code.strip()).first()
+        if task is None:
+            raise ValidationError({"replaces": [_("没有找到任务“%(code)s”。") % {"code": code}]})
+        return task
+
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return _task_detail(request, self._task(kwargs["pk"]))
 
@@ -139,6 +149,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data["items"] = [item.current_version for item in data["items"]]
+        data["replaces"] = self._replaced_task(data["replaces"])
         task = services.task_create(actor=request.user, **data)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
@@ -152,6 +163,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         entry = get_entry_for_user(request.user, data.pop("entry"))
         if not access.can_create_task_from_entry(scope_for(request.user), entry):
             raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
+        data["replaces"] = self._replaced_task(data["replaces"])
         task = services.task_create_from_entry(actor=request.user, entry=entry, **data)
         return _task_detail(request, task, status.HTTP_201_CREATED)
 
@@ -207,6 +219,24 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.task_cancel(actor=request.user, task=task, reason=body.validated_data["reason"])
+        return _task_detail(request, task)
+
+    @extend_schema(request=None, responses={200: TaskDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="redraw-approve", url_name="redraw-approve")
+    def redraw_approve(self, request: Request, pk: str) -> Response:
+        """批准重新抽取（联席办协调员，不能是申请人）：此后任务才能冻结对象库。"""
+        task = self._task(pk)
+        services.task_redraw_approve(actor=request.user, task=task)
+        return _task_detail(request, task)
+
+    @extend_schema(request=RedrawRefuseSerializer, responses={200: TaskDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="redraw-refuse", url_name="redraw-refuse")
+    def redraw_refuse(self, request: Request, pk: str) -> Response:
+        """不同意重新抽取（联席办协调员，须说明原因）：任务不能冻结对象库。"""
+        task = self._task(pk)
+        body = RedrawRefuseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.task_redraw_refuse(actor=request.user, task=task, reason=body.validated_data["reason"])
         return _task_detail(request, task)
 
     @extend_schema(request=None, responses={200: TaskDetailSerializer})

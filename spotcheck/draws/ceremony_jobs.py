@@ -75,6 +75,8 @@ def ceremony_step_run_or_queue(*, actor: User, task: Task, step: str) -> Ceremon
     return the job. Refused while a job of the task is queued or running."""
     if active_job(task) is not None:
         raise ValidationError(_("该任务已有一项后台处理在排队或进行中，请等它完成。"), code="job_active")
+    if step == Step.FREEZE:
+        services.require_redraw_approved(task)  # refused now rather than by a queued job
     size = job_needed(task, step)
     if size is None:
         _SERVICES[Step(step)](actor=actor, task=task)

@@ -77,6 +77,22 @@ class TaskFromEntryForm(forms.Form):
     cross_office = forms.BooleanField(label=_("所所交叉（不匹配对象所在辖区的检查人员）"), required=False)
     exclude_last_inspector = forms.BooleanField(label=_("排除上次检查人员"), required=False, initial=True)
 
+    def __init__(self, *args, redraw_candidates: list[Task] | None = None, **kwargs):
+        """``redraw_candidates``: the entry's drawn and cancelled tasks; when there are any, the
+        form asks which one this task draws again and why (the service decides whether it must)."""
+        super().__init__(*args, **kwargs)
+        if redraw_candidates:
+            self.fields["replaces"] = _ReplacedTaskField(
+                label=_("重新抽取：被替代的已取消任务"),
+                queryset=Task.objects.filter(pk__in=[t.pk for t in redraw_candidates]).order_by("created_at", "pk"),
+                required=False,
+                help_text=_(
+                    "本计划条目已有抽取后取消的任务。与其检查时间重叠的新任务是重新抽取："
+                    "须选择被替代的任务并说明原因，经联席办批准后才能冻结对象库，并在公示平台公开。"
+                ),
+            )
+            self.fields["redraw_reason"] = forms.CharField(label=_("重新抽取原因"), max_length=255, required=False)
+
     def clean_slots(self) -> list[dict[str, Any]]:
         return parse_slot_lines(self.cleaned_data["slots"])
 
@@ -99,6 +115,15 @@ class TaskFromEntryForm(forms.Form):
             "list_publication": Task.ListPublication.WITH_NOTICE,
             "exclude_last_inspector": True,
         }
+
+
+class _ReplacedTaskField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Task) -> str:
+        return f"{obj.code} {obj.title}（{_('取消原因')}：{obj.cancelled_reason}）"
+
+
+class RedrawRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("不同意的原因"), max_length=255)
 
 
 class WitnessInputForm(forms.Form):

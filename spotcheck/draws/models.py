@@ -37,6 +37,13 @@ class Task(models.Model):
         DRAWN = "drawn", _("已抽取")
         CANCELLED = "cancelled", _("已取消")
 
+    class RedrawStatus(models.TextChoices):
+        # A task that replaces a drawn and cancelled one (重新抽取) waits for the joint office.
+        NONE = "", _("不是重新抽取")
+        REQUESTED = "requested", _("待联席办批准")
+        APPROVED = "approved", _("联席办已批准")
+        REFUSED = "refused", _("联席办不同意")
+
     class ListPublication(models.TextChoices):
         WITH_NOTICE = "with_notice", _("随任务公告公布抽取名单")
         AFTER_VISITS = "after_visits", _("检查结束后公布抽取名单")
@@ -90,6 +97,30 @@ class Task(models.Model):
     )
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     cancelled_reason = models.CharField(_("取消原因"), max_length=255, blank=True)
+    # 重新抽取: a task for the same plan entry (or the same scope and items) as a drawn task
+    # overlapping its window names that task, cancelled first, and says why (services.task_create).
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("重新抽取所替代的任务"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    redraw_reason = models.CharField(_("重新抽取原因"), max_length=255, blank=True)
+    redraw_status = models.CharField(
+        _("重新抽取审批"), max_length=10, choices=RedrawStatus.choices, default=RedrawStatus.NONE, blank=True
+    )
+    redraw_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("重新抽取审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    redraw_decided_at = models.DateTimeField(_("重新抽取审批时间"), null=True, blank=True)
+    redraw_decision_reason = models.CharField(_("不同意重新抽取的原因"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("抽查任务")
@@ -102,6 +133,12 @@ class Task(models.Model):
             models.CheckConstraint(
                 condition=models.Q(window_end__gte=models.F("window_start")), name="task_window_ordered"
             ),
+            # A redraw and only a redraw names the task it replaces and carries an approval state.
+            models.CheckConstraint(
+                condition=models.Q(replaces__isnull=True, redraw_status="")
+                | models.Q(replaces__isnull=False, redraw_status__in=["requested", "approved", "refused"]),
+                name="task_redraw_names_the_replaced_task",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,6 +147,11 @@ class Task(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.kind == self.Kind.JOINT
+
+    @property
+    def awaits_redraw_approval(self) -> bool:
+        """A redraw the joint office has not approved (requested, or refused) is not frozen."""
+        return self.redraw_status in (self.RedrawStatus.REQUESTED, self.RedrawStatus.REFUSED)
 
 
 class TaskStratum(models.Model):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
@@ -103,6 +104,7 @@ def task_list(scope: Scope, *, status: str | None = None, year: int | None = Non
         tasks = tasks.filter(status=status)
     if year:
         tasks = tasks.filter(window_start__year=year)
+    tasks = tasks.select_related("replaces")  # the API's list names the task a redraw replaces
     return tasks.annotate(pool_count=F("frozen_pool__member_count"), target_count=_visit_count()).order_by(
         "-created_at", "-id"
     )
@@ -275,3 +277,89 @@ def visit_mismatches(task: Task, result: dict[str, Any]) -> list[str]:
         if teams.get(target, []) != [(m["slot"], m["inspector"]) for m in team]:
             problems.append(f"对象 {target} 的检查组与抽取结果不一致")
     return problems
+
+
+# ---------------------------------------------------------------------------------- redraws
+
+
+def redraw_predecessors(
+    *,
+    lead_department_id: int,
+    plan_entry_id: int | None,
+    scope: dict[str, Any],
+    item_ids: set[int],
+    window_start: dt.date,
+    window_end: dt.date,
+) -> list[Task]:
+    """The drawn tasks (still drawn, or cancelled after their draw) that a new task of these
+    particulars would draw again: same lead department, a window overlapping this one, and the
+    same plan entry — or, unless both come from different entries, the same scope and the same
+    items. Oldest first."""
+    candidates = (
+        Task.objects.filter(
+            lead_department_id=lead_department_id,
+            window_start__lte=window_end,
+            window_end__gte=window_start,
+        )
+        .filter(draw__drawn_at__isnull=False)
+        .prefetch_related("items")
+        .order_by("created_at", "pk")
+    )
+    found = []
+    for task in candidates:
+        if plan_entry_id is not None and task.plan_entry_id == plan_entry_id:
+            found.append(task)
+        elif plan_entry_id is not None and task.plan_entry_id is not None:
+            continue  # two entries of a published plan are two announced inspections
+        elif task.scope == scope and {v.item_id for v in task.items.all()} == item_ids:
+            found.append(task)
+    return found
+
+
+def redraw_candidates_for_entry(entry: PlanEntry) -> list[Task]:
+    """The cancelled drawn tasks a new task of ``entry`` (in any window of it) may name as the
+    task it draws again: what the task form offers."""
+    return [
+        task
+        for task in redraw_predecessors(
+            lead_department_id=entry.lead_department_id,
+            plan_entry_id=entry.pk,
+            scope=entry.scope,
+            item_ids=set(entry.items.values_list("pk", flat=True)),
+            window_start=entry.window_start,
+            window_end=entry.window_end,
+        )
+        if task.status == Task.Status.CANCELLED
+    ]
+
+
+def redraws_awaiting_approval(scope: Scope) -> QuerySet[Task]:
+    """The redraws waiting for the joint office (the coordinator's 待办), oldest first."""
+    return (
+        tasks_for_scope(scope)
+        .filter(redraw_status=Task.RedrawStatus.REQUESTED, status=Task.Status.DRAFT)
+        .select_related("replaces", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class RedrawCount:
+    department: str
+    year: int
+    count: int
+
+
+def redraw_counts(tasks: QuerySet[Task]) -> list[RedrawCount]:
+    """重新抽取次数: how many of ``tasks`` are approved redraws (tasks replacing a drawn and
+    cancelled task), per lead department and year of the window's start. The portal counts its
+    public tasks, the staff pages the tasks their scope reads (the assessment of departments
+    is to count the same way); a request waiting or refused is no redraw (yet)."""
+    rows = (
+        tasks.filter(replaces__isnull=False, redraw_status=Task.RedrawStatus.APPROVED)
+        .order_by()
+        .values("lead_department__short_name", "lead_department__sort_order", "lead_department_id")
+        .annotate(year=ExtractYear("window_start"), count=Count("pk", distinct=True))
+        .order_by("-year", "lead_department__sort_order", "lead_department_id")
+    )
+    return [RedrawCount(r["lead_department__short_name"], r["year"], r["count"]) for r in rows]

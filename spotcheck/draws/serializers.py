@@ -105,6 +105,10 @@ class TaskBaseSerializer(serializers.ModelSerializer):
     lead_department_name = serializers.CharField(source="lead_department.short_name", read_only=True)
     participating_departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     plan_entry = serializers.PrimaryKeyRelatedField(read_only=True)
+    replaces = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=gettext_lazy("重新抽取所替代的已取消任务的编号")
+    )
+    redraw_status_display = serializers.CharField(source="get_redraw_status_display", read_only=True)
 
     class Meta:
         model = Task
@@ -130,6 +134,12 @@ class TaskBaseSerializer(serializers.ModelSerializer):
             "match_failed_at",
             "cancelled_at",
             "cancelled_reason",
+            "replaces",
+            "redraw_reason",
+            "redraw_status",
+            "redraw_status_display",
+            "redraw_decided_at",
+            "redraw_decision_reason",
         ]
         read_only_fields = fields
 
@@ -375,7 +385,23 @@ class TeamInputSerializer(serializers.Serializer):
     )
 
 
-class TaskCreateSerializer(TeamInputSerializer):
+class RedrawInputSerializer(serializers.Serializer):
+    """A redraw (a task drawing again what a drawn and cancelled task drew) names that task and
+    says why; the service decides whether the task is a redraw."""
+
+    replaces = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("重新抽取时：被替代的已取消任务的编号"),
+    )
+    redraw_reason = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", help_text=gettext_lazy("重新抽取原因")
+    )
+
+
+class TaskCreateSerializer(RedrawInputSerializer, TeamInputSerializer):
     lead_department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), help_text=gettext_lazy("发起部门代码")
     )
@@ -409,7 +435,7 @@ class TaskCreateSerializer(TeamInputSerializer):
         return data
 
 
-class TaskFromEntrySerializer(TeamInputSerializer):
+class TaskFromEntrySerializer(RedrawInputSerializer, TeamInputSerializer):
     entry = serializers.IntegerField(help_text=gettext_lazy("已公布的年度计划中的条目编号"))
     title = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text=gettext_lazy("留空则使用条目名称")
@@ -461,3 +487,7 @@ class WitnessInputSerializer(serializers.Serializer):
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=255, help_text=gettext_lazy("作废原因"))
+
+
+class RedrawRefuseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, help_text=gettext_lazy("不同意重新抽取的原因"))

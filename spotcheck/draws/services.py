@@ -2,6 +2,8 @@
 step, each checked against the actor's scope, validated and audited in its transaction.
 
     task_create → task_freeze → task_announce → witness_input_add (≥ 2) → task_draw
+    a redraw (a task drawing again what a cancelled drawn task drew) is created "requested" and
+    frozen only after task_redraw_approve (the coordinator, not the requester); task_redraw_refuse
     task_cancel at any time (a drawn task keeps its record); task_publish_list when the list
     is published after the visits.
 
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +35,7 @@ from spotcheck.core.params import FIRST_YEAR, LAST_YEAR
 from spotcheck.core.reasons import clean_reason
 from spotcheck.core.updates import model_update
 from spotcheck.directory.object_filter import validate_object_filter, validate_scope
-from spotcheck.draws import access, signals
+from spotcheck.draws import access, selectors, signals
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
@@ -81,6 +84,16 @@ def _require_status(task: Task, *statuses: str) -> None:
             _("任务“%(code)s”当前状态为“%(status)s”，不能进行此操作。")
             % {"code": task.code, "status": task.get_status_display()},
             code="bad_status",
+        )
+
+
+def require_redraw_approved(task: Task) -> None:
+    """A redraw is not frozen (and so never announced or drawn) until the joint office approves it."""
+    if task.awaits_redraw_approval:
+        raise ValidationError(
+            _("任务“%(code)s”是对任务“%(old)s”的重新抽取，%(state)s：经联席办批准后才能冻结对象库。")
+            % {"code": task.code, "old": task.replaces.code, "state": task.get_redraw_status_display()},
+            code="redraw_not_approved",
         )
 
 
@@ -189,6 +202,81 @@ def _clean_slots(
     return clean
 
 
+def _check_redraw(
+    *,
+    lead_department: Department,
+    plan_entry: PlanEntry | None,
+    scope: dict[str, Any],
+    versions: list[ItemVersion],
+    window_start: dt.date,
+    window_end: dt.date,
+    replaces: Task | None,
+    redraw_reason: str,
+) -> tuple[Task | None, str, str]:
+    """Whether a new task draws again what a drawn task drew (same entry, or same scope and
+    items, same department, overlapping window): then it must name that task, cancelled, and
+    a reason, and it waits for the coordinator (RedrawStatus.REQUESTED). Cancelling a drawn task
+    and making another until the list suits someone is exactly what this platform prevents, so
+    it is refused when done without saying so. Returns (replaces, reason, redraw status)."""
+    predecessors = selectors.redraw_predecessors(
+        lead_department_id=lead_department.pk,
+        plan_entry_id=plan_entry.pk if plan_entry is not None else None,
+        scope=scope,
+        item_ids={v.item_id for v in versions},
+        window_start=window_start,
+        window_end=window_end,
+    )
+    live = [t.code for t in predecessors if t.status != Status.CANCELLED]
+    if live:
+        raise ValidationError(
+            {
+                "replaces": [
+                    _(
+                        "任务“%(code)s”已抽取且尚未取消：同一计划条目（或相同对象范围和抽查事项）在重叠的检查时间内"
+                        "重新抽取，须先取消原任务，在新任务中注明被替代的任务和原因，并经联席办批准。"
+                    )
+                    % {"code": "、".join(live)}
+                ]
+            },
+            code="redraw_of_live_task",
+        )
+    if replaces is None:
+        if not predecessors:
+            return None, "", Task.RedrawStatus.NONE
+        raise ValidationError(
+            {
+                "replaces": [
+                    _(
+                        "同一计划条目（或相同对象范围和抽查事项）在重叠的检查时间内已有抽取后取消的任务“%(code)s”："
+                        "这是重新抽取，须选择被替代的任务并填写重新抽取原因，经联席办批准后才能冻结对象库。"
+                    )
+                    % {"code": "、".join(t.code for t in predecessors)}
+                ]
+            },
+            code="redraw_unnamed",
+        )
+    if replaces.pk not in {t.pk for t in predecessors}:
+        raise ValidationError(
+            {
+                "replaces": [
+                    _(
+                        "任务“%(code)s”不是本部门同一计划条目（或相同对象范围和抽查事项）、检查时间重叠的已抽取任务，"
+                        "不能作为被重新抽取的任务。"
+                    )
+                    % {"code": replaces.code}
+                ]
+            },
+            code="redraw_not_a_predecessor",
+        )
+    reason = clean_reason(
+        redraw_reason,
+        field="redraw_reason",
+        label=_("重新抽取原因"),
+        max_length=Task._meta.get_field("redraw_reason").max_length,
+    )
+    return replaces, reason, Task.RedrawStatus.REQUESTED
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -211,9 +299,12 @@ def task_create(
     cross_office: bool = False,
     exclude_last_inspector: bool = True,
     plan_entry: PlanEntry | None = None,
+    replaces: Task | None = None,
+    redraw_reason: str = "",
 ) -> Task:
     """A draft task. Items are published item versions, frozen here; the participating
-    departments always include the lead; a joint task has at least two."""
+    departments always include the lead; a joint task has at least two. A redraw names the
+    drawn and cancelled task it replaces and a reason (``_check_redraw``)."""
     require_write(actor, lead_department.pk)
     departments = list(dict.fromkeys([lead_department, *participating_departments]))
     if kind == Task.Kind.JOINT and len(departments) < 2:
@@ -233,6 +324,17 @@ def task_create(
     clean_slots = _clean_slots(slots, lead_slot, departments, versions)
     if type(max_visits_per_inspector) is not int or max_visits_per_inspector < 1:
         raise ValidationError(_("每名检查人员的任务上限必须是正整数。"))
+    clean_scope = validate_scope(scope)
+    replaces, redraw_reason, redraw_status = _check_redraw(
+        lead_department=lead_department,
+        plan_entry=plan_entry,
+        scope=clean_scope,
+        versions=versions,
+        window_start=window_start,
+        window_end=window_end,
+        replaces=replaces,
+        redraw_reason=redraw_reason,
+    )
     task = Task(
         code=_next_code(lead_department, window_start.year),
         title=(title or "").strip(),
@@ -240,7 +342,7 @@ def task_create(
         lead_department=lead_department,
         window_start=window_start,
         window_end=window_end,
-        scope=validate_scope(scope),
+        scope=clean_scope,
         frequency_cap_days=frequency_cap_days,
         pool_filter=validate_object_filter(pool_filter, label=_("对象库筛选条件")),
         list_publication=list_publication,
@@ -250,6 +352,9 @@ def task_create(
         slots=clean_slots,
         lead_slot=lead_slot,
         plan_entry=plan_entry,
+        replaces=replaces,
+        redraw_reason=redraw_reason,
+        redraw_status=redraw_status,
         created_by=actor,
     )
     task.full_clean()
@@ -280,6 +385,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
     require_write(actor, task.lead_department_id)
     task = _locked(task)
     _require_status(task, Status.DRAFT)
+    require_redraw_approved(task)
     now = timezone.now()
     built = freeze_pool(task, now)
     strata = {s.name: s for s in task.strata.all()}
@@ -591,6 +697,78 @@ def task_publish_list(*, actor: User, task: Task) -> Task:
     return task
 
 
+# ---------------------------------------------------------------------------------- redraws
+
+
+def _redraw_decision(actor: User, task: Task) -> Task:
+    """The task locked, once the actor is found to be the region's coordinator (not the one who
+    asked for the redraw: four eyes) and the redraw still awaits a decision."""
+    scope = scope_for(actor)
+    if not scope.can_read_department(task.lead_department_id):
+        raise Http404
+    if not access.can_decide_redraw(scope, task):
+        raise PermissionDenied(_("只有联席会议办公室协调员可以审批重新抽取。"))
+    task = _locked(task)
+    if task.created_by_id == actor.pk:
+        raise PermissionDenied(_("不能批准自己提出的重新抽取，须由另一名协调员审批。"))
+    if task.redraw_status != Task.RedrawStatus.REQUESTED or task.status != Status.DRAFT:
+        raise ValidationError(
+            _("任务“%(code)s”没有待审批的重新抽取申请。") % {"code": task.code}, code="no_redraw_request"
+        )
+    return task
+
+
+@transaction.atomic
+def task_redraw_approve(*, actor: User, task: Task) -> Task:
+    """The coordinator approves a redraw: from now on the task goes through the ceremony."""
+    task = _redraw_decision(actor, task)
+    task, before, after = model_update(
+        task,
+        {
+            "redraw_status": Task.RedrawStatus.APPROVED,
+            "redraw_decided_by": actor,
+            "redraw_decided_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="draws.task.redraw_approve",
+        target=task,
+        before=before,
+        after=after | {"replaces": task.replaces_id},
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+@transaction.atomic
+def task_redraw_refuse(*, actor: User, task: Task, reason: str) -> Task:
+    """The coordinator refuses a redraw, with the reason: the task is never frozen; the
+    department cancels it."""
+    reason = clean_reason(
+        reason, label=_("不同意的原因"), max_length=Task._meta.get_field("redraw_decision_reason").max_length
+    )
+    task = _redraw_decision(actor, task)
+    task, before, after = model_update(
+        task,
+        {
+            "redraw_status": Task.RedrawStatus.REFUSED,
+            "redraw_decided_by": actor,
+            "redraw_decided_at": timezone.now(),
+            "redraw_decision_reason": reason,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="draws.task.redraw_refuse",
+        target=task,
+        before=before,
+        after=after | {"replaces": task.replaces_id},
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
 # ------------------------------------------------------------------------- from a plan entry
 
 
@@ -608,6 +786,8 @@ def task_create_from_entry(
     window_end: dt.date | None = None,
     cross_office: bool = False,
     exclude_last_inspector: bool = True,
+    replaces: Task | None = None,
+    redraw_reason: str = "",
 ) -> Task:
     """A draft task made from a live entry of a published plan: departments, items (their
     published version now), scope, frequency cap and strata come from the entry; the window
@@ -660,6 +840,8 @@ def task_create_from_entry(
         cross_office=cross_office,
         exclude_last_inspector=exclude_last_inspector,
         plan_entry=entry,
+        replaces=replaces,
+        redraw_reason=redraw_reason,
     )
 
 

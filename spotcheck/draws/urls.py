@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/job/", views.task_job_view, name="job"),
     path("rules/", views_rules.frequency_rule_view, name="frequency_rule"),
     path("<int:pk>/cancel/", views.task_cancel_view, name="cancel"),
+    path("<int:pk>/redraw/approve/", views.task_redraw_approve_view, name="redraw_approve"),
+    path("<int:pk>/redraw/refuse/", views.task_redraw_refuse_view, name="redraw_refuse"),
     path("<int:pk>/publish-list/", views.task_publish_list_view, name="publish_list"),
     path("<int:pk>/record.json", views.task_record_view, name="record"),
 ]

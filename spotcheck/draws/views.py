@@ -28,7 +28,7 @@ from spotcheck.core.params import parse_id, parse_year
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import access, ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user
-from spotcheck.draws.forms import CancelForm, TaskFromEntryForm, WitnessInputForm
+from spotcheck.draws.forms import CancelForm, RedrawRefuseForm, TaskFromEntryForm, WitnessInputForm
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.drawspec import engine, verify_draw
 from spotcheck.planning.access import get_entry_for_user
@@ -66,6 +66,10 @@ def task_list_view(request):
             "statuses": Status.choices,
             "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
             "entries": list(selectors.entries_for_new_task(scope)[:200]) if scope.can_write_anything else [],
+            "redraw_counts": selectors.redraw_counts(selectors.tasks_for_scope(scope)),
+            "redraws_awaiting": list(selectors.redraws_awaiting_approval(scope)[:200])
+            if scope.coordinator_region_id is not None
+            else [],
         },
     )
 
@@ -79,10 +83,11 @@ def task_create_view(request):
     entry = get_entry_for_user(request.user, entry_id)
     if not access.can_create_task_from_entry(scope_for(request.user), entry):
         raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
+    candidates = selectors.redraw_candidates_for_entry(entry)
     if request.method == "POST":
-        form = TaskFromEntryForm(request.POST)
+        form = TaskFromEntryForm(request.POST, redraw_candidates=candidates)
     else:
-        form = TaskFromEntryForm(initial=TaskFromEntryForm.initial_from(entry))
+        form = TaskFromEntryForm(initial=TaskFromEntryForm.initial_from(entry), redraw_candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -98,11 +103,16 @@ def task_create_view(request):
                 list_publication=data["list_publication"],
                 cross_office=data["cross_office"],
                 exclude_last_inspector=data["exclude_last_inspector"],
+                replaces=data.get("replaces"),
+                redraw_reason=data.get("redraw_reason") or "",
             )
         except ValidationError as exc:
             put_service_errors(exc, form)
         else:
-            messages.success(request, _("已创建抽查任务草稿。"))
+            if task.replaces_id is not None:
+                messages.success(request, _("已创建重新抽取任务草稿，待联席办批准后才能冻结对象库。"))
+            else:
+                messages.success(request, _("已创建抽查任务草稿。"))
             return redirect("draws:detail", pk=task.pk)
     return render(
         request,
@@ -227,9 +237,16 @@ def task_detail_view(request, pk: int):
         "querystring": urlencode(_other_params(request, "page")),
         "match_failure": selectors.match_failure(task),
         "operator": operator,
-        "can_freeze": operator and task.status == Status.DRAFT and not busy,
+        "can_freeze": operator and task.status == Status.DRAFT and not busy and not task.awaits_redraw_approval,
         "can_announce": operator and task.status == Status.FROZEN,
         "can_cancel": operator and task.status != Status.CANCELLED,
+        "can_decide_redraw": access.can_decide_redraw(scope, task)
+        and task.redraw_status == Task.RedrawStatus.REQUESTED
+        and task.status == Status.DRAFT
+        and task.created_by_id != request.user.pk,
+        "redraw_refuse_form": RedrawRefuseForm(),
+        # Only a cancelled task is replaced by a redraw.
+        "replaced_by": list(task.replaced_by.order_by("created_at", "pk")) if task.status == Status.CANCELLED else [],
         "can_publish_list": operator
         and task.status == Status.DRAWN
         and task.list_published_at is None
@@ -309,6 +326,30 @@ def task_cancel_view(request, pk: int):
         run_service(request, services.task_cancel, _("任务已作废。"), task=task, reason=form.cleaned_data["reason"])
     else:
         messages.error(request, _("请填写作废原因。"))
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_redraw_approve_view(request, pk: int):
+    """The coordinator approves a redraw (the task page's button)."""
+    task = get_task_for_user(request.user, pk)
+    run_service(request, services.task_redraw_approve, _("已批准重新抽取，任务可以冻结对象库。"), task=task)
+    return redirect("draws:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_redraw_refuse_view(request, pk: int):
+    """The coordinator refuses a redraw, with the reason."""
+    task = get_task_for_user(request.user, pk)
+    form = RedrawRefuseForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request, services.task_redraw_refuse, _("已不同意重新抽取。"), task=task, reason=form.cleaned_data["reason"]
+        )
+    else:
+        messages.error(request, _("请填写不同意的原因。"))
     return redirect("draws:detail", pk=task.pk)
 
 

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from spotcheck.audit.models import AuditAnchor
 from spotcheck.draws.models import Task, Visit, WitnessInput
-from spotcheck.draws.selectors import VisitPages, filter_visits, notice_for, record_for
+from spotcheck.draws.selectors import RedrawCount, VisitPages, filter_visits, notice_for, record_for, redraw_counts
 from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
 from spotcheck.planning.selectors import published_plans
@@ -86,6 +86,23 @@ def public_task(code: str) -> Task:
     if task is None or getattr(task, "draw", None) is None:
         raise Http404
     return task
+
+
+def public_replaced_task(task: Task) -> Task | None:
+    """The cancelled task a public redraw replaces (public itself: it was drawn, so announced)."""
+    if task.replaces_id is None:
+        return None
+    return public_tasks().filter(pk=task.replaces_id).first()
+
+
+def public_replacements(task: Task) -> list[Task]:
+    """The public tasks that drew ``task`` again (重新抽取); an unannounced redraw stays internal."""
+    return list(public_tasks().filter(replaces=task).order_by("announced_at", "pk"))
+
+
+def public_redraw_counts() -> list[RedrawCount]:
+    """Redraws per department and year among the public tasks."""
+    return redraw_counts(public_tasks())
 
 
 def public_record(task: Task) -> dict[str, Any]:

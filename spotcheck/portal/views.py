@@ -25,6 +25,9 @@ from spotcheck.portal.selectors import (
     public_plan,
     public_plan_history,
     public_record,
+    public_redraw_counts,
+    public_replaced_task,
+    public_replacements,
     public_targets,
     public_task,
     public_tasks,
@@ -97,7 +100,7 @@ def plan_detail_view(request, pk: int):
 @require_GET
 def task_list_view(request):
     page_obj = Paginator(public_tasks(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/task_list.html", {"page_obj": page_obj})
+    return render(request, "portal/task_list.html", {"page_obj": page_obj, "redraw_counts": public_redraw_counts()})
 
 
 @require_GET
@@ -118,6 +121,9 @@ def task_detail_view(request, code: str):
         "show_list": show_list,
         "list_pending": drawn and not show_list,
         "after_visits": task.list_publication == Task.ListPublication.AFTER_VISITS,
+        # 重新抽取: both tasks link to each other, the cancelled one stays public.
+        "replaced_task": public_replaced_task(task),
+        "replacements": public_replacements(task),
     }
     if show_list:
         stratum = request.GET.get("stratum") or ""

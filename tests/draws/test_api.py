@@ -12,6 +12,7 @@ from spotcheck.draws import services
 from spotcheck.draws.models import Task
 from spotcheck.drawspec import engine, verify_draw
 from spotcheck.inspectors.models import Qualification
+from tests.factories import later_window
 
 S = Task.Status
 LIST = "/api/v1/tasks/"
@@ -122,8 +123,8 @@ class TestList:
         run_ceremony(make_task())
         with django_assert_max_num_queries(6):
             assert client.get(LIST).json()["count"] == 1
-        for _ in range(4):
-            make_task()
+        for n in range(4):
+            make_task(**later_window(n + 1))  # the same window as the drawn task's would be a redraw
         with django_assert_max_num_queries(6):
             assert client.get(LIST).json()["count"] == 5
 

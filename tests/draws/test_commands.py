@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from spotcheck.draws.models import Draw, Visit, VisitMember
 from spotcheck.drawspec import engine
+from tests.factories import later_window
 
 
 def _call(*args):
@@ -38,7 +39,7 @@ def test_export_draw_refuses_unknown_or_undrawn(make_task, run_ceremony):
 
 
 def test_export_all_writes_one_file_per_drawn_task(make_task, run_ceremony, tmp_path):
-    drawn = [run_ceremony(make_task()) for _ in range(2)]
+    drawn = [run_ceremony(make_task(**later_window(n + 1))) for n in range(2)]
     make_task()  # a draft: nothing to export
     out, _err = _call("export_draw", "--all", str(tmp_path / "out"))
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -49,7 +50,7 @@ def test_export_all_writes_one_file_per_drawn_task(make_task, run_ceremony, tmp_
 
 
 def test_verify_draws_ok_and_failure(make_task, run_ceremony):
-    good, bad = run_ceremony(make_task()), run_ceremony(make_task())
+    good, bad = run_ceremony(make_task()), run_ceremony(make_task(**later_window()))
     out, _err = _call("verify_draws")
     assert f"OK {good.code}" in out and f"OK {bad.code}" in out
     # Tamper with one stored result: the command names the task and exits non-zero.

@@ -5,7 +5,7 @@ from spotcheck.draws import services
 from spotcheck.draws.models import PoolExclusionGroup, Task
 from spotcheck.draws.pool import LEAD_QUAL
 from spotcheck.draws.selectors import pool_exclusions, stratum_members
-from tests.factories import InspectionObjectFactory, make_item, publish, tag
+from tests.factories import InspectionObjectFactory, later_window, make_item, publish, tag
 
 Reason = PoolExclusionGroup.Reason
 
@@ -55,26 +55,31 @@ def test_frequency_cap_and_last_inspector(scjg_admin, make_task, run_ceremony, o
     first = run_ceremony(make_task(strata=every, max_visits_per_inspector=12))
     drawn = set(first.visits.values_list("public_id", flat=True))
     assert len(drawn) == len(objects)
-    # Within a year, the same item: nobody is left in the pool (无事不扰).
-    second = make_task(strata=every, max_visits_per_inspector=12)
+    # Within a year, the same item: nobody is left in the pool (无事不扰). (The later tasks'
+    # windows follow the first's: in the same window they would be redraws.)
+    second = make_task(strata=every, max_visits_per_inspector=12, **later_window())
     services.task_freeze(actor=scjg_admin, task=second)
     assert set(_reasons(second).values()) == {Reason.FREQUENCY_CAP}
     assert second.frozen_pool.member_count == 0
     # Without the cap, each object's last team is excluded from matching it again.
-    third = make_task(strata=every, max_visits_per_inspector=12, frequency_cap_days=0)
+    third = make_task(strata=every, max_visits_per_inspector=12, frequency_cap_days=0, **later_window())
     services.task_freeze(actor=scjg_admin, task=third)
     pairs = set(third.frozen_pool.exclusion_pairs())
     last = {(m.visit.public_id, m.inspector.code) for v in first.visits.all() for m in v.members.all()}
     assert pairs == last
-    fourth = make_task(strata=every, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+    fourth = make_task(
+        strata=every, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False, **later_window()
+    )
     services.task_freeze(actor=scjg_admin, task=fourth)
     assert fourth.frozen_pool.exclusion_pairs() == []
 
 
-def test_cancelled_draws_do_not_count_for_the_cap(scjg_admin, make_task, run_ceremony):
+def test_cancelled_draws_do_not_count_for_the_cap(scjg_admin, coordinator, make_task, run_ceremony):
     first = run_ceremony(make_task(strata=[{"name": "全部", "ratio": "1"}], max_visits_per_inspector=12))
     services.task_cancel(actor=scjg_admin, task=first, reason="取消测试")
-    second = make_task()
+    # In the same window: a redraw, frozen once the joint office approves it.
+    second = make_task(replaces=first, redraw_reason="重新抽取测试")
+    second = services.task_redraw_approve(actor=coordinator, task=second)
     services.task_freeze(actor=scjg_admin, task=second)
     assert not pool_exclusions(second, Reason.FREQUENCY_CAP)
 
@@ -132,13 +137,17 @@ def test_drawn_recently_reads_the_draws(scjg_admin, make_task, run_ceremony, obj
     assert drawn == {o.public_code for o in objects if o.credit_level == "C"}
     others = {o.public_code for o in objects} - drawn
     not_drawn = make_task(
-        frequency_cap_days=0, pool_filter={"drawn_recently": False}, strata=[{"name": "全部", "ratio": "1"}]
+        frequency_cap_days=0,
+        pool_filter={"drawn_recently": False},
+        strata=[{"name": "全部", "ratio": "1"}],
+        **later_window(),
     )
     services.task_freeze(actor=scjg_admin, task=not_drawn)
     assert set(stratum_members(not_drawn)["全部"]) == others
     assert {code for code, reason in _reasons(not_drawn).items() if reason == Reason.FILTERED} == drawn
     recent = make_task(
         frequency_cap_days=0,
+        **later_window(),
         strata=[
             {"name": "近期抽中", "filter": {"drawn_recently": True, "drawn_within_days": 30}, "ratio": "1"},
             {"name": "其他", "ratio": "1"},

@@ -18,7 +18,15 @@ from tests.factories.directory import (
     section,
     tag,
 )
-from tests.factories.draws import ENTRY_STRATA, WINDOW, add_objects, make_big_task, publish_entry, task_kwargs
+from tests.factories.draws import (
+    ENTRY_STRATA,
+    WINDOW,
+    add_objects,
+    later_window,
+    make_big_task,
+    publish_entry,
+    task_kwargs,
+)
 from tests.factories.imports import (
     INSPECTOR_HEADER,
     ITEM_HEADER,
@@ -62,6 +70,7 @@ __all__ = [
     "inspector_row",
     "item_kwargs",
     "item_row",
+    "later_window",
     "load_demo",
     "make_big_task",
     "make_item",

@@ -12,6 +12,14 @@ from tests.factories.directory import InspectionObjectFactory
 # The window of the draws tests' tasks.
 WINDOW = (dt.date(2026, 3, 1), dt.date(2026, 6, 30))
 
+
+def later_window(n: int = 1) -> dict[str, dt.date]:
+    """The n-th week after WINDOW, as task_kwargs overrides: another task of the same item that
+    does not overlap a drawn one, so it is no redraw (issue 11, item 1)."""
+    start = WINDOW[1] + dt.timedelta(days=1 + 7 * (n - 1))
+    return {"window_start": start, "window_end": start + dt.timedelta(days=6)}
+
+
 # The strata of publish_entry's entry: the abnormal list whole, C 类 at half (1 … 3), the rest a quarter.
 ENTRY_STRATA = [
     {"name": "异常名录", "filter": {"abnormal_list": True}, "ratio": "1"},
@@ -92,6 +100,7 @@ def make_big_task(make_task, run_ceremony, towns, department):
         {"name": "C类", "filter": {"credit_levels": ["C", "D"]}, "ratio": "0.6"},
         {"name": "一般", "ratio": "0.5", "minimum": 1},
     ]
-    task = run_ceremony(make_task(strata=strata, max_visits_per_inspector=200))
+    # A window of its own: beside another drawn task of the same item it is no redraw.
+    task = run_ceremony(make_task(strata=strata, max_visits_per_inspector=200, **later_window(20)))
     assert task.status == Task.Status.DRAWN
     return task

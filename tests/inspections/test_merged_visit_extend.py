@@ -61,7 +61,9 @@ def test_extend_adds_the_visit_narrows_the_window_and_is_audited(coordinator, me
     assert all(p.merged_visit is None for p in proposals_for(coordinator))
 
 
-def test_extend_keeps_the_merge_rules(coordinator, scjg_admin, merged, make_jtys_task, make_task, run_ceremony):
+def test_extend_keeps_the_merge_rules(
+    coordinator, scjg_admin, merged, make_jtys_task, make_task, run_ceremony, scjg_item
+):
     merged_visit, members = merged
     roads = make_jtys_task()
     visit = _roads_visit(roads, merged_visit)
@@ -74,7 +76,14 @@ def test_extend_keeps_the_merge_rules(coordinator, scjg_admin, merged, make_jtys
         services.merged_visit_extend(actor=coordinator, merged_visit=merged_visit, visits=[elsewhere])
     # A second 市场监管 task: its department is in the merged visit already.
     second = run_ceremony(
-        make_task(strata=ALL, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+        # Another item of 市场监管: the same item in the same window would be a redraw.
+        make_task(
+            items=[scjg_item.current_version],
+            strata=ALL,
+            max_visits_per_inspector=12,
+            frequency_cap_days=0,
+            exclude_last_inspector=False,
+        )
     )
     same = Visit.objects.get(task=second, inspection_object=merged_visit.inspection_object)
     with pytest.raises(ValidationError, match="由同一部门发起"):

@@ -60,10 +60,17 @@ def test_disjoint_windows_are_not_proposed(coordinator, scjg_task, make_wsjk_tas
     assert proposals_for(coordinator) == []
 
 
-def test_tasks_of_the_same_department_are_not_proposed(coordinator, make_task, run_ceremony, scjg_task):
+def test_tasks_of_the_same_department_are_not_proposed(coordinator, make_task, run_ceremony, scjg_task, scjg_item):
     # A second 市场监管 task drawing the same objects in the same window (no 免检期 here).
     second = run_ceremony(
-        make_task(strata=ALL, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+        # Another item of 市场监管: the same item in the same window would be a redraw.
+        make_task(
+            items=[scjg_item.current_version],
+            strata=ALL,
+            max_visits_per_inspector=12,
+            frequency_cap_days=0,
+            exclude_last_inspector=False,
+        )
     )
     assert second.visits.count() == 12
     assert proposals_for(coordinator) == []
@@ -171,13 +178,20 @@ def test_confirm_is_all_or_nothing(coordinator, scjg_task, wsjk_task):
 
 
 def test_confirm_refuses_what_no_longer_qualifies(
-    coordinator, wsjk_admin, make_task, run_ceremony, scjg_task, make_wsjk_task
+    coordinator, wsjk_admin, make_task, run_ceremony, scjg_task, make_wsjk_task, scjg_item
 ):
     autumn = make_wsjk_task(window=AUTUMN)
     with pytest.raises(ValidationError, match="没有共同的重叠期"):
         services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, autumn))
     second = run_ceremony(
-        make_task(strata=ALL, max_visits_per_inspector=12, frequency_cap_days=0, exclude_last_inspector=False)
+        # Another item of 市场监管: the same item in the same window would be a redraw.
+        make_task(
+            items=[scjg_item.current_version],
+            strata=ALL,
+            max_visits_per_inspector=12,
+            frequency_cap_days=0,
+            exclude_last_inspector=False,
+        )
     )
     same = [
         Visit.objects.get(task=t, inspection_object=pair(scjg_task, autumn)[0].inspection_object)
@@ -185,7 +199,10 @@ def test_confirm_refuses_what_no_longer_qualifies(
     ]
     with pytest.raises(ValidationError, match="同一部门发起"):
         services.merged_visit_confirm(actor=coordinator, visits=same)
-    june = make_wsjk_task(frequency_cap_days=0, exclude_last_inspector=False)
+    # June only: overlapping the autumn task of the same item it would be a redraw of it.
+    june = make_wsjk_task(
+        window=(dt.date(2026, 6, 1), dt.date(2026, 6, 30)), frequency_cap_days=0, exclude_last_inspector=False
+    )
     draws_services.task_cancel(actor=wsjk_admin, task=june, reason="计划调整")
     with pytest.raises(ValidationError, match="已取消"):
         services.merged_visit_confirm(actor=coordinator, visits=pair(scjg_task, june))

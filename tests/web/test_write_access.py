@@ -229,6 +229,12 @@ def _task(*steps: str, **overrides) -> Callable[[Fixtures], Task]:
     return task
 
 
+def _redraw(get) -> Task:
+    """市场监管's redraw of a drawn and cancelled task, waiting for the joint office."""
+    cancelled = draws.task_cancel(actor=get("scjg_admin"), task=_task("drawn")(get), reason="名单有误")
+    return get("make_task")(replaces=cancelled, redraw_reason="重新抽取")
+
+
 def _proposal(get) -> list[int]:
     """The two visits (市场监管's, 卫健's) of one object that the merge page proposes to merge."""
     get("spring_2026")
@@ -340,6 +346,9 @@ WRITE_VIEWS: dict[str, Write] = {
     ),
     "draws:draw": Write("department (the task's lead)", on(_task("ready"), {}, Draw, CeremonyJob), DEPARTMENT_ROW),
     "draws:cancel": Write("department (the task's lead)", on(_task(), REASON), DEPARTMENT_ROW),
+    # A redraw is decided by the joint office's coordinator (not its requester).
+    "draws:redraw_approve": Write("coordinator", on(_redraw), COORDINATOR_ONLY),
+    "draws:redraw_refuse": Write("coordinator", on(_redraw, REASON), COORDINATOR_ONLY),
     "draws:publish_list": Write(
         "department (the task's lead)",
         on(_task("drawn", list_publication=Task.ListPublication.AFTER_VISITS)),
