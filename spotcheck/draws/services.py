@@ -30,6 +30,7 @@ from spotcheck.catalog.models import ItemVersion
 from spotcheck.core.codes import next_number
 from spotcheck.core.params import FIRST_YEAR, LAST_YEAR
 from spotcheck.core.reasons import clean_reason
+from spotcheck.core.text import normalise_name
 from spotcheck.core.updates import model_update
 from spotcheck.directory.object_filter import validate_object_filter, validate_scope
 from spotcheck.draws import access, signals
@@ -420,9 +421,16 @@ def witness_input_add(
             raise ValidationError(_("用户“%(name)s”没有见证人角色。") % {"name": witness_user.display_name})
         user, name = witness_user, witness_user.display_name
     else:
-        name = witness_name.strip()
+        name = normalise_name(witness_name)
+        if not name:
+            raise ValidationError({"witness_name": [_("请填写见证人姓名。")]})
         if witness_department is None:
             raise ValidationError(_("请选择见证人所在部门。"))
+        if _is_witness_users_name(name, task.lead_department.region_id):
+            # Typing it would let the operator speak for that person (and count them twice).
+            raise ValidationError(
+                {"witness_name": [_("“%(name)s”是本平台的见证人账号，请由其本人登录录入见证人输入。") % {"name": name}]}
+            )
         user, department_id = None, witness_department.pk
     task = _locked(task)
     _require_status(task, Status.ANNOUNCED)
@@ -431,7 +439,7 @@ def witness_input_add(
     existing = list(task.witness_inputs.all())
     if user is not None and any(w.witness_user_id == user.pk for w in existing):
         raise ValidationError(_("见证人“%(name)s”已经录入过输入。") % {"name": name})
-    if user is None and any(w.witness_user_id is None and w.witness_name == name for w in existing):
+    if user is None and any(normalise_name(w.witness_name) == name for w in existing):
         raise ValidationError(_("见证人“%(name)s”已经录入过输入。") % {"name": name})
     position = len(existing) + 1
     try:
@@ -460,6 +468,38 @@ def witness_input_add(
     return row
 
 
+def _is_witness_users_name(name: str, region_id: int) -> bool:
+    """Whether ``name`` (normalised) is the name of an active user holding the witness role in
+    a department of the region. Witness accounts are few: compared in Python, normalised."""
+    names = (
+        Membership.objects.filter(
+            role=Membership.Role.WITNESS, is_active=True, user__is_active=True, department__region_id=region_id
+        )
+        .select_related("user")
+        .only("user__full_name", "user__username")
+    )
+    return any(normalise_name(m.user.display_name) == name for m in names)
+
+
+def independent_witnesses(witnesses: Iterable[WitnessInput]) -> list[WitnessInput]:
+    """The inputs that count towards a joint task's "witnesses from two departments": those the
+    witness entered themselves, and those typed for a department the typist does not belong to.
+    An operator typing names for their own department would otherwise meet the rule alone."""
+    witnesses = list(witnesses)
+    typists = {w.entered_by_id for w in witnesses}
+    own_departments: dict[int, set[int]] = {}
+    for user_id, department_id in Membership.objects.filter(user_id__in=typists, is_active=True).values_list(
+        "user_id", "department_id"
+    ):
+        own_departments.setdefault(user_id, set()).add(department_id)
+    return [
+        w
+        for w in witnesses
+        if (w.witness_user_id is not None and w.witness_user_id == w.entered_by_id)
+        or w.department_id not in own_departments.get(w.entered_by_id, set())
+    ]
+
+
 # ------------------------------------------------------------------------------------ drawing
 
 
@@ -485,8 +525,10 @@ def _draw(actor: User, task: Task) -> Task:
     witnesses = list(task.witness_inputs.order_by("position"))
     if len(witnesses) < engine.MIN_WITNESSES:
         raise ValidationError(_("至少需要 %(n)s 名见证人的输入才能抽取。") % {"n": engine.MIN_WITNESSES})
-    if task.is_joint and len({w.department_id for w in witnesses}) < 2:
-        raise ValidationError(_("联合抽查任务的见证人至少应来自两个部门。"))
+    if task.is_joint and len({w.department_id for w in independent_witnesses(witnesses)}) < 2:
+        raise ValidationError(
+            _("联合抽查任务的见证人至少应来自两个部门（发起部门代为录入的本部门见证人不计入，请其本人登录录入）。")
+        )
     frozen = task.frozen_pool
     pool = frozen.pool()
     pairs = frozen.exclusion_pairs()

@@ -2,10 +2,12 @@
 selectors and services as the pages (tests/draws/test_views.py), for every persona."""
 
 import pytest
+from django.test import Client
 from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
+from spotcheck.accounts.models import User
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import services
@@ -58,7 +60,15 @@ def ceremony(client, task, *, draw=True):
     for step in ("freeze", "announce"):
         response = post(client, detail(task) + f"{step}/")
         assert response.status_code == 200, response.json()
-    for name, department, value in (("钱见证", "SCJG", "3-5-2"), ("孙见证", "WSJK", "6 1 4")):
+    typed = [("钱见证", "SCJG", "3-5-2"), ("孙见证", "WSJK", "6 1 4")]
+    if task.is_joint:
+        # A witness typed for the operator's own department does not count towards a joint
+        # task's two departments: the witness persona (市场监管) enters their own.
+        own = Client()
+        own.force_login(User.objects.get(username="witness"))
+        assert post(own, detail(task) + "witnesses/", {"value": "3-5-2"}).status_code == 201
+        typed = typed[1:]
+    for name, department, value in typed:
         data = {"value": value, "witness_name": name, "witness_department": department}
         response = post(client, detail(task) + "witnesses/", data)
         assert response.status_code == 201, response.json()
@@ -304,7 +314,9 @@ class TestCeremony:
         record["witnesses"][0] = "9-9-9"
         assert verify_draw.verify(record) != []
 
-    def test_joint_task_participant_reads_and_gets_the_public_copy(self, login, scjg_admin, wsjk_admin, joint_task):
+    def test_joint_task_participant_reads_and_gets_the_public_copy(
+        self, login, scjg_admin, wsjk_admin, witness, joint_task
+    ):
         ceremony(login(scjg_admin), joint_task)
         client = login(wsjk_admin)
         body = client.get(detail(joint_task)).json()

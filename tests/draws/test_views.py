@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from spotcheck.accounts.models import User
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import PoolExclusionGroup, Task
@@ -32,7 +34,15 @@ def _ceremony(client, task, *, draw=True):
     for step in ("freeze", "announce"):
         assert client.post(url(step, task)).status_code == 302
     scjg, wsjk = task.lead_department, type(task.lead_department).objects.get(code="WSJK")
-    for name, department, value in (("钱见证", scjg, "3-5-2"), ("孙见证", wsjk, "6 1 4")):
+    typed = [("钱见证", scjg, "3-5-2"), ("孙见证", wsjk, "6 1 4")]
+    if task.is_joint:
+        # A witness typed for the operator's own department does not count towards a joint
+        # task's two departments: the witness persona (市场监管) enters their own.
+        own = Client()
+        own.force_login(User.objects.get(username="witness"))
+        assert own.post(url("witness_add", task), {"value": "3-5-2"}).status_code == 302
+        typed = typed[1:]
+    for name, department, value in typed:
         data = {"value": value, "witness_name": name, "witness_department": department.pk}
         assert client.post(url("witness_add", task), data).status_code == 302
     if draw:
@@ -159,7 +169,7 @@ def test_whole_ceremony_and_downloaded_record_verifies(login, scjg_admin, task, 
     assert record["result"] == draw.result
 
 
-def test_participant_downloads_the_public_copy_and_it_verifies(login, scjg_admin, wsjk_admin, joint_task):
+def test_participant_downloads_the_public_copy_and_it_verifies(login, scjg_admin, wsjk_admin, witness, joint_task):
     _ceremony(login(scjg_admin), joint_task)
     client = login(wsjk_admin)
     response = client.get(url("record", joint_task))
