@@ -116,15 +116,17 @@ def _check_bounds(window_start: Any, window_end: Any, frequency_cap_days: Any) -
 
 def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
     rows: list[TaskStratum] = []
-    names: set[str] = set()
+    names: dict[str, str] = {}  # normalised → as first written
     strata = list(strata)
     if len(strata) > MAX_STRATA:
         raise ValidationError(_("分层不能超过 %(n)s 个。") % {"n": MAX_STRATA})
     for position, raw in enumerate(strata, start=1):
         name = _canonical(raw.get("name"), _("分层名称"))
-        if name in names:
-            raise ValidationError(_("分层名称“%(name)s”重复。") % {"name": name})
-        names.add(name)
+        # "一般" and "一般" with a zero-width space, or "C类" and "Ｃ类", read as one name.
+        key = normalise_name(name)
+        if key in names:
+            raise ValidationError(_("分层名称“%(name)s”重复。") % {"name": names[key]})
+        names[key] = name
         ratio = raw.get("ratio")
         minimum, maximum = raw.get("minimum"), raw.get("maximum")
         if isinstance(minimum, int) and isinstance(maximum, int) and minimum > maximum:
