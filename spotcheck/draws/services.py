@@ -38,6 +38,7 @@ from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
     FrozenPool,
+    FrozenStratum,
     PoolExclusionGroup,
     Task,
     TaskStratum,
@@ -337,6 +338,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
         input=doc,
         input_digest=engine.input_digest(doc),
         pool_digest=engine.pool_digest((s["name"], s["count"], s["digest"]) for s in summaries),
+        match_check=_match_check(doc, built.roster, built.pairs),
     )
     draw.full_clean(exclude=["task"])
     draw.save()
@@ -354,7 +356,124 @@ def task_freeze(*, actor: User, task: Task) -> Task:
             "pool_digest": draw.pool_digest,
             "pool_count": built.member_count,
             "excluded_count": sum(group.count for group in groups),
+            "match_feasible": draw.match_check["feasible"],
+            "suggested_cap": draw.match_check["suggested_cap"],
         },
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+def _match_check(doc: Mapping[str, Any], roster: list[dict[str, Any]], pairs: Iterable[Any]) -> dict[str, Any]:
+    """Whether the frozen input's teams can be filled whatever the seed (engine.match_feasibility),
+    for the number of targets the frozen counts give."""
+    try:
+        targets = sum(engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in doc["strata"])
+        return engine.match_feasibility(targets, doc["match"]["slots"], roster, pairs, doc["match"]["cap"])
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+
+
+def infeasible_message(check: Mapping[str, Any]) -> str:
+    """Why a frozen task may not be announced, naming the slots and the cap that would do."""
+    short = "、".join(f"“{row['slot']}”" for row in check["slots"] if not row["ok"])
+    if check["suggested_cap"] is None:
+        return _(
+            "按冻结的名单，岗位%(slots)s在最不利的情况下可能配不齐检查人员，提高任务上限也无法解决："
+            "请增加符合条件的检查人员，或调整岗位要求、回避名单后重新冻结。"
+        ) % {"slots": short}
+    return _(
+        "按冻结的名单，岗位%(slots)s在最不利的情况下可能配不齐检查人员（每名检查人员的任务上限为 %(cap)s）。"
+        "请将任务上限调整为 %(suggested)s 后重新冻结。"
+    ) % {"slots": short, "cap": check["cap"], "suggested": check["suggested_cap"]}
+
+
+def _discard_freeze(actor: User, task: Task, reason: str) -> None:
+    """Back to a draft: the frozen pool, roster, exclusions and input go (nothing was public
+    yet), their digests stay in the audit trail. ``task`` is locked and FROZEN."""
+    draw = Draw.objects.get(task=task)
+    before = snapshot(task, ["status", "frozen_at"]) | {
+        "input_digest": draw.input_digest,
+        "pool_digest": draw.pool_digest,
+        "match_check": draw.match_check,
+    }
+    draw.delete()
+    FrozenPool.objects.filter(task=task).delete()
+    FrozenStratum.objects.filter(task=task).delete()
+    PoolExclusionGroup.objects.filter(task=task).delete()
+    task.strata.update(count=None, digest="")
+    task.status, task.frozen_at = Status.DRAFT, None
+    task.save(update_fields=["status", "frozen_at"])
+    audit_change(
+        actor=actor,
+        action="draws.task.unfreeze",
+        target=task,
+        before=before,
+        after=snapshot(task, ["status", "frozen_at"]) | {"reason": reason},
+        department_id=task.lead_department_id,
+    )
+
+
+@transaction.atomic
+def task_unfreeze(*, actor: User, task: Task) -> Task:
+    """Discard the freeze of a task not yet announced, to edit it or freeze it again (e.g. with
+    the roster as it is now); recorded in the audit trail with the discarded digests."""
+    require_write(actor, task.lead_department_id)
+    task = _locked(task)
+    _require_status(task, Status.FROZEN)
+    _discard_freeze(actor, task, "unfreeze")
+    return task
+
+
+# Fields of a task that may change until it is announced (the strata, items and departments
+# come with the task or its plan entry).
+EDITABLE_FIELDS = (
+    "title",
+    "window_start",
+    "window_end",
+    "slots",
+    "lead_slot",
+    "max_visits_per_inspector",
+    "list_publication",
+    "cross_office",
+    "exclude_last_inspector",
+)
+
+
+@transaction.atomic
+def task_update(*, actor: User, task: Task, **changes: Any) -> Task:
+    """Edit a draft or frozen task that is not yet announced (``changes``: EDITABLE_FIELDS). A
+    frozen task's freeze is discarded first (audited): it is frozen again afterwards."""
+    require_write(actor, task.lead_department_id)
+    if unknown := sorted(set(changes) - set(EDITABLE_FIELDS)):
+        raise ValidationError(_("不能修改：%(fields)s。") % {"fields": "、".join(unknown)})
+    task = _locked(task)
+    _require_status(task, Status.DRAFT, Status.FROZEN)
+    data = {field: getattr(task, field) for field in EDITABLE_FIELDS} | changes
+    _check_bounds(data["window_start"], data["window_end"], task.frequency_cap_days)
+    if task.plan_entry_id is not None:
+        entry = task.plan_entry
+        if data["window_start"] < entry.window_start or data["window_end"] > entry.window_end:
+            raise ValidationError(
+                _("任务的检查时间应在计划条目“%(code)s”的时间（%(start)s 至 %(end)s）之内。")
+                % {"code": entry.code, "start": entry.window_start, "end": entry.window_end}
+            )
+    departments = list(task.participating_departments.all())
+    versions = list(task.items.select_related("item").prefetch_related("required_qualifications"))
+    data["slots"] = _clean_slots(data["slots"], data["lead_slot"], departments, versions)
+    cap = data["max_visits_per_inspector"]
+    if type(cap) is not int or cap < 1:
+        raise ValidationError({"max_visits_per_inspector": [_("每名检查人员的任务上限必须是正整数。")]})
+    data["title"] = (data["title"] or "").strip()
+    if task.status == Status.FROZEN:
+        _discard_freeze(actor, task, "edit")
+    task, before, after = model_update(task, data)
+    audit_record(
+        actor=actor,
+        action="draws.task.update",
+        target=task,
+        before=before,
+        after=after,
         department_id=task.lead_department_id,
     )
     return task
@@ -369,6 +488,13 @@ def task_announce(*, actor: User, task: Task) -> Task:
     draw = Draw.objects.select_for_update().get(task=task)
     if draw.server_secret:  # write-once; never reached through the status check
         raise ValidationError(_("服务器密钥已生成，不能更换。"))
+    if draw.match_check is None:  # frozen before the check existed: check the frozen input now
+        frozen = task.frozen_pool
+        draw.match_check = _match_check(draw.input, frozen.roster, frozen.exclusion_pairs())
+        draw.save(update_fields=["match_check"])
+    if not draw.match_check["feasible"]:
+        # Once the notice is public a failed match could only be undone by a public redraw.
+        raise ValidationError(infeasible_message(draw.match_check), code="infeasible")
     draw.server_secret = engine.new_server_secret()
     draw.commitment = engine.commitment(draw.server_secret)
     draw.save(update_fields=["server_secret", "commitment"])

@@ -396,7 +396,7 @@ class TestCeremony:
         assert post(client, detail(task) + "draw/").json() == {"detail": ["至少需要 2 名见证人的输入才能抽取。"]}
         assert Task.objects.get(pk=task.pk).status == S.ANNOUNCED
 
-    def test_match_failure_is_explained_and_closes_the_ceremony(self, login, scjg_admin, make_task):
+    def test_match_failure_is_explained_and_closes_the_ceremony(self, login, scjg_admin, make_task, run_ceremony):
         Qualification.objects.create(code="nobody_has", name="无人持有的资格")
         slots = [
             {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
@@ -404,7 +404,12 @@ class TestCeremony:
         ]
         task = make_task(slots=slots)
         client = login(scjg_admin)
-        ceremony(client, task, draw=False)
+        assert post(client, detail(task) + "freeze/").status_code == 200
+        refused = post(client, detail(task) + "announce/")
+        assert refused.status_code == 400 and "岗位“专家”" in refused.json()["detail"][0]
+        # A task announced before the notice checked the match may still fail its draw.
+        services.task_unfreeze(actor=scjg_admin, task=task)
+        run_ceremony(task, draw=False, unchecked=True)
         response = post(client, detail(task) + "draw/")
         assert response.status_code == 400
         assert "专家" in response.json()["detail"][0]

@@ -240,7 +240,7 @@ def test_draw_needs_two_witnesses_and_says_so(login, scjg_admin, scjg, task):
     assert Task.objects.get(pk=task.pk).status == S.ANNOUNCED
 
 
-def test_match_failure_is_explained(login, scjg_admin, make_task):
+def test_match_failure_is_explained(login, scjg_admin, make_task, run_ceremony):
     Qualification.objects.create(code="nobody_has", name="无人持有的资格")
     slots = [
         {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
@@ -248,7 +248,12 @@ def test_match_failure_is_explained(login, scjg_admin, make_task):
     ]
     task = make_task(slots=slots)
     client = login(scjg_admin)
-    task = _ceremony(client, task, draw=False)
+    client.post(url("freeze", task))
+    body = client.post(url("announce", task), follow=True).content.decode()
+    assert "岗位“专家”在最不利的情况下可能配不齐检查人员" in body
+    # A task announced before the notice checked the match may still fail its draw.
+    client.post(url("unfreeze", task))
+    task = run_ceremony(task, draw=False, unchecked=True)
     body = client.post(url("draw", task), follow=True).content.decode()
     assert "匹配失败" in body and "专家" in body
     body = client.get(url("detail", task)).content.decode()
