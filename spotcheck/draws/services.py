@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_write, scope_for
+from spotcheck.accounts.selectors import departments_of, role_holders
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.core.codes import next_number
@@ -599,14 +600,8 @@ def witness_input_add(
 def _is_witness_users_name(name: str, region_id: int) -> bool:
     """Whether ``name`` (normalised) is the name of an active user holding the witness role in
     a department of the region. Witness accounts are few: compared in Python, normalised."""
-    names = (
-        Membership.objects.filter(
-            role=Membership.Role.WITNESS, is_active=True, user__is_active=True, department__region_id=region_id
-        )
-        .select_related("user")
-        .only("user__full_name", "user__username")
-    )
-    return any(normalise_name(m.user.display_name) == name for m in names)
+    holders = role_holders(Membership.Role.WITNESS).filter(department__region_id=region_id)
+    return any(normalise_name(m.user.display_name) == name for m in holders)
 
 
 def independent_witnesses(witnesses: Iterable[WitnessInput]) -> list[WitnessInput]:
@@ -614,12 +609,7 @@ def independent_witnesses(witnesses: Iterable[WitnessInput]) -> list[WitnessInpu
     witness entered themselves, and those typed for a department the typist does not belong to.
     An operator typing names for their own department would otherwise meet the rule alone."""
     witnesses = list(witnesses)
-    typists = {w.entered_by_id for w in witnesses}
-    own_departments: dict[int, set[int]] = {}
-    for user_id, department_id in Membership.objects.filter(user_id__in=typists, is_active=True).values_list(
-        "user_id", "department_id"
-    ):
-        own_departments.setdefault(user_id, set()).add(department_id)
+    own_departments = departments_of({w.entered_by_id for w in witnesses})
     return [
         w
         for w in witnesses
