@@ -200,3 +200,19 @@ def test_the_check_is_never_wrong_about_a_feasible_match():
             engine.match_inspectors(rng.sample(pool, count), slots, roster, pairs, cap, seed)  # never raises
             tried += 1
     assert tried > 1000
+
+
+def test_the_api_shows_the_check_refuses_the_notice_and_unfreezes(login, scjg_admin, scjg_inspector, make_task):
+    task = make_task(max_visits_per_inspector=1)
+    client = login(scjg_admin)
+    api = f"/api/v1/tasks/{task.pk}/"
+    body = client.post(api + "freeze/", content_type="application/json").json()
+    check = body["draw"]["match_check"]
+    assert (check["feasible"], check["targets"], check["cap"], check["suggested_cap"]) == (False, 4, 1, 4)
+    assert {row["slot"]: row["needed_cap"] for row in check["slots"]} == {"主检": 4, "协检": 2}
+    response = client.post(api + "announce/", content_type="application/json")
+    assert response.status_code == 400 and "请将任务上限调整为 4 后重新冻结" in response.json()["detail"][0]
+    assert login(scjg_inspector).post(api + "unfreeze/", content_type="application/json").status_code == 403
+    client = login(scjg_admin)
+    body = client.post(api + "unfreeze/", content_type="application/json").json()
+    assert (body["status"], body["draw"], body["pool"]) == ("draft", None, None)
