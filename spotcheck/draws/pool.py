@@ -364,11 +364,20 @@ def roster_on(department_codes: Sequence[str], day: dt.date) -> tuple[QuerySet, 
     return inspectors, {pk: code for pk, code, _dept, _lead in people}, roster
 
 
+def _about_how_many(objects: QuerySet) -> int:
+    """A count, or for a pool too large to count on a page view (a background job's size) the
+    PostgreSQL planner's estimate."""
+    if connection.vendor == "postgresql":
+        estimate = pool_parallel.estimated_rows(objects)
+        if estimate >= settings.SPOTCHECK_CEREMONY_JOB_OBJECTS:
+            return estimate
+    return objects.count()
+
+
 def estimated_targets(scope: Mapping[str, Any], strata: Sequence[Mapping[str, Any]], now: dt.datetime) -> int:
     """About how many targets strata (``filter``, ``ratio``, ``minimum``, ``maximum``) draw from
     the 存续 objects of ``scope``, each object in the first stratum it matches. An upper
-    estimate: the frequency caps and item scopes the freeze applies are left out. A planner
-    estimate on PostgreSQL (as ``scope_size``), a count elsewhere."""
+    estimate: the frequency caps and item scopes the freeze applies are left out."""
     in_scope = InspectionObject.objects.filter(
         object_filter_q(validate_scope(scope), resolve=True), status=InspectionObject.Status.ACTIVE
     )
@@ -380,7 +389,7 @@ def estimated_targets(scope: Mapping[str, Any], strata: Sequence[Mapping[str, An
         if earlier:
             members = members.exclude(reduce(or_, earlier))
         earlier.append(condition)
-        count = pool_parallel.estimated_rows(members) if connection.vendor == "postgresql" else members.count()
+        count = _about_how_many(members)
         total += engine.sample_size(count, stratum["ratio"], stratum.get("minimum"), stratum.get("maximum"))
     return total
 
