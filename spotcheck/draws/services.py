@@ -3,7 +3,12 @@ step, each checked against the actor's scope, validated and audited in its trans
 
     task_create → task_freeze → task_announce → witness_input_add (≥ 2) → task_draw
     task_cancel at any time (a drawn task keeps its record); task_publish_list when the list
-    is published after the visits.
+    is published after the visits; task_update / task_unfreeze until the notice (a frozen
+    task's freeze is discarded, on record).
+
+The freeze checks that the teams can be filled whatever the seed (engine.match_feasibility)
+and the notice is refused while they cannot: a ceremony that has gone public cannot fail its
+match. Only a task announced before that check existed still can.
 
 A failed match saves nothing of the draw: the task stays announced with the same committed
 secret and the same witness inputs, so a retry would give the same failure. The attempt is
