@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from spotcheck.accounts.models import Membership
@@ -20,3 +22,13 @@ def role_holders(role: str) -> QuerySet[Membership]:
         .select_related("user", "department")
         .order_by("user__username")
     )
+
+
+def departments_of(user_ids: Iterable[int]) -> dict[int, set[int]]:
+    """User id → the departments in which the user holds an active role (any)."""
+    departments: dict[int, set[int]] = {}
+    for user_id, department_id in Membership.objects.filter(user_id__in=list(user_ids), is_active=True).values_list(
+        "user_id", "department_id"
+    ):
+        departments.setdefault(user_id, set()).add(department_id)
+    return departments

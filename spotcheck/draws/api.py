@@ -191,6 +191,12 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         """发布任务公告：生成服务器密钥并公布其承诺值，此后才接受见证人输入。"""
         return self._step(request, pk, services.task_announce)
 
+    @extend_schema(request=None, responses={200: TaskDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def unfreeze(self, request: Request, pk: str) -> Response:
+        """解除冻结（任务公告发布前）：丢弃已冻结的对象库、人员名单和回避名单（记入审计日志），任务退回草稿。"""
+        return self._step(request, pk, services.task_unfreeze)
+
     @extend_schema(request=WitnessInputSerializer, responses={201: TaskDetailSerializer})
     @action(detail=True, methods=["post"])
     def witnesses(self, request: Request, pk: str) -> Response:

@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department
+from spotcheck.draws import pool
 from spotcheck.draws.models import Task
 from spotcheck.planning.models import PlanEntry
 
@@ -72,7 +74,13 @@ class TaskFromEntryForm(forms.Form):
         ),
     )
     lead_slot = forms.CharField(label=_("组长岗位"), max_length=50, help_text=_("填写上面某一岗位的名称。"))
-    max_visits_per_inspector = forms.IntegerField(label=_("每名检查人员的任务上限"), min_value=1, initial=5)
+    max_visits_per_inspector = forms.IntegerField(
+        label=_("每名检查人员的任务上限"),
+        min_value=1,
+        help_text=_(
+            "建议值按对象库规模和检查人员名单估算，保证无论随机种子如何都能配齐检查组；冻结对象库时会按冻结的名单再次检查。"
+        ),
+    )
     list_publication = forms.ChoiceField(label=_("抽取名单公布方式"), choices=Task.ListPublication.choices)
     cross_office = forms.BooleanField(label=_("所所交叉（不匹配对象所在辖区的检查人员）"), required=False)
     exclude_last_inspector = forms.BooleanField(label=_("排除上次检查人员"), required=False, initial=True)
@@ -106,12 +114,26 @@ class TaskFromEntryForm(forms.Form):
     @staticmethod
     def initial_from(entry: PlanEntry) -> dict[str, Any]:
         slots = suggested_slot_lines(entry)
+        lead_slot = slots.split()[0] if slots else ""
+        strata = [
+            {"filter": s.filter, "ratio": s.ratio, "minimum": s.min_count, "maximum": s.max_count}
+            for s in entry.strata.filter(retired_at__isnull=True).order_by("position", "pk")
+        ]
+        cap = pool.proposed_cap(
+            scope=entry.scope,
+            strata=strata,
+            slots=parse_slot_lines(slots) if slots else [],
+            lead_slot=lead_slot,
+            day=entry.window_start,
+            now=timezone.now(),
+        )
         return {
             "title": entry.name,
             "window_start": entry.window_start,
             "window_end": entry.window_end,
             "slots": slots,
-            "lead_slot": slots.split()[0] if slots else "",
+            "lead_slot": lead_slot,
+            "max_visits_per_inspector": cap,
             "list_publication": Task.ListPublication.WITH_NOTICE,
             "exclude_last_inspector": True,
         }
@@ -124,6 +146,30 @@ class _ReplacedTaskField(forms.ModelChoiceField):
 
 class RedrawRefuseForm(forms.Form):
     reason = forms.CharField(label=_("不同意的原因"), max_length=255)
+
+
+def slot_lines(slots: list[dict[str, Any]]) -> str:
+    """A task's slots as the lines ``parse_slot_lines`` reads."""
+    return "\n".join(f"{s['name']} {s['dept']} {','.join(s['quals'])}".rstrip() for s in slots)
+
+
+class TaskEditForm(TaskFromEntryForm):
+    """What may change until the notice: the same fields as a new task's (a frozen task's
+    freeze is discarded and it is frozen again)."""
+
+    @staticmethod
+    def initial_for(task: Task) -> dict[str, Any]:
+        return {
+            "title": task.title,
+            "window_start": task.window_start,
+            "window_end": task.window_end,
+            "slots": slot_lines(task.slots),
+            "lead_slot": task.lead_slot,
+            "max_visits_per_inspector": task.max_visits_per_inspector,
+            "list_publication": task.list_publication,
+            "cross_office": task.cross_office,
+            "exclude_last_inspector": task.exclude_last_inspector,
+        }
 
 
 class WitnessInputForm(forms.Form):

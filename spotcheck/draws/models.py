@@ -334,6 +334,14 @@ class Draw(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # engine.match_feasibility at the freeze: whether the teams can be filled whatever the seed
+    # (announcing is refused while they cannot); None for a task frozen before the check.
+    match_check = models.JSONField(
+        _("匹配可行性检查"),
+        null=True,
+        blank=True,
+        help_text=_("冻结时计算：无论随机种子如何，检查组是否都能配齐，以及使其可行的任务上限。"),
+    )
 
     class Meta:
         verbose_name = _("摇号记录")

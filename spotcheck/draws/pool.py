@@ -334,29 +334,91 @@ def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
     return built
 
 
-def _build_roster(task: Task, built: BuiltPool, item_ids: list[int]) -> None:
-    lead = task.lead_slot
-    built.slots = [
+def engine_slots(slots: Sequence[Mapping[str, Any]], lead_slot: str) -> list[dict[str, Any]]:
+    """A task's slots as the engine takes them: the lead slot also asks for LEAD_QUAL."""
+    return [
         {
             "name": s["name"],
             "dept": s["dept"],
-            "quals": sorted([*s["quals"], *([LEAD_QUAL] if s["name"] == lead else [])]),
+            "quals": sorted([*s["quals"], *([LEAD_QUAL] if s["name"] == lead_slot else [])]),
         }
-        for s in task.slots
+        for s in slots
     ]
-    departments = sorted({s["dept"] for s in task.slots})
+
+
+def roster_on(department_codes: Sequence[str], day: dt.date) -> tuple[QuerySet, dict[int, str], list[dict[str, Any]]]:
+    """The inspectors of the departments matchable on ``day``: their queryset, pk → public code,
+    and the engine's roster (id order; LEAD_QUAL for those who may lead)."""
     # Plain rows, not model instances: a province's roster is thousands of inspectors.
-    inspectors = Inspector.objects.filter(Inspector.matchable_q(task.window_start), department__code__in=departments)
+    inspectors = Inspector.objects.filter(Inspector.matchable_q(day), department__code__in=list(department_codes))
     people = list(inspectors.order_by("code").values_list("pk", "code", "department__code", "can_lead"))
     quals_of: dict[int, set[str]] = {}
     for pk, code in Inspector.qualifications.through.objects.filter(inspector__in=inspectors).values_list(
         "inspector_id", "qualification__code"
     ):
         quals_of.setdefault(pk, set()).add(code)
-    by_pk: dict[int, str] = {pk: code for pk, code, _dept, _lead in people}
-    for pk, code, dept, can_lead in people:
-        quals = sorted(quals_of.get(pk, set()) | ({LEAD_QUAL} if can_lead else set()))
-        built.roster.append({"id": code, "dept": dept, "quals": quals})
+    roster = [
+        {"id": code, "dept": dept, "quals": sorted(quals_of.get(pk, set()) | ({LEAD_QUAL} if can_lead else set()))}
+        for pk, code, dept, can_lead in people
+    ]
+    return inspectors, {pk: code for pk, code, _dept, _lead in people}, roster
+
+
+def _about_how_many(objects: QuerySet) -> int:
+    """A count, or for a pool too large to count on a page view (a background job's size) the
+    PostgreSQL planner's estimate."""
+    if connection.vendor == "postgresql":
+        estimate = pool_parallel.estimated_rows(objects)
+        if estimate >= settings.SPOTCHECK_CEREMONY_JOB_OBJECTS:
+            return estimate
+    return objects.count()
+
+
+def estimated_targets(scope: Mapping[str, Any], strata: Sequence[Mapping[str, Any]], now: dt.datetime) -> int:
+    """About how many targets strata (``filter``, ``ratio``, ``minimum``, ``maximum``) draw from
+    the 存续 objects of ``scope``, each object in the first stratum it matches. An upper
+    estimate: the frequency caps and item scopes the freeze applies are left out."""
+    in_scope = InspectionObject.objects.filter(
+        object_filter_q(validate_scope(scope), resolve=True), status=InspectionObject.Status.ACTIVE
+    )
+    earlier: list[Q] = []
+    total = 0
+    for stratum in strata:
+        condition = filter_q(stratum.get("filter") or {}, now)
+        members = in_scope.filter(condition)
+        if earlier:
+            members = members.exclude(reduce(or_, earlier))
+        earlier.append(condition)
+        count = _about_how_many(members)
+        total += engine.sample_size(count, stratum["ratio"], stratum.get("minimum"), stratum.get("maximum"))
+    return total
+
+
+def proposed_cap(
+    *,
+    scope: Mapping[str, Any],
+    strata: Sequence[Mapping[str, Any]],
+    slots: Sequence[Mapping[str, Any]],
+    lead_slot: str,
+    day: dt.date,
+    now: dt.datetime,
+) -> int:
+    """The 每名检查人员的任务上限 a new task's form proposes: the smallest cap with which the
+    teams can be filled whatever the seed (engine.match_feasibility), for the estimated number
+    of targets and today's roster. The freeze checks it again with the frozen pool, roster and
+    exclusions. When no cap helps (too few inspectors) the number of targets, which never binds."""
+    targets = estimated_targets(scope, strata, now)
+    _inspectors, _codes, roster = roster_on(sorted({s["dept"] for s in slots}), day)
+    try:
+        check = engine.match_feasibility(targets, engine_slots(slots, lead_slot), roster, [], 1)
+    except engine.DrawInputError:  # slots the user will correct: any cap will do for now
+        return max(targets, 1)
+    return check["suggested_cap"] or max(targets, 1)
+
+
+def _build_roster(task: Task, built: BuiltPool, item_ids: list[int]) -> None:
+    built.slots = engine_slots(task.slots, task.lead_slot)
+    inspectors, by_pk, built.roster = roster_on(sorted({s["dept"] for s in task.slots}), task.window_start)
     by_region: dict[int, list[str]] = {}
     for pk, region in Inspector.jurisdictions.through.objects.filter(inspector__in=inspectors).values_list(
         "inspector_id", "region_id"

@@ -61,6 +61,24 @@ class PoolSummarySerializer(serializers.Serializer):
     frozen_on = serializers.DateField()
 
 
+class MatchCheckSlotSerializer(serializers.Serializer):
+    slot = serializers.CharField()
+    inspectors = serializers.IntegerField(help_text=gettext_lazy("符合条件的检查人员数"))
+    shared = serializers.IntegerField(help_text=gettext_lazy("共用这些人员的岗位数"))
+    before = serializers.IntegerField(help_text=gettext_lazy("本组中在此之前共用这些人员的岗位数"))
+    excluded = serializers.IntegerField(help_text=gettext_lazy("单个对象最多回避的人数"))
+    needed_cap = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("所需任务上限；无法满足时为空"))
+    ok = serializers.BooleanField()
+
+
+class MatchCheckSerializer(serializers.Serializer):
+    feasible = serializers.BooleanField(help_text=gettext_lazy("无论随机种子如何都能配齐检查组；否则不能发布任务公告"))
+    targets = serializers.IntegerField(help_text=gettext_lazy("将抽取的对象数"))
+    cap = serializers.IntegerField(help_text=gettext_lazy("每名检查人员的任务上限"))
+    suggested_cap = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("使其可行的最小任务上限"))
+    slots = MatchCheckSlotSerializer(many=True)
+
+
 class DrawSummarySerializer(serializers.Serializer):
     input_digest = serializers.CharField()
     pool_digest = serializers.CharField()
@@ -69,6 +87,9 @@ class DrawSummarySerializer(serializers.Serializer):
     seed = serializers.CharField(allow_null=True, help_text=gettext_lazy("随机种子（抽取后）"))
     drawn_at = serializers.DateTimeField(allow_null=True)
     drawn_by = serializers.CharField(allow_null=True)
+    match_check = MatchCheckSerializer(
+        allow_null=True, help_text=gettext_lazy("冻结时的检查组配齐检查（冻结早于该检查的任务为空）")
+    )
 
 
 class WitnessSerializer(serializers.ModelSerializer):
@@ -255,6 +276,7 @@ class TaskDetailSerializer(TaskBaseSerializer):
             "seed": draw.seed if drawn else None,
             "drawn_at": draw.drawn_at,
             "drawn_by": draw.drawn_by.display_name if draw.drawn_by_id else None,
+            "match_check": draw.match_check,
         }
         return DrawSummarySerializer(summary).data
 

@@ -5,7 +5,12 @@ step, each checked against the actor's scope, validated and audited in its trans
     a redraw (a task drawing again what a cancelled drawn task drew) is created "requested" and
     frozen only after task_redraw_approve (the coordinator, not the requester); task_redraw_refuse
     task_cancel at any time (a drawn task keeps its record); task_publish_list when the list
-    is published after the visits.
+    is published after the visits; task_update / task_unfreeze until the notice (a frozen
+    task's freeze is discarded, on record).
+
+The freeze checks that the teams can be filled whatever the seed (engine.match_feasibility)
+and the notice is refused while they cannot: a ceremony that has gone public cannot fail its
+match. Only a task announced before that check existed still can.
 
 A failed match saves nothing of the draw: the task stays announced with the same committed
 secret and the same witness inputs, so a retry would give the same failure. The attempt is
@@ -28,11 +33,13 @@ from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import require_write, scope_for
+from spotcheck.accounts.selectors import departments_of, role_holders
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.core.codes import next_number
 from spotcheck.core.params import FIRST_YEAR, LAST_YEAR
 from spotcheck.core.reasons import clean_reason
+from spotcheck.core.text import normalise_name
 from spotcheck.core.updates import model_update
 from spotcheck.directory.object_filter import validate_object_filter, validate_scope
 from spotcheck.draws import access, selectors, signals
@@ -40,6 +47,7 @@ from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
     FrozenPool,
+    FrozenStratum,
     PoolExclusionGroup,
     Task,
     TaskStratum,
@@ -128,15 +136,17 @@ def _check_bounds(window_start: Any, window_end: Any, frequency_cap_days: Any) -
 
 def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
     rows: list[TaskStratum] = []
-    names: set[str] = set()
+    names: dict[str, str] = {}  # normalised → as first written
     strata = list(strata)
     if len(strata) > MAX_STRATA:
         raise ValidationError(_("分层不能超过 %(n)s 个。") % {"n": MAX_STRATA})
     for position, raw in enumerate(strata, start=1):
         name = _canonical(raw.get("name"), _("分层名称"))
-        if name in names:
-            raise ValidationError(_("分层名称“%(name)s”重复。") % {"name": name})
-        names.add(name)
+        # "一般" and "一般" with a zero-width space, or "C类" and "Ｃ类", read as one name.
+        key = normalise_name(name)
+        if key in names:
+            raise ValidationError(_("分层名称“%(name)s”重复。") % {"name": names[key]})
+        names[key] = name
         ratio = raw.get("ratio")
         minimum, maximum = raw.get("minimum"), raw.get("maximum")
         if isinstance(minimum, int) and isinstance(maximum, int) and minimum > maximum:
@@ -440,6 +450,7 @@ def task_freeze(*, actor: User, task: Task) -> Task:
         input=doc,
         input_digest=engine.input_digest(doc),
         pool_digest=engine.pool_digest((s["name"], s["count"], s["digest"]) for s in summaries),
+        match_check=_match_check(doc, built.roster, built.pairs),
     )
     draw.full_clean(exclude=["task"])
     draw.save()
@@ -457,7 +468,124 @@ def task_freeze(*, actor: User, task: Task) -> Task:
             "pool_digest": draw.pool_digest,
             "pool_count": built.member_count,
             "excluded_count": sum(group.count for group in groups),
+            "match_feasible": draw.match_check["feasible"],
+            "suggested_cap": draw.match_check["suggested_cap"],
         },
+        department_id=task.lead_department_id,
+    )
+    return task
+
+
+def _match_check(doc: Mapping[str, Any], roster: list[dict[str, Any]], pairs: Iterable[Any]) -> dict[str, Any]:
+    """Whether the frozen input's teams can be filled whatever the seed (engine.match_feasibility),
+    for the number of targets the frozen counts give."""
+    try:
+        targets = sum(engine.sample_size(s["count"], s["ratio"], s["min"], s["max"]) for s in doc["strata"])
+        return engine.match_feasibility(targets, doc["match"]["slots"], roster, pairs, doc["match"]["cap"])
+    except engine.DrawInputError as e:
+        raise _invalid(e) from None
+
+
+def infeasible_message(check: Mapping[str, Any]) -> str:
+    """Why a frozen task may not be announced, naming the slots and the cap that would do."""
+    short = "、".join(f"“{row['slot']}”" for row in check["slots"] if not row["ok"])
+    if check["suggested_cap"] is None:
+        return _(
+            "按冻结的名单，岗位%(slots)s在最不利的情况下可能配不齐检查人员，提高任务上限也无法解决："
+            "请增加符合条件的检查人员，或调整岗位要求、回避名单后重新冻结。"
+        ) % {"slots": short}
+    return _(
+        "按冻结的名单，岗位%(slots)s在最不利的情况下可能配不齐检查人员（每名检查人员的任务上限为 %(cap)s）。"
+        "请将任务上限调整为 %(suggested)s 后重新冻结。"
+    ) % {"slots": short, "cap": check["cap"], "suggested": check["suggested_cap"]}
+
+
+def _discard_freeze(actor: User, task: Task, reason: str) -> None:
+    """Back to a draft: the frozen pool, roster, exclusions and input go (nothing was public
+    yet), their digests stay in the audit trail. ``task`` is locked and FROZEN."""
+    draw = Draw.objects.get(task=task)
+    before = snapshot(task, ["status", "frozen_at"]) | {
+        "input_digest": draw.input_digest,
+        "pool_digest": draw.pool_digest,
+        "match_check": draw.match_check,
+    }
+    draw.delete()
+    FrozenPool.objects.filter(task=task).delete()
+    FrozenStratum.objects.filter(task=task).delete()
+    PoolExclusionGroup.objects.filter(task=task).delete()
+    task.strata.update(count=None, digest="")
+    task.status, task.frozen_at = Status.DRAFT, None
+    task.save(update_fields=["status", "frozen_at"])
+    audit_change(
+        actor=actor,
+        action="draws.task.unfreeze",
+        target=task,
+        before=before,
+        after=snapshot(task, ["status", "frozen_at"]) | {"reason": reason},
+        department_id=task.lead_department_id,
+    )
+
+
+@transaction.atomic
+def task_unfreeze(*, actor: User, task: Task) -> Task:
+    """Discard the freeze of a task not yet announced, to edit it or freeze it again (e.g. with
+    the roster as it is now); recorded in the audit trail with the discarded digests."""
+    require_write(actor, task.lead_department_id)
+    task = _locked(task)
+    _require_status(task, Status.FROZEN)
+    _discard_freeze(actor, task, "unfreeze")
+    return task
+
+
+# Fields of a task that may change until it is announced (the strata, items and departments
+# come with the task or its plan entry).
+EDITABLE_FIELDS = (
+    "title",
+    "window_start",
+    "window_end",
+    "slots",
+    "lead_slot",
+    "max_visits_per_inspector",
+    "list_publication",
+    "cross_office",
+    "exclude_last_inspector",
+)
+
+
+@transaction.atomic
+def task_update(*, actor: User, task: Task, **changes: Any) -> Task:
+    """Edit a draft or frozen task that is not yet announced (``changes``: EDITABLE_FIELDS). A
+    frozen task's freeze is discarded first (audited): it is frozen again afterwards."""
+    require_write(actor, task.lead_department_id)
+    if unknown := sorted(set(changes) - set(EDITABLE_FIELDS)):
+        raise ValidationError(_("不能修改：%(fields)s。") % {"fields": "、".join(unknown)})
+    task = _locked(task)
+    _require_status(task, Status.DRAFT, Status.FROZEN)
+    data = {field: getattr(task, field) for field in EDITABLE_FIELDS} | changes
+    _check_bounds(data["window_start"], data["window_end"], task.frequency_cap_days)
+    if task.plan_entry_id is not None:
+        entry = task.plan_entry
+        if data["window_start"] < entry.window_start or data["window_end"] > entry.window_end:
+            raise ValidationError(
+                _("任务的检查时间应在计划条目“%(code)s”的时间（%(start)s 至 %(end)s）之内。")
+                % {"code": entry.code, "start": entry.window_start, "end": entry.window_end}
+            )
+    departments = list(task.participating_departments.all())
+    versions = list(task.items.select_related("item").prefetch_related("required_qualifications"))
+    data["slots"] = _clean_slots(data["slots"], data["lead_slot"], departments, versions)
+    cap = data["max_visits_per_inspector"]
+    if type(cap) is not int or cap < 1:
+        raise ValidationError({"max_visits_per_inspector": [_("每名检查人员的任务上限必须是正整数。")]})
+    data["title"] = (data["title"] or "").strip()
+    if task.status == Status.FROZEN:
+        _discard_freeze(actor, task, "edit")
+    task, before, after = model_update(task, data)
+    audit_record(
+        actor=actor,
+        action="draws.task.update",
+        target=task,
+        before=before,
+        after=after,
         department_id=task.lead_department_id,
     )
     return task
@@ -472,6 +600,13 @@ def task_announce(*, actor: User, task: Task) -> Task:
     draw = Draw.objects.select_for_update().get(task=task)
     if draw.server_secret:  # write-once; never reached through the status check
         raise ValidationError(_("服务器密钥已生成，不能更换。"))
+    if draw.match_check is None:  # frozen before the check existed: check the frozen input now
+        frozen = task.frozen_pool
+        draw.match_check = _match_check(draw.input, frozen.roster, frozen.exclusion_pairs())
+        draw.save(update_fields=["match_check"])
+    if not draw.match_check["feasible"]:
+        # Once the notice is public a failed match could only be undone by a public redraw.
+        raise ValidationError(infeasible_message(draw.match_check), code="infeasible")
     draw.server_secret = engine.new_server_secret()
     draw.commitment = engine.commitment(draw.server_secret)
     draw.save(update_fields=["server_secret", "commitment"])
@@ -526,9 +661,16 @@ def witness_input_add(
             raise ValidationError(_("用户“%(name)s”没有见证人角色。") % {"name": witness_user.display_name})
         user, name = witness_user, witness_user.display_name
     else:
-        name = witness_name.strip()
+        name = normalise_name(witness_name)
+        if not name:
+            raise ValidationError({"witness_name": [_("请填写见证人姓名。")]})
         if witness_department is None:
             raise ValidationError(_("请选择见证人所在部门。"))
+        if _is_witness_users_name(name, task.lead_department.region_id):
+            # Typing it would let the operator speak for that person (and count them twice).
+            raise ValidationError(
+                {"witness_name": [_("“%(name)s”是本平台的见证人账号，请由其本人登录录入见证人输入。") % {"name": name}]}
+            )
         user, department_id = None, witness_department.pk
     task = _locked(task)
     _require_status(task, Status.ANNOUNCED)
@@ -537,7 +679,7 @@ def witness_input_add(
     existing = list(task.witness_inputs.all())
     if user is not None and any(w.witness_user_id == user.pk for w in existing):
         raise ValidationError(_("见证人“%(name)s”已经录入过输入。") % {"name": name})
-    if user is None and any(w.witness_user_id is None and w.witness_name == name for w in existing):
+    if user is None and any(normalise_name(w.witness_name) == name for w in existing):
         raise ValidationError(_("见证人“%(name)s”已经录入过输入。") % {"name": name})
     position = len(existing) + 1
     try:
@@ -566,6 +708,27 @@ def witness_input_add(
     return row
 
 
+def _is_witness_users_name(name: str, region_id: int) -> bool:
+    """Whether ``name`` (normalised) is the name of an active user holding the witness role in
+    a department of the region. Witness accounts are few: compared in Python, normalised."""
+    holders = role_holders(Membership.Role.WITNESS).filter(department__region_id=region_id)
+    return any(normalise_name(m.user.display_name) == name for m in holders)
+
+
+def independent_witnesses(witnesses: Iterable[WitnessInput]) -> list[WitnessInput]:
+    """The inputs that count towards a joint task's "witnesses from two departments": those the
+    witness entered themselves, and those typed for a department the typist does not belong to.
+    An operator typing names for their own department would otherwise meet the rule alone."""
+    witnesses = list(witnesses)
+    own_departments = departments_of({w.entered_by_id for w in witnesses})
+    return [
+        w
+        for w in witnesses
+        if (w.witness_user_id is not None and w.witness_user_id == w.entered_by_id)
+        or w.department_id not in own_departments.get(w.entered_by_id, set())
+    ]
+
+
 # ------------------------------------------------------------------------------------ drawing
 
 
@@ -591,8 +754,10 @@ def _draw(actor: User, task: Task) -> Task:
     witnesses = list(task.witness_inputs.order_by("position"))
     if len(witnesses) < engine.MIN_WITNESSES:
         raise ValidationError(_("至少需要 %(n)s 名见证人的输入才能抽取。") % {"n": engine.MIN_WITNESSES})
-    if task.is_joint and len({w.department_id for w in witnesses}) < 2:
-        raise ValidationError(_("联合抽查任务的见证人至少应来自两个部门。"))
+    if task.is_joint and len({w.department_id for w in independent_witnesses(witnesses)}) < 2:
+        raise ValidationError(
+            _("联合抽查任务的见证人至少应来自两个部门（发起部门代为录入的本部门见证人不计入，请其本人登录录入）。")
+        )
     frozen = task.frozen_pool
     pool = frozen.pool()
     pairs = frozen.exclusion_pairs()

@@ -14,6 +14,8 @@ urlpatterns = [
     path("merges/", RedirectView.as_view(pattern_name="inspections:merges", permanent=True, query_string=True)),
     path("<int:pk>/", views.task_detail_view, name="detail"),
     path("<int:pk>/freeze/", views.task_freeze_view, name="freeze"),
+    path("<int:pk>/edit/", views.task_edit_view, name="edit"),
+    path("<int:pk>/unfreeze/", views.task_unfreeze_view, name="unfreeze"),
     path("<int:pk>/announce/", views.task_announce_view, name="announce"),
     path("<int:pk>/witnesses/", views.task_witnesses_view, name="witnesses"),
     path("<int:pk>/witnesses/add/", views.witness_add_view, name="witness_add"),

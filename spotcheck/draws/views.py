@@ -28,7 +28,7 @@ from spotcheck.core.params import parse_id, parse_year
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import access, ceremony_jobs, selectors, services
 from spotcheck.draws.access import get_task_for_user
-from spotcheck.draws.forms import CancelForm, RedrawRefuseForm, TaskFromEntryForm, WitnessInputForm
+from spotcheck.draws.forms import CancelForm, RedrawRefuseForm, TaskEditForm, TaskFromEntryForm, WitnessInputForm
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.drawspec import engine, verify_draw
 from spotcheck.planning.access import get_entry_for_user
@@ -239,6 +239,13 @@ def task_detail_view(request, pk: int):
         "operator": operator,
         "can_freeze": operator and task.status == Status.DRAFT and not busy and not task.awaits_redraw_approval,
         "can_announce": operator and task.status == Status.FROZEN,
+        # Until the notice the task may change (a frozen one is unfrozen first).
+        "can_edit": operator and task.status in (Status.DRAFT, Status.FROZEN) and not busy,
+        "can_unfreeze": operator and task.status == Status.FROZEN and not busy,
+        "match_check": draw.match_check if draw is not None and task.status == Status.FROZEN else None,
+        "match_check_message": services.infeasible_message(draw.match_check)
+        if draw is not None and draw.match_check and not draw.match_check["feasible"]
+        else "",
         "can_cancel": operator and task.status != Status.CANCELLED,
         "can_decide_redraw": access.can_decide_redraw(scope, task)
         and task.redraw_status == Task.RedrawStatus.REQUESTED
@@ -419,3 +426,35 @@ def task_witnesses_view(request, pk: int):
     """The witness block alone (htmx refresh while the ceremony runs)."""
     task = get_task_for_user(request.user, pk)
     return render(request, "draws/_witnesses.html", _witness_context(request, task))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit_view(request, pk: int):
+    """Edit a task until its notice; a frozen task's freeze is discarded (the form says so)."""
+    task = get_task_for_user(request.user, pk, write=True)
+    if task.status not in (Status.DRAFT, Status.FROZEN):
+        messages.error(request, _("任务公告发布后不能再修改任务。"))
+        return redirect("draws:detail", pk=task.pk)
+    if request.method == "POST":
+        form = TaskEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {field: data[field] for field in services.EDITABLE_FIELDS}
+            changes["title"] = changes["title"].strip() or task.title
+            changes["lead_slot"] = changes["lead_slot"].strip()
+            try:
+                services.task_update(actor=request.user, task=task, **changes)
+            except ValidationError as exc:
+                put_service_errors(exc, form)
+            else:
+                messages.success(request, _("已保存任务修改，请重新冻结对象库。"))
+                return redirect("draws:detail", pk=task.pk)
+    else:
+        form = TaskEditForm(initial=TaskEditForm.initial_for(task))
+        if request.GET.get("cap"):  # from the feasibility check's "adjust" link
+            form.initial["max_visits_per_inspector"] = parse_id(request.GET["cap"]) or task.max_visits_per_inspector
+    return render(request, "draws/task_edit.html", {"form": form, "task": task})
+
+
+task_unfreeze_view = _ceremony_step(services.task_unfreeze, gettext_lazy("已解除冻结，任务退回草稿。"))

@@ -569,6 +569,74 @@ def match_inspectors(
         raise MatchError(failure.target, failure.slot, suggested) from None
 
 
+def match_feasibility(
+    target_count: int,
+    slots: Iterable[Mapping[str, Any]],
+    roster: Iterable[Mapping[str, Any]],
+    exclusions: Iterable[Sequence[str]],
+    cap: int,
+) -> dict[str, Any]:
+    """Whether §8's matching can fail, for ANY seed and any ``target_count`` targets of the
+    pool — checked before the notice, so that a ceremony that has gone public cannot fail.
+    Nothing of the protocol changes: this only bounds what §8 can run into.
+
+    When a slot s of the i-th target (0-based) is filled, its pool P (the roster members of
+    its dept holding its quals) has lost at most: the members already on this team (at most
+    j, the earlier slots whose pools meet P), the members excluded for this target (at most
+    x, the largest number of P excluded for any one target), and the members at the cap
+    (none if cap ≥ target_count, since a member's load from earlier targets is at most i;
+    else at most ⌊i·k / cap⌋, k being the slots whose pools meet P: each earlier target put
+    at most k of P on its team). So |P| − j − x − ⌊(T−1)·k / cap⌋ ≥ 1 for every slot means
+    no pick ever finds E empty. Per slot the result gives those numbers and the smallest cap
+    for which it holds (None: no cap helps, the slot needs more inspectors)."""
+    checked_slots = _check_slots(slots)
+    checked_roster = _check_roster(roster)
+    _check_int(cap, "每名检查人员的任务上限", 1)
+    _check_int(target_count, "检查对象数", 0)
+    pools: list[frozenset[str]] = []
+    for slot in checked_slots:
+        wanted = set(slot["quals"])
+        pools.append(
+            frozenset(p["id"] for p in checked_roster if p["dept"] == slot["dept"] and wanted.issubset(p["quals"]))
+        )
+    excluded: dict[str, set[str]] = {}
+    for target, inspector in _check_exclusions(exclusions):
+        excluded.setdefault(target, set()).add(inspector)
+    rows: list[dict[str, Any]] = []
+    earlier = max(target_count - 1, 0)
+    for position, (slot, pool) in enumerate(zip(checked_slots, pools, strict=True)):
+        shared = sum(1 for other in pools if not other.isdisjoint(pool)) if pool else 1
+        before = sum(1 for other in pools[:position] if not other.isdisjoint(pool))
+        most_excluded = max((len(ids & pool) for ids in excluded.values()), default=0)
+        room = len(pool) - before - most_excluded - 1
+        if target_count == 0:
+            needed: int | None = 1
+        elif room < 0:
+            needed = None
+        else:
+            needed = min(max(target_count, 1), earlier * shared // (room + 1) + 1)
+        rows.append(
+            {
+                "slot": slot["name"],
+                "inspectors": len(pool),
+                "shared": shared,
+                "before": before,
+                "excluded": most_excluded,
+                "needed_cap": needed,
+                "ok": needed is not None and cap >= needed,
+            }
+        )
+    needs = [row["needed_cap"] for row in rows]
+    suggested = None if None in needs else max([1, *needs])
+    return {
+        "feasible": all(row["ok"] for row in rows),
+        "targets": target_count,
+        "cap": cap,
+        "suggested_cap": suggested,
+        "slots": rows,
+    }
+
+
 def _succeeds(attempt: Callable[[int], object], cap: int) -> bool:
     try:
         attempt(cap)

@@ -2,10 +2,12 @@
 selectors and services as the pages (tests/draws/test_views.py), for every persona."""
 
 import pytest
+from django.test import Client
 from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
+from spotcheck.accounts.models import User
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws import services
@@ -59,7 +61,15 @@ def ceremony(client, task, *, draw=True):
     for step in ("freeze", "announce"):
         response = post(client, detail(task) + f"{step}/")
         assert response.status_code == 200, response.json()
-    for name, department, value in (("钱见证", "SCJG", "3-5-2"), ("孙见证", "WSJK", "6 1 4")):
+    typed = [("钱见证", "SCJG", "3-5-2"), ("孙见证", "WSJK", "6 1 4")]
+    if task.is_joint:
+        # A witness typed for the operator's own department does not count towards a joint
+        # task's two departments: the witness persona (市场监管) enters their own.
+        own = Client()
+        own.force_login(User.objects.get(username="witness"))
+        assert post(own, detail(task) + "witnesses/", {"value": "3-5-2"}).status_code == 201
+        typed = typed[1:]
+    for name, department, value in typed:
         data = {"value": value, "witness_name": name, "witness_department": department}
         response = post(client, detail(task) + "witnesses/", data)
         assert response.status_code == 201, response.json()
@@ -305,7 +315,9 @@ class TestCeremony:
         record["witnesses"][0] = "9-9-9"
         assert verify_draw.verify(record) != []
 
-    def test_joint_task_participant_reads_and_gets_the_public_copy(self, login, scjg_admin, wsjk_admin, joint_task):
+    def test_joint_task_participant_reads_and_gets_the_public_copy(
+        self, login, scjg_admin, wsjk_admin, witness, joint_task
+    ):
         ceremony(login(scjg_admin), joint_task)
         client = login(wsjk_admin)
         body = client.get(detail(joint_task)).json()
@@ -385,7 +397,7 @@ class TestCeremony:
         assert post(client, detail(task) + "draw/").json() == {"detail": ["至少需要 2 名见证人的输入才能抽取。"]}
         assert Task.objects.get(pk=task.pk).status == S.ANNOUNCED
 
-    def test_match_failure_is_explained_and_closes_the_ceremony(self, login, scjg_admin, make_task):
+    def test_match_failure_is_explained_and_closes_the_ceremony(self, login, scjg_admin, make_task, run_ceremony):
         Qualification.objects.create(code="nobody_has", name="无人持有的资格")
         slots = [
             {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
@@ -393,7 +405,12 @@ class TestCeremony:
         ]
         task = make_task(slots=slots)
         client = login(scjg_admin)
-        ceremony(client, task, draw=False)
+        assert post(client, detail(task) + "freeze/").status_code == 200
+        refused = post(client, detail(task) + "announce/")
+        assert refused.status_code == 400 and "岗位“专家”" in refused.json()["detail"][0]
+        # A task announced before the notice checked the match may still fail its draw.
+        services.task_unfreeze(actor=scjg_admin, task=task)
+        run_ceremony(task, draw=False, unchecked=True)
         response = post(client, detail(task) + "draw/")
         assert response.status_code == 400
         assert "专家" in response.json()["detail"][0]

@@ -15,6 +15,7 @@ from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.draws.selectors import record_for
 from spotcheck.drawspec import engine, verify_draw
 from tests.factories import task_kwargs
+from tests.factories.draws import announce_unchecked
 
 VERIFIER = Path(verify_draw.__file__)
 
@@ -63,7 +64,17 @@ def test_the_lead_slot_needs_someone_who_can_lead(make_task, run_ceremony, scjg_
     for person in scjg_inspectors:
         person.can_lead = False
         person.save(update_fields=["can_lead"])
-    task = run_ceremony(make_task(), draw=False)
+    # Found at the freeze: the notice is refused (issue 11, item 5), no cap would help.
+    task = make_task()
+    services.task_freeze(actor=task.created_by, task=task)
+    with pytest.raises(ValidationError, match=r"岗位“主检”.*提高任务上限也无法解决"):
+        services.task_announce(actor=task.created_by, task=task)
+    # A task announced before that check still fails its draw, naming the slot.
+    announce_unchecked(task)
+    for value, name in (("1", "甲"), ("2", "乙")):
+        services.witness_input_add(
+            actor=task.created_by, task=task, value=value, witness_name=name, witness_department=task.lead_department
+        )
     with pytest.raises(ValidationError, match="主检"):
         services.task_draw(actor=task.created_by, task=task)
 
@@ -130,8 +141,10 @@ def test_cancelled_drawn_task_keeps_its_record(make_task, run_ceremony, scjg_adm
 
 
 def test_match_failure_saves_nothing_and_names_target_slot_and_cap(make_task, run_ceremony, scjg_admin, scjg, objects):
-    # Four targets, two inspectors who can lead, each at most one target: the third fails.
-    task = run_ceremony(make_task(max_visits_per_inspector=1), draw=False)
+    # Four targets, two inspectors who can lead, each at most one target: the third fails. The
+    # notice is refused for it now (test_feasibility.py); a task announced before that check
+    # may still fail, and nothing of its draw is saved.
+    task = run_ceremony(make_task(max_visits_per_inspector=1), draw=False, unchecked=True)
     with pytest.raises(ValidationError) as info:
         services.task_draw(actor=scjg_admin, task=task)
     message = info.value.messages[0]

@@ -114,7 +114,7 @@ def test_a_failed_match_in_the_job_saves_nothing_and_says_why(
     large, login, scjg_admin, make_task, run_ceremony, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        task = run_ceremony(make_task(max_visits_per_inspector=1), draw=False)
+        task = run_ceremony(make_task(max_visits_per_inspector=1), draw=False, unchecked=True)
         job = ceremony_jobs.ceremony_job_request(actor=scjg_admin, task=task, step="draw", objects_estimate=12)
     job.refresh_from_db()
     assert job.status == J.FAILED and "匹配失败" in job.message

@@ -157,7 +157,7 @@ def test_a_named_witness_comes_from_a_department_of_the_region(make_task, scjg_a
 
 
 def test_joint_task_needs_witnesses_of_two_departments(
-    scjg_admin, scjg, wsjk, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors
+    scjg_admin, scjg, wsjk, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors, witness
 ):
     task = services.task_create(
         actor=scjg_admin,
@@ -178,6 +178,10 @@ def test_joint_task_needs_witnesses_of_two_departments(
     with pytest.raises(ValidationError, match="两个部门"):
         services.task_draw(actor=scjg_admin, task=task)
     services.witness_input_add(actor=scjg_admin, task=task, value="3", witness_name="丙", witness_department=wsjk)
+    # 甲 and 乙 were typed by the operator for the operator's own department: they do not count.
+    with pytest.raises(ValidationError, match="两个部门"):
+        services.task_draw(actor=scjg_admin, task=task)
+    services.witness_input_add(actor=witness, task=task, value="4")
     services.task_draw(actor=scjg_admin, task=task)
     assert Task.objects.get(pk=task.pk).status == Task.Status.DRAWN
 

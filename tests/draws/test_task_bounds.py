@@ -43,3 +43,29 @@ def test_the_number_of_strata_is_bounded(make_task):
     with pytest.raises(ValidationError, match="分层不能超过 50 个"):
         make_task(strata=strata)
     assert make_task(strata=strata[:50]).strata.count() == 50
+
+
+@pytest.mark.parametrize("again", ["一\u200b般", "一\u2060般", "一般\ufeff", "一\u00ad般"])
+def test_stratum_names_are_distinct_after_normalisation(make_task, again):
+    strata = [{"name": "一般", "ratio": "0.25"}, {"name": again, "ratio": "0.5"}]
+    with pytest.raises(ValidationError, match="分层名称“一般”重复"):
+        make_task(strata=strata)
+    assert not Task.objects.exists()
+
+
+def test_full_width_stratum_names_are_the_same_name_through_the_api(login, scjg_admin, food_item, objects):
+    payload = {
+        "lead_department": "SCJG",
+        "title": "2026 年食品经营者双随机抽查",
+        "items": ["SCJG-DRAW-001"],
+        "window_start": "2026-03-01",
+        "window_end": "2026-06-30",
+        "strata": [{"name": "C类", "ratio": "0.5"}, {"name": "Ｃ类", "ratio": "0.25"}],
+        "slots": [{"name": "主检", "dept": "SCJG", "quals": ["draws_food"]}, {"name": "协检", "dept": "SCJG"}],
+        "lead_slot": "主检",
+        "max_visits_per_inspector": 4,
+    }
+    response = login(scjg_admin).post("/api/v1/tasks/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "分层名称“C类”重复" in str(response.json())
+    assert not Task.objects.exists()

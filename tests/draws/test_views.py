@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from spotcheck.accounts.models import User
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import PoolExclusionGroup, Task
@@ -32,7 +34,15 @@ def _ceremony(client, task, *, draw=True):
     for step in ("freeze", "announce"):
         assert client.post(url(step, task)).status_code == 302
     scjg, wsjk = task.lead_department, type(task.lead_department).objects.get(code="WSJK")
-    for name, department, value in (("钱见证", scjg, "3-5-2"), ("孙见证", wsjk, "6 1 4")):
+    typed = [("钱见证", scjg, "3-5-2"), ("孙见证", wsjk, "6 1 4")]
+    if task.is_joint:
+        # A witness typed for the operator's own department does not count towards a joint
+        # task's two departments: the witness persona (市场监管) enters their own.
+        own = Client()
+        own.force_login(User.objects.get(username="witness"))
+        assert own.post(url("witness_add", task), {"value": "3-5-2"}).status_code == 302
+        typed = typed[1:]
+    for name, department, value in typed:
         data = {"value": value, "witness_name": name, "witness_department": department.pk}
         assert client.post(url("witness_add", task), data).status_code == 302
     if draw:
@@ -159,7 +169,7 @@ def test_whole_ceremony_and_downloaded_record_verifies(login, scjg_admin, task, 
     assert record["result"] == draw.result
 
 
-def test_participant_downloads_the_public_copy_and_it_verifies(login, scjg_admin, wsjk_admin, joint_task):
+def test_participant_downloads_the_public_copy_and_it_verifies(login, scjg_admin, wsjk_admin, witness, joint_task):
     _ceremony(login(scjg_admin), joint_task)
     client = login(wsjk_admin)
     response = client.get(url("record", joint_task))
@@ -230,7 +240,7 @@ def test_draw_needs_two_witnesses_and_says_so(login, scjg_admin, scjg, task):
     assert Task.objects.get(pk=task.pk).status == S.ANNOUNCED
 
 
-def test_match_failure_is_explained(login, scjg_admin, make_task):
+def test_match_failure_is_explained(login, scjg_admin, make_task, run_ceremony):
     Qualification.objects.create(code="nobody_has", name="无人持有的资格")
     slots = [
         {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
@@ -238,7 +248,12 @@ def test_match_failure_is_explained(login, scjg_admin, make_task):
     ]
     task = make_task(slots=slots)
     client = login(scjg_admin)
-    task = _ceremony(client, task, draw=False)
+    client.post(url("freeze", task))
+    body = client.post(url("announce", task), follow=True).content.decode()
+    assert "岗位“专家”在最不利的情况下可能配不齐检查人员" in body
+    # A task announced before the notice checked the match may still fail its draw.
+    client.post(url("unfreeze", task))
+    task = run_ceremony(task, draw=False, unchecked=True)
     body = client.post(url("draw", task), follow=True).content.decode()
     assert "匹配失败" in body and "专家" in body
     body = client.get(url("detail", task)).content.decode()

@@ -78,6 +78,22 @@ def publish_entry(
     return entry
 
 
+def announce_unchecked(task):
+    """Announce ``task`` as announcing did before it checked that the teams can be filled
+    (issue 11, item 5): a task announced then may still fail its match, and the pages, the API
+    and the jobs still explain such a failure."""
+    from django.utils import timezone
+
+    from spotcheck.draws.models import Draw
+    from spotcheck.drawspec import engine
+
+    secret = engine.new_server_secret()
+    Draw.objects.filter(task=task).update(server_secret=secret, commitment=engine.commitment(secret), match_check=None)
+    now = timezone.now()
+    published = now if task.list_publication == Task.ListPublication.WITH_NOTICE else None
+    Task.objects.filter(pk=task.pk).update(status=Task.Status.ANNOUNCED, announced_at=now, list_published_at=published)
+
+
 def add_objects(towns, department, count, *, status="active"):
     """``count`` more objects in the directory, a third of them in credit level C."""
     return [

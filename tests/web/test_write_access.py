@@ -339,6 +339,10 @@ WRITE_VIEWS: dict[str, Write] = {
     ),
     "draws:freeze": Write("department (the task's lead)", on(_task(), {}, CeremonyJob), DEPARTMENT_ROW),
     "draws:announce": Write("department (the task's lead)", on(_task("frozen")), DEPARTMENT_ROW),
+    "draws:edit": Write(
+        "department (the task's lead)", on(_task("frozen"), {"max_visits_per_inspector": "9"}, Draw), DEPARTMENT_ROW
+    ),
+    "draws:unfreeze": Write("department (the task's lead)", on(_task("frozen"), {}, Draw), DEPARTMENT_ROW),
     "draws:witness_add": Write(
         "department (the task's lead), and the witnesses",
         on(_task("announced"), {"value": "1 2 3"}, WitnessInput),
