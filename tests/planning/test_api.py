@@ -15,7 +15,8 @@ from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory,
 
 S = AnnualPlan.Status
 LIST = "/api/v1/plans/"
-READERS = ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver", "witness"]
+# A witness-only user reads published plans only (tests/web/test_witness_sees_little.py).
+READERS = ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver"]
 READ_ONLY = ["auditor", "scjg_inspector", "scjg_approver"]
 
 

@@ -120,3 +120,22 @@ def test_inspector_reads_the_directory_but_does_not_export_it(login, scjg_inspec
     assert client.get("/imports/export/inspectors/").status_code == 403
     assert not AuditEntry.objects.filter(seq__gt=before, action__endswith=".export").exists()
     assert "/imports/export/objects/" not in client.get(reverse("directory:list")).content.decode()
+
+
+def test_witness_reads_published_plans_only(login, witness, draft_plan, scjg_admin):
+    """A department's plan in the making is not public: a witness-only user reads a plan once
+    it is published, as the portal shows it."""
+    from spotcheck.planning import services as planning
+
+    client = login(witness)
+    assert client.get(reverse("planning:detail", args=[draft_plan.pk])).status_code == 404
+    assert client.get(f"/api/v1/plans/{draft_plan.pk}/").status_code == 404
+    assert client.get("/api/v1/plans/").json()["results"] == []
+    planning.plan_create(actor=scjg_admin, year=2028, title="2028年度抽查计划", department=draft_plan.department)
+    assert [p.title for p in client.get(reverse("planning:list")).context["plans"]] == []
+
+
+def test_witness_reads_a_published_plan(login, witness, published_plan):
+    client = login(witness)
+    assert client.get(reverse("planning:detail", args=[published_plan.pk])).status_code == 200
+    assert [p["title"] for p in client.get("/api/v1/plans/").json()["results"]] == [published_plan.title]
