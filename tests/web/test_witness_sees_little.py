@@ -139,3 +139,14 @@ def test_witness_reads_a_published_plan(login, witness, published_plan):
     client = login(witness)
     assert client.get(reverse("planning:detail", args=[published_plan.pk])).status_code == 200
     assert [p["title"] for p in client.get("/api/v1/plans/").json()["results"]] == [published_plan.title]
+
+
+def test_witness_reads_published_items_only(login, witness, scjg_admin, scjg, scjg_item):
+    """The item list is public once published; a department's drafts are not for a witness."""
+    from tests.factories import make_item
+
+    draft = make_item(actor=scjg_admin, department=scjg, code="SCJG-DRAFT", name="尚在起草的事项")
+    client = login(witness)
+    assert client.get(reverse("catalog:detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("catalog:detail", args=[scjg_item.pk])).status_code == 200
+    assert "尚在起草的事项" not in client.get(reverse("catalog:list")).content.decode()
