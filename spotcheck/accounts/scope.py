@@ -115,6 +115,22 @@ class Scope:
             return self.coordinator_region_id
         return self.memberships[0].region_id if self.memberships else None
 
+    @property
+    def data_read_departments(self) -> frozenset[int] | None:
+        """The departments whose working data (the object directory, the inspector roster)
+        the user reads: ``read_departments`` without those where the witness role is all they
+        hold. A witness is often an outsider (a 人大代表): it sees the tasks it witnesses and
+        the portal, not the enterprises' files or the inspectors. None means every department."""
+        if self.read_departments is None:
+            return None
+        return frozenset(d for d, roles in self.roles_by_department.items() if roles - {Role.WITNESS})
+
+    @property
+    def reads_department_data(self) -> bool:
+        """Whether any department's directory or roster is for this user (the menu's links)."""
+        departments = self.data_read_departments
+        return departments is None or bool(departments)
+
     def can_read_department(self, department_id: int | None) -> bool:
         if self.read_departments is None:
             return True

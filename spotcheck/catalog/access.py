@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,21 @@ def can_write_items_of(scope: Scope, department_id: int | None) -> bool:
 def can_review_filings(scope: Scope) -> bool:
     """A filed version is accepted or returned by the joint office's coordinator."""
     return scope.has_role(Membership.Role.COORDINATOR)
+
+
+def can_export_items(scope: Scope) -> bool:
+    """The item list is exported by those who maintain it (issue 11): the joint office and the
+    department admins; the file is the import's, made to be edited and imported back."""
+    return scope.has_role(Membership.Role.COORDINATOR, Membership.Role.SYSADMIN, Membership.Role.DEPT_ADMIN)
+
+
+def require_item_export(scope: Scope) -> None:
+    """``can_export_items`` or a 403 (404 for a user who reads no department's data)."""
+    if can_export_items(scope):
+        return
+    if not scope.reads_department_data:
+        raise Http404
+    raise PermissionDenied(_("只有部门管理员和联席办协调员可以导出抽查事项。"))
 
 
 def get_item_for_user(user: User, pk: int, write: bool = False) -> InspectionItem:

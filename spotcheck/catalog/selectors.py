@@ -1,5 +1,6 @@
 """Reading the item list. Every read takes the user's scope: a department reads all of its own
-items (drafts included) and every other department's items once published."""
+items (drafts included) and every other department's items once published; a user who is only
+a witness in a department reads its items once published, as the public does."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def items_for_scope(scope: Scope) -> QuerySet[InspectionItem]:
         return qs
     if not scope.is_staff_member:
         return qs.none()
-    return qs.filter(Q(department_id__in=scope.read_departments) | Q(current_version__isnull=False))
+    # Not the drafts of a department where the user is only a witness (issue 11).
+    return qs.filter(Q(department_id__in=scope.data_read_departments) | Q(current_version__isnull=False))
 
 
 def versions_for_scope(scope: Scope) -> QuerySet[ItemVersion]:
@@ -28,7 +30,9 @@ def versions_for_scope(scope: Scope) -> QuerySet[ItemVersion]:
         return qs
     if not scope.is_staff_member:
         return qs.none()
-    return qs.filter(Q(item__department_id__in=scope.read_departments) | Q(status__in=ItemVersion.PUBLISHED_STATUSES))
+    return qs.filter(
+        Q(item__department_id__in=scope.data_read_departments) | Q(status__in=ItemVersion.PUBLISHED_STATUSES)
+    )
 
 
 def open_versions_for_scope(scope: Scope) -> QuerySet[ItemVersion]:
@@ -36,7 +40,7 @@ def open_versions_for_scope(scope: Scope) -> QuerySet[ItemVersion]:
     qs = ItemVersion.objects.filter(status__in=ItemVersion.OPEN_STATUSES)
     if scope.reads_all:
         return qs
-    return qs.filter(item__department_id__in=scope.read_departments or ())
+    return qs.filter(item__department_id__in=scope.data_read_departments or ())
 
 
 def item_list(scope: Scope) -> QuerySet[InspectionItem]:

@@ -35,6 +35,7 @@ from django.utils import timezone
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import scope_for
 from spotcheck.catalog.models import InspectionItem
+from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.references import Frame
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.object_filter import object_filter_q, validate_scope
@@ -143,15 +144,16 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _publish(plan: AnnualPlan, *, writer: Any, approver: Any, coordinator: Any, filed_on: dt.date) -> AnnualPlan:
-    """Submitted, approved, filed on ``filed_on`` and published in January, in that order (none
-    later than now, for a demo loaded in the first days of a year)."""
+    """Submitted by ``writer``, approved by another user (four eyes), filed on ``filed_on`` and
+    published by the joint office in January, in that order (none later than now, for a demo
+    loaded in the first days of a year)."""
     now = timezone.now()
     days = [filed_on + dt.timedelta(days=n) for n in (-10, -5, 0, 5)]
     submitted, approved, filed, published = (min(_at(day, 10), now) for day in days)
     plan = plan_submit(actor=writer, plan=plan, at=submitted)
     plan = plan_approve(actor=approver, plan=plan, at=approved)
     plan = plan_file(actor=coordinator, plan=plan, at=filed)
-    return plan_publish(actor=writer, plan=plan, at=published)
+    return plan_publish(actor=coordinator, plan=plan, at=published)
 
 
 def shared_scope(items: Sequence[InspectionItem]) -> dict[str, list[str]]:
@@ -238,7 +240,10 @@ def create_plans(*, frame: Frame, actors: dict[str, Any], year: int) -> tuple[di
         lead=lead,
         others=others,
     )
-    _publish(joint_plan, writer=coordinator, approver=coordinator, coordinator=coordinator, filed_on=filed_on)
+    # The coordinator made and submitted the joint plan: the 分管领导 of the department hosting
+    # the joint office approves it.
+    joint_approver = actors[f"{JOINT_OFFICE_CODE.lower()}_approver"]
+    _publish(joint_plan, writer=coordinator, approver=joint_approver, coordinator=coordinator, filed_on=filed_on)
     return entries, joint_entry
 
 

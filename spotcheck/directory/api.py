@@ -13,9 +13,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from spotcheck.accounts.scope import require_staff
 from spotcheck.directory import services
-from spotcheck.directory.access import get_object_by_key_for_user
+from spotcheck.directory.access import get_object_by_key_for_user, require_directory_reader
 from spotcheck.directory.filters import ObjectFilter
 from spotcheck.directory.models import InspectionObject, ObjectLicence
 from spotcheck.directory.selectors import objects_for_scope
@@ -56,13 +55,13 @@ class ObjectViewSet(
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        # Users without a role see nothing of the back office, as on the pages.
-        require_staff(request.user)
+        # Users without a role, and witness-only users, see nothing of the directory, as on the pages.
+        require_directory_reader(request.user)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return InspectionObject.objects.none()
-        return objects_for_scope(require_staff(self.request.user)).prefetch_related(
+        return objects_for_scope(require_directory_reader(self.request.user)).prefetch_related(
             "tags",
             "supervising_departments",
             Prefetch("licences", queryset=ObjectLicence.objects.select_related("kind")),

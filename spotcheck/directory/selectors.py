@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,16 +20,32 @@ OBJECT_TARGET_TYPE = InspectionObject._meta.label_lower
 
 def objects_for_scope(scope: Scope) -> QuerySet[InspectionObject]:
     """Objects a user may read: all for region-wide roles, else those their department
-    entered or supervises."""
+    entered or supervises (not a department where the user is only a witness)."""
     qs = InspectionObject.objects.select_related("region", "industry", "owner_department")
-    if scope.reads_all:
+    departments = scope.data_read_departments
+    if departments is None:
         return qs
-    if not scope.read_departments:
+    return objects_of_departments(qs, departments)
+
+
+def objects_of_departments(qs: QuerySet[InspectionObject], departments: Iterable[int]) -> QuerySet[InspectionObject]:
+    """The objects of ``qs`` that one of ``departments`` owns or supervises."""
+    departments = list(departments)
+    if not departments:
         return qs.none()
     supervised = InspectionObject.supervising_departments.through.objects.filter(
-        inspectionobject_id=OuterRef("pk"), department_id__in=scope.read_departments
+        inspectionobject_id=OuterRef("pk"), department_id__in=departments
     )
-    return qs.filter(Q(owner_department_id__in=scope.read_departments) | Q(Exists(supervised)))
+    return qs.filter(Q(owner_department_id__in=departments) | Q(Exists(supervised)))
+
+
+def objects_for_export(scope: Scope) -> QuerySet[InspectionObject]:
+    """What the user exports (``access.export_object_departments`` decides; raises if none)."""
+    from spotcheck.directory.access import export_object_departments  # access imports this module
+
+    qs = InspectionObject.objects.select_related("region", "industry", "owner_department")
+    departments = export_object_departments(scope)
+    return qs if departments is None else objects_of_departments(qs, departments)
 
 
 def object_filter(scope: Scope, params: Mapping[str, Any] | None) -> ObjectFilter:

@@ -13,9 +13,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from spotcheck.accounts.scope import require_staff
 from spotcheck.core.forms import put_service_errors
-from spotcheck.directory.access import can_write_object, get_object_for_user
+from spotcheck.directory.access import (
+    can_export_objects,
+    can_write_object,
+    get_object_for_user,
+    require_directory_reader,
+)
 from spotcheck.directory.forms import (
     LevelChangeForm,
     LicenceForm,
@@ -49,7 +53,7 @@ def _export_base_url() -> str:
 @login_required
 @require_GET
 def object_list(request: HttpRequest) -> HttpResponse:
-    scope = require_staff(request.user)
+    scope = require_directory_reader(request.user)
     filterset, results = object_list_results(scope, request.GET)
     paginator = Paginator(results, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -65,6 +69,7 @@ def object_list(request: HttpRequest) -> HttpResponse:
         "search_cap": getattr(results, "cap", None),
         "export_url": f"{_export_base_url()}?{querystring}" if querystring else _export_base_url(),
         "can_create": scope.can_write_anything,
+        "can_export": can_export_objects(scope),
         "advanced_open": any(k not in {"q", "page"} and v for k, v in params.items()),
     }
     template = "directory/_object_results.html" if request.htmx else "directory/object_list.html"
@@ -75,7 +80,7 @@ def object_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_for_user(request.user, pk)
-    scope = require_staff(request.user)
+    scope = require_directory_reader(request.user)
     return render(
         request,
         "directory/object_detail.html",
@@ -86,7 +91,7 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def object_create_view(request: HttpRequest) -> HttpResponse:
-    scope = require_staff(request.user)
+    scope = require_directory_reader(request.user)
     if not scope.can_write_anything:
         raise PermissionDenied(_("您的角色没有录入检查对象的权限。"))
     form = ObjectForm(request.POST or None, scope=scope)
@@ -122,7 +127,7 @@ def _note(form: ObjectForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def object_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_for_user(request.user, pk, write=True)
-    scope = require_staff(request.user)
+    scope = require_directory_reader(request.user)
     if obj.is_retired:
         messages.error(request, _("该检查对象已停用，请先恢复再修改。"))
         return redirect("directory:detail", pk=obj.pk)
@@ -254,7 +259,7 @@ def object_licence_retire(request: HttpRequest, pk: int, licence_pk: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def object_penalty_add(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_for_user(request.user, pk)
-    scope = require_staff(request.user)
+    scope = require_directory_reader(request.user)
     if not scope.can_write_anything:
         raise PermissionDenied(_("您的角色没有登记行政处罚的权限。"))
     form = PenaltyForm(request.POST or None, scope=scope)

@@ -19,6 +19,7 @@ from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import tasks_for_scope
+from spotcheck.inspectors.access import may_see_recusals
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
@@ -44,10 +45,17 @@ def can_operate(scope: Scope, task: Task) -> bool:
     return scope.can_write_department(task.lead_department_id)
 
 
-def has_full_record_access(scope: Scope, task: Task) -> bool:
-    """The full record (with the exclusions, i.e. recusals): region-wide readers (coordinator,
-    auditor) and the lead department; participating departments get the public copy."""
-    return scope.reads_all or scope.can_read_department(task.lead_department_id)
+def has_full_record_access(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
+    """The full record lists the exclusions, i.e. which inspector is recused from which object:
+    it is for those who may read the recusals of every department on the task's roster (the
+    lead's and, for a joint task, the participants': their admins, the auditors — see
+    inspectors/access.py). Everyone else who reads the task (witnesses, the coordinator, a
+    participating department) gets the public copy, which verifies all the same.
+    ``department_ids``: the task's participating departments, when the caller has read them."""
+    if department_ids is None:
+        department_ids = set(task.participating_departments.values_list("pk", flat=True))
+    departments = {task.lead_department_id, *department_ids}
+    return all(may_see_recusals(scope, department_id) for department_id in departments)
 
 
 def can_create_task_from_entry(scope: Scope, entry: PlanEntry) -> bool:

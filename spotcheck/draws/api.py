@@ -296,8 +296,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},
         description=gettext_lazy(
-            "SC-DRAW-1 抽取记录（JSON），可用 verify_draw.py 验证。发起部门、联席办和审计人员得到完整记录"
-            "（含回避名单），参与部门得到公开版；冻结前为任务输入，公告后抽取前为任务公告。下载记入审计日志。"
+            "SC-DRAW-1 抽取记录（JSON），可用 verify_draw.py 验证。可查看回避关系的人员（任务各部门的管理员、审计人员）"
+            "得到完整记录（含回避名单），见证人、联席办和其他读者得到公开版；冻结前为任务输入，公告后抽取前为任务公告。下载记入审计日志。"
         ),
     )
     @action(detail=True, methods=["get"])

@@ -218,6 +218,8 @@ def task_detail_view(request, pk: int):
     scope_lines, pool_filter_lines, *stratum_lines = describe_object_filters(
         [task.scope, task.pool_filter, *(s.filter for s in strata)]
     )
+    # Read once: the page lists them and the record's copy depends on them.
+    departments = list(task.participating_departments.order_by("sort_order", "pk"))
     context = {
         "task": task,
         "draw": draw,
@@ -229,7 +231,7 @@ def task_detail_view(request, pk: int):
         "scope_lines": scope_lines,
         "pool_filter_lines": pool_filter_lines,
         "items": task.items.select_related("item").order_by("item__code"),
-        "departments": task.participating_departments.order_by("sort_order", "pk"),
+        "departments": departments,
         "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen else [],
         "page_obj": exclusion_page,
         "reason": reason,
@@ -258,7 +260,7 @@ def task_detail_view(request, pk: int):
         and task.status == Status.DRAWN
         and task.list_published_at is None
         and task.list_publication == Task.ListPublication.AFTER_VISITS,
-        "full_record": access.has_full_record_access(scope, task),
+        "full_record": access.has_full_record_access(scope, task, {d.pk for d in departments}),
         "cancel_form": CancelForm(),
         "ceremony_job": job,
         "now": timezone.now(),
@@ -397,8 +399,9 @@ def witness_add_view(request, pk: int):
 @login_required
 @require_GET
 def task_record_view(request, pk: int):
-    """The draw record as JSON: the full record for the lead department, the coordinator and
-    auditors; the public copy (no exclusions) for participating departments."""
+    """The draw record as JSON: the full record for those who may read the recusals of the
+    task's departments (their admins, auditors); the public copy (no exclusions) for everyone
+    else who reads the task (witnesses, the coordinator, participating departments)."""
     task = get_task_for_user(request.user, pk)
     full = access.has_full_record_access(scope_for(request.user), task)
     record = services.task_record_download(actor=request.user, task=task, full=full)

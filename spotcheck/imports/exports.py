@@ -50,17 +50,21 @@ def filterset_class(kind: str):
 
 
 def base_queryset(kind: str, scope: Scope) -> QuerySet:
+    """The rows ``scope`` may export: each app's access.py says who exports what (those who
+    maintain the data) and raises PermissionDenied / Http404 for anyone else."""
     if kind == "objects":
-        from spotcheck.directory.selectors import objects_for_scope
+        from spotcheck.directory.selectors import objects_for_export
 
-        return objects_for_scope(scope)
+        return objects_for_export(scope)
     if kind == "inspectors":
-        from spotcheck.inspectors.selectors import inspectors_for_scope
+        from spotcheck.inspectors.selectors import inspectors_for_export
 
-        return inspectors_for_scope(scope)
+        return inspectors_for_export(scope)
     if kind == "items":
+        from spotcheck.catalog.access import require_item_export
         from spotcheck.catalog.selectors import items_for_scope
 
+        require_item_export(scope)
         return items_for_scope(scope)
     raise ValueError(f"unknown export kind {kind!r}")
 

@@ -8,13 +8,22 @@ roster but not its private reasons) and not the witness (often a member of the p
 draw ceremony). Each role counts in its own department only.
 
 No access → 404 (the row's existence is not revealed); a read-only role asking to write → 403.
+
+The roster itself (issue 11): a user who is only a witness in a department does not read that
+department's inspectors (a witness-only user gets a 404 on the roster). An inspector's phone
+number and the reason of their availability (leave often has a private cause) are for the admins
+of the inspector's department; everyone else who reads the roster sees neither (pages, API, the
+change history). The roster is exported, phone numbers included, by a department admin for
+their departments' inspectors; other readers get a 403.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope, require_staff, require_write
@@ -52,6 +61,36 @@ def may_see_recusals(scope: Scope, department_id: int | None = None) -> bool:
     if department_id is None:
         return bool(departments)
     return department_id in departments
+
+
+def require_roster_reader(user: User | None) -> Scope:
+    """Any page or endpoint of the roster: staff who read some department's data (a
+    witness-only user gets a 404, as a user without a role does)."""
+    scope = require_staff(user)
+    if not scope.reads_department_data:
+        raise Http404
+    return scope
+
+
+def may_see_private_details(scope: Scope, department_id: int | None) -> bool:
+    """An inspector's phone number and availability reason, and the change history that holds
+    them: their department's admins only (auditors read them in the audit trail)."""
+    return scope.has_role_in(Role.DEPT_ADMIN, department_id)
+
+
+def export_inspector_departments(scope: Scope) -> frozenset[int]:
+    """The departments whose inspectors the user exports; a 404 for a user who does not read
+    the roster, a 403 for a reader who is no department admin."""
+    if not scope.reads_department_data:
+        raise Http404
+    departments = scope.departments_with_role(Role.DEPT_ADMIN)
+    if not departments:
+        raise PermissionDenied(_("执法检查人员名录（含联系电话）只能由本部门管理员导出。"))
+    return departments
+
+
+def can_export_inspectors(scope: Scope) -> bool:
+    return bool(scope.departments_with_role(Role.DEPT_ADMIN))
 
 
 def get_inspector_for_user(user: User, pk: int | str, write: bool = False) -> Inspector:

@@ -13,7 +13,12 @@ from rest_framework.response import Response
 from spotcheck.accounts.scope import require_staff
 from spotcheck.core.params import ID_PATTERN
 from spotcheck.inspectors import services
-from spotcheck.inspectors.access import get_inspector_for_user, get_recusal_for_user, may_see_recusals
+from spotcheck.inspectors.access import (
+    get_inspector_for_user,
+    get_recusal_for_user,
+    may_see_recusals,
+    require_roster_reader,
+)
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.models import Inspector, Recusal
 from spotcheck.inspectors.selectors import inspector_list, recusals_for_scope
@@ -44,7 +49,7 @@ class InspectorViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Inspector.objects.none()
-        return inspector_list(require_staff(self.request.user)).prefetch_related("jurisdictions")
+        return inspector_list(require_roster_reader(self.request.user)).prefetch_related("jurisdictions")
 
     def get_object(self) -> Inspector:
         write = self.request.method not in SAFE_METHODS
@@ -53,7 +58,7 @@ class InspectorViewSet(
         return inspector
 
     def perform_create(self, serializer: InspectorSerializer) -> None:
-        require_staff(self.request.user)
+        require_roster_reader(self.request.user)
         data = dict(serializer.validated_data)
         serializer.instance = services.inspector_create(actor=self.request.user, **data)
 

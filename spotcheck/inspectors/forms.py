@@ -54,7 +54,7 @@ class InspectorForm(forms.Form):
         help_text=_("可选：本部门在册人员的平台账号，用于查看本人检查任务。"),
     )
 
-    def __init__(self, *args, scope: Scope, instance: Inspector | None = None, **kwargs):
+    def __init__(self, *args, scope: Scope, instance: Inspector | None = None, with_phone: bool = True, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -67,7 +67,12 @@ class InspectorForm(forms.Form):
                 "qualifications": [q.pk for q in instance.qualifications.all()],
                 "jurisdictions": [r.pk for r in instance.jurisdictions.all()],
             }
+        if not with_phone and "initial" in kwargs:
+            kwargs["initial"].pop("phone", None)
         super().__init__(*args, **kwargs)
+        if not with_phone:
+            # Not shown and not sent: the service keeps the number as it is.
+            del self.fields["phone"]
         departments = Department.objects.filter(is_active=True)
         if not scope.writes_all:
             departments = departments.filter(pk__in=scope.write_departments or [])

@@ -16,10 +16,20 @@ from spotcheck.inspectors.models import Inspector, Qualification, Recusal
 
 
 def inspectors_for_scope(scope: Scope) -> QuerySet[Inspector]:
+    """The roster a user reads: every department's for region-wide roles, else their
+    departments' (not one where they are only a witness)."""
     qs = Inspector.objects.select_related("department")
-    if scope.reads_all:
+    departments = scope.data_read_departments
+    if departments is None:
         return qs
-    return qs.filter(department_id__in=scope.read_departments or [])
+    return qs.filter(department_id__in=departments)
+
+
+def inspectors_for_export(scope: Scope) -> QuerySet[Inspector]:
+    """What the user exports (``access.export_inspector_departments`` decides; raises if none)."""
+    return Inspector.objects.select_related("department").filter(
+        department_id__in=access.export_inspector_departments(scope)
+    )
 
 
 def inspector_list(scope: Scope) -> QuerySet[Inspector]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import scope_for
 from spotcheck.directory.models import InspectionObject
+from spotcheck.inspectors.access import may_see_private_details
 from spotcheck.inspectors.models import Inspector, Qualification, Recusal
 from spotcheck.inspectors.selectors import inspectors_for_scope
 
@@ -24,6 +26,17 @@ class InspectorSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, required=False, queryset=Region.objects.all()
     )
     matchable_today = serializers.SerializerMethodField()
+    # Null when the reader is not an admin of the inspector's department (see to_representation).
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=gettext_lazy("联系电话：仅本部门管理员可见，其他人读到 null"),
+    )
+    availability_reason = serializers.CharField(
+        read_only=True, allow_null=True, help_text=gettext_lazy("状态变更原因：仅本部门管理员可见，其他人读到 null")
+    )
 
     class Meta:
         model = Inspector
@@ -70,6 +83,20 @@ class InspectorSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.BooleanField())
     def get_matchable_today(self, obj: Inspector) -> bool:
         return obj.is_matchable_on(timezone.localdate())
+
+    def validate_phone(self, value: str | None) -> str:
+        return value or ""
+
+    def to_representation(self, instance: Inspector) -> dict:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        scope = scope_for(request.user if request is not None else None)
+        if not may_see_private_details(scope, instance.department_id):
+            # The phone number and the availability reason are the department admins' (null:
+            # not shown, as opposed to "" for none recorded).
+            data["phone"] = None
+            data["availability_reason"] = None
+        return data
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -20,10 +20,13 @@ from spotcheck.core.forms import put_service_errors
 from spotcheck.core.params import parse_id
 from spotcheck.inspectors import services
 from spotcheck.inspectors.access import (
+    can_export_inspectors,
     get_inspector_for_recusal_write,
     get_inspector_for_user,
     get_recusal_for_user,
+    may_see_private_details,
     may_see_recusals,
+    require_roster_reader,
 )
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.forms import (
@@ -52,7 +55,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
-    scope = require_staff(request.user)
+    scope = require_roster_reader(request.user)
     filterset = InspectorFilter(request.GET, queryset=inspector_list(scope), request=request)
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = _querystring_without_page(request)
@@ -66,6 +69,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "querystring": querystring,
             "export_url": f"{export_path}?{querystring}" if querystring else export_path,
+            "can_export": can_export_inspectors(scope),
             "can_create": scope.can_write_anything,
             "sees_recusals": may_see_recusals(scope),
         },
@@ -76,7 +80,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_inspector_for_user(request.user, pk)
-    scope = require_staff(request.user)
+    scope = require_roster_reader(request.user)
     today = timezone.localdate()
     recusals = None
     if may_see_recusals(scope, inspector.department_id):
@@ -91,7 +95,10 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "matchable": inspector.is_matchable_on(today),
             "unmatchable_reasons": inspector.unmatchable_reasons(today),
             "recusals": recusals,
-            "history": inspector_history(inspector),
+            "sees_private": may_see_private_details(scope, inspector.department_id),
+            "history": inspector_history(inspector)
+            if may_see_private_details(scope, inspector.department_id)
+            else None,
             "can_write": scope.can_write_department(inspector.department_id),
         },
     )
@@ -100,7 +107,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create_view(request: HttpRequest) -> HttpResponse:
-    scope = require_staff(request.user)
+    scope = require_roster_reader(request.user)
     if not scope.can_write_anything:
         raise PermissionDenied(_("您的角色没有登记执法检查人员的权限。"))
     form = InspectorForm(request.POST or None, scope=scope)
@@ -119,8 +126,14 @@ def create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_inspector_for_user(request.user, pk, write=True)
-    scope = require_staff(request.user)
-    form = InspectorForm(request.POST or None, scope=scope, instance=inspector)
+    scope = require_roster_reader(request.user)
+    form = InspectorForm(
+        request.POST or None,
+        scope=scope,
+        instance=inspector,
+        # The phone number is the department admins'; others edit the rest and leave it as it is.
+        with_phone=may_see_private_details(scope, inspector.department_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.inspector_update(actor=request.user, inspector=inspector, changes=form.service_kwargs())

@@ -1,16 +1,17 @@
 """Who may write, approve, return, file and publish an annual plan, and the one way views fetch
 a protected plan, entry or stratum (see STYLE.md): a plan the user may not read is a 404 that
-does not reveal it exists; a read-only role asking to write gets a 403 (the joint plan is
-written by the coordinator only).
+does not reveal it exists; a read-only role asking to write gets a 403.
 
 The predicates are pure functions of a ``Scope`` (and the plan): the services call them first
-and raise, the plan page calls them to show or hide a button.
+and raise, the plan page calls them to show or hide a button. Four eyes (issue 11):
 
-- a department plan is written, submitted and published by its department's admin (or the
-  joint office); the joint plan is written by the coordinator (or a system admin);
+- a department plan is made, written and submitted by that department (its admin); the joint
+  office does not make a department's plan for it. The joint plan is made by the joint office
+  (coordinator, system admin);
 - a department plan is approved or returned by an approver *of that department* or by the
-  coordinator; the joint plan by the coordinator;
-- only the joint office (coordinator, system admin) files a plan and returns an approved one.
+  coordinator; the joint plan by the coordinator or an approver of the department hosting the
+  joint office (its 分管领导); in every case **the one who submitted may not approve**;
+- only the joint office files (备案) and publishes a plan, and returns an approved one.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.models import Membership
-from spotcheck.accounts.scope import Scope, require_staff, require_write
+from spotcheck.accounts.models import Department, Membership
+from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
 from spotcheck.planning.selectors import plans_for_scope
 
@@ -38,26 +39,75 @@ def is_joint_office(scope: Scope) -> bool:
     return scope.has_role(Role.COORDINATOR, Role.SYSADMIN)
 
 
+def can_make_department_plan(scope: Scope, department_id: int | None) -> bool:
+    """A department's plan is made by that department: its admin."""
+    return scope.has_role_in(Role.DEPT_ADMIN, department_id)
+
+
+def plan_departments(scope: Scope) -> frozenset[int]:
+    """The departments whose plans the user may make (the plan form's choices)."""
+    return scope.departments_with_role(Role.DEPT_ADMIN)
+
+
+def can_create_plans(scope: Scope) -> bool:
+    return is_joint_office(scope) or bool(plan_departments(scope))
+
+
 def can_write_plan(scope: Scope, plan: AnnualPlan) -> bool:
     if plan.is_joint:
         return is_joint_office(scope)
-    return scope.can_read_department(plan.department_id) and scope.can_write_department(plan.department_id)
+    return can_make_department_plan(scope, plan.department_id)
+
+
+def _joint_office_departments(plan: AnnualPlan) -> set[int]:
+    return set(
+        Department.objects.filter(region_id=plan.region_id, hosts_joint_office=True, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def can_approve_plan(scope: Scope, plan: AnnualPlan) -> bool:
-    """The coordinator approves any plan; an approver only the plans of their own department
-    (the approver of one department is not the approver of another)."""
+    """The role that approves: the coordinator any plan; an approver the plans of their own
+    department (the approver of one department is not the approver of another), and the joint
+    plan if their department hosts the joint office. Whether this user submitted the plan is
+    ``is_plan_submitter``'s question."""
     if scope.has_role(Role.COORDINATOR):
         return True
-    return not plan.is_joint and scope.has_role_in(Role.APPROVER, plan.department_id)
+    if plan.is_joint:
+        return any(scope.has_role_in(Role.APPROVER, d) for d in _joint_office_departments(plan))
+    return scope.has_role_in(Role.APPROVER, plan.department_id)
+
+
+def is_plan_submitter(scope: Scope, plan: AnnualPlan) -> bool:
+    """Whether the user submitted the plan as it now stands (four eyes: they may not approve)."""
+    return plan.submitted_by_id is not None and plan.submitted_by_id == scope.user_id
+
+
+def may_approve_plan(scope: Scope, plan: AnnualPlan) -> bool:
+    """Approve (or return) this submitted plan now: the approving role, and not the submitter."""
+    return can_approve_plan(scope, plan) and not is_plan_submitter(scope, plan)
+
+
+def require_plan_approval(scope: Scope, plan: AnnualPlan) -> None:
+    """``may_approve_plan`` or a 403 (404 for a plan of a department the user cannot read)
+    that says why."""
+    if not can_approve_plan(scope, plan):
+        if not plan.is_joint and not scope.can_read_department(plan.department_id):
+            raise Http404
+        if plan.is_joint:
+            raise PermissionDenied(_("只有联席办协调员或联席办所在部门的审核/分管领导可以审核部门联合抽查计划。"))
+        raise PermissionDenied(_("只有本部门审核/分管领导或联席办协调员可以审核计划。"))
+    if is_plan_submitter(scope, plan):
+        raise PermissionDenied(_("提交人不能审核自己提交的计划：请由另一位审核/分管领导或联席办协调员审核。"))
 
 
 def can_return_plan(scope: Scope, plan: AnnualPlan) -> bool:
-    """A submitted plan is returned by whoever approves it; an approved one (not yet filed) by
-    the joint office refusing the filing."""
+    """A submitted plan is returned by whoever may approve it; an approved one (not yet filed)
+    by the joint office refusing the filing."""
     if plan.status == AnnualPlan.Status.FILING:
         return can_approve_plan(scope, plan) and is_joint_office(scope)
-    return can_approve_plan(scope, plan)
+    return may_approve_plan(scope, plan)
 
 
 def require_plan_return(scope: Scope, plan: AnnualPlan) -> None:
@@ -66,7 +116,7 @@ def require_plan_return(scope: Scope, plan: AnnualPlan) -> None:
         return
     if plan.status == AnnualPlan.Status.FILING and can_approve_plan(scope, plan):
         raise PermissionDenied(_("已审核的计划只能由联席办协调员在备案时退回。"))
-    raise PermissionDenied(_("只有本部门审核/分管领导或联席办协调员可以审核计划。"))
+    require_plan_approval(scope, plan)
 
 
 def can_file_plans(scope: Scope) -> bool:
@@ -74,10 +124,9 @@ def can_file_plans(scope: Scope) -> bool:
 
 
 def can_publish_plan(scope: Scope, plan: AnnualPlan) -> bool:
-    """The joint office publishes every plan; a department publishes its own."""
-    if is_joint_office(scope):
-        return True
-    return not plan.is_joint and can_write_plan(scope, plan)
+    """The joint office publishes every plan (a department no longer publishes its own: the
+    plan it made is made public by the office that filed it)."""
+    return is_joint_office(scope)
 
 
 def get_plan_for_user(user: User, pk: int, write: bool = False) -> AnnualPlan:
@@ -86,11 +135,17 @@ def get_plan_for_user(user: User, pk: int, write: bool = False) -> AnnualPlan:
     if plan is None:
         raise Http404(_("没有找到该计划。"))
     if write:
-        if plan.is_joint and not can_write_plan(scope, plan):
-            raise PermissionDenied(_("只有联席会议办公室协调员可以编制部门联合抽查计划。"))
-        if not plan.is_joint:
-            require_write(user, plan.department_id)
+        require_plan_write(scope, plan)
     return plan
+
+
+def require_plan_write(scope: Scope, plan: AnnualPlan) -> None:
+    """``can_write_plan`` or a 403 naming who writes it (the plan is assumed readable)."""
+    if can_write_plan(scope, plan):
+        return
+    if plan.is_joint:
+        raise PermissionDenied(_("只有联席会议办公室协调员可以编制部门联合抽查计划。"))
+    raise PermissionDenied(_("部门的年度抽查计划由本部门管理员编制和提交。"))
 
 
 def get_entry_for_user(user: User, pk: int, write: bool = False) -> PlanEntry:

@@ -160,13 +160,13 @@ class PlanViewSet(
     @extend_schema(request=None, responses={200: PlanDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        """提交审核（编制部门）。"""
+        """提交审核（部门计划由本部门管理员提交，部门联合抽查计划由联席办提交）。"""
         return self._step(request, pk, services.plan_submit, write=True)
 
     @extend_schema(request=None, responses={200: PlanDetailSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        """审核通过（本部门审核/分管领导或联席办协调员）。"""
+        """审核通过（本部门审核/分管领导或联席办协调员；提交人不能审核自己提交的计划）。"""
         return self._step(request, pk, services.plan_approve)
 
     @extend_schema(request=PlanReasonSerializer, responses={200: PlanDetailSerializer})
@@ -184,7 +184,7 @@ class PlanViewSet(
     @extend_schema(request=None, responses={200: PlanDetailSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        """公布已备案的计划。"""
+        """公布已备案的计划（联席办协调员）。"""
         return self._step(request, pk, services.plan_publish)
 
     @extend_schema(request=PlanReasonSerializer, responses={200: PlanDetailSerializer})

@@ -1,6 +1,6 @@
 """Reading plans. Departments read their own plans and the joint plans they take part in (as
-lead or participating department of an entry); the coordinator and auditors read all; the public
-reads published plans only."""
+lead or participating department of an entry); the coordinator and auditors read all; the public,
+and a user where they are only a witness, read published plans only."""
 
 from __future__ import annotations
 
@@ -18,14 +18,25 @@ def _takes_part(departments: frozenset[int]) -> Q:
     return Q(Exists(entries.filter(lead_department_id__in=departments))) | Q(Exists(participants))
 
 
+def _of_departments(departments: frozenset[int]) -> Q:
+    return Q(department_id__in=departments) | (Q(kind=AnnualPlan.Kind.JOINT) & _takes_part(departments))
+
+
 def plans_for_scope(scope: Scope) -> QuerySet[AnnualPlan]:
     qs = AnnualPlan.objects.select_related("department", "region")
     if scope.reads_all:
         return qs
     if not scope.is_staff_member:
         return qs.none()
-    departments = scope.read_departments or frozenset()
-    return qs.filter(Q(department_id__in=departments) | (Q(kind=AnnualPlan.Kind.JOINT) & _takes_part(departments)))
+    departments = scope.data_read_departments or frozenset()
+    # Where the user is only a witness (often an outsider), what the public reads: a plan
+    # once published, not one in the making (issue 11).
+    witnessed = (scope.read_departments or frozenset()) - departments
+    readable = _of_departments(departments) if departments else Q(pk__in=[])
+    if witnessed:
+        published = Q(status=AnnualPlan.Status.PUBLISHED, retired_at__isnull=True)
+        readable |= published & _of_departments(witnessed)
+    return qs.filter(readable)
 
 
 def plan_list(scope: Scope, *, year: int | None = None, include_retired: bool = False) -> QuerySet[AnnualPlan]:

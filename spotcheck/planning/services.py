@@ -7,9 +7,11 @@ plan is editable, or — as an adjustment (调整) — once it is published: the
 reason, raises the plan's revision and writes a PlanEvent with the whole plan. Nothing that was
 published is deleted: its entries and strata are retired instead.
 
-Who: a department plan is written and submitted by its department's admin (or the joint office),
-approved or returned by the department's approver or the coordinator; the joint plan is written,
-approved and returned by the coordinator. Only the coordinator accepts a filing.
+Who (four eyes, planning/access.py): a department plan is made, written and submitted by its
+department's admin, approved or returned by the department's approver or the coordinator; the
+joint plan is written by the joint office and approved by the coordinator or the approver of the
+department hosting the joint office. Whoever submitted a plan may not approve it. Only the joint
+office accepts a filing and publishes.
 
 When: each step is stamped now. The workflow steps also take ``at``, for loading a plan's
 history as it happened (the demo region's plans were filed in January of their year); the
@@ -31,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Region
-from spotcheck.accounts.scope import Scope, require_staff, require_write
+from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.core.reasons import clean_reason
@@ -66,29 +68,25 @@ def _require_coordinator(actor: User, message: str) -> Scope:
 
 
 def _require_plan_write(actor: User, plan: AnnualPlan) -> None:
-    """Department plan: its department's admin (or the joint office); joint plan: the coordinator."""
-    if plan.is_joint:
-        _require_coordinator(actor, _("只有联席会议办公室协调员可以编制部门联合抽查计划。"))
-    else:
-        require_write(actor, plan.department_id)
+    """Department plan: its department's admin; joint plan: the joint office."""
+    scope = require_staff(actor)
+    if not plan.is_joint and not scope.can_read_department(plan.department_id):
+        raise Http404
+    access.require_plan_write(scope, plan)
 
 
 def _require_approver(actor: User, plan: AnnualPlan) -> None:
-    scope = require_staff(actor)
-    if access.can_approve_plan(scope, plan):
-        return
-    if not plan.is_joint and not scope.can_read_department(plan.department_id):
-        raise Http404
-    raise PermissionDenied(_("只有本部门审核/分管领导或联席办协调员可以审核计划。"))
+    """The approving role, and not the one who submitted the plan (four eyes)."""
+    access.require_plan_approval(require_staff(actor), plan)
 
 
 def _require_publisher(actor: User, plan: AnnualPlan) -> None:
     scope = require_staff(actor)
     if access.can_publish_plan(scope, plan):
         return
-    if plan.is_joint:
-        raise PermissionDenied(_("只有联席会议办公室协调员可以公布部门联合抽查计划。"))
-    require_write(actor, plan.department_id)
+    if not plan.is_joint and not scope.can_read_department(plan.department_id):
+        raise Http404
+    raise PermissionDenied(_("只有联席会议办公室协调员可以公布计划。"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,7 +215,11 @@ def plan_create(
     plan (``department`` None; ``region`` defaults to the region the actor coordinates, else
     to their first department's), as a DRAFT."""
     if department is not None:
-        require_write(actor, department.pk)
+        scope = require_staff(actor)
+        if not scope.can_read_department(department.pk):
+            raise Http404
+        if not access.can_make_department_plan(scope, department.pk):
+            raise PermissionDenied(_("部门的年度抽查计划由本部门管理员编制和提交。"))
         if not department.is_active:
             raise ValidationError({"department": [_("部门“%(d)s”已撤销。") % {"d": department.short_name}]})
         plan = AnnualPlan(department=department, region=department.region, kind=AnnualPlan.Kind.DEPARTMENT)
@@ -358,8 +360,10 @@ def plan_submit(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None)
 
 @transaction.atomic
 def plan_approve(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None) -> AnnualPlan:
-    _require_approver(actor, plan)
+    """审核通过, by an approver who is not the submitter (read from the locked row, so a plan
+    resubmitted meanwhile by someone else is judged as it now stands)."""
     plan = _locked(plan)
+    _require_approver(actor, plan)
     if plan.status != Status.SUBMITTED:
         raise ValidationError(_("只有待审核的计划可以审核通过。"))
     now = at or timezone.now()
@@ -377,13 +381,18 @@ def plan_approve(*, actor: User, plan: AnnualPlan, at: dt.datetime | None = None
 @transaction.atomic
 def plan_return(*, actor: User, plan: AnnualPlan, reason: str, at: dt.datetime | None = None) -> AnnualPlan:
     """退回 a submitted plan (approver or coordinator) or an approved one not yet filed
-    (the coordinator refusing the filing)."""
-    _require_approver(actor, plan)
+    (the coordinator refusing the filing). A submitted plan is returned under the rule that
+    approves it: not by its submitter."""
     plan = _locked(plan)
+    scope = require_staff(actor)
+    if not access.can_approve_plan(scope, plan):
+        access.require_plan_approval(scope, plan)
     reason = clean_reason(reason, max_length=AnnualPlan._meta.get_field("return_reason").max_length)
     if plan.status == Status.FILING:
         _require_coordinator(actor, _("已审核的计划只能由联席办协调员在备案时退回。"))
-    elif plan.status != Status.SUBMITTED:
+    elif plan.status == Status.SUBMITTED:
+        access.require_plan_approval(scope, plan)
+    else:
         raise ValidationError(_("只有待审核或待备案的计划可以退回。"))
     now = at or timezone.now()
     return _move(

@@ -40,7 +40,7 @@ def plan_list_view(request):
     year = request.GET.get("year")
     plans = plan_list(scope, year=parse_year(year))
     return render(
-        request, "planning/plan_list.html", {"plans": plans, "year": year, "can_create": scope.can_write_anything}
+        request, "planning/plan_list.html", {"plans": plans, "year": year, "can_create": access.can_create_plans(scope)}
     )
 
 
@@ -48,12 +48,11 @@ def plan_list_view(request):
 @require_http_methods(["GET", "POST"])
 def plan_create_view(request):
     scope = require_staff(request.user)
-    if not scope.can_write_anything:
+    if not access.can_create_plans(scope):
         raise PermissionDenied(_("您的角色不能编制抽查计划。"))
     joint_allowed = access.is_joint_office(scope)
-    departments = Department.objects.filter(is_active=True)
-    if not scope.writes_all:
-        departments = departments.filter(pk__in=scope.write_departments)
+    # A department's plan is made by that department (four eyes): only the user's own.
+    departments = Department.objects.filter(is_active=True, pk__in=access.plan_departments(scope))
     form = PlanForm(request.POST or None, departments=departments, joint_allowed=joint_allowed)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +102,7 @@ def plan_detail_view(request, pk: int):
             "can_edit": writable and (plan.is_editable or plan.status == status.PUBLISHED),
             "is_adjusting": plan.status == status.PUBLISHED,
             "can_submit": writable and plan.is_editable,
-            "can_review": plan.status == status.SUBMITTED and access.can_approve_plan(scope, plan),
+            "can_review": plan.status == status.SUBMITTED and access.may_approve_plan(scope, plan),
             "can_file": plan.status == status.FILING and access.can_file_plans(scope),
             "can_return_approved": plan.status == status.FILING and access.can_return_plan(scope, plan),
             "can_publish": plan.status == status.FILED and access.can_publish_plan(scope, plan),

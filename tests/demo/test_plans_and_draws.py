@@ -60,6 +60,13 @@ def test_published_plans_of_the_year(region):
     # Every step went through the services: submitted, approved, filed, published and audited.
     assert AuditEntry.objects.filter(action="planning.plan.publish").count() == plans.count()
     assert first_chain_break() is None
+    # Four eyes: the department made and submitted its plan, another user approved it, the
+    # joint office filed and published it.
+    for plan in plans.select_related("submitted_by", "approved_by", "filed_by", "published_by"):
+        assert plan.approved_by_id != plan.submitted_by_id, plan.title
+        if not plan.is_joint:
+            assert plan.submitted_by.username == f"{plan.department.code.lower()}_admin"
+        assert plan.filed_by.username == plan.published_by.username == "coordinator"
 
 
 def test_drawn_tasks_verify_and_one_waits_for_witnesses(region):

@@ -136,7 +136,7 @@ def test_level_retire_restore_actions(login, scjg_admin, obj):
         ("wsjk_admin", 404, 404),
         ("scjg_inspector", 200, 403),
         ("scjg_approver", 200, 403),
-        ("witness", 200, 403),
+        ("witness", 404, 404),  # a witness-only user reads nothing of the directory (issue 11)
         ("auditor", 200, 403),
         ("nobody", 404, 404),
     ],

@@ -331,7 +331,7 @@ WRITE_OUTCOMES = [
     ("wsjk_admin", Http404),
     ("scjg_inspector", PermissionDenied),
     ("scjg_approver", PermissionDenied),
-    ("witness", PermissionDenied),
+    ("witness", Http404),  # a witness-only user reads nothing of the directory (issue 11)
     ("auditor", PermissionDenied),
     ("nobody", Http404),
 ]

@@ -120,8 +120,8 @@ def test_only_published_plans(scjg_admin, scjg, food_item):
         _create(draft_entry, scjg_admin)
 
 
-def test_retired_entry_is_refused(entry, scjg_admin, coordinator):
-    planning.entry_remove(actor=coordinator, entry=entry, reason="合并到其他条目")
+def test_retired_entry_is_refused(entry, scjg_admin):
+    planning.entry_remove(actor=scjg_admin, entry=entry, reason="合并到其他条目")
     entry.refresh_from_db()
     with pytest.raises(ValidationError, match="已撤销"):
         _create(entry, scjg_admin)
@@ -138,12 +138,12 @@ def test_permissions(entry, coordinator, wsjk_admin, scjg_inspector, auditor):
 
 
 def test_joint_entry_makes_a_joint_task(
-    coordinator, scjg, wsjk, county, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors
+    coordinator, scjg_approver, scjg, wsjk, county, food_item, health_item, objects, scjg_inspectors, wsjk_inspectors
 ):
     plan = planning.plan_create(actor=coordinator, year=2026, title="2026年部门联合抽查计划", region=county)
     entry = publish_entry(
         actor=coordinator,
-        approver=coordinator,
+        approver=scjg_approver,  # not the coordinator who submitted it (four eyes)
         coordinator=coordinator,
         department=scjg,
         items=[food_item.item, health_item.item],

@@ -201,9 +201,13 @@ class TestCreateAndEdit:
         assert "department" in response.context["form"].errors
         assert not Inspector.objects.exists()
 
-    @pytest.mark.parametrize("persona", ["scjg_inspector", "scjg_approver", "witness", "auditor"])
+    @pytest.mark.parametrize("persona", ["scjg_inspector", "scjg_approver", "auditor"])
     def test_read_only_roles_get_403_on_create(self, request, login, persona):
         assert login(request.getfixturevalue(persona)).get(url("create")).status_code == 403
+
+    def test_witness_gets_404_on_create(self, login, witness):
+        # A witness-only user reads nothing of the roster (issue 11, item 4).
+        assert login(witness).get(url("create")).status_code == 404
 
     def test_edit(self, login, scjg_admin, scjg_officer):
         client = login(scjg_admin)

@@ -15,7 +15,8 @@ from tests.factories import DepartmentFactory, MembershipFactory, RegionFactory,
 
 S = AnnualPlan.Status
 LIST = "/api/v1/plans/"
-READERS = ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver", "witness"]
+# A witness-only user reads published plans only (tests/web/test_witness_sees_little.py).
+READERS = ["coordinator", "scjg_admin", "auditor", "scjg_inspector", "scjg_approver"]
 READ_ONLY = ["auditor", "scjg_inspector", "scjg_approver"]
 
 
@@ -266,10 +267,11 @@ class TestWorkflow:
         assert post(login(scjg_admin), url + "file/").status_code == 403  # only the joint office files
         body = post(login(coordinator), url + "file/").json()
         assert body["status"] == "filed" and body["filed_at"]
-        body = post(login(scjg_admin), url + "publish/").json()
+        assert post(login(scjg_admin), url + "publish/").status_code == 403  # only the joint office publishes
+        body = post(login(coordinator), url + "publish/").json()
         assert body["status"] == "published" and body["published_at"]
         assert [e["action"] for e in body["events"]] == ["created", "submitted", "approved", "filed", "published"]
-        assert post(login(scjg_admin), url + "publish/").json() == {"detail": ["只有已备案的计划可以公布。"]}
+        assert post(login(coordinator), url + "publish/").json() == {"detail": ["只有已备案的计划可以公布。"]}
 
     def test_submit_without_strata_says_why(self, login, scjg_admin, scjg):
         plan = services.plan_create(actor=scjg_admin, year=2028, title="空计划", department=scjg)

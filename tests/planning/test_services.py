@@ -49,7 +49,7 @@ def test_history_loaded_with_the_times_it_happened(scjg_admin, scjg_approver, co
     plan = services.plan_submit(actor=scjg_admin, plan=plan, at=times[1])
     plan = services.plan_approve(actor=scjg_approver, plan=plan, at=times[2])
     plan = services.plan_file(actor=coordinator, plan=plan, at=times[3])
-    plan = services.plan_publish(actor=scjg_admin, plan=plan, at=times[4])
+    plan = services.plan_publish(actor=coordinator, plan=plan, at=times[4])
     assert (plan.submitted_at, plan.approved_at, plan.filed_at, plan.published_at) == tuple(times[1:])
     events = list(plan.events.order_by("created_at", "pk").values_list("action", "created_at"))
     assert events == list(zip(["created", "submitted", "approved", "filed", "published"], times, strict=True))
@@ -112,9 +112,11 @@ def test_forbidden_transitions_later(draft_plan, scjg_admin, scjg_approver, coor
     entry = draft_plan.entries.get()
     with pytest.raises(ValidationError):  # filed, not yet published: no edits, no adjustments
         services.entry_remove(actor=scjg_admin, entry=entry, reason="不做了")
-    services.plan_publish(actor=scjg_admin, plan=draft_plan)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):  # the joint office publishes, not the department
         services.plan_publish(actor=scjg_admin, plan=draft_plan)
+    services.plan_publish(actor=coordinator, plan=draft_plan)
+    with pytest.raises(ValidationError):
+        services.plan_publish(actor=coordinator, plan=draft_plan)
     with pytest.raises(ValidationError):
         services.plan_retire(actor=scjg_admin, plan=draft_plan, reason="作废")
 
@@ -301,7 +303,7 @@ def test_adjustment_needs_reason_and_keeps_every_version(published_plan, scjg_ad
     assert PlanStratum.objects.filter(entry=entry, retired_at__isnull=False).count() == 1
 
 
-def test_joint_plan(coordinator, scjg_admin, county, scjg, wsjk, scjg_item, wsjk_item, wsjk_admin):
+def test_joint_plan(coordinator, scjg_admin, scjg_approver, county, scjg, wsjk, scjg_item, wsjk_item, wsjk_admin):
     with pytest.raises(PermissionDenied):
         services.plan_create(actor=scjg_admin, year=2027, title="联合计划", region=county)
     plan = services.plan_create(actor=coordinator, year=2027, title="2027年度部门联合抽查计划", region=county)
@@ -322,7 +324,9 @@ def test_joint_plan(coordinator, scjg_admin, county, scjg, wsjk, scjg_item, wsjk
     services.plan_submit(actor=coordinator, plan=plan)
     with pytest.raises(PermissionDenied):
         services.plan_approve(actor=scjg_admin, plan=plan)
-    services.plan_approve(actor=coordinator, plan=plan)
+    with pytest.raises(PermissionDenied):  # the coordinator submitted it: another pair of eyes approves
+        services.plan_approve(actor=coordinator, plan=plan)
+    services.plan_approve(actor=scjg_approver, plan=plan)
     services.plan_file(actor=coordinator, plan=plan)
     with pytest.raises(PermissionDenied):
         services.plan_publish(actor=scjg_admin, plan=plan)

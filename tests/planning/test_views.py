@@ -197,9 +197,11 @@ def test_joint_plan_visible_to_participants_only(
 
 
 def test_forms_render(login, coordinator, scjg_admin, draft_plan):
-    client = login(coordinator)
-    page = client.get(reverse("planning:create")).content.decode()
+    page = login(coordinator).get(reverse("planning:create")).content.decode()
     assert "部门联合抽查计划（联席办）" in page
+    # The department's plan's forms are its own admin's (four eyes: the coordinator gets a 403).
+    assert login(coordinator).get(reverse("planning:edit", args=[draft_plan.pk])).status_code == 403
+    client = login(scjg_admin)
     entry = draft_plan.entries.get()
     stratum = entry.strata.first()
     for url in (

@@ -425,8 +425,9 @@ WRITE_VIEWS: dict[str, Write] = {
     "planning:file": Write(
         "coordinator (filing)", on(_plan("submit", "approve")), COORDINATOR_ONLY, personas=PLAN_READER
     ),
+    # The joint office publishes what it filed (four eyes, issue 11 item 3).
     "planning:publish": Write(
-        "department", on(_plan("submit", "approve", "file")), DEPARTMENT_ROW, personas=PLAN_READER
+        "coordinator (publishing)", on(_plan("submit", "approve", "file")), COORDINATOR_ONLY, personas=PLAN_READER
     ),
     "planning:entry_create": Write(
         "department", on(_plan(), {"code": "E2", "name": "X"}, PlanEntry), DEPARTMENT_ROW, personas=PLAN_READER

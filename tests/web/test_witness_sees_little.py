@@ -1,0 +1,152 @@
+"""Who reads the directory and the roster (issue 11, item 4). A witness is often an outsider
+(the demo's is a 人大代表): it sees the tasks it witnesses and what the public sees, nothing more.
+An inspector reads the directory (its visits need it) but exports nothing, and nobody but the
+inspector's own department admins sees an inspector's phone number or the reason of their
+availability. Read through real HTTP, pages and API."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from spotcheck.audit.models import AuditEntry
+from spotcheck.inspectors import services as inspectors
+from tests.factories import InspectorFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13912345678"
+LEAVE_REASON = "因家中老人住院请假照护"
+
+
+@pytest.fixture
+def officer(scjg):
+    return InspectorFactory(department=scjg, name="张执法", phone=PHONE)
+
+
+@pytest.fixture
+def officer_on_leave(officer, scjg_admin):
+    return inspectors.inspector_set_availability(
+        actor=scjg_admin,
+        inspector=officer,
+        availability="on_leave",
+        available_from=timezone.localdate(),
+        reason=LEAVE_REASON,
+    )
+
+
+def _witness_urls(obj, officer):
+    return [
+        reverse("directory:list"),
+        reverse("directory:detail", args=[obj.pk]),
+        reverse("inspectors:list"),
+        reverse("inspectors:detail", args=[officer.pk]),
+        "/api/v1/objects/",
+        f"/api/v1/objects/{obj.public_code}/",
+        "/api/v1/inspectors/",
+        f"/api/v1/inspectors/{officer.pk}/",
+        "/imports/export/objects/",
+        "/imports/export/objects/?format=csv",
+        "/imports/export/inspectors/",
+        "/imports/export/items/",
+    ]
+
+
+def test_witness_gets_404_on_the_directory_the_roster_and_the_exports(login, witness, obj, officer):
+    client = login(witness)
+    before = AuditEntry.objects.count()
+    for url in _witness_urls(obj, officer):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert PHONE not in response.content.decode(), url
+    # Nothing was exported, so nothing was audited as an export.
+    assert not AuditEntry.objects.filter(seq__gt=before, action__endswith=".export").exists()
+
+
+def test_witness_menu_offers_neither_directory_nor_roster(login, witness):
+    body = login(witness).get(reverse("web:home")).content.decode()
+    assert reverse("directory:list") not in body and reverse("inspectors:list") not in body
+
+
+def test_a_witness_who_is_also_staff_elsewhere_reads_only_that_departments_roster(login, scjg, wsjk, officer):
+    user = UserFactory(username="witness_and_wsjk_inspector")
+    MembershipFactory(user=user, department=scjg, role="witness")
+    MembershipFactory(user=user, department=wsjk, role="inspector")
+    wsjk_officer = InspectorFactory(department=wsjk, name="李卫监")
+    client = login(user)
+    assert client.get(reverse("inspectors:detail", args=[officer.pk])).status_code == 404
+    assert client.get(reverse("inspectors:detail", args=[wsjk_officer.pk])).status_code == 200
+    names = [row["name"] for row in client.get("/api/v1/inspectors/").json()["results"]]
+    assert names == ["李卫监"]
+
+
+@pytest.mark.parametrize("persona", ["scjg_inspector", "scjg_approver", "coordinator", "auditor"])
+def test_phone_and_availability_reason_are_not_for_other_roles(request, login, persona, officer_on_leave):
+    client = login(request.getfixturevalue(persona))
+    for url in (reverse("inspectors:list"), reverse("inspectors:detail", args=[officer_on_leave.pk])):
+        body = client.get(url).content.decode()
+        assert PHONE not in body and LEAVE_REASON not in body, url
+    data = client.get(f"/api/v1/inspectors/{officer_on_leave.pk}/").json()
+    assert data["phone"] is None and data["availability_reason"] is None
+    listed = client.get("/api/v1/inspectors/").json()["results"]
+    assert PHONE not in str(listed) and LEAVE_REASON not in str(listed)
+
+
+def test_department_admin_sees_phone_and_availability_reason(login, scjg_admin, officer_on_leave):
+    client = login(scjg_admin)
+    body = client.get(reverse("inspectors:detail", args=[officer_on_leave.pk])).content.decode()
+    assert PHONE in body and LEAVE_REASON in body
+    data = client.get(f"/api/v1/inspectors/{officer_on_leave.pk}/").json()
+    assert (data["phone"], data["availability_reason"]) == (PHONE, LEAVE_REASON)
+
+
+def test_coordinator_edits_an_inspector_without_seeing_or_losing_the_phone(login, coordinator, officer):
+    client = login(coordinator)
+    url = reverse("inspectors:edit", args=[officer.pk])
+    response = client.get(url)
+    assert PHONE not in response.content.decode()
+    data = {k: v for k, v in response.context["form"].initial.items() if v not in (None, "")}
+    data["post"] = "一级主办"
+    assert client.post(url, data).status_code == 302
+    officer.refresh_from_db()
+    assert (officer.post, officer.phone) == ("一级主办", PHONE)
+
+
+def test_inspector_reads_the_directory_but_does_not_export_it(login, scjg_inspector, obj):
+    client = login(scjg_inspector)
+    assert client.get(reverse("directory:list")).status_code == 200
+    assert client.get(reverse("directory:detail", args=[obj.pk])).status_code == 200
+    before = AuditEntry.objects.count()
+    assert client.get("/imports/export/objects/").status_code == 403
+    assert client.get("/imports/export/inspectors/").status_code == 403
+    assert not AuditEntry.objects.filter(seq__gt=before, action__endswith=".export").exists()
+    assert "/imports/export/objects/" not in client.get(reverse("directory:list")).content.decode()
+
+
+def test_witness_reads_published_plans_only(login, witness, draft_plan, scjg_admin):
+    """A department's plan in the making is not public: a witness-only user reads a plan once
+    it is published, as the portal shows it."""
+    from spotcheck.planning import services as planning
+
+    client = login(witness)
+    assert client.get(reverse("planning:detail", args=[draft_plan.pk])).status_code == 404
+    assert client.get(f"/api/v1/plans/{draft_plan.pk}/").status_code == 404
+    assert client.get("/api/v1/plans/").json()["results"] == []
+    planning.plan_create(actor=scjg_admin, year=2028, title="2028年度抽查计划", department=draft_plan.department)
+    assert [p.title for p in client.get(reverse("planning:list")).context["plans"]] == []
+
+
+def test_witness_reads_a_published_plan(login, witness, published_plan):
+    client = login(witness)
+    assert client.get(reverse("planning:detail", args=[published_plan.pk])).status_code == 200
+    assert [p["title"] for p in client.get("/api/v1/plans/").json()["results"]] == [published_plan.title]
+
+
+def test_witness_reads_published_items_only(login, witness, scjg_admin, scjg, scjg_item):
+    """The item list is public once published; a department's drafts are not for a witness."""
+    from tests.factories import make_item
+
+    draft = make_item(actor=scjg_admin, department=scjg, code="SCJG-DRAFT", name="尚在起草的事项")
+    client = login(witness)
+    assert client.get(reverse("catalog:detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("catalog:detail", args=[scjg_item.pk])).status_code == 200
+    assert "尚在起草的事项" not in client.get(reverse("catalog:list")).content.decode()
