@@ -4,7 +4,8 @@ Every reader yields the same thing: the header row, then ``(row_number, cells)``
 number is the one the user sees in Excel (the header is row 1) and each cell is a ``str`` or a
 ``datetime.date``. XLSX cells are normalised so that they look like what the user typed: whole
 numbers without ``.0`` (a USCC or a phone number typed into a number cell), dates as ``date``,
-booleans as 是/否.
+booleans as 是/否. A text cell an export quoted against formula injection (``'=…``) reads back
+as the text before quoting (``core.spreadsheet.unquote_cell``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+
+from spotcheck.core.spreadsheet import QUOTE, unquote_cell
 
 Cell = str | dt.date
 CSV_SUFFIXES = (".csv", ".txt")
@@ -130,8 +133,11 @@ def _blank_aware_numbering(text: IO[str], delimiter: str) -> Iterator[tuple[int,
         for cells in reader:
             number += 1
             # (joining is the fast test: the cells are all text here)
-            if not cells or not "".join(cells).strip():
+            joined = "".join(cells)
+            if not cells or not joined.strip():
                 continue
+            if QUOTE in joined:
+                cells = [unquote_cell(c) for c in cells]
             yield number, cells
     except csv.Error as exc:
         raise ReadError(_("CSV 第 %(row)d 行格式错误：%(error)s") % {"row": number, "error": exc}) from exc
@@ -231,7 +237,7 @@ def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
             for number, cells in enumerate(rows, start=2):
                 if _is_blank(cells):
                     continue
-                cells = [c if c.__class__ is str else normalize_xlsx_cell(c) for c in cells]
+                cells = [unquote_cell(c) if c.__class__ is str else normalize_xlsx_cell(c) for c in cells]
                 yield number, (pad + cells) if pad else cells
 
         yield Table(headers, generate(), estimated, "xlsx")
