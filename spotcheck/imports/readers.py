@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,18 +26,24 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from spotcheck.core.spreadsheet import QUOTE, unquote_cell
+from spotcheck.imports.limits import (
+    ImportLimits,
+    LimitExceeded,
+    ReadError,
+    check_extent,
+    check_package,
+    declared_extent,
+    first_worksheet_path,
+    too_many_columns,
+    too_many_rows,
+)
 
 Cell = str | dt.date
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SUPPORTED_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
 _CHUNK = 1 << 20
-# A header this long is not a header: the file is probably not a table at all.
-_MAX_HEADER_COLUMNS = 200
-
-
-class ReadError(Exception):
-    """The file cannot be read as a table; the message (Chinese) says why."""
+__all__ = ["LimitExceeded", "ReadError", "Table", "open_table"]
 
 
 @dataclass
@@ -96,20 +103,22 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _clean_headers(raw: list[Any]) -> list[str]:
+def _clean_headers(raw: list[Any], limits: ImportLimits) -> list[str]:
     headers = [normalize_xlsx_cell(h) for h in raw]
     headers = [h.isoformat() if isinstance(h, dt.date) else h.strip() for h in headers]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         raise ReadError(_("文件第 1 行（表头）是空的：第 1 行应为列名。"))
-    if len(headers) > _MAX_HEADER_COLUMNS:
-        raise ReadError(_("表头超过 %(n)d 列，不是可导入的表格。") % {"n": _MAX_HEADER_COLUMNS})
+    # A header this long is not a header: the file is probably not a table at all.
+    if len(headers) > limits.columns:
+        raise ReadError(_("表头超过 %(n)d 列，不是可导入的表格。") % {"n": limits.columns})
     return headers
 
 
 @contextmanager
 def open_csv(fh: IO[bytes]) -> Iterator[Table]:
+    limits = ImportLimits.current()
     encoding = detect_encoding(fh)
     estimated = max(0, _count_lines(fh) - 1)
     text = io.TextIOWrapper(fh, encoding=encoding, newline="")
@@ -119,19 +128,24 @@ def open_csv(fh: IO[bytes]) -> Iterator[Table]:
             raise ReadError(_("文件是空的：第 1 行应为列名。"))
         delimiter = "\t" if "\t" in first and "," not in first else ","
         header_cells = next(csv.reader([first], delimiter=delimiter))
-        headers = _clean_headers(header_cells)
-        yield Table(headers, _blank_aware_numbering(text, delimiter), estimated, encoding)
+        headers = _clean_headers(header_cells, limits)
+        yield Table(headers, _blank_aware_numbering(text, delimiter, limits), estimated, encoding)
     finally:
         text.detach()
 
 
-def _blank_aware_numbering(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[Cell]]]:
+def _blank_aware_numbering(text: IO[str], delimiter: str, limits: ImportLimits) -> Iterator[tuple[int, list[Cell]]]:
     # Excel shows blank lines as rows too, so number every record, blank or not.
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     number = 1
+    last_row = limits.rows + 1
     try:
         for cells in reader:
             number += 1
+            if number > last_row:
+                raise too_many_rows(limits)
+            if len(cells) > limits.columns:
+                raise too_many_columns(limits, number, len(cells))
             # (joining is the fast test: the cells are all text here)
             joined = "".join(cells)
             if not cells or not joined.strip():
@@ -183,17 +197,28 @@ def _duration_text(value: dt.timedelta) -> str:
     return f"{text}.{value.microseconds:06d}" if value.microseconds else text
 
 
-def _first_worksheet(fh: IO[bytes]) -> tuple[Any, Any]:
-    """The workbook and its first worksheet (chart and macro sheets do not count), read with
-    calamine: the whole sheet is parsed here, so every error of a damaged file is raised here."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
+def _check_package(fh: IO[bytes], limits: ImportLimits) -> None:
+    """Refuse, before anything parses the sheet, a package that unpacks too big or too much or
+    whose first worksheet declares more rows or columns than the limits (``limits.py``)."""
     # calamine guesses the format from the content and would read an .xls or .ods renamed to
     # .xlsx too; only an xlsx package (a zip holding xl/workbook.xml) is accepted, as before.
     fh.seek(0)
     with zipfile.ZipFile(fh) as package:
         if not any(name.lower() == "xl/workbook.xml" for name in package.namelist()):
             raise zipfile.BadZipFile("There is no item named 'xl/workbook.xml' in the archive")
+        check_package(package, limits)
+        sheet_path = first_worksheet_path(package)
+        extent = declared_extent(package, sheet_path) if sheet_path else None
+    if extent:
+        check_extent(*extent, limits)
+
+
+def _first_worksheet(fh: IO[bytes], limits: ImportLimits) -> tuple[Any, Any]:
+    """The workbook and its first worksheet (chart and macro sheets do not count), read with
+    calamine: the whole sheet is parsed here, so every error of a damaged file is raised here."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    _check_package(fh, limits)
     fh.seek(0)  # calamine reads from the current position
     workbook = CalamineWorkbook.from_filelike(fh)
     try:
@@ -210,9 +235,10 @@ def _first_worksheet(fh: IO[bytes]) -> tuple[Any, Any]:
 def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
     from python_calamine import CalamineError
 
+    limits = ImportLimits.current()
     try:
-        workbook, sheet = _first_worksheet(fh)
-    except (CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        workbook, sheet = _first_worksheet(fh, limits)
+    except (CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise ReadError(_("无法打开 xlsx 文件（文件已损坏或不是 xlsx 格式）：%(error)s") % {"error": exc}) from exc
     except BaseException as exc:
         # A panic inside calamine (Rust) arrives as pyo3's PanicException, a BaseException:
@@ -223,6 +249,8 @@ def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
     try:
         if sheet is None or sheet.start is None:
             raise ReadError(_("工作表是空的：第 1 行应为列名。"))
+        # What the sheet holds, whatever its dimension declared.
+        check_extent(sheet.end[0] + 1, sheet.end[1] + 1, limits)
         # calamine's rows begin at the first column that holds anything, not at column A: put
         # the empty columns on the left back so that positions match the columns the user sees.
         first_row, first_column = sheet.start
@@ -230,7 +258,7 @@ def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
         rows = sheet.iter_rows()
         # Data starting below row 1 means an empty header row (whether or not calamine pads
         # the empty rows above the data, which this does not rely on).
-        headers = _clean_headers(pad + next(rows) if first_row == 0 else [])
+        headers = _clean_headers(pad + next(rows) if first_row == 0 else [], limits)
         estimated = sheet.end[0] if sheet.end else 0  # index of the last row = rows below the header
 
         def generate() -> Iterator[tuple[int, list[Cell]]]:

@@ -1,0 +1,130 @@
+"""An xlsx that unpacks to far more than it weighs, or declares or holds more rows or columns
+than the limits, is refused before its sheet is read, with a message naming the limit; CSV files
+have the same row and column limits (issue 11, item 7)."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from spotcheck.imports.models import ImportJob
+from spotcheck.imports.readers import LimitExceeded, ReadError, open_table
+from spotcheck.imports.services import import_file
+from tests.factories import OBJECT_HEADER, make_uscc, object_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _rezip(data: bytes, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, change(item.filename, src.read(item.filename)), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _with_dimension(data: bytes, ref: str) -> bytes:
+    def change(name, content):
+        if name != SHEET:
+            return content
+        return re.sub(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>'.encode(), content)
+
+    return _rezip(data, change)
+
+
+def _bomb(data: bytes, padding: int) -> bytes:
+    """The sheet padded with ``padding`` bytes of white space before its data: valid XML that
+    unpacks about a thousand times its packed size."""
+
+    def change(name, content):
+        if name != SHEET:
+            return content
+        return content.replace(b"<sheetData>", b"<sheetData>" + b" " * padding, 1)
+
+    return _rezip(data, change)
+
+
+def _read(data: bytes, name="a.xlsx"):
+    with open_table(io.BytesIO(data), name) as table:
+        return table.headers, list(table.rows)
+
+
+def _import(actor, department, data: bytes, tmp_path, name="对象.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return import_file(actor=actor, kind="objects", path=str(path), department=department)
+
+
+def _rows(n):
+    return [OBJECT_HEADER, *(object_row(make_uscc(i), f"企业{i}") for i in range(1, n + 1))]
+
+
+def test_a_highly_compressed_sheet_is_refused_before_it_is_read(scjg_admin, scjg, codes, tmp_path):
+    bomb = _bomb(_xlsx(_rows(1)), 8 * 1024 * 1024)
+    assert len(bomb) < 50_000
+    run = _import(scjg_admin, scjg, bomb, tmp_path)
+    assert run.job.status == ImportJob.Status.REJECTED
+    [[row, _column, _value, message]] = run.job.errors
+    assert row == 1 and "压缩比" in message and "100:1" in message and SHEET in message
+
+
+def test_the_ratio_is_a_setting(settings):
+    bomb = _bomb(_xlsx([["名称"], ["甲"]]), 2 * 1024 * 1024)
+    settings.SPOTCHECK_IMPORT_MAX_COMPRESSION_RATIO = 100_000
+    assert _read(bomb) == (["名称"], [(2, ["甲"])])
+
+
+def test_total_unpacked_size_is_limited(settings, scjg_admin, scjg, codes, tmp_path):
+    data = _xlsx(_rows(50))
+    settings.SPOTCHECK_IMPORT_MAX_UNPACKED_BYTES = 40_000
+    run = _import(scjg_admin, scjg, data, tmp_path)
+    assert run.job.status == ImportJob.Status.REJECTED
+    message = run.job.errors[0][3]
+    assert "解压后共" in message and "39 KB 的导入上限" in message
+
+
+def test_declared_rows_over_the_limit_are_refused_before_reading():
+    data = _with_dimension(_xlsx([["名称"], ["甲"]]), "A1:C2000000")
+    with pytest.raises(LimitExceeded, match=r"1,999,999 行数据.*1,048,575 行的导入上限"):
+        _read(data)
+
+
+def test_declared_columns_over_the_limit_are_refused():
+    data = _with_dimension(_xlsx([["名称"], ["甲"]]), "A1:XFD2")
+    with pytest.raises(LimitExceeded, match="16,384 列，超过 200 列的导入上限"):
+        _read(data)
+
+
+def test_rows_held_count_even_when_the_dimension_lies(settings):
+    data = _with_dimension(_xlsx([["名称"], *([f"企业{i}"] for i in range(10))]), "A1:A2")
+    settings.SPOTCHECK_IMPORT_MAX_ROWS = 5
+    with pytest.raises(ReadError, match="超过 5 行"):
+        _read(data)
+    settings.SPOTCHECK_IMPORT_MAX_ROWS = 10
+    assert len(_read(data)[1]) == 10
+
+
+def test_csv_rows_and_columns_are_limited(settings, scjg_admin, scjg, codes, tmp_path):
+    settings.SPOTCHECK_IMPORT_MAX_ROWS = 3
+    path = write_csv(tmp_path / "对象.csv", _rows(5))
+    run = import_file(actor=scjg_admin, kind="objects", path=str(path), department=scjg)
+    assert run.job.status == ImportJob.Status.REJECTED
+    assert "超过 3 行数据（不含表头）的导入上限" in run.job.errors[0][3]
+
+    settings.SPOTCHECK_IMPORT_MAX_ROWS = 10
+    wide = "名称\n" + "甲" + "," * 500 + "\n"
+    with pytest.raises(LimitExceeded, match="第 2 行有 501 列，超过 200 列的导入上限"):
+        _read(wide.encode(), "a.csv")
