@@ -23,6 +23,7 @@ from spotcheck.accounts.scope import Scope, require_staff, require_write, scope_
 from spotcheck.audit.services import audit_record
 from spotcheck.imports.cells import FILE_LANGUAGE
 from spotcheck.imports.importers import Outcome, Rejected, RowError, importer_for
+from spotcheck.imports.limits import ImportLimits, upload_too_large
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.progress import ProgressReporter, merge_live_progress
 from spotcheck.imports.readers import SUPPORTED_SUFFIXES, ReadError, open_table, suffix_of
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 # A running job that shows no sign of life for this long lost its worker (killed, crashed,
 # machine restarted): it is marked failed instead of showing "running" forever.
 STALE_AFTER = dt.timedelta(minutes=getattr(settings, "SPOTCHECK_IMPORT_STALE_MINUTES", 10))
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
 
 @dataclass
@@ -84,8 +84,9 @@ def import_job_create(
     name = os.path.basename(uploaded_file.name or "")
     if suffix_of(name) not in SUPPORTED_SUFFIXES:
         raise ReadError(f"不支持的文件类型“{suffix_of(name) or name}”：请上传 .csv 或 .xlsx 文件。")
-    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise ReadError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请分成几个文件导入。")
+    limits = ImportLimits.current()
+    if uploaded_file.size is not None and uploaded_file.size > limits.upload_bytes:
+        raise ReadError(upload_too_large(limits))
     job = ImportJob(
         kind=kind,
         department=department,
