@@ -115,6 +115,8 @@ def job_detail(request, pk: int):
 @require_GET
 def job_file(request, pk: int):
     job = get_job_for_user(request.user, pk)
+    if not job.file:  # retired after the retention period (the page says so)
+        raise Http404(_("文件已按保留期限删除。"))
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name)
 
 
