@@ -232,6 +232,10 @@ SPOTCHECK_IMPORT_MAX_UNPACKED_BYTES = env_int("SPOTCHECK_IMPORT_MAX_UNPACKED_BYT
 SPOTCHECK_IMPORT_MAX_COMPRESSION_RATIO = env_int("SPOTCHECK_IMPORT_MAX_COMPRESSION_RATIO", 100)
 SPOTCHECK_IMPORT_MAX_ROWS = env_int("SPOTCHECK_IMPORT_MAX_ROWS", 1_048_575)
 SPOTCHECK_IMPORT_MAX_COLUMNS = env_int("SPOTCHECK_IMPORT_MAX_COLUMNS", 200)
+# An xlsx whose sheet XML is larger than this is read row by row in constant memory
+# (imports/xlsx_stream.py) instead of by calamine, which holds the whole sheet (faster, but a
+# worker needs several times the sheet's XML in memory).
+SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = env_int("SPOTCHECK_IMPORT_XLSX_STREAM_BYTES", 64 * 1024 * 1024)
 # The stored file of a refused or failed import is deleted this many days after the import ended
 # (manage.py purge_import_files); the job and the audit trail keep its name and SHA-256.
 SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS = env_int("SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS", 30)

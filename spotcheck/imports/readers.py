@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import zipfile
 import zlib
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from spotcheck.core.spreadsheet import QUOTE, unquote_cell
@@ -197,7 +199,21 @@ def _duration_text(value: dt.timedelta) -> str:
     return f"{text}.{value.microseconds:06d}" if value.microseconds else text
 
 
-def _check_package(fh: IO[bytes], limits: ImportLimits) -> None:
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, IndexError)
+
+
+def _damaged(exc: BaseException) -> ReadError:
+    return ReadError(_("无法打开 xlsx 文件（文件已损坏或不是 xlsx 格式）：%(error)s") % {"error": exc})
+
+
+@dataclass
+class _Package:
+    sheet_path: str | None
+    sheet_bytes: int
+    extent: tuple[int, int] | None
+
+
+def _check_package(fh: IO[bytes], limits: ImportLimits) -> _Package:
     """Refuse, before anything parses the sheet, a package that unpacks too big or too much or
     whose first worksheet declares more rows or columns than the limits (``limits.py``)."""
     # calamine guesses the format from the content and would read an .xls or .ods renamed to
@@ -209,16 +225,17 @@ def _check_package(fh: IO[bytes], limits: ImportLimits) -> None:
         check_package(package, limits)
         sheet_path = first_worksheet_path(package)
         extent = declared_extent(package, sheet_path) if sheet_path else None
+        sheet_bytes = package.getinfo(sheet_path).file_size if sheet_path else 0
     if extent:
         check_extent(*extent, limits)
+    return _Package(sheet_path, sheet_bytes, extent)
 
 
-def _first_worksheet(fh: IO[bytes], limits: ImportLimits) -> tuple[Any, Any]:
+def _first_worksheet(fh: IO[bytes]) -> tuple[Any, Any]:
     """The workbook and its first worksheet (chart and macro sheets do not count), read with
     calamine: the whole sheet is parsed here, so every error of a damaged file is raised here."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    _check_package(fh, limits)
     fh.seek(0)  # calamine reads from the current position
     workbook = CalamineWorkbook.from_filelike(fh)
     try:
@@ -231,21 +248,87 @@ def _first_worksheet(fh: IO[bytes], limits: ImportLimits) -> tuple[Any, Any]:
         raise
 
 
+def _xlsx_cells(cells: list[Any]) -> list[Cell]:
+    return [unquote_cell(c) if c.__class__ is str else normalize_xlsx_cell(c) for c in cells]
+
+
 @contextmanager
 def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
-    from python_calamine import CalamineError
-
+    """The first worksheet's rows: read by calamine when its XML is small enough to hold
+    (fast), streamed row by row when larger (``SPOTCHECK_IMPORT_XLSX_STREAM_BYTES``)."""
     limits = ImportLimits.current()
     try:
-        workbook, sheet = _first_worksheet(fh, limits)
-    except (CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise ReadError(_("无法打开 xlsx 文件（文件已损坏或不是 xlsx 格式）：%(error)s") % {"error": exc}) from exc
+        package = _check_package(fh, limits)
+    except _DAMAGED as exc:
+        raise _damaged(exc) from exc
+    if package.sheet_path and package.sheet_bytes > settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES:
+        with _open_streamed(fh, package, limits) as table:
+            yield table
+        return
+    with _open_calamine(fh, limits) as table:
+        yield table
+
+
+@contextmanager
+def _open_streamed(fh: IO[bytes], package: _Package, limits: ImportLimits) -> Iterator[Table]:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError
+
+    from spotcheck.imports.xlsx_stream import StreamedSheet
+
+    damaged = (*_DAMAGED, ParseError, DefusedXmlException)
+    fh.seek(0)
+    try:
+        archive = zipfile.ZipFile(fh)
+    except damaged as exc:
+        raise _damaged(exc) from exc
+    try:
+        try:
+            rows = StreamedSheet(archive, package.sheet_path or "", limits).rows()
+            first = next(rows, None)
+        except damaged as exc:
+            raise _damaged(exc) from exc
+        if first is None:
+            raise ReadError(_("工作表是空的：第 1 行应为列名。"))
+        number, raw_header = first
+        # Data starting below row 1 means an empty header row.
+        header_cells = raw_header if number == 1 else []
+        headers = _clean_headers(header_cells, limits)
+        width = len(header_cells)
+        # Rows below the header as the dimension declares them (for the progress bar only).
+        estimated = max(0, package.extent[0] - 1) if package.extent else 0
+
+        def generate() -> Iterator[tuple[int, list[Cell]]]:
+            pending = [] if number == 1 else [first]
+            try:
+                for row_number, cells in itertools.chain(pending, rows):
+                    if _is_blank(cells):
+                        continue
+                    if len(cells) < width:
+                        cells = cells + [""] * (width - len(cells))
+                    yield row_number, _xlsx_cells(cells)
+            except damaged as exc:
+                raise _damaged(exc) from exc
+
+        yield Table(headers, generate(), estimated, "xlsx")
+    finally:
+        archive.close()
+
+
+@contextmanager
+def _open_calamine(fh: IO[bytes], limits: ImportLimits) -> Iterator[Table]:
+    from python_calamine import CalamineError
+
+    try:
+        workbook, sheet = _first_worksheet(fh)
+    except (CalamineError, *_DAMAGED) as exc:
+        raise _damaged(exc) from exc
     except BaseException as exc:
         # A panic inside calamine (Rust) arrives as pyo3's PanicException, a BaseException:
         # a file that crashes the reader is a damaged file, not a reason to kill the worker.
         if type(exc).__name__ != "PanicException":
             raise
-        raise ReadError(_("无法打开 xlsx 文件（文件已损坏或不是 xlsx 格式）：%(error)s") % {"error": exc}) from exc
+        raise _damaged(exc) from exc
     try:
         if sheet is None or sheet.start is None:
             raise ReadError(_("工作表是空的：第 1 行应为列名。"))
@@ -265,7 +348,7 @@ def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
             for number, cells in enumerate(rows, start=2):
                 if _is_blank(cells):
                     continue
-                cells = [unquote_cell(c) if c.__class__ is str else normalize_xlsx_cell(c) for c in cells]
+                cells = _xlsx_cells(cells)
                 yield number, (pad + cells) if pad else cells
 
         yield Table(headers, generate(), estimated, "xlsx")

@@ -128,3 +128,78 @@ def test_csv_rows_and_columns_are_limited(settings, scjg_admin, scjg, codes, tmp
     wide = "名称\n" + "甲" + "," * 500 + "\n"
     with pytest.raises(LimitExceeded, match="第 2 行有 501 列，超过 200 列的导入上限"):
         _read(wide.encode(), "a.csv")
+
+
+@pytest.fixture(params=["calamine", "streamed"])
+def reader(request, settings):
+    if request.param == "streamed":
+        settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = 0
+    return request.param
+
+
+def test_rows_held_count_in_either_reader(settings, reader):
+    data = _with_dimension(_xlsx([["名称"], *([f"企业{i}"] for i in range(10))]), "A1:A2")
+    settings.SPOTCHECK_IMPORT_MAX_ROWS = 5
+    with pytest.raises(LimitExceeded, match="超过 5 行"):
+        _read(data)
+
+
+def test_entity_expansion_in_a_sheet_is_not_expanded(reader):
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8))
+        + b"]>"
+    )
+
+    def change(name, content):
+        if name != SHEET:
+            return content
+        body = content[content.index(b"<worksheet") :].replace(b"<v>", b"<v>&i;", 1)
+        return laughs + body
+
+    data = _rezip(_xlsx([["名称"], [1]]), change)
+    if reader == "streamed":  # expat stops the expansion: a damaged file
+        with pytest.raises(ReadError, match="无法打开 xlsx 文件"):
+            _read(data)
+    else:  # calamine does not expand entities of a DTD
+        assert "a" * 100 not in repr(_read(data))
+
+
+def test_large_sheets_are_streamed_and_imported(settings, scjg_admin, scjg, codes, tmp_path):
+    settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = 1024
+    run = _import(scjg_admin, scjg, _xlsx(_rows(30)), tmp_path)
+    assert run.job.status == ImportJob.Status.SUCCEEDED, run.outcome.errors
+    assert run.job.created_count == 30
+
+
+def test_streamed_rows_are_not_held(settings):
+    import tracemalloc
+
+    settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = 0
+    data = _xlsx([[f"列{c}" for c in range(10)], *([f"第{r}行第{c}列的值" for c in range(10)] for r in range(8000))])
+    tracemalloc.start()
+    try:
+        with open_table(io.BytesIO(data), "a.xlsx") as table:
+            count = sum(1 for _row in table.rows)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 8000
+    # The 80,000 cells held at once would take well over 8 MB; one row at a time takes little.
+    assert peak < 3 * 1024 * 1024, peak
+
+
+def test_a_large_sheet_gives_its_first_rows_before_reading_the_rest(settings):
+    # Streamed, not held: the rows come while the sheet is read, so a sheet cut off near its end
+    # gives its first rows, and the damage is found (and the import refused) when reached.
+    settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = 1024
+    data = _xlsx([["名称"], *([f"企业{i}"] for i in range(2000))])
+
+    def cut(name, content):
+        return content[: content.index(b'<row r="1990"')] if name == SHEET else content
+
+    with open_table(io.BytesIO(_rezip(data, cut)), "a.xlsx") as table:
+        rows = iter(table.rows)
+        assert next(rows) == (2, ["企业0"])
+        with pytest.raises(ReadError, match="无法打开 xlsx 文件"):
+            list(rows)
