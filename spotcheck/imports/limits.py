@@ -167,6 +167,39 @@ def declared_extent(package: zipfile.ZipFile, sheet_path: str) -> tuple[int, int
     return (int(digits) if digits else 0, column_number(letters) if letters else 0)
 
 
+# A cell's reference: its column letters, and its row number (two scans are faster in C than
+# one returning pairs to Python).
+_HELD_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_HELD_ROW = re.compile(rb' r="[A-Z]{1,3}([1-9][0-9]{0,8})"')  # no leading zeros: else streamed
+_SCAN_CHUNK = 4 << 20
+
+
+def held_extent(package: zipfile.ZipFile, sheet_path: str) -> tuple[int, int] | None:
+    """(last row, last column) of the cells the sheet's XML holds, scanned without parsing it
+    (the dimension may lie), or None when a cell has no reference (its place is implicit)."""
+    last_row = b"0"
+    columns: set[bytes] = set()
+    tail = b""
+    with package.open(sheet_path) as fh:
+        while chunk := fh.read(_SCAN_CHUNK):
+            data = tail + chunk
+            cut = data.rfind(b"<")  # a tag cut by the chunk is scanned with the next one
+            body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            rows = _HELD_ROW.findall(body)
+            if len(rows) < body.count(b"<c ") + body.count(b"<c>") + body.count(b":c "):
+                return None
+            if rows:
+                columns.update(_HELD_COLUMN.findall(body))
+                # The longest number is the largest; among those, byte order is number order.
+                longest = max(map(len, rows))
+                if longest >= len(last_row):
+                    candidate = max(r for r in rows if len(r) == longest)
+                    if (len(candidate), candidate) > (len(last_row), last_row):
+                        last_row = candidate
+    last_column = max((column_number(c.decode()) for c in columns), default=0)
+    return int(last_row), last_column
+
+
 def check_extent(rows: int, columns: int, limits: ImportLimits) -> None:
     """``rows`` counts the header row; ``columns`` from column A."""
     if rows - 1 > limits.rows:

@@ -36,6 +36,7 @@ from spotcheck.imports.limits import (
     check_package,
     declared_extent,
     first_worksheet_path,
+    held_extent,
     too_many_columns,
     too_many_rows,
 )
@@ -209,8 +210,11 @@ def _damaged(exc: BaseException) -> ReadError:
 @dataclass
 class _Package:
     sheet_path: str | None
-    sheet_bytes: int
     extent: tuple[int, int] | None
+    # Read row by row rather than held by calamine, which makes room for every cell of the
+    # range from A1 to the last cell: a sheet of two cells, A1 and GR1000000, is small XML and
+    # 2×10^8 cells in memory.
+    streamed: bool
 
 
 def _check_package(fh: IO[bytes], limits: ImportLimits) -> _Package:
@@ -225,10 +229,16 @@ def _check_package(fh: IO[bytes], limits: ImportLimits) -> _Package:
         check_package(package, limits)
         sheet_path = first_worksheet_path(package)
         extent = declared_extent(package, sheet_path) if sheet_path else None
-        sheet_bytes = package.getinfo(sheet_path).file_size if sheet_path else 0
-    if extent:
-        check_extent(*extent, limits)
-    return _Package(sheet_path, sheet_bytes, extent)
+        if extent:
+            check_extent(*extent, limits)
+        streamed = False
+        if sheet_path:
+            streamed = package.getinfo(sheet_path).file_size > settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES
+            held = None if streamed else held_extent(package, sheet_path)
+            if held:
+                check_extent(*held, limits)
+            streamed = streamed or held is None or held[0] * held[1] > settings.SPOTCHECK_IMPORT_XLSX_STREAM_CELLS
+    return _Package(sheet_path, extent, streamed)
 
 
 def _first_worksheet(fh: IO[bytes]) -> tuple[Any, Any]:
@@ -254,14 +264,15 @@ def _xlsx_cells(cells: list[Any]) -> list[Cell]:
 
 @contextmanager
 def open_xlsx(fh: IO[bytes]) -> Iterator[Table]:
-    """The first worksheet's rows: read by calamine when its XML is small enough to hold
-    (fast), streamed row by row when larger (``SPOTCHECK_IMPORT_XLSX_STREAM_BYTES``)."""
+    """The first worksheet's rows: read by calamine when its XML and its range of cells are
+    small enough to hold (fast), streamed row by row when larger
+    (``SPOTCHECK_IMPORT_XLSX_STREAM_BYTES``, ``SPOTCHECK_IMPORT_XLSX_STREAM_CELLS``)."""
     limits = ImportLimits.current()
     try:
         package = _check_package(fh, limits)
     except _DAMAGED as exc:
         raise _damaged(exc) from exc
-    if package.sheet_path and package.sheet_bytes > settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES:
+    if package.sheet_path and package.streamed:
         with _open_streamed(fh, package, limits) as table:
             yield table
         return

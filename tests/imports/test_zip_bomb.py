@@ -203,3 +203,34 @@ def test_a_large_sheet_gives_its_first_rows_before_reading_the_rest(settings):
         assert next(rows) == (2, ["企业0"])
         with pytest.raises(ReadError, match="无法打开 xlsx 文件"):
             list(rows)
+
+
+def test_two_far_apart_cells_are_streamed_not_held_as_a_range():
+    # calamine makes room for every cell from A1 to the last one: here 2×10^8 cells (gigabytes)
+    # for a file of a few kilobytes, within every limit. Such a sheet is read row by row.
+    workbook = Workbook()
+    workbook.active["A1"] = "名称"
+    workbook.active["GR1000000"] = "远处的值"
+    out = io.BytesIO()
+    workbook.save(out)
+    assert len(out.getvalue()) < 10_000
+    headers, rows = _read(out.getvalue())
+    assert headers == ["名称"]
+    assert rows == [(1_000_000, [""] * 199 + ["远处的值"])]
+
+
+def test_a_far_cell_past_the_row_limit_is_refused_before_reading(settings):
+    data = _with_dimension(_xlsx([["名称"], ["甲"]]), "A1:A2")
+    data = _rezip(
+        data,
+        lambda n, c: (
+            c.replace(
+                b"</sheetData>",
+                b'<row r="3000000"><c r="A3000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+            )
+            if n == SHEET
+            else c
+        ),
+    )
+    with pytest.raises(LimitExceeded, match="2,999,999 行数据"):
+        _read(data)
