@@ -215,11 +215,13 @@ class _Package:
     # range from A1 to the last cell: a sheet of two cells, A1 and GR1000000, is small XML and
     # 2×10^8 cells in memory.
     streamed: bool
+    held: tuple[int, int] | None = None
 
 
 def _check_package(fh: IO[bytes], limits: ImportLimits) -> _Package:
     """Refuse, before anything parses the sheet, a package that unpacks too big or too much or
-    whose first worksheet declares more rows or columns than the limits (``limits.py``)."""
+    whose first worksheet declares or holds more rows or columns than the limits (``limits.py``),
+    and decide whether the sheet is held by calamine or streamed."""
     # calamine guesses the format from the content and would read an .xls or .ods renamed to
     # .xlsx too; only an xlsx package (a zip holding xl/workbook.xml) is accepted, as before.
     fh.seek(0)
@@ -231,14 +233,14 @@ def _check_package(fh: IO[bytes], limits: ImportLimits) -> _Package:
         extent = declared_extent(package, sheet_path) if sheet_path else None
         if extent:
             check_extent(*extent, limits)
-        streamed = False
+        streamed, held = False, None
         if sheet_path:
             streamed = package.getinfo(sheet_path).file_size > settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES
             held = None if streamed else held_extent(package, sheet_path)
             if held:
                 check_extent(*held, limits)
             streamed = streamed or held is None or held[0] * held[1] > settings.SPOTCHECK_IMPORT_XLSX_STREAM_CELLS
-    return _Package(sheet_path, extent, streamed)
+    return _Package(sheet_path, extent, streamed, held)
 
 
 def _first_worksheet(fh: IO[bytes]) -> tuple[Any, Any]:
@@ -306,8 +308,9 @@ def _open_streamed(fh: IO[bytes], package: _Package, limits: ImportLimits) -> It
         header_cells = raw_header if number == 1 else []
         headers = _clean_headers(header_cells, limits)
         width = len(header_cells)
-        # Rows below the header as the dimension declares them (for the progress bar only).
-        estimated = max(0, package.extent[0] - 1) if package.extent else 0
+        # Rows below the header as scanned or declared (for the progress bar only).
+        known = package.held or package.extent
+        estimated = max(0, known[0] - 1) if known else 0
 
         def generate() -> Iterator[tuple[int, list[Cell]]]:
             pending = [] if number == 1 else [first]
