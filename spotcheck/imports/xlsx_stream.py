@@ -103,37 +103,36 @@ def _shared_strings(package: zipfile.ZipFile, names: dict[str, str]) -> list[str
 
 def _style_kinds(package: zipfile.ZipFile, names: dict[str, str]) -> list[str | None]:
     """For each cell style (the ``s`` of a cell), whether its number format is a date or a
-    duration."""
+    duration. Only attributes are read, so every element is dropped at its end."""
     name = names.get("xl/styles.xml")
     if name is None:
         return []
     custom: dict[int, str | None] = {}
     kinds: list[str | None] = []
-    in_cell_xfs = False
+    stack: list[Any] = []
     with package.open(name) as fh:
         for event, element in iterparse(fh, events=("start", "end"), forbid_dtd=True):
-            tag = _local(element.tag)
             if event == "start":
-                if tag == "cellXfs":
-                    in_cell_xfs = True
+                stack.append(element)
                 continue
+            stack.pop()
+            tag = _local(element.tag)
+            parent = _local(stack[-1].tag) if stack else ""
             if tag == "numFmt" and element.get("numFmtId", "").isdigit():
                 custom[int(element.get("numFmtId", ""))] = _format_kind(element.get("formatCode", ""))
-            elif tag == "xf" and in_cell_xfs:
-                try:
-                    fmt = int(element.get("numFmtId", "0"))
-                except ValueError:
-                    fmt = 0
-                if fmt in custom:
-                    kinds.append(custom[fmt])
-                elif fmt in _BUILTIN_DATES:
+            elif tag == "xf" and parent == "cellXfs":
+                fmt = element.get("numFmtId", "0")
+                fmt_id = int(fmt) if fmt.isdigit() else 0
+                if fmt_id in custom:
+                    kinds.append(custom[fmt_id])
+                elif fmt_id in _BUILTIN_DATES:
                     kinds.append(DATE)
-                elif fmt in _BUILTIN_DURATIONS:
+                elif fmt_id in _BUILTIN_DURATIONS:
                     kinds.append(DURATION)
                 else:
                     kinds.append(None)
-            elif tag == "cellXfs":
-                in_cell_xfs = False
+            if stack:
+                stack[-1].remove(element)
     return kinds
 
 
@@ -142,6 +141,7 @@ def _uses_1904(package: zipfile.ZipFile) -> bool:
         for _event, element in iterparse(fh, forbid_dtd=True):
             if _local(element.tag) == "workbookPr":
                 return element.get("date1904", "").lower() in ("1", "true")
+            element.clear()
     return False
 
 
