@@ -265,6 +265,25 @@ SPOTCHECK_REGION_CODE = env_str("SPOTCHECK_REGION_CODE", "320481")
 # written as a bulk load on PostgreSQL: much faster, but searches of the directory wait until
 # the import is done.
 SPOTCHECK_IMPORT_BULK_LOAD_ROWS = env_int("SPOTCHECK_IMPORT_BULK_LOAD_ROWS", 100_000)
+# Limits of an import file, checked before it is read (spotcheck/imports/limits.py): an upload is
+# cut off while it arrives once it passes the size; an xlsx is refused when its parts unpack to
+# more than the total or one part unpacks more than the ratio (a "zip bomb"), or when its sheet
+# declares or holds more rows or columns. The defaults fit a province's file of 10^6 objects
+# (Excel's own sheet holds at most 1,048,576 rows).
+SPOTCHECK_IMPORT_MAX_UPLOAD_BYTES = env_int("SPOTCHECK_IMPORT_MAX_UPLOAD_BYTES", 500 * 1024 * 1024)
+SPOTCHECK_IMPORT_MAX_UNPACKED_BYTES = env_int("SPOTCHECK_IMPORT_MAX_UNPACKED_BYTES", 4 * 1024 * 1024 * 1024)
+SPOTCHECK_IMPORT_MAX_COMPRESSION_RATIO = env_int("SPOTCHECK_IMPORT_MAX_COMPRESSION_RATIO", 100)
+SPOTCHECK_IMPORT_MAX_ROWS = env_int("SPOTCHECK_IMPORT_MAX_ROWS", 1_048_575)
+SPOTCHECK_IMPORT_MAX_COLUMNS = env_int("SPOTCHECK_IMPORT_MAX_COLUMNS", 200)
+# An xlsx whose sheet XML is larger than this, or whose cells span a range (rows × columns from
+# A1) larger than that, is read row by row in constant memory (imports/xlsx_stream.py) instead
+# of by calamine, which holds the whole range (faster, but a worker needs about 32 bytes a cell
+# plus the text; the benchmark's 10^5-row file stays with calamine).
+SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = env_int("SPOTCHECK_IMPORT_XLSX_STREAM_BYTES", 256 * 1024 * 1024)
+SPOTCHECK_IMPORT_XLSX_STREAM_CELLS = env_int("SPOTCHECK_IMPORT_XLSX_STREAM_CELLS", 10_000_000)
+# The stored file of a refused or failed import is deleted this many days after the import ended
+# (manage.py purge_import_files); the job and the audit trail keep its name and SHA-256.
+SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS = env_int("SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS", 30)
 # Freezing a task's pool on PostgreSQL from a directory of at least this many objects splits
 # the work by ranges of public codes over SPOTCHECK_FREEZE_WORKERS extra database connections
 # that share the freezing transaction's snapshot (see spotcheck/draws/pool_parallel.py).

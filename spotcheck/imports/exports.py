@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.audit.services import audit_record
+from spotcheck.core.spreadsheet import quote_cell, xlsx_cell
 from spotcheck.imports.cells import FILE_LANGUAGE, Refs
 from spotcheck.imports.columns import COLUMNS_BY_KIND, Column
 from spotcheck.imports.readers import Cell
@@ -141,13 +142,14 @@ def export_rows(kind: str, queryset: QuerySet, scope: Scope, refs: Refs | None =
 
 
 def write_csv(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[bytes]) -> int:
-    """UTF-8 with BOM, so that Excel opens Chinese text correctly by double click."""
+    """UTF-8 with BOM, so that Excel opens Chinese text correctly by double click; text that a
+    spreadsheet would run as a formula gets a leading quote (``core.spreadsheet``)."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
-    writer.writerow([c.header for c in columns])
+    writer.writerow([quote_cell(c.header) for c in columns])
     count = 0
     for row in rows:
-        writer.writerow([v.isoformat() if hasattr(v, "isoformat") else v for v in row])
+        writer.writerow([v.isoformat() if hasattr(v, "isoformat") else quote_cell(v) for v in row])
         count += 1
     text.flush()
     text.detach()
@@ -156,7 +158,6 @@ def write_csv(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[b
 
 def write_xlsx(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[bytes], title: str) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -168,18 +169,14 @@ def write_xlsx(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
+        header.append(xlsx_cell(sheet, column.header, font=bold))
     sheet.append(header)
     formats = [c.number_format for c in columns]
     count = 0
     for row in rows:
         cells = []
         for value, number_format in zip(row, formats, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
-            cells.append(cell)
+            cells.append(xlsx_cell(sheet, value, number_format=number_format))
         sheet.append(cells)
         count += 1
     workbook.save(out)

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import Scope
+from spotcheck.imports.limits import ImportLimits, upload_too_large
 from spotcheck.imports.readers import SUPPORTED_SUFFIXES, suffix_of
-from spotcheck.imports.services import MAX_UPLOAD_BYTES, default_department_id
+from spotcheck.imports.services import default_department_id
 
 
 class ImportUploadForm(forms.Form):
@@ -27,6 +28,7 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if suffix_of(upload.name) not in SUPPORTED_SUFFIXES:
             raise forms.ValidationError(_("请上传 .csv 或 .xlsx 文件。"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大，请分成几个文件导入。"))
+        limits = ImportLimits.current()
+        if upload.size > limits.upload_bytes:
+            raise forms.ValidationError(upload_too_large(limits))
         return upload

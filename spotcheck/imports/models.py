@@ -52,6 +52,9 @@ class ImportJob(models.Model):
     heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The file of a refused or failed import is deleted after the retention period
+    # (SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS); its name and SHA-256 stay on the row.
+    file_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入任务")
@@ -60,6 +63,8 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+    PURGEABLE_STATUSES = frozenset({Status.REJECTED, Status.FAILED})
 
     @property
     def is_active(self) -> bool:

@@ -23,6 +23,7 @@ from spotcheck.accounts.scope import Scope, require_staff, require_write, scope_
 from spotcheck.audit.services import audit_record
 from spotcheck.imports.cells import FILE_LANGUAGE
 from spotcheck.imports.importers import Outcome, Rejected, RowError, importer_for
+from spotcheck.imports.limits import ImportLimits, upload_too_large
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.progress import ProgressReporter, merge_live_progress
 from spotcheck.imports.readers import SUPPORTED_SUFFIXES, ReadError, open_table, suffix_of
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 # A running job that shows no sign of life for this long lost its worker (killed, crashed,
 # machine restarted): it is marked failed instead of showing "running" forever.
 STALE_AFTER = dt.timedelta(minutes=getattr(settings, "SPOTCHECK_IMPORT_STALE_MINUTES", 10))
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
 
 @dataclass
@@ -84,8 +84,9 @@ def import_job_create(
     name = os.path.basename(uploaded_file.name or "")
     if suffix_of(name) not in SUPPORTED_SUFFIXES:
         raise ReadError(f"不支持的文件类型“{suffix_of(name) or name}”：请上传 .csv 或 .xlsx 文件。")
-    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise ReadError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请分成几个文件导入。")
+    limits = ImportLimits.current()
+    if uploaded_file.size is not None and uploaded_file.size > limits.upload_bytes:
+        raise ReadError(upload_too_large(limits))
     job = ImportJob(
         kind=kind,
         department=department,
@@ -308,3 +309,55 @@ def _reap_failed_tasks(now: dt.datetime) -> int:
                 finished_at=now,
             )
     return reaped
+
+
+def purge_import_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the stored files of refused and failed imports that ended more than
+    ``SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS`` days ago. Retired, not destroyed: the job row
+    keeps the file's name and SHA-256, and each deletion is audited with them. Returns how many
+    files were deleted."""
+    now = now or timezone.now()
+    before = now - dt.timedelta(days=settings.SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS)
+    due = (
+        ImportJob.objects.filter(
+            status__in=ImportJob.PURGEABLE_STATUSES, finished_at__lt=before, file_purged_at__isnull=True
+        )
+        .exclude(file="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(_purge_import_file(job_id=pk, before=before, now=now) for pk in list(due))
+
+
+@transaction.atomic
+def _purge_import_file(*, job_id: int, before: dt.datetime, now: dt.datetime) -> int:
+    job = (
+        ImportJob.objects.select_for_update()
+        .filter(pk=job_id, status__in=ImportJob.PURGEABLE_STATUSES, finished_at__lt=before, file_purged_at__isnull=True)
+        .exclude(file="")
+        .first()
+    )
+    if job is None:  # taken by a concurrent run
+        return 0
+    stored = job.file.name
+    ImportJob.objects.filter(pk=job.pk).update(file="", file_purged_at=now)
+    audit_record(
+        actor=None,
+        action="imports.file.purge",
+        target=job,
+        department=job.department,
+        before={"file": stored},
+        after={
+            "job_id": job.pk,
+            "file": job.original_name,
+            "sha256": job.file_sha256,
+            "status": job.status,
+            "finished_at": job.finished_at.isoformat(),
+            "retention_days": settings.SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS,
+        },
+    )
+    # Last, inside the transaction: if the deletion fails, the row still names the file; if the
+    # commit fails after it, the next run finds the row and the storage's delete of a missing
+    # file does nothing.
+    job.file.storage.delete(stored)
+    return 1

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from spotcheck.core.spreadsheet import xlsx_value
 from spotcheck.imports.cells import FILE_LANGUAGE, Refs
 from spotcheck.imports.columns import COLUMNS_BY_KIND
 from spotcheck.imports.exports import SHEET_TITLES
@@ -32,7 +33,7 @@ def write_template(kind: str, out: IO[bytes], refs: Refs | None = None) -> None:
     required_fill = PatternFill("solid", fgColor="FDE2E1")
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = xlsx_value(sheet.cell(row=1, column=index), column.header)
         cell.font = Font(bold=True, color="B42318" if column.header_required else "000000")
         if column.header_required:
             cell.fill = required_fill
@@ -40,7 +41,9 @@ def write_template(kind: str, out: IO[bytes], refs: Refs | None = None) -> None:
         for row in range(2, FORMATTED_ROWS + 2):
             sheet.cell(row=row, column=index).number_format = column.number_format
         allowed = column.allowed_values(refs)
-        if allowed and len(",".join(allowed)) <= _LIST_LIMIT and "," not in "".join(allowed):
+        # (a quote in a value would end the list's string and put the rest into the formula)
+        joined = "".join(allowed)
+        if allowed and len(",".join(allowed)) <= _LIST_LIMIT and "," not in joined and '"' not in joined:
             validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True)
             validation.error = f"请从列表中选择{column.header}。"
             validation.errorTitle = column.header
@@ -63,6 +66,7 @@ def write_template(kind: str, out: IO[bytes], refs: Refs | None = None) -> None:
         allowed = column.allowed_values(refs)
         notes.append([column.header, required, column.help, "；".join(allowed)])
         for cell in notes[notes.max_row]:
+            xlsx_value(cell, cell.value)  # code tables' names are users' text
             cell.alignment = wrap
     notes.append([])
     notes.append(["", "", "第 1 行为列名，从第 2 行起每行一条；列的顺序不限，未列出的选填列不会修改已有数据。"])

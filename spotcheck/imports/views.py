@@ -8,18 +8,21 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from spotcheck.accounts.scope import require_staff
 from spotcheck.imports import exports
 from spotcheck.imports.forms import ImportUploadForm
+from spotcheck.imports.limits import upload_too_large
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.progress import merge_live_progress
 from spotcheck.imports.readers import ReadError
 from spotcheck.imports.selectors import get_job_for_user, jobs_for_scope
 from spotcheck.imports.services import import_job_create, reap_stale_jobs
 from spotcheck.imports.template import write_template
+from spotcheck.imports.uploads import limit_import_upload
 
 RECENT_JOBS = 20
 ERRORS_PER_PAGE = 200
@@ -51,14 +54,29 @@ def job_list(request):
     return _render_list(request, scope)
 
 
+# The CSRF check reads request.POST, which receives the upload: the size limit's handler has to
+# be in place before it, so the check runs inside (Django's documented way).
+@csrf_exempt
 @login_required
 @require_POST
 def job_create(request):
+    limit = limit_import_upload(request)
+    return _job_create(request, limit)
+
+
+@csrf_protect
+def _job_create(request, limit):
     scope = require_staff(request.user)
     if not scope.can_write_anything:
         raise PermissionDenied(_("您的角色没有导入数据的权限。"))
     kind = _kind_or_404(request.POST.get("kind", ""))
     form = ImportUploadForm(request.POST, request.FILES, scope=scope, prefix=kind)
+    if limit.refused:
+        # The file was cut off while it arrived; nothing of it is kept.
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", upload_too_large(limit.limits))
+        return _render_list(request, scope, forms={kind: form}, status=413)
     if form.is_valid():
         try:
             job = import_job_create(
@@ -97,6 +115,8 @@ def job_detail(request, pk: int):
 @require_GET
 def job_file(request, pk: int):
     job = get_job_for_user(request.user, pk)
+    if not job.file:  # retired after the retention period (the page says so)
+        raise Http404(_("文件已按保留期限删除。"))
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name)
 
 

@@ -1,4 +1,5 @@
-"""The xlsx reader (calamine) on real files written by openpyxl: what the importer gets."""
+"""The xlsx readers on real files written by openpyxl: what the importer gets, the same from
+calamine (a sheet held in memory) and from the streamed reader (large sheets)."""
 
 import datetime as dt
 import io
@@ -9,6 +10,13 @@ from django.core.files import File
 from openpyxl import Workbook
 
 from spotcheck.imports.readers import ReadError, normalize_xlsx_cell, open_table, open_xlsx
+
+
+@pytest.fixture(autouse=True, params=["calamine", "streamed"])
+def reader(request, settings):
+    if request.param == "streamed":
+        settings.SPOTCHECK_IMPORT_XLSX_STREAM_BYTES = 0
+    return request.param
 
 
 def _save(path, fill):
