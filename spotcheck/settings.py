@@ -109,11 +109,21 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's validators (their messages come translated), and the platform's: no password with the
+# user's own name or the region's name in it (spotcheck/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {
+        "NAME": "spotcheck.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("SPOTCHECK_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "spotcheck.accounts.passwords.PersonalNameValidator"},
+    {"NAME": "spotcheck.accounts.passwords.RegionNameValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
