@@ -4,6 +4,7 @@ Every setting comes from the environment (see README, "Configuration"); the defa
 for the local demo: an SQLite file in the project folder, debug off, localhost only.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "spotcheck.core",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "spotcheck.audit.middleware.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spotcheck.urls"
@@ -172,8 +176,32 @@ TASKS = {
     }
 }
 
-# Roles answer Django's permission checks too (the audit trail's pages ask has_perm).
-AUTHENTICATION_BACKENDS = ["spotcheck.accounts.backends.RoleBackend"]
+# django-axes first: it refuses a locked-out login before any password is hashed. Roles answer
+# Django's permission checks too (the audit trail's pages ask has_perm).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "spotcheck.accounts.backends.RoleBackend",
+]
+
+# Failed logins (django-axes, see README "Login lockouts"): after AXES_FAILURE_LIMIT failures for
+# one account, or from one address, with less than AXES_COOLOFF_TIME between them, that account
+# (address) is refused — even with the right password — until AXES_COOLOFF_TIME has passed since
+# the last failure, or a system administrator lifts it (/accounts/lockouts/, manage.py
+# unlock_login). Each lockout is one audit entry (spotcheck/accounts/lockouts.py).
+AXES_FAILURE_LIMIT = env_int("SPOTCHECK_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SPOTCHECK_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "spotcheck.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "spotcheck.accounts.lockouts.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A success does not clear the count: it would clear the address's too, so an attacker with an
+# account of their own could interleave their logins with guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
+# Lockouts are lifted through the audited service, not by deleting rows in axes' admin.
+AXES_ENABLE_ADMIN = False
+# Successful logins are in the audit trail already; the failures count in AccessAttempt.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     # Basic first: DRF answers an unauthenticated request with the first class's challenge, so
