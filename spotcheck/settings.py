@@ -203,13 +203,28 @@ AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
+# Requests per client to the API (DRF's "N/second|minute|hour|day"): anonymous clients by
+# address, users and systems' tokens by account. Counted in the default cache (per process
+# unless CACHES names a shared one).
+SPOTCHECK_API_THROTTLE_RATES = {
+    "anon": env_str("SPOTCHECK_API_RATE_ANON", "60/minute"),
+    "user": env_str("SPOTCHECK_API_RATE_USER", "600/minute"),
+}
+
 REST_FRAMEWORK = {
-    # Basic first: DRF answers an unauthenticated request with the first class's challenge, so
-    # an anonymous client gets 401 with WWW-Authenticate (SessionAuthentication has none: 403).
+    # Departments' systems send their API token (Authorization: Bearer …); people use the API
+    # from their session (with its CSRF token). No HTTP Basic: it skips CSRF and costs a password
+    # hash per request. The token class is first: DRF answers an unauthenticated request with the
+    # first class's challenge, 401 with WWW-Authenticate (SessionAuthentication has none: 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.BasicAuthentication",
+        "spotcheck.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "spotcheck.core.api.AnonRateThrottle",
+        "spotcheck.core.api.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": SPOTCHECK_API_THROTTLE_RATES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

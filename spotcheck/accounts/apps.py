@@ -13,3 +13,6 @@ class AccountsConfig(AppConfig):
         from spotcheck.accounts.lockouts import on_user_locked_out
 
         user_locked_out.connect(on_user_locked_out, dispatch_uid="spotcheck.accounts.lockout")
+
+        # The token's security scheme must be known to drf-spectacular before a schema is made.
+        from spotcheck.accounts import authentication  # noqa: F401

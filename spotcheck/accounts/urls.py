@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("lockouts/", views.lockout_list, name="lockouts"),
     path("lockouts/lift/", views.lockout_lift_view, name="lockout_lift"),
+    path("api-tokens/", views.api_token_list, name="api_tokens"),
+    path("api-tokens/<str:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
 ]
