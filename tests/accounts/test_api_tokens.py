@@ -9,6 +9,9 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from spotcheck.accounts.api_tokens import api_token_issue, api_token_revoke
 from spotcheck.accounts.models import ApiToken
@@ -178,3 +181,11 @@ def test_a_command_issues_a_token(scjg, coordinator, capsys):
     token = ApiToken.objects.get()
     secret = next(word for word in out.split() if word.startswith(token.prefix))
     assert hashlib.sha256(secret.encode()).hexdigest() == token.token_hash
+
+
+@given(value=st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0xFF), max_size=80))
+@hypothesis_settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_no_authorization_header_gets_a_server_error(client, scjg_token, value):
+    for header in (value, f"Bearer {value}", f"Token {value}"):
+        response = client.get(LIST, HTTP_AUTHORIZATION=header)
+        assert response.status_code in (200, 401), (header, response.status_code)
