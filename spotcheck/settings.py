@@ -192,6 +192,7 @@ AXES_FAILURE_LIMIT = env_int("SPOTCHECK_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SPOTCHECK_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "spotcheck.core.net.client_ip"
+AXES_USERNAME_CALLABLE = "spotcheck.accounts.lockouts.axes_username"
 AXES_LOCKOUT_CALLABLE = "spotcheck.accounts.lockouts.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # A success does not clear the count: it would clear the address's too, so an attacker with an

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.access import api_token_departments
@@ -12,6 +13,14 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。请注意密码区分大小写。"),
         "inactive": _("该账号已停用，请联系系统管理员。"),
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Django sets the username's max_length after the field is made, which adds no
+        # validator: an overlong name reached authenticate() and django-axes' counter, a
+        # varchar(255) that PostgreSQL refuses with an error (a 500).
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class AuditedPasswordChangeForm(PasswordChangeForm):

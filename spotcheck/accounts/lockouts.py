@@ -56,6 +56,15 @@ def _locked_until(rows: list[tuple[dt.datetime, int]]) -> dt.datetime | None:
     return None
 
 
+def axes_username(request: Any, credentials: dict | None = None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: the username as axes counts it, cut to what fits its column
+    (and without NUL, which PostgreSQL refuses), whichever login form it came through."""
+    value = credentials.get("username") if credentials else getattr(request, "POST", {}).get("username")
+    if value is None:
+        return None
+    return str(value).replace("\x00", "")[:150]
+
+
 def lockout_of(parameter: str, value: str | None, now: dt.datetime | None = None) -> Lockout | None:
     """The lockout of one account (``username``) or address (``ip_address``), if any."""
     if not value:

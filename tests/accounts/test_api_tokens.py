@@ -189,3 +189,8 @@ def test_no_authorization_header_gets_a_server_error(client, scjg_token, value):
     for header in (value, f"Bearer {value}", f"Token {value}"):
         response = client.get(LIST, HTTP_AUTHORIZATION=header)
         assert response.status_code in (200, 401), (header, response.status_code)
+
+
+def test_the_user_menu_leads_administrators_to_the_tokens_page(login, scjg_admin, scjg_inspector):
+    assert "/accounts/api-tokens/" in login(scjg_admin).get("/").content.decode()
+    assert "/accounts/api-tokens/" not in login(scjg_inspector).get("/").content.decode()

@@ -135,3 +135,22 @@ def test_the_lockouts_page_is_the_administrators(login, scjg_admin, coordinator)
 def test_the_test_clients_login_works_with_a_request(client, scjg_admin):
     # django-axes needs the request: tests that log in with a password pass one.
     assert client.login(request=HttpRequest(), username="scjg_admin", password=PASSWORD)
+
+
+@pytest.mark.parametrize("username", ["scjg\x00admin", "x" * 400, "用户\u200b名"])
+def test_odd_usernames_are_a_form_error_not_a_server_error(client, scjg_admin, username):
+    for _ in range(11):
+        response = _post(client, username, "wrong-password")
+        assert response.status_code in (200, 429)
+    assert _post(client, "scjg_admin", PASSWORD, ip="10.7.7.7").status_code == 302
+
+
+def test_an_overlong_username_on_the_admins_login_is_no_server_error(client, scjg_admin):
+    # The admin's login form has the same unchecked username length as Django's; axes counts it.
+    response = client.post("/admin/login/", {"username": "x" * 400, "password": "wrong"}, REMOTE_ADDR="10.8.8.8")
+    assert response.status_code == 200
+
+
+def test_the_user_menu_leads_the_sysadmin_to_the_lockouts_page(login, sysadmin, scjg_admin):
+    assert "/accounts/lockouts/" in login(sysadmin).get("/").content.decode()
+    assert "/accounts/lockouts/" not in login(scjg_admin).get("/").content.decode()
