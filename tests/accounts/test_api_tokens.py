@@ -194,3 +194,12 @@ def test_no_authorization_header_gets_a_server_error(client, scjg_token, value):
 def test_the_user_menu_leads_administrators_to_the_tokens_page(login, scjg_admin, scjg_inspector):
     assert "/accounts/api-tokens/" in login(scjg_admin).get("/").content.decode()
     assert "/accounts/api-tokens/" not in login(scjg_inspector).get("/").content.decode()
+
+
+def test_a_service_account_given_a_password_still_cannot_log_in(client, scjg_token):
+    # E.g. a system administrator sets one in the admin: the account is the token's alone.
+    account = scjg_token.token.user
+    account.set_password("Another-Secret-2026")
+    account.save()
+    response = client.post("/accounts/login/", {"username": account.username, "password": "Another-Secret-2026"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
