@@ -4,6 +4,7 @@ Every setting comes from the environment (see README, "Configuration"); the defa
 for the local demo: an SQLite file in the project folder, debug off, localhost only.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "spotcheck.audit.middleware.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spotcheck.urls"
@@ -123,11 +127,21 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's validators (their messages come translated), and the platform's: no password with the
+# user's own name or the region's name in it (spotcheck/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {
+        "NAME": "spotcheck.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("SPOTCHECK_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "spotcheck.accounts.passwords.PersonalNameValidator"},
+    {"NAME": "spotcheck.accounts.passwords.RegionNameValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -203,16 +217,56 @@ TASKS = {
     }
 }
 
-# Roles answer Django's permission checks too (the audit trail's pages ask has_perm).
-AUTHENTICATION_BACKENDS = ["spotcheck.accounts.backends.RoleBackend"]
+# django-axes first: it refuses a locked-out login before any password is hashed. Roles answer
+# Django's permission checks too (the audit trail's pages ask has_perm).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "spotcheck.accounts.backends.RoleBackend",
+]
+
+# Failed logins (django-axes, see README "Login lockouts"): after AXES_FAILURE_LIMIT failures for
+# one account, or from one address, with less than AXES_COOLOFF_TIME between them, that account
+# (address) is refused — even with the right password — until AXES_COOLOFF_TIME has passed since
+# the last failure, or a system administrator lifts it (/accounts/lockouts/, manage.py
+# unlock_login). Each lockout is one audit entry (spotcheck/accounts/lockouts.py).
+AXES_FAILURE_LIMIT = env_int("SPOTCHECK_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SPOTCHECK_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "spotcheck.core.net.client_ip"
+AXES_USERNAME_CALLABLE = "spotcheck.accounts.lockouts.axes_username"
+AXES_LOCKOUT_CALLABLE = "spotcheck.accounts.lockouts.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A success does not clear the count: it would clear the address's too, so an attacker with an
+# account of their own could interleave their logins with guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
+# Lockouts are lifted through the audited service, not by deleting rows in axes' admin.
+AXES_ENABLE_ADMIN = False
+# Successful logins are in the audit trail already; the failures count in AccessAttempt.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Requests per client to the API (DRF's "N/second|minute|hour|day"): anonymous clients by
+# address, users and systems' tokens by account. Counted in the default cache (per process
+# unless CACHES names a shared one).
+SPOTCHECK_API_THROTTLE_RATES = {
+    "anon": env_str("SPOTCHECK_API_RATE_ANON", "60/minute"),
+    "user": env_str("SPOTCHECK_API_RATE_USER", "600/minute"),
+}
 
 REST_FRAMEWORK = {
-    # Basic first: DRF answers an unauthenticated request with the first class's challenge, so
-    # an anonymous client gets 401 with WWW-Authenticate (SessionAuthentication has none: 403).
+    # Departments' systems send their API token (Authorization: Bearer …); people use the API
+    # from their session (with its CSRF token). No HTTP Basic: it skips CSRF and costs a password
+    # hash per request. The token class is first: DRF answers an unauthenticated request with the
+    # first class's challenge, 401 with WWW-Authenticate (SessionAuthentication has none: 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.BasicAuthentication",
+        "spotcheck.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "spotcheck.core.api.AnonRateThrottle",
+        "spotcheck.core.api.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": SPOTCHECK_API_THROTTLE_RATES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

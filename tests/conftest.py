@@ -30,6 +30,15 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API's throttles count requests in the default cache (in memory): every test starts
+    with no requests counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """LocaleMiddleware activates a request's language for the rest of the thread and nothing
     deactivates it: start and end every test in the default language (zh-hans)."""

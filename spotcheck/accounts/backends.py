@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from spotcheck.accounts.models import ApiToken
 from spotcheck.accounts.scope import Scope, scope_for
 
 ROLE_PERMISSIONS: dict[str, Callable[[Scope], bool]] = {
@@ -23,6 +24,13 @@ ROLE_PERMISSIONS: dict[str, Callable[[Scope], bool]] = {
 
 
 class RoleBackend(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        # The service account of an API token authenticates with its token only, never with a
+        # password (one set in the admin, say), on any login form.
+        if not super().user_can_authenticate(user):
+            return False
+        return not ApiToken.objects.filter(user_id=user.pk).exists()
+
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         rule = ROLE_PERMISSIONS.get(perm)
         if rule is not None and getattr(user_obj, "is_active", False) and rule(scope_for(user_obj)):

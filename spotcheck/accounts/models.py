@@ -109,3 +109,53 @@ class Membership(models.Model):
     @property
     def can_write(self) -> bool:
         return self.role in {self.Role.COORDINATOR, self.Role.DEPT_ADMIN, self.Role.SYSADMIN}
+
+
+class ApiToken(models.Model):
+    """A department's system calling the API (``Authorization: Bearer <token>``).
+
+    The token acts as its own service account (``user``): a user without a password who holds one
+    role in the token's department, so the API's permissions and the audit trail treat the system
+    like any member of that department. Only the SHA-256 of the token is kept (the token carries
+    256 random bits, so a fast hash is enough and lets it be looked up by index); the token itself
+    is shown once, when it is issued.
+    """
+
+    class Access(models.TextChoices):
+        WRITE = "dept_admin", _("读写（本部门数据，同部门管理员）")
+        READ = "inspector", _("只读（本部门数据，同执法检查人员）")
+
+    name = models.CharField(_("系统名称"), max_length=50)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    role = models.CharField(_("权限"), max_length=16, choices=Access.choices)
+    user = models.OneToOneField(User, verbose_name=_("服务账号"), on_delete=models.PROTECT, related_name="api_token")
+    prefix = models.CharField(_("令牌前缀"), max_length=16)
+    token_hash = models.CharField(_("令牌哈希"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("签发人"), on_delete=models.PROTECT, related_name="api_tokens_issued"
+    )
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens_revoked",
+    )
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from spotcheck.accounts import views
 from spotcheck.accounts.forms import AuditedPasswordChangeForm, LoginForm
 
 app_name = "accounts"
@@ -26,4 +27,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
         name="password_done",
     ),
+    path("lockouts/", views.lockout_list, name="lockouts"),
+    path("lockouts/lift/", views.lockout_lift_view, name="lockout_lift"),
+    path("api-tokens/", views.api_token_list, name="api_tokens"),
+    path("api-tokens/<str:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
 ]

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 
 from spotcheck.accounts.models import Membership
 from spotcheck.audit.models import AuditAnchor, AuditEntry
@@ -53,7 +54,7 @@ def test_demo_logins_prints_one_working_login_per_role(demo, client):
     for login in logins:
         assert login.password == DEMO_PASSWORD
         assert login.username in output and login.role_label in output
-        assert client.login(username=login.username, password=login.password), login.username
+        assert client.login(request=HttpRequest(), username=login.username, password=login.password), login.username
         response = client.get("/")
         assert response.status_code == 200, login.username
         client.logout()

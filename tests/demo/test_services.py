@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.http import HttpRequest
 from stdnum.cn import uscc as stdnum_uscc
 
 from spotcheck.accounts.models import Membership, Region
@@ -261,8 +262,8 @@ def test_system_administrator_can_open_the_admin(client, db):
     from spotcheck.demo.accounts import DEMO_PASSWORD
 
     call_command("demo_data", objects=50, inspectors=10, verbosity=0)
-    assert client.login(username="sysadmin", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="sysadmin", password=DEMO_PASSWORD)
     assert client.get("/admin/accounts/membership/").status_code == 200
     client.logout()
-    assert client.login(username="scjg_admin", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="scjg_admin", password=DEMO_PASSWORD)
     assert client.get("/admin/accounts/membership/").status_code == 302

@@ -1,16 +1,14 @@
-"""The staff API (/api/v1/, DRF with session and HTTP Basic authentication) tells who is asking:
-an anonymous request is a 401 with a ``WWW-Authenticate: Basic`` challenge (never a 403, which
+"""The staff API (/api/v1/, DRF with session and API-token authentication) tells who is asking:
+an anonymous request is a 401 with a ``WWW-Authenticate: Bearer`` challenge (never a 403, which
 means "you are known and may not"); every operation of every route is checked, generated from
 the URLconf so that a new endpoint is covered the day it is added. What a logged-in user may do
 is tested per app (tests/<app>/test_api.py): 403 for a read-only role, 404 for another
 department's row and for a user without a role."""
 
-import base64
-
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import PASSWORD
+from spotcheck.accounts.api_tokens import api_token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +54,8 @@ def _call(client, method, url, **extra):
     return getattr(client, method.lower())(url, {}, content_type="application/json", **extra)
 
 
-def _basic(username, password):
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+def _bearer(secret):
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 def test_the_operations_are_found():
@@ -68,34 +65,36 @@ def test_the_operations_are_found():
 
 
 @pytest.mark.parametrize(("method", "name", "url"), WRITES, ids=[f"{m} {n}" for m, n, _ in WRITES])
-def test_anonymous_write_is_401_with_a_basic_challenge(client, method, name, url):
+def test_anonymous_write_is_401_with_a_bearer_challenge(client, method, name, url):
     response = _call(client, method, url)
     assert response.status_code == 401, response.content
-    assert response["WWW-Authenticate"] == 'Basic realm="api"'
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 @pytest.mark.parametrize(("method", "name", "url"), READS, ids=[f"{m} {n}" for m, n, _ in READS])
 def test_anonymous_read_is_401(client, method, name, url):
     response = _call(client, method, url)
     assert response.status_code == 401, response.content
-    assert response["WWW-Authenticate"] == 'Basic realm="api"'
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
-def test_wrong_basic_credentials_are_401(client, scjg_admin):
-    response = client.get("/api/v1/objects/", **_basic("scjg_admin", "wrong"))
+def test_a_wrong_token_is_401(client, scjg_admin):
+    response = client.get("/api/v1/objects/", **_bearer("sc_not-a-token"))
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Basic realm="api"'
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
-def test_basic_credentials_are_accepted(client, scjg_admin):
-    response = client.get("/api/v1/objects/", **_basic("scjg_admin", PASSWORD))
+def test_a_token_is_accepted(client, scjg, scjg_admin):
+    issued = api_token_issue(actor=scjg_admin, name="许可系统", department=scjg, role="dept_admin")
+    response = client.get("/api/v1/objects/", **_bearer(issued.secret))
     assert response.status_code == 200
     assert response.json()["count"] == 0
 
 
-def test_known_user_without_the_right_is_403_not_401(client, auditor, obj):
-    # The auditor reads every object and writes none: known, and refused.
-    response = client.post(f"/api/v1/objects/{obj.pk}/retire/", {"reason": "x"}, **_basic("auditor", PASSWORD))
+def test_a_token_without_the_right_is_403_not_401(client, scjg, scjg_admin, obj):
+    # A read-only token reads its department's objects and writes none: known, and refused.
+    issued = api_token_issue(actor=scjg_admin, name="统计报送", department=scjg, role="inspector")
+    response = client.post(f"/api/v1/objects/{obj.pk}/retire/", {"reason": "x"}, **_bearer(issued.secret))
     assert response.status_code == 403
     obj.refresh_from_db()
     assert obj.retired_at is None

@@ -2,7 +2,11 @@
 generated from the schema and beyond it (wrong types, odd strings, out-of-range numbers), as a
 logged-in coordinator who may read and write everything. Whatever the input, the answer is a
 2xx/3xx/4xx, never a 5xx. The number of examples per operation is bounded so CI stays quick
-(``SPOTCHECK_FUZZ_EXAMPLES``, default 12; raise it locally for a deeper run)."""
+(``SPOTCHECK_FUZZ_EXAMPLES``, default 12; raise it locally for a deeper run).
+
+The schema's security schemes (an API token, the session) are not fuzzed here: a generated
+``Authorization: Bearer …`` is refused with a 401 before the operation runs, so every case would
+stop there. Odd Authorization headers are fuzzed on their own (tests/accounts/test_api_tokens.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ EXAMPLES = int(os.environ.get("SPOTCHECK_FUZZ_EXAMPLES", "12"))
 def _schema() -> schemathesis.schemas.BaseSchema:
     document = SchemaGenerator().get_schema(request=None, public=True)
     schema = schemathesis.openapi.from_dict(json.loads(json.dumps(document, default=str)))
+    schema.config.generation.update(with_security_parameters=False)
     schema.app = get_wsgi_application()  # calls go through the whole Django stack, in process
     return schema
 
@@ -44,9 +49,11 @@ def keep_connection():
 
 
 @pytest.fixture
-def session(keep_connection, client, coordinator, make_task):
+def session(keep_connection, client, coordinator, make_task, settings):
     """A coordinator's session (and a CSRF token, as the browser would send it), over a small
-    directory with a draft task, so that reads find rows and writes have something to act on."""
+    directory with a draft task, so that reads find rows and writes have something to act on.
+    Not throttled: the fuzzer sends hundreds of requests a minute."""
+    settings.SPOTCHECK_API_THROTTLE_RATES = {"anon": None, "user": None}
     make_task()
     client.force_login(coordinator)
     token = _get_new_csrf_string()

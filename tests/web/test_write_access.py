@@ -24,6 +24,8 @@ from django.db.models import Model
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
+from spotcheck.accounts.api_tokens import api_token_issue
+from spotcheck.accounts.models import ApiToken
 from spotcheck.audit.models import AuditEntry
 from spotcheck.catalog import services as catalog
 from spotcheck.catalog.models import InspectionItem, ItemVersion
@@ -256,7 +258,24 @@ JTYS = {"other_department": "jtys_admin"}  # 交通运输 has no task in the mer
 
 # ------------------------------------------------------------------------ the write views
 
+
+def _api_token(get) -> ApiToken:
+    return api_token_issue(actor=get("scjg_admin"), name="许可系统", department=get("scjg"), role="inspector").token
+
+
+# The system administrators' (lifting a login lockout): every other role is refused.
+SYSADMIN_ONLY = DEPARTMENT_ROW | {"other_department": 403, "department_admin": 403}
+
 WRITE_VIEWS: dict[str, Write] = {
+    # --- accounts: API tokens of departments' systems, login lockouts
+    "accounts:api_tokens": Write(
+        "department (its admin)",
+        new(lambda get: {"name": "X", "department": get("scjg").pk, "role": "inspector"}, ApiToken),
+        NEW_ROW,
+        form_error="department",
+    ),
+    "accounts:api_token_revoke": Write("department (its admin)", on(_api_token), DEPARTMENT_ROW),
+    "accounts:lockout_lift": Write("the system administrators", new({"username": "scjg_admin"}), SYSADMIN_ONLY),
     # --- audit
     # POST because it is an action (an htmx button); it reads the chain and writes nothing. The
     # trail is the auditors': anyone else gets a 404 that does not hint it is there.
@@ -452,6 +471,7 @@ WRITE_VIEWS: dict[str, Write] = {
 # page) and, on the public portal, from anyone.
 READ_ONLY_VIEWS = {
     "web:home",
+    "accounts:lockouts",
     "audit:list",
     "audit:detail",
     "catalog:list",
