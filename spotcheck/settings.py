@@ -245,9 +245,14 @@ AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
+# The cache (the API's throttle counts live there): each process's memory unless
+# SPOTCHECK_REDIS_URL names a Redis all workers share (README, Deploying).
+_REDIS_URL = env_str("SPOTCHECK_REDIS_URL", "")
+if _REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}}
+
 # Requests per client to the API (DRF's "N/second|minute|hour|day"): anonymous clients by
-# address, users and systems' tokens by account. Counted in the default cache (per process
-# unless CACHES names a shared one).
+# address, users and systems' tokens by account, counted in the cache above.
 SPOTCHECK_API_THROTTLE_RATES = {
     "anon": env_str("SPOTCHECK_API_RATE_ANON", "60/minute"),
     "user": env_str("SPOTCHECK_API_RATE_USER", "600/minute"),

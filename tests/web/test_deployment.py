@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ PRODUCTION = {
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "DJANGO_SECURE_HSTS_PRELOAD": "1",
     "SPOTCHECK_TRUSTED_PROXIES": "127.0.0.1",
+    "SPOTCHECK_REDIS_URL": "redis://127.0.0.1:6379/15",
 }
 
 
@@ -102,3 +105,26 @@ def test_every_page_has_a_policy_without_inline_script(client, coordinator, logi
     nonces = {value[len("'nonce-") : -1] for value in policy["script-src"] if value.startswith("'nonce-")}
     for element in _inline_elements(html):
         assert any(f'nonce="{nonce}"' in element for nonce in nonces), f"inline without the nonce on {path}: {element}"
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_the_workers_share_one_cache_with_redis():
+    # The API's throttle counts live in the cache: per process, a client of 4 workers got 4x
+    # its rate. Two processes (as two gunicorn workers) see one count through Redis.
+    if not _redis_up():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    key = f"spotcheck-test-{uuid.uuid4().hex}"
+    redis = {"SPOTCHECK_REDIS_URL": PRODUCTION["SPOTCHECK_REDIS_URL"]}
+    code = (
+        "from django.core.cache import cache; print(cache.incr('{0}') if cache.get('{0}') else cache.add('{0}', 1, 60))"
+    )
+    first = _manage("shell", "--no-imports", "-c", code.format(key), **redis)
+    second = _manage("shell", "--no-imports", "-c", code.format(key), **redis)
+    assert first.stdout.strip() == "True" and second.stdout.strip() == "2", first.stderr + second.stderr
