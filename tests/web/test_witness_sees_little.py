@@ -177,6 +177,7 @@ def tasks_by_stage(make_task, run_ceremony, scjg_admin, wsjk, witness):
         actor=scjg_admin, task=witnessed, value="6 1 4", witness_name="孙见证", witness_department=wsjk
     )
     draws.task_draw(actor=scjg_admin, task=witnessed)
+    witnessed.refresh_from_db()
     return {
         "draft": draft,
         "frozen": frozen,
@@ -270,3 +271,34 @@ def test_witness_home_and_menu_show_what_it_can_open(login, witness, tasks_by_st
     assert reverse("draws:detail", args=[announced.pk]) in body and "待见证任务" in body
     # Its own input is in: that task no longer waits for it.
     assert reverse("draws:detail", args=[tasks_by_stage["witnessed"].pk]) not in body
+
+
+def test_of_a_task_it_witnesses_a_witness_sees_what_the_public_sees(login, witness, scjg_admin, tasks_by_stage):
+    """The targets once the list is public, as the portal shows them; not the teams (the
+    inspectors), nor the pool's members and exclusions (who was left out, and why)."""
+    task = tasks_by_stage["witnessed"]
+    assert task.list_published_at is not None
+    target = task.visits.select_related("inspection_object").first()
+    client = login(witness)
+    body = client.get(reverse("draws:detail", args=[task.pk]), {"pool_stratum": "一般"}).content.decode()
+    assert target.public_id in body and target.inspection_object.name in body
+    assert "市场检查员" not in body and "对象库说明" not in body and "各分层的对象" not in body
+    assert client.get(f"/api/v1/tasks/{task.pk}/pool/").status_code == 403
+    rows = client.get(f"/api/v1/tasks/{task.pk}/visits/").json()["results"]
+    assert rows and target.public_id in {r["public_id"] for r in rows}
+    assert "市场检查员" not in str(rows) and all("team" not in r for r in rows)
+    # The department's staff see it all.
+    staff = login(scjg_admin)
+    assert "市场检查员" in staff.get(reverse("draws:detail", args=[task.pk])).content.decode()
+    assert staff.get(f"/api/v1/tasks/{task.pk}/pool/").status_code == 200
+
+
+def test_a_witness_sees_no_targets_before_the_list_is_public(login, witness, scjg_admin, tasks_by_stage):
+    from spotcheck.draws.models import Task
+
+    task = tasks_by_stage["witnessed"]
+    Task.objects.filter(pk=task.pk).update(list_published_at=None)  # as for 检查结束后公布名单
+    target = task.visits.first()
+    client = login(witness)
+    assert target.public_id not in client.get(reverse("draws:detail", args=[task.pk])).content.decode()
+    assert client.get(f"/api/v1/tasks/{task.pk}/visits/").status_code == 403
