@@ -126,6 +126,20 @@ class Scope:
         return frozenset(d for d, roles in self.roles_by_department.items() if roles - {Role.WITNESS})
 
     @property
+    def witness_only_departments(self) -> frozenset[int]:
+        """The departments where the witness role is all the user holds (none for a region-wide
+        reader): there it reads only the tasks it witnesses (draws.selectors.tasks_for_scope)."""
+        if self.read_departments is None:
+            return frozenset()
+        return frozenset(d for d, roles in self.roles_by_department.items() if roles == {Role.WITNESS})
+
+    @property
+    def is_witness_only(self) -> bool:
+        """A user whose every role is a witness's: the back office's working pages (imports,
+        merges, the directory) are a 404 to it, its menu offers the tasks and the public data."""
+        return self.is_staff_member and not self.reads_department_data
+
+    @property
     def reads_department_data(self) -> bool:
         """Whether any department's directory or roster is for this user (the menu's links)."""
         departments = self.data_read_departments
@@ -197,6 +211,15 @@ def require_staff(user: User | None) -> Scope:
     """Any page of the back office: the public and users without a role get a 404."""
     scope = scope_for(user)
     if not scope.is_staff_member:
+        raise Http404
+    return scope
+
+
+def require_department_data_reader(user: User | None) -> Scope:
+    """A page of a department's working data (imports, merges …): a witness-only user gets the
+    404 the public gets, as for the directory and the roster."""
+    scope = require_staff(user)
+    if scope.is_witness_only:
         raise Http404
     return scope
 

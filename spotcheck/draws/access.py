@@ -58,6 +58,35 @@ def has_full_record_access(scope: Scope, task: Task, department_ids: set[int] | 
     return all(may_see_recusals(scope, department_id) for department_id in departments)
 
 
+def reads_as_witness_only(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
+    """Whether the scope reads ``task`` only because it witnesses it (a witness role is all it
+    holds in the task's departments): then it sees what the public sees (issue 11, item 4) —
+    the notice, the witness inputs, the public copy of the record and, once the list is public,
+    the targets — not the teams, the pool's members or its exclusions."""
+    if scope.reads_all:
+        return False
+    if department_ids is None:
+        department_ids = set(task.participating_departments.values_list("pk", flat=True))
+    departments = {task.lead_department_id, *department_ids}
+    return not (scope.data_read_departments or frozenset()) & departments
+
+
+def can_see_pool(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
+    """The pool's members and exclusions (who was left out, and why: a recent inspection, the
+    yearly cap) are the departments' working data, not public."""
+    return not reads_as_witness_only(scope, task, department_ids)
+
+
+def can_see_targets(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
+    """The drawn targets: staff once drawn; a witness as the public, once the list is public."""
+    return task.list_published_at is not None or not reads_as_witness_only(scope, task, department_ids)
+
+
+def can_see_teams(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
+    """Which inspectors visit which enterprise is not public (the portal does not show it)."""
+    return not reads_as_witness_only(scope, task, department_ids)
+
+
 def can_create_task_from_entry(scope: Scope, entry: PlanEntry) -> bool:
     """Only the entry's lead department (or the coordinator) makes a task of it."""
     return scope.can_write_department(entry.lead_department_id)

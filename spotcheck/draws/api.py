@@ -31,6 +31,7 @@ from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionG
 from spotcheck.draws.serializers import (
     CancelSerializer,
     PoolExplanationSerializer,
+    PublicVisitSerializer,
     RedrawRefuseSerializer,
     TaskCreateSerializer,
     TaskDetailSerializer,
@@ -256,6 +257,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def pool(self, request: Request, pk: str) -> Response:
         """对象库说明：各分层的对象数与摘要，各排除原因的对象数，以及被排除的对象及其原因（分页）。"""
         task = self._task(pk)
+        if not access.can_see_pool(scope_for(request.user), task):
+            raise PermissionDenied(_("对象库说明不公开，见证人可查看任务公告和抽取记录公开版。"))
         reason = request.query_params.get("reason") or ""
         if reason and reason not in PoolExclusionGroup.Reason.values:
             raise ValidationError({"reason": [_("排除原因“%(reason)s”无效。") % {"reason": reason}]})
@@ -290,8 +293,13 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def visits(self, request: Request, pk: str) -> Response:
         """抽中的检查对象及其检查组，按分层名称和抽取序号排列（分页）。"""
         task = self._task(pk)
+        scope = scope_for(request.user)
+        if not access.can_see_targets(scope, task):
+            raise PermissionDenied(_("抽取名单尚未公开。"))
         page = self.paginate_queryset(selectors.task_visits(task))
-        return self.get_paginated_response(VisitSerializer(page, many=True).data)
+        # A witness sees the targets as the public does: without the teams.
+        serializer = VisitSerializer if access.can_see_teams(scope, task) else PublicVisitSerializer
+        return self.get_paginated_response(serializer(page, many=True).data)
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},

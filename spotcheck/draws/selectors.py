@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
+from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
@@ -20,15 +21,56 @@ from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visi
 from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
+Role = Membership.Role
+
 
 def tasks_for_scope(scope: Scope) -> QuerySet[Task]:
-    """Tasks led or joined by a department the scope reads (joint tasks are visible to every
-    participant)."""
+    """Tasks led or joined by a department the scope reads as staff (joint tasks are visible to
+    every participant), and those it witnesses in a department where it is only a witness
+    (``witnessed_tasks``)."""
     tasks = Task.objects.select_related("lead_department")
     if scope.reads_all:
         return tasks
-    departments = scope.read_departments or frozenset()
-    return tasks.filter(Q(lead_department_id__in=departments) | Q(participating_departments__in=departments)).distinct()
+    departments = scope.data_read_departments or frozenset()
+    readable = Q(lead_department_id__in=departments) | Q(participating_departments__in=departments)
+    if scope.witness_only_departments:
+        readable |= witnessed_tasks(scope)
+    return tasks.filter(readable).distinct()
+
+
+def witnessed_tasks(scope: Scope) -> Q:
+    """The tasks a witness reads where it holds no other role (issue 11, item 4: a witness is
+    often an outsider): those waiting for witness input in which it may enter its own —
+    announced, led or joined by a department where it is a witness, the match not failed — and
+    those it entered its input for. A draft or frozen task is not public yet; a task drawn
+    without it is on the portal like any other."""
+    return _open_for_witness_input(scope) | _own_input(scope)
+
+
+def _open_for_witness_input(scope: Scope) -> Q:
+    departments = scope.departments_with_role(Role.WITNESS)
+    return Q(
+        Q(lead_department_id__in=departments) | Q(participating_departments__in=departments),
+        status=Task.Status.ANNOUNCED,
+        match_failed_at__isnull=True,
+    )
+
+
+def _own_input(scope: Scope) -> Exists:
+    return Exists(WitnessInput.objects.filter(task=OuterRef("pk"), witness_user_id=scope.user_id))
+
+
+def tasks_awaiting_witness(scope: Scope) -> QuerySet[Task]:
+    """The home page's 待见证: announced tasks waiting for the scope's own witness input,
+    oldest notice first."""
+    if not scope.has_role(Role.WITNESS):
+        return Task.objects.none()
+    return (
+        Task.objects.filter(_open_for_witness_input(scope) & ~_own_input(scope))
+        .select_related("lead_department")
+        .distinct()
+        .order_by("created_at", "pk")
+    )
 
 
 def pool_exclusions(task: Task, reason: str | None = None) -> ExcludedObjects:

@@ -370,6 +370,14 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PublicVisitSerializer(VisitSerializer):
+    """A target as the public sees it (a witness reading the task it witnesses): no team."""
+
+    class Meta(VisitSerializer.Meta):
+        fields = ["id", "stratum", "rank", "public_id", "object_id", "object_name"]
+        read_only_fields = fields
+
+
 class VisitPageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)

@@ -212,14 +212,16 @@ def task_detail_view(request, pk: int):
     reason = request.GET.get("reason") or ""
     job = ceremony_jobs.job_to_show(task)
     busy = job is not None and job.is_active  # a freeze or draw waits in the background
+    # Read once: the page lists them and the record's copy and what a witness sees depend on them.
+    departments = list(task.participating_departments.order_by("sort_order", "pk"))
+    department_ids = {d.pk for d in departments}
+    show_pool = access.can_see_pool(scope, task, department_ids)
     exclusions = selectors.pool_exclusions(task, reason if reason in PoolExclusionGroup.Reason.values else None)
-    exclusion_page = Paginator(exclusions, EXCLUSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    exclusion_page = Paginator(exclusions, EXCLUSIONS_PER_PAGE).get_page(request.GET.get("page")) if show_pool else None
     # The scope, the pool filter and each stratum's filter in words, their names read at once.
     scope_lines, pool_filter_lines, *stratum_lines = describe_object_filters(
         [task.scope, task.pool_filter, *(s.filter for s in strata)]
     )
-    # Read once: the page lists them and the record's copy depends on them.
-    departments = list(task.participating_departments.order_by("sort_order", "pk"))
     context = {
         "task": task,
         "draw": draw,
@@ -232,7 +234,9 @@ def task_detail_view(request, pk: int):
         "pool_filter_lines": pool_filter_lines,
         "items": task.items.select_related("item").order_by("item__code"),
         "departments": departments,
-        "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen else [],
+        "exclusion_counts": selectors.pool_exclusion_counts(task) if frozen and show_pool else [],
+        "show_pool": show_pool,
+        "show_teams": access.can_see_teams(scope, task, department_ids),
         "page_obj": exclusion_page,
         "reason": reason,
         # The exclusions' pager keeps the other lists' parameters.
@@ -260,13 +264,14 @@ def task_detail_view(request, pk: int):
         and task.status == Status.DRAWN
         and task.list_published_at is None
         and task.list_publication == Task.ListPublication.AFTER_VISITS,
-        "full_record": access.has_full_record_access(scope, task, {d.pk for d in departments}),
+        "full_record": access.has_full_record_access(scope, task, department_ids),
         "cancel_form": CancelForm(),
         "ceremony_job": job,
         "now": timezone.now(),
     }
-    context |= _visit_context(request, task, draw, strata)
-    context |= _member_context(request, task, frozen)
+    show_targets = access.can_see_targets(scope, task, department_ids)
+    context |= _visit_context(request, task, draw if show_targets else None, strata)
+    context |= _member_context(request, task, frozen if show_pool else None)
     context |= _witness_context(request, task, busy=busy)
     return render(request, "draws/task_detail.html", context)
 

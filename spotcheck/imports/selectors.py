@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.accounts.scope import Scope, require_department_data_reader
 from spotcheck.imports.models import ImportJob
 
 
@@ -18,8 +18,8 @@ def jobs_for_scope(scope: Scope) -> QuerySet[ImportJob]:
 
 
 def get_job_for_user(user, pk: int) -> ImportJob:
-    """The job or a 404 that does not reveal whether it exists."""
-    scope = require_staff(user)
+    """The job or a 404 that does not reveal whether it exists (a witness-only user has none)."""
+    scope = require_department_data_reader(user)
     job = ImportJob.objects.select_related("department", "created_by").filter(pk=pk).first()
     if job is None or not jobs_for_scope(scope).filter(pk=pk).exists():
         raise Http404

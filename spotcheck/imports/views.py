@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from spotcheck.accounts.scope import require_staff
+from spotcheck.accounts.scope import require_department_data_reader, require_staff
 from spotcheck.imports import exports
 from spotcheck.imports.forms import ImportUploadForm
 from spotcheck.imports.limits import upload_too_large
@@ -50,7 +50,7 @@ def _render_list(request, scope, forms=None, status=200):
 @login_required
 @require_GET
 def job_list(request):
-    scope = require_staff(request.user)
+    scope = require_department_data_reader(request.user)
     return _render_list(request, scope)
 
 
@@ -66,7 +66,7 @@ def job_create(request):
 
 @csrf_protect
 def _job_create(request, limit):
-    scope = require_staff(request.user)
+    scope = require_department_data_reader(request.user)
     if not scope.can_write_anything:
         raise PermissionDenied(_("您的角色没有导入数据的权限。"))
     kind = _kind_or_404(request.POST.get("kind", ""))
@@ -123,7 +123,7 @@ def job_file(request, pk: int):
 @login_required
 @require_GET
 def template(request, kind: str):
-    require_staff(request.user)
+    require_department_data_reader(request.user)
     kind = _kind_or_404(kind)
     out = io.BytesIO()
     write_template(kind, out)

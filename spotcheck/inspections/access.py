@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
-from spotcheck.accounts.scope import Scope, require_staff
+from spotcheck.accounts.scope import Scope, require_department_data_reader
 from spotcheck.draws.models import Task, Visit
 from spotcheck.inspections.models import MergedVisit, MergedVisitMember
 
@@ -50,8 +50,17 @@ def can_decide_merges(scope: Scope) -> bool:
     return scope.has_role(Role.COORDINATOR)
 
 
+def require_merge_viewer(user: User) -> Scope:
+    """The merge page: a witness-only user gets a 404 (it is no page of theirs), another reader
+    who may not see merges a 403."""
+    scope = require_department_data_reader(user)
+    if not can_view_merges(scope):
+        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    return scope
+
+
 def require_merge_decider(actor: User) -> Scope:
-    scope = require_staff(actor)
+    scope = require_department_data_reader(actor)
     if not can_decide_merges(scope):
         raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
     return scope
@@ -102,8 +111,9 @@ def merged_visits_for_scope(scope: Scope) -> QuerySet[MergedVisit]:
 def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = False) -> list[Visit]:
     """The visits of a proposal named in a request. A reader sees a proposal when one of its
     visits belongs to a task their department leads or joins; otherwise 404 (nothing about the
-    visits is revealed). Writing is for the coordinator: 403 for every other reader."""
-    scope = require_staff(user)
+    visits is revealed; a witness role reads no department's visits). Writing is for the
+    coordinator: 403 for every other reader."""
+    scope = require_department_data_reader(user)
     wanted = set(ids)
     visits = list(Visit.objects.filter(pk__in=wanted).select_related("task"))
     if not wanted or len(visits) != len(wanted):
@@ -116,7 +126,7 @@ def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = Fals
                 "department_id", flat=True
             )
         )
-        if not scope.can_read_any(departments):
+        if not (scope.data_read_departments or frozenset()) & departments:
             raise Http404(_("没有找到所选的检查。"))
     if write and not can_decide_merges(scope):
         raise PermissionDenied(_("只有联席会议办公室协调员可以确认、解除或不予合并检查。"))
@@ -127,9 +137,10 @@ def get_merge_visits_for_user(user: User, ids: Iterable[int], write: bool = Fals
 
 def get_merged_visit_for_user(user: User, pk: int, write: bool = False) -> MergedVisit:
     """Another department's merged visit is a 404; a reader who may not decide gets a 403."""
-    scope = require_staff(user)
-    # Read access decides between 404 and 403; the merge roles, whether it is seen.
-    merged_visit = _merged_visits_involving(scope.read_departments).filter(pk=pk).first()
+    scope = require_department_data_reader(user)
+    # Read access (as staff: a witness role reads no visits) decides between 404 and 403; the
+    # merge roles, whether it is seen.
+    merged_visit = _merged_visits_involving(scope.data_read_departments).filter(pk=pk).first()
     if merged_visit is None:
         raise Http404(_("没有找到该合并检查。"))
     if write and not can_decide_merges(scope):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from spotcheck.accounts.scope import require_staff
 from spotcheck.core.messages import flash_service_errors
 from spotcheck.core.params import parse_id
 from spotcheck.draws.access import get_task_for_user
@@ -70,9 +69,7 @@ def _merged_visit(request, write: bool = True):
 @login_required
 @require_GET
 def merge_list_view(request):
-    scope = require_staff(request.user)
-    if not access.can_view_merges(scope):
-        raise PermissionDenied(_("您的角色不能查看合并检查。"))
+    scope = access.require_merge_viewer(request.user)
     task = _task_filter(request)
     proposals = Paginator(selectors.merge_proposals(scope, task=task), PROPOSALS_PER_PAGE).get_page(
         request.GET.get("page")

@@ -7,12 +7,15 @@ from spotcheck.accounts.scope import Scope
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.selectors import items_for_scope, pending_filings, versions_for_scope
 from spotcheck.directory.selectors import objects_for_scope
+from spotcheck.draws.models import Task
+from spotcheck.draws.selectors import tasks_awaiting_witness
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 
 CERTIFICATE_WARNING_DAYS = 30
+AWAITING_WITNESS_SHOWN = 20
 
 
 @dataclass
@@ -23,6 +26,8 @@ class Dashboard:
     certificates_expiring: int = 0
     certificates_lapsed: int = 0
     recent_jobs: list[ImportJob] = field(default_factory=list)
+    # Announced tasks waiting for the user's own witness input (a witness's 待办).
+    awaiting_witness: list[Task] = field(default_factory=list)
     warning_days: int = CERTIFICATE_WARNING_DAYS
 
 
@@ -38,6 +43,7 @@ def dashboard(scope: Scope, user) -> Dashboard:
             "items": items_for_scope(scope).filter(retired_at__isnull=True).count(),
         }
     )
+    board.awaiting_witness = list(tasks_awaiting_witness(scope)[:AWAITING_WITNESS_SHOWN])
     if scope.has_role("coordinator", "dept_admin", "approver", "sysadmin"):
         board.pending_filings = pending_filings(scope).count()
     if scope.can_write_anything:

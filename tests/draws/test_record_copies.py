@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
+from spotcheck.draws import services
 from spotcheck.drawspec import engine
 from tests.factories import RecusalFactory
 
@@ -16,10 +17,19 @@ pytestmark = pytest.mark.usefixtures("scjg", "wsjk")
 
 
 @pytest.fixture
-def drawn(make_task, run_ceremony, objects, scjg_inspectors, scjg_admin):
-    """A drawn task of 市场监管 whose roster has a recusal (an exclusion pair in the record)."""
+def drawn(make_task, objects, scjg_inspectors, scjg_admin, witness, wsjk):
+    """A drawn task of 市场监管 whose roster has a recusal (an exclusion pair in the record); the
+    witness user entered its own input (a witness reads only the tasks it witnesses)."""
     RecusalFactory(inspector=scjg_inspectors[0], inspection_object=objects[0], created_by=scjg_admin)
-    task = run_ceremony(make_task())
+    task = make_task()
+    services.task_freeze(actor=scjg_admin, task=task)
+    services.task_announce(actor=scjg_admin, task=task)
+    services.witness_input_add(actor=witness, task=task, value="3-5-2")
+    services.witness_input_add(
+        actor=scjg_admin, task=task, value="6 1 4", witness_name="孙见证", witness_department=wsjk
+    )
+    services.task_draw(actor=scjg_admin, task=task)
+    task = type(task).objects.get(pk=task.pk)
     assert task.frozen_pool.exclusion_pairs()
     return task
 
