@@ -24,12 +24,14 @@ ROLE_PERMISSIONS: dict[str, Callable[[Scope], bool]] = {
 
 
 class RoleBackend(ModelBackend):
-    def user_can_authenticate(self, user: Any) -> bool:
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any):
         # The service account of an API token authenticates with its token only, never with a
-        # password (one set in the admin, say), on any login form.
-        if not super().user_can_authenticate(user):
-            return False
-        return not ApiToken.objects.filter(user_id=user.pk).exists()
+        # password (one set in the admin, say), on any login form. Checked here, at the
+        # password, not in user_can_authenticate: that also runs for every session's request.
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and ApiToken.objects.filter(user_id=user.pk).exists():
+            return None
+        return user
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         rule = ROLE_PERMISSIONS.get(perm)
