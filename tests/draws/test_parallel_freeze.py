@@ -9,7 +9,7 @@ from spotcheck.draws import frequency, pool_parallel, services
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup
 from spotcheck.draws.selectors import full_record, pool_exclusions
 from spotcheck.drawspec import engine
-from tests.factories import InspectionObjectFactory
+from tests.factories import InspectionObjectFactory, later_window
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +38,9 @@ def test_parallel_freeze_gives_what_the_single_statement_gives(
     tasks = {}
     for workers, threshold in ((1, 10**9), (3, 0)):
         settings.SPOTCHECK_FREEZE_WORKERS, settings.SPOTCHECK_FREEZE_PARALLEL_ROWS = workers, threshold
-        tasks[workers] = run_ceremony(make_task(max_visits_per_inspector=100, frequency_cap_days=0), draw=False)
+        # In the week after the drawn task's window: the same item again there would be a redraw.
+        task = make_task(max_visits_per_inspector=100, frequency_cap_days=0, **later_window(1))
+        tasks[workers] = run_ceremony(task, draw=False)
     single, parallel = tasks[1], tasks[3]
     assert used == [3]
     # Stored in parts, one per range read: the parallel path ran, not its fallback.
