@@ -644,7 +644,7 @@ def witness_input_add(
 ) -> WitnessInput:
     """A witness's input, in entry order. A user with the witness role enters their own (under
     their first witness department); the operator (write access to the lead department) may
-    type it for a witness user or for a named witness of a department of the task's region."""
+    type it for a named witness without an account, of a department of the task's region."""
     scope = scope_for(actor)
     for_witness = witness_user is not None or bool(witness_name)
     access.require_witness_entry(scope, task, for_witness=for_witness)
@@ -659,6 +659,17 @@ def witness_input_add(
         department_id = scope_for(witness_user).first_department_with_role(Membership.Role.WITNESS)
         if department_id is None:
             raise ValidationError(_("用户“%(name)s”没有见证人角色。") % {"name": witness_user.display_name})
+        if witness_user.pk != actor.pk:
+            # As with a typed name equal to theirs: the operator would speak for that person,
+            # and the input would count as an independent witness's (issue 11, item 2).
+            raise ValidationError(
+                {
+                    "witness_user": [
+                        _("“%(name)s”是本平台的见证人账号，请由其本人登录录入见证人输入。")
+                        % {"name": witness_user.display_name}
+                    ]
+                }
+            )
         user, name = witness_user, witness_user.display_name
     else:
         name = normalise_name(witness_name)

@@ -128,7 +128,10 @@ def test_witness_rules(make_task, scjg_admin, scjg, wsjk, witness, scjg_inspecto
         services.witness_input_add(actor=witness, task=task, value="1" * 65)
     with pytest.raises(ValidationError, match="控制字符"):
         services.witness_input_add(actor=witness, task=task, value="1\t2")
-    services.witness_input_add(actor=scjg_admin, task=task, value="4-4", witness_user=witness)
+    with pytest.raises(ValidationError, match="由其本人登录录入"):
+        # The operator may not enter a witness account's input for it (issue 11, item 2).
+        services.witness_input_add(actor=scjg_admin, task=task, value="4-4", witness_user=witness)
+    services.witness_input_add(actor=witness, task=task, value="4-4")
     with pytest.raises(ValidationError, match="已经录入"):
         services.witness_input_add(actor=witness, task=task, value="5")
     services.witness_input_add(actor=scjg_admin, task=task, value="6", witness_name="吴见证", witness_department=wsjk)
