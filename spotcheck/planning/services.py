@@ -37,6 +37,7 @@ from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.core.reasons import clean_reason
+from spotcheck.core.text import normalise_name
 from spotcheck.directory.object_filter import validate_scope
 from spotcheck.drawspec.engine import DrawInputError, check_canonical
 from spotcheck.planning import access
@@ -706,9 +707,13 @@ def _write_stratum(
     except ValidationError as exc:
         errors["name"] = exc.messages
     else:
-        taken = PlanStratum.objects.filter(entry=stratum.entry, name=stratum.name, retired_at__isnull=True)
-        if taken.exclude(pk=stratum.pk).exists():
-            errors["name"] = [_("本条目中已有名为“%(name)s”的分层。") % {"name": stratum.name}]
+        # Distinct as read, not only as stored (一般 and 一般 with a zero-width space are one
+        # name): a task made from the entry compares its strata the same way.
+        others = PlanStratum.objects.filter(entry=stratum.entry, retired_at__isnull=True).exclude(pk=stratum.pk)
+        key = normalise_name(stratum.name)
+        clash = next((other for other in others.values_list("name", flat=True) if normalise_name(other) == key), None)
+        if clash is not None:
+            errors["name"] = [_("本条目中已有名为“%(name)s”的分层。") % {"name": clash}]
     try:
         stratum.filter = validate_stratum_filter(filter)
     except ValidationError as exc:

@@ -217,6 +217,9 @@ def test_stratum_validation_names_the_field(draft_plan, scjg_admin):
     cases = [
         ({"name": "A类（信用风险低）", "ratio": "0.1"}, "name"),
         ({"name": "带空格 ", "ratio": "0.1"}, "name"),
+        # The same name as read (issue 11, item 12): a zero-width space, full-width letters.
+        ({"name": "A类\u200b（信用风险低）", "ratio": "0.1"}, "name"),
+        ({"name": "Ａ类(信用风险低)", "ratio": "0.1"}, "name"),
         ({"name": "新层", "ratio": "5%"}, "ratio"),
         ({"name": "新层", "ratio": "1.5"}, "ratio"),
         ({"name": "新层", "ratio": "0.1", "filter": {"credit_levels": ["E"]}}, "filter"),
