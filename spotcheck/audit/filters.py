@@ -2,11 +2,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.audit.actions import action_choices
 from spotcheck.audit.models import AuditEntry
 
 
 class AuditEntryFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter(label=_("操作"), lookup_expr="startswith")
+    # A list of the actions by name, and per group the whole group (an app's actions): never a
+    # code to type.
+    action = django_filters.ChoiceFilter(
+        label=_("操作"), choices=action_choices, empty_label=_("全部"), method="filter_action"
+    )
     actor = django_filters.CharFilter(label=_("操作人账号"), field_name="actor_label", lookup_expr="iexact")
     department = django_filters.ModelChoiceFilter(
         label=_("部门"),
@@ -29,6 +34,11 @@ class AuditEntryFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def filter_action(self, queryset, name, value):
+        if "." in value:
+            return queryset.filter(action=value)
+        return queryset.filter(action__startswith=f"{value}.")
 
     class Meta:
         model = AuditEntry
