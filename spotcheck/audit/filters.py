@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.audit.actions import action_choices
 from spotcheck.audit.models import AuditEntry
+from spotcheck.audit.selectors import target_kind_choices
 
 
 class AuditEntryFilter(django_filters.FilterSet):
@@ -19,7 +20,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         queryset=AuditEntry._meta.get_field("department").related_model.objects.all(),
         empty_label=_("全部"),
     )
-    target_type = django_filters.CharFilter(label=_("对象类型"), lookup_expr="exact")
+    target_type = django_filters.ChoiceFilter(label=_("对象类型"), choices=target_kind_choices, empty_label=_("全部"))
     target_id = django_filters.CharFilter(label=_("对象标识"), lookup_expr="exact")
     source = django_filters.ChoiceFilter(label=_("来源"), choices=AuditEntry.Source.choices, empty_label=_("全部"))
     since = django_filters.DateFilter(

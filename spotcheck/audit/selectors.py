@@ -26,6 +26,28 @@ def _target_model(target_type: str) -> type[models.Model] | None:
         return None
 
 
+def field_label(target_type: str, key: str) -> str:
+    """The verbose name of the target model's field ``key`` (a name or a column: ``region_id``),
+    or the key as written when it is no field (an extra the service recorded)."""
+    model = _target_model(target_type)
+    if model is not None:
+        for field in model._meta.get_fields():
+            if key in (field.name, getattr(field, "attname", None)) and hasattr(field, "verbose_name"):
+                return str(field.verbose_name)
+    return key
+
+
+def target_kind_choices() -> list[tuple[str, str]]:
+    """The kinds of target the trail can name, by their Chinese names (the filter's list)."""
+    kinds = {
+        model._meta.label_lower: str(model._meta.verbose_name)
+        for model in apps.get_models()
+        if model.__module__.startswith("spotcheck.")
+    }
+    kinds |= {code: str(label) for code, label in TARGET_KIND_LABELS.items()}
+    return sorted(kinds.items(), key=lambda item: (item[1], item[0]))
+
+
 def name_targets(entries: Sequence[AuditEntry]) -> None:
     """Give each entry ``target_name`` (the target's name today, or a readable "已删除的…" with
     the name it had) and ``target_kind`` (what it is: 用户, 抽查任务 …) and ``action_label``.

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from spotcheck.audit.anchors import chain_report, describe_break
 from spotcheck.audit.filters import AuditEntryFilter
 from spotcheck.audit.models import AuditEntry
-from spotcheck.audit.selectors import name_targets
+from spotcheck.audit.selectors import field_label, name_targets
 
 
 def _require_auditor(user) -> None:
@@ -41,7 +41,9 @@ def entry_detail(request, seq: int):
     entry = get_object_or_404(AuditEntry.objects.select_related("actor", "department"), seq=seq)
     name_targets([entry])
     keys = sorted(set(entry.before or {}) | set(entry.after or {}))
-    changes = [((entry.before or {}).get(k), (entry.after or {}).get(k), k) for k in keys]
+    changes = [
+        ((entry.before or {}).get(k), (entry.after or {}).get(k), field_label(entry.target_type, k)) for k in keys
+    ]
     return render(request, "audit/detail.html", {"entry": entry, "changes": changes})
 
 

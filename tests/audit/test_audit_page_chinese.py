@@ -154,3 +154,27 @@ def test_the_dynamic_codes_have_labels():
 def test_unknown_code_falls_back_to_itself():
     assert action_label("draws.task.draw") == "抽取"
     assert action_label("someday.new.thing") == "someday.new.thing"
+
+
+def test_target_kind_filter_is_a_list(login, auditor, trail):
+    client = login(auditor)
+    body = client.get("/audit/").content.decode()
+    assert '<select name="target_type"' in body
+    assert '<option value="directory.inspectionobject">检查对象</option>' in body
+    rows = visible(client.get("/audit/?target_type=accounts.user")).split("校验哈希链")[1]
+    assert "重设密码" in rows and "溧阳市锦美餐饮有限公司" not in rows
+
+
+def test_detail_names_the_changed_fields(login, auditor, scjg_admin):
+    obj = InspectionObjectFactory(name="溧阳市锦美餐饮有限公司")
+    entry = audit_record(
+        actor=scjg_admin,
+        action="directory.object.update",
+        target=obj,
+        before={"name": "旧名", "reason": "更名"},
+        after={"name": "溧阳市锦美餐饮有限公司"},
+    )
+    body = visible(login(auditor).get(f"/audit/{entry.seq}/"))
+    assert "名称" in body and "旧名" in body
+    # A key that is no field of the model stays as it is written.
+    assert "reason" in body

@@ -27,7 +27,7 @@ def test_auditor_browses_and_filters_the_trail(login, auditor, some_entries):
 
 def test_entry_detail_shows_before_and_after(login, auditor, some_entries):
     body = login(auditor).get("/audit/1/").content.decode()
-    assert "credit_level" in body and "天目湖茶业" in body
+    assert "信用等级" in body and "credit_level" not in body and "天目湖茶业" in body
 
 
 def test_chain_check_button(login, auditor, some_entries):
