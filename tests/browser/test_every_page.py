@@ -8,6 +8,7 @@ it loads. Pages are found, not listed: a new page linked from anywhere is covere
 A further check (e.g. of the visible text) is one more function in ``PAGE_CHECKS``.
 """
 
+import re
 from collections import deque
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urldefrag, urlsplit
@@ -62,10 +63,10 @@ PAGE_CHECKS: list[Callable] = [_overflow]
 
 
 def _key(url: str) -> tuple[str, frozenset[str]]:
-    """Links differing only in their query's values (sorting, paging, a filter's value) show the
-    same template: one of them is enough."""
+    """Links differing only in an id (/tasks/1/, /tasks/2/) or in their query's values (sorting,
+    paging, a filter's value) show the same view with the same template: one of them is enough."""
     parts = urlsplit(url)
-    return parts.path, frozenset(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return re.sub(r"\d+", "<n>", parts.path), frozenset(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
 
 
 def _followable(url: str, origin: str) -> bool:
