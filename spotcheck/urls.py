@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-from spotcheck.web import views as web_views
 from spotcheck.web.api_docs import api_docs
 
 # The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
@@ -23,7 +22,6 @@ api_patterns = [
 
 urlpatterns = [
     path("", include("spotcheck.web.urls")),
-    path("favicon.ico", web_views.favicon),
     path("accounts/", include("spotcheck.accounts.urls")),
     path("objects/", include("spotcheck.directory.urls")),
     path("inspectors/", include("spotcheck.inspectors.urls")),
