@@ -20,10 +20,10 @@ from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import tasks_for_scope
 from spotcheck.inspectors.access import may_see_recusals
+from spotcheck.planning.access import can_create_task_from_entry  # noqa: F401 (its home is planning: the plan page asks it too)
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
-    from spotcheck.planning.models import PlanEntry
 
 Role = Membership.Role
 
@@ -85,11 +85,6 @@ def can_see_targets(scope: Scope, task: Task, department_ids: set[int] | None = 
 def can_see_teams(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
     """Which inspectors visit which enterprise is not public (the portal does not show it)."""
     return not reads_as_witness_only(scope, task, department_ids)
-
-
-def can_create_task_from_entry(scope: Scope, entry: PlanEntry) -> bool:
-    """Only the entry's lead department (or the coordinator) makes a task of it."""
-    return scope.can_write_department(entry.lead_department_id)
 
 
 # --------------------------------------------------------------------------------- witnesses

@@ -164,3 +164,8 @@ def get_stratum_for_user(user: User, pk: int, write: bool = False) -> PlanStratu
         raise Http404(_("没有找到该分层。"))
     stratum.entry = get_entry_for_user(user, stratum.entry_id, write=write)
     return stratum
+
+
+def can_create_task_from_entry(scope: Scope, entry: PlanEntry) -> bool:
+    """Only the entry's lead department (or the coordinator) makes a task of it."""
+    return scope.can_write_department(entry.lead_department_id)

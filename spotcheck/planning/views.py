@@ -86,7 +86,14 @@ def plan_detail_view(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     scope = require_staff(request.user)
     entries = [
-        {"entry": e, "scope_lines": describe_object_filter(e.scope), "strata": _stratum_rows(e)}
+        {
+            "entry": e,
+            "scope_lines": describe_object_filter(e.scope),
+            "strata": _stratum_rows(e),
+            # The link is shown only to whom the task form would not answer 403.
+            "may_create_task": plan.status == AnnualPlan.Status.PUBLISHED
+            and access.can_create_task_from_entry(scope, e),
+        }
         for e in live_entries(plan)
     ]
     writable = access.can_write_plan(scope, plan)
