@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import scope_for
+from spotcheck.core.filters import yes_no_any
 from spotcheck.inspectors.models import Inspector, Qualification
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,11 +28,6 @@ def readable_departments(request) -> QuerySet[Department]:
         return departments
     scope = scope_for(request.user)
     return departments if scope.reads_all else departments.filter(pk__in=scope.read_departments or [])
-
-
-def yes_no_any() -> forms.Select:
-    # NullBooleanField reads "true"/"false" and treats "" as "not filtered".
-    return forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 
 
 class InspectorFilter(django_filters.FilterSet):
