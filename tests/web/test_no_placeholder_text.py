@@ -52,12 +52,21 @@ def test_staff_pages_show_no_placeholder_text(request, login, user_fixture, town
         _assert_clean(response.content.decode(), url)
 
 
-def test_portal_pages_show_no_placeholder_text(db, public, towns):
-    for name in PORTAL_PAGES:
-        url = reverse(name)
+# One term for each thing on the portal: 抽取记录 (not 摇号记录), 验证程序 (not 核验程序).
+OTHER_TERMS = ("摇号记录", "核验程序")
+
+
+def test_portal_pages_show_no_placeholder_text(db, public, towns, make_task, run_ceremony):
+    task = run_ceremony(make_task())
+    urls = [reverse(name) for name in PORTAL_PAGES] + [reverse("portal:task_detail", args=[task.code])]
+    for url in urls:
         response = public.get(url)
         assert response.status_code == 200, url
-        _assert_clean(response.content.decode(), url)
+        html = response.content.decode()
+        _assert_clean(html, url)
+        for term in OTHER_TERMS:
+            assert term not in html, f"{url} says {term}"
+    assert "抽取记录" in html and "验证程序" in html
 
 
 def test_object_list_offers_chinese_sorting_and_yes_no(login, coordinator, towns):
