@@ -74,3 +74,27 @@ def test_object_list_offers_chinese_sorting_and_yes_no(login, coordinator, towns
     options = _options(html)
     assert "编码（降序）" in options
     assert {"全部", "是", "否"} <= set(options)
+
+
+def test_detail_and_edit_pages_show_no_placeholder_text(
+    login, scjg_admin, obj, make_task, scjg_inspectors, draft_plan, food_item
+):
+    task = make_task()
+    entry = draft_plan.entries.first()
+    urls = [
+        reverse("directory:detail", args=[obj.pk]),
+        reverse("directory:edit", args=[obj.pk]),
+        reverse("inspectors:detail", args=[scjg_inspectors[0].pk]),
+        reverse("inspectors:edit", args=[scjg_inspectors[0].pk]),
+        reverse("catalog:detail", args=[food_item.pk]),
+        reverse("planning:detail", args=[draft_plan.pk]),
+        reverse("planning:entry_create", args=[draft_plan.pk]),
+        reverse("planning:entry_edit", args=[entry.pk]) if entry else None,
+        reverse("draws:detail", args=[task.pk]),
+        reverse("draws:edit", args=[task.pk]),
+    ]
+    client = login(scjg_admin)
+    for url in filter(None, urls):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_clean(response.content.decode(), url)
