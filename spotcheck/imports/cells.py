@@ -368,6 +368,7 @@ def ref_list(table: str) -> Validator:
         return tuple(sorted(ids))
 
     validate.ref_table = table  # type: ignore[attr-defined]
+    validate.many = True  # type: ignore[attr-defined]
     return validate
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from spotcheck.directory.models import InspectionObject
 from spotcheck.imports import exports
@@ -75,3 +76,16 @@ def test_template_lists_names_not_codes(scjg_admin, codes, login, kind):
     assert not SNAKE_CASE.findall(text), SNAKE_CASE.findall(text)
     if kind == "objects":
         assert "餐饮服务" in text and "食品经营许可证" in text
+
+
+def test_template_lists_no_drop_down_on_columns_of_several_values(scjg_admin, codes, login):
+    """A cell of several names (餐饮服务；重点监管) is not one item of a list: Excel would refuse it."""
+    content = login(scjg_admin).get("/imports/template/objects/").content
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    validated = set()
+    for dv in sheet.data_validations.dataValidation:
+        letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
+        validated.add(headers[column_index_from_string(letter) - 1])
+    assert "对象类型" in validated
+    assert not {"分类标注", "监管部门"} & validated
