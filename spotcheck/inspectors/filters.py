@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import scope_for
-from spotcheck.core.filters import yes_no_any
+from spotcheck.core.filters import YesNoFilter
 from spotcheck.inspectors.models import Inspector, Qualification
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,7 +53,7 @@ class InspectorFilter(django_filters.FilterSet):
         method="filter_region",
         empty_label=_("全部片区"),
     )
-    can_lead = django_filters.BooleanFilter(label=_("可任组长"), widget=yes_no_any())
+    can_lead = YesNoFilter(label=_("可任组长"))
     availability = django_filters.ChoiceFilter(
         label=_("在岗状态"), choices=Inspector.Availability.choices, empty_label=_("全部状态")
     )
@@ -65,9 +65,7 @@ class InspectorFilter(django_filters.FilterSet):
         max_value=3650,
         widget=forms.NumberInput(attrs={"step": 1}),
     )
-    certificate_expired = django_filters.BooleanFilter(
-        label=_("执法证已过期或缺失"), method="filter_certificate_expired", widget=yes_no_any()
-    )
+    certificate_expired = YesNoFilter(label=_("执法证已过期或缺失"), method="filter_certificate_expired")
     include_retired = django_filters.BooleanFilter(
         label=_("含已停用人员"), method="filter_include_retired", widget=forms.CheckboxInput
     )
