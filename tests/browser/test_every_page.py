@@ -57,9 +57,37 @@ def _overflow(page, width: int) -> list[str]:
     return [f"scrolls sideways at {width} px: {sizes[0]} px wide (widest: {widest})"]
 
 
+# What a person of the Chinese UI must never read: Django's empty choice, django-filter's sort
+# suffixes, and codes (snake_case such as general_enforcement, draws.task.draw).
+PLACEHOLDERS = ("---------", "(descending)", "(ascending)")
+CODE = re.compile(r"(?<![\w./:@-])[a-z][a-z0-9]*(?:[_.][a-z0-9]+)*_[a-z0-9]+(?![\w./@-])")
+
+
+def _visible_text(page, width: int) -> list[str]:
+    """The page's text outside <code>/<kbd>/<pre> (commands and field names for technical
+    readers, set apart as such); accounts' usernames are data, not codes."""
+    if width != WIDTHS[-1]:  # the text is the same at every width
+        return []
+    text = page.evaluate(
+        """() => { const body = document.body.cloneNode(true);
+                   body.querySelectorAll('code, kbd, pre, script, style').forEach(e => e.remove());
+                   document.documentElement.appendChild(body); const t = body.innerText; body.remove();
+                   return t; }"""
+    )
+    found = [p for p in PLACEHOLDERS if p in text]
+    found += [f"code {c!r}" for c in dict.fromkeys(CODE.findall(text)) if c not in _usernames()]
+    return [f"shows {f}" for f in found]
+
+
+def _usernames() -> set[str]:
+    from spotcheck.accounts.models import User
+
+    return set(User.objects.values_list("username", flat=True))
+
+
 # One home for the per-page checks, each (page, width) → problems; the console and the network
 # are watched for the whole visit instead (see _watch).
-PAGE_CHECKS: list[Callable] = [_overflow]
+PAGE_CHECKS: list[Callable] = [_overflow, _visible_text]
 
 
 def _key(url: str) -> tuple[str, frozenset[str]]:
