@@ -8,9 +8,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_OBJECTS ?= 20000
 DEMO_INSPECTORS ?= 300
+# make postgres-db: the local PostgreSQL role and database (README, Running on PostgreSQL).
+PG_DB ?= spotcheck
+PG_USER ?= $(PG_DB)
+PG_PASSWORD ?= $(PG_USER)
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+PG_ROLE_ATTRS ?= CREATEDB
+export PG_DB PG_USER PG_PASSWORD PG_HOST PG_PORT PG_ROLE_ATTRS
 export DJANGO_SETTINGS_MODULE := spotcheck.settings
 
-.PHONY: demo test install lint format migrations-check serve worker bench clean
+.PHONY: demo test install lint format migrations-check postgres-db postgres-db-drop serve worker bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +55,13 @@ format: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+
+## make postgres-db: a login role and a database it owns with a UTF-8 ctype, on the local server.
+postgres-db:
+	@scripts/postgres-db.sh
+
+postgres-db-drop:
+	@scripts/postgres-db.sh drop
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

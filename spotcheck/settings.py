@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from spotcheck.env import env_bool, env_int, env_ip_networks, env_list, env_str
 
@@ -257,6 +258,9 @@ SPOTCHECK_API_THROTTLE_RATES = {
     "anon": env_str("SPOTCHECK_API_RATE_ANON", "60/minute"),
     "user": env_str("SPOTCHECK_API_RATE_USER", "600/minute"),
 }
+
+# The empty choice of a filter's select means "no filter": 全部, not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 
 REST_FRAMEWORK = {
     # Departments' systems send their API token (Authorization: Bearer …); people use the API

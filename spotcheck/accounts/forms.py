@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.accounts.access import api_token_departments
 from spotcheck.accounts.models import ApiToken, Department
 from spotcheck.accounts.services import user_set_password
+from spotcheck.core.forms import ChineseSelectsMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -31,7 +32,7 @@ class AuditedPasswordChangeForm(PasswordChangeForm):
         return self.user
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(ChineseSelectsMixin, forms.Form):
     """Issue a token: the system, the department it is scoped to (those the user manages), and
     what it may do there."""
 

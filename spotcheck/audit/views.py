@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from spotcheck.audit.anchors import chain_report, describe_break
 from spotcheck.audit.filters import AuditEntryFilter
 from spotcheck.audit.models import AuditEntry
+from spotcheck.audit.selectors import field_label, name_targets
 
 
 def _require_auditor(user) -> None:
@@ -23,6 +24,7 @@ def entry_list(request):
     entries = AuditEntry.objects.select_related("actor", "department").order_by("-seq")
     entry_filter = AuditEntryFilter(request.GET, queryset=entries)
     page = Paginator(entry_filter.qs, 50).get_page(request.GET.get("page"))
+    name_targets(page.object_list)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
@@ -37,8 +39,11 @@ def entry_list(request):
 def entry_detail(request, seq: int):
     _require_auditor(request.user)
     entry = get_object_or_404(AuditEntry.objects.select_related("actor", "department"), seq=seq)
+    name_targets([entry])
     keys = sorted(set(entry.before or {}) | set(entry.after or {}))
-    changes = [((entry.before or {}).get(k), (entry.after or {}).get(k), k) for k in keys]
+    changes = [
+        ((entry.before or {}).get(k), (entry.after or {}).get(k), field_label(entry.target_type, k)) for k in keys
+    ]
     return render(request, "audit/detail.html", {"entry": entry, "changes": changes})
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
 from spotcheck.catalog.models import InspectionItem, ItemVersion
+from spotcheck.core.forms import ChineseSelectsMixin
 from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, Tag
 from spotcheck.inspectors.models import Qualification
 
@@ -36,7 +37,7 @@ class IndustryChoiceField(forms.ModelMultipleChoiceField):
         return f"\u3000{obj.code} {obj.name}"
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(ChineseSelectsMixin, forms.Form):
     """The target scope as five multi-selects; ``scope()`` gives the JSON the version keeps."""
 
     scope_kinds = forms.MultipleChoiceField(

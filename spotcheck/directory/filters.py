@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
+from spotcheck.core.filters import OrderingFilter, YesNoFilter
 from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, ObjectLicence, Tag
 
 
@@ -61,8 +62,8 @@ class ObjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("登记状态"), choices=InspectionObject.Status.choices)
     risk_level = django_filters.ChoiceFilter(label=_("风险等级"), choices=InspectionObject.RiskLevel.choices)
     credit_level = django_filters.ChoiceFilter(label=_("信用等级"), choices=InspectionObject.CreditLevel.choices)
-    in_abnormal_list = django_filters.BooleanFilter(label=_("经营异常名录"))
-    in_serious_violation_list = django_filters.BooleanFilter(label=_("严重违法失信名单"))
+    in_abnormal_list = YesNoFilter(label=_("经营异常名录"))
+    in_serious_violation_list = YesNoFilter(label=_("严重违法失信名单"))
     annual_report_status = django_filters.ChoiceFilter(
         label=_("年报状态"), choices=InspectionObject.AnnualReport.choices
     )
@@ -75,7 +76,7 @@ class ObjectFilter(django_filters.FilterSet):
     include_retired = django_filters.BooleanFilter(
         label=_("含已停用"), method="filter_include_retired", widget=forms.CheckboxInput
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("排序"),
         fields=(("public_code", "code"), ("name", "name"), ("updated_at", "updated")),
         field_labels={"public_code": _("编码"), "name": _("名称"), "updated_at": _("更新时间")},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
+from spotcheck.core.forms import ChineseSelectsMixin
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, LicenceKind, Tag
 from spotcheck.directory.validators import OBJECT_FIELDS, normalize_uscc
 
@@ -28,7 +29,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"　{obj.name}" if obj.level == Region.Level.TOWN else obj.name
 
 
-class ObjectForm(forms.ModelForm):
+class ObjectForm(ChineseSelectsMixin, forms.ModelForm):
     level_effective_on = forms.DateField(label=_("等级生效日期"), required=False, widget=DATE_INPUT)
     level_reason = forms.CharField(
         label=_("等级变更原因"),
@@ -105,7 +106,7 @@ class ObjectForm(forms.ModelForm):
         }
 
 
-class LevelChangeForm(forms.Form):
+class LevelChangeForm(ChineseSelectsMixin, forms.Form):
     new_value = forms.ChoiceField(label=_("新等级"))
     effective_on = forms.DateField(label=_("生效日期"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("变更原因"), max_length=255, widget=forms.Textarea(attrs={"rows": 3}))
@@ -130,7 +131,7 @@ class ReasonForm(forms.Form):
             self.fields["reason"].label = label
 
 
-class LicenceForm(forms.Form):
+class LicenceForm(ChineseSelectsMixin, forms.Form):
     kind = forms.ModelChoiceField(label=_("许可类别"), queryset=LicenceKind.objects.order_by("name"))
     number = forms.CharField(label=_("许可证号"), max_length=64)
     valid_until = forms.DateField(
@@ -138,7 +139,7 @@ class LicenceForm(forms.Form):
     )
 
 
-class PenaltyForm(forms.Form):
+class PenaltyForm(ChineseSelectsMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("处罚部门"), queryset=Department.objects.none())
     decision_number = forms.CharField(label=_("处罚决定书文号"), max_length=64)
     decided_on = forms.DateField(label=_("处罚日期"), widget=DATE_INPUT)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
+from spotcheck.audit.actions import action_label
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.filters import ObjectFilter
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, ObjectLicence, Penalty, Tag
@@ -120,19 +121,6 @@ def object_detail_queryset(scope: Scope) -> QuerySet[InspectionObject]:
     )
 
 
-ACTION_LABELS = {
-    "directory.object.create": pgettext_lazy("audit action", "录入"),
-    "directory.object.update": pgettext_lazy("audit action", "修改"),
-    "directory.object.level": pgettext_lazy("audit action", "调整等级"),
-    "directory.object.retire": pgettext_lazy("audit action", "停用"),
-    "directory.object.restore": pgettext_lazy("audit action", "恢复"),
-    "directory.object.licences": pgettext_lazy("audit action", "更新许可证清单"),
-    "directory.licence.add": pgettext_lazy("audit action", "登记许可证"),
-    "directory.licence.retire": pgettext_lazy("audit action", "注销许可证"),
-    "directory.penalty.record": pgettext_lazy("audit action", "登记行政处罚"),
-}
-
-
 @dataclass(frozen=True)
 class FieldChange:
     label: str
@@ -158,7 +146,7 @@ def object_history(obj: InspectionObject) -> ObjectHistory:
     )
     changes = describe_changes(entries)
     for entry in entries:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.action_label = action_label(entry.action)
         entry.field_changes = changes[entry.pk]
     return ObjectHistory(level_changes=level_changes, audit_entries=entries)
 

@@ -20,6 +20,7 @@ from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import tasks_for_scope
 from spotcheck.inspectors.access import may_see_recusals
+from spotcheck.planning.access import can_create_task_from_entry  # noqa: F401 (its home is planning: the plan page asks it too)
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User

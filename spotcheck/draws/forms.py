@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department
+from spotcheck.core.forms import ChineseSelectsMixin
 from spotcheck.draws import pool
 from spotcheck.draws.models import Task
 from spotcheck.planning.models import PlanEntry
@@ -59,7 +60,7 @@ def suggested_slot_lines(entry: PlanEntry) -> str:
     return "\n".join(lines)
 
 
-class TaskFromEntryForm(forms.Form):
+class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
     title = forms.CharField(
         label=_("任务名称"), max_length=200, required=False, help_text=_("留空则使用计划条目名称。")
     )
@@ -144,7 +145,7 @@ class _ReplacedTaskField(forms.ModelChoiceField):
         return f"{obj.code} {obj.title}（{_('取消原因')}：{obj.cancelled_reason}）"
 
 
-class RedrawRefuseForm(forms.Form):
+class RedrawRefuseForm(ChineseSelectsMixin, forms.Form):
     reason = forms.CharField(label=_("不同意的原因"), max_length=255)
 
 
@@ -172,7 +173,7 @@ class TaskEditForm(TaskFromEntryForm):
         }
 
 
-class WitnessInputForm(forms.Form):
+class WitnessInputForm(ChineseSelectsMixin, forms.Form):
     """A witness types only the value; an operator also names the witness and their department."""
 
     value = forms.CharField(

@@ -897,24 +897,7 @@ def _redraw_decision(actor: User, task: Task) -> Task:
 @transaction.atomic
 def task_redraw_approve(*, actor: User, task: Task) -> Task:
     """The coordinator approves a redraw: from now on the task goes through the ceremony."""
-    task = _redraw_decision(actor, task)
-    task, before, after = model_update(
-        task,
-        {
-            "redraw_status": Task.RedrawStatus.APPROVED,
-            "redraw_decided_by": actor,
-            "redraw_decided_at": timezone.now(),
-        },
-    )
-    audit_record(
-        actor=actor,
-        action="draws.task.redraw_approve",
-        target=task,
-        before=before,
-        after=after | {"replaces": task.replaces_id},
-        department_id=task.lead_department_id,
-    )
-    return task
+    return _record_redraw_decision(actor, task, Task.RedrawStatus.APPROVED, {})
 
 
 @transaction.atomic
@@ -924,19 +907,19 @@ def task_redraw_refuse(*, actor: User, task: Task, reason: str) -> Task:
     reason = clean_reason(
         reason, label=_("不同意的原因"), max_length=Task._meta.get_field("redraw_decision_reason").max_length
     )
+    return _record_redraw_decision(actor, task, Task.RedrawStatus.REFUSED, {"redraw_decision_reason": reason})
+
+
+def _record_redraw_decision(actor: User, task: Task, status: str, extra: dict[str, Any]) -> Task:
     task = _redraw_decision(actor, task)
     task, before, after = model_update(
         task,
-        {
-            "redraw_status": Task.RedrawStatus.REFUSED,
-            "redraw_decided_by": actor,
-            "redraw_decided_at": timezone.now(),
-            "redraw_decision_reason": reason,
-        },
+        {"redraw_status": status, "redraw_decided_by": actor, "redraw_decided_at": timezone.now(), **extra},
     )
+    action = "draws.task.redraw_approve" if status == Task.RedrawStatus.APPROVED else "draws.task.redraw_refuse"
     audit_record(
         actor=actor,
-        action="draws.task.redraw_refuse",
+        action=action,
         target=task,
         before=before,
         after=after | {"replaces": task.replaces_id},

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""核验“双随机、一公开”抽查记录（SC-DRAW-1 协议）。Verify a published draw record (SC-DRAW-1).
+"""验证“双随机、一公开”抽取记录（SC-DRAW-1 协议）的验证程序。Verify a published draw record (SC-DRAW-1).
 
 用法 / Usage:
 
-    python3 verify_draw.py 记录.json        # RECORD.json, downloaded from the public portal
+    python3 verify_draw.py 记录.json              # 中文输出 / output in Chinese
+    python3 verify_draw.py --lang en RECORD.json  # English output
 
 只需 Python 3.10 及以上版本，不需要安装任何软件包，也不需要联网。
-完全重现时打印 OK，退出码 0；否则逐行列出每一个不符之处，退出码 1；文件无法读取或不是 JSON，退出码 2。
+完全重现时打印“验证通过”，退出码 0；否则逐行列出每一个不符之处，退出码 1；文件无法读取或不是 JSON，退出码 2。
 
 本程序独立于平台代码，按协议重新计算并核对：
   1. 每个分层的对象数和摘要，且没有对象同时出现在两个分层；
@@ -17,7 +18,7 @@
   5. 检查人员匹配结果（记录中含回避名单时，或回避名单为空时；回避名单不公开时无法核对，
      程序会在标准错误输出中提示）。
 
-Needs only Python 3.10+, no packages, no network. Prints OK and exits 0 when the record is
+Needs only Python 3.10+, no packages, no network. With --lang en: prints OK and exits 0 when the record is
 reproduced exactly; otherwise prints every discrepancy, one per line, and exits 1; exits 2 if
 the file cannot be read or is not JSON. Written independently of the platform's code, it
 recomputes and checks: each stratum's count and digest and that no id is in two strata; the
@@ -322,24 +323,114 @@ def check(record, fail, get, strings):
         fail("teams differ")
 
 
+# The reasons in Chinese (the default output): each English reason of verify(), matched whole,
+# becomes its Chinese sentence. verify() itself stays in English, the spec's language, so the
+# platform's engine and this program can be compared reason by reason. The more specific
+# patterns come first.
+_Q = r'("(?:[^"\\]|\\.)*")'
+ZH_REASONS = [
+    (r"record is not a JSON object", "记录不是 JSON 对象"),
+    (rf"missing or malformed \"stratum {_Q} ids\"", r"分层 \1 的对象编号缺失或格式不正确"),
+    (r'missing or malformed "(.+)"', r'字段 "\1" 缺失或格式不正确'),
+    (rf"stratum {_Q} ids: (.+) is not a canonical string", r"分层 \1 的对象编号 \2 不是规范字符串"),
+    (rf"stratum {_Q}: name is not a canonical string", r"分层名称 \1 不是规范字符串"),
+    (r"(.+): (.+) is not a canonical string", r'字段 "\1" 中的 \2 不是规范字符串'),
+    (r"malformed record \((.+)\)", r'记录格式不正确（错误类型 "\1"）'),
+    (r'spec is not "(.+)"', r"协议版本不是 \1"),
+    (r'input spec is not "(.+)"', r"输入的协议版本不是 \1"),
+    (rf"stratum {_Q} ids not in strictly increasing byte order", r"分层 \1 的对象编号未按字节严格递增排列"),
+    (rf"id {_Q} in two strata", r"对象编号 \1 同时出现在两个分层"),
+    (rf"stratum {_Q} missing from pool", r"对象库中缺少分层 \1"),
+    (rf"stratum {_Q} count mismatch", r"分层 \1 的对象数不符"),
+    (rf"stratum {_Q} digest mismatch", r"分层 \1 的摘要不符"),
+    (rf"stratum {_Q} ratio, min or max invalid", r"分层 \1 的抽取比例、下限或上限无效"),
+    (r"input strata not ordered by name", "输入中的分层未按名称排序"),
+    (rf"pool stratum {_Q} not in input", r"对象库中的分层 \1 不在输入中"),
+    (r"roster not ordered by id, or an id listed twice", "检查人员名单未按编号排序，或有编号重复"),
+    (r"roster digest mismatch", "检查人员名单摘要不符"),
+    (r"exclusions digest mismatch", "回避名单摘要不符"),
+    (r"input digest mismatch", "输入摘要不符"),
+    (r"pool digest mismatch", "对象库摘要不符"),
+    (r"server secret is not 64 lowercase hex characters", "服务器密钥不是 64 位小写十六进制字符"),
+    (r"server secret does not match the commitment", "服务器密钥与事先公布的承诺值不符"),
+    (r"fewer than two witnesses", "见证人少于两名"),
+    (r"witness ([0-9]+) longer than 64 characters", r"第 \1 名见证人的输入超过 64 个字符"),
+    (r"seed mismatch", "随机种子不符"),
+    (r"targets differ", "抽中的检查对象不符"),
+    (
+        rf"teams cannot be reproduced: no eligible inspector for target {_Q} slot {_Q}",
+        r"无法重现检查人员匹配：检查对象 \1 的岗位 \2 没有符合条件的检查人员",
+    ),
+    (r"teams differ", "检查人员匹配结果不符"),
+]
+
+MESSAGES = {
+    "zh": {
+        "usage": "用法：python3 verify_draw.py [--lang en] 记录.json",
+        "unreadable": "无法读取 {name}：{error}",
+        "ok": "验证通过：抽取记录被完全重现。",
+        "failed": "验证未通过，发现 {count} 处不符：",
+        "unchecked": "注意：回避名单未公开，未核对检查人员匹配结果。",
+    },
+    "en": {
+        "usage": "usage: python3 verify_draw.py [--lang en] RECORD.json",
+        "unreadable": "cannot read {name}: {error}",
+        "ok": "OK",
+        "failed": None,  # the English output is the reasons alone, one per line
+        "unchecked": "note: the exclusions are not published, so the teams were not checked",
+    },
+}
+
+
+def in_chinese(reason):
+    """The Chinese sentence for one English reason of verify() (the reason itself if unknown)."""
+    for pattern, template in ZH_REASONS:
+        found = re.fullmatch(pattern, reason)
+        if found:
+            return found.expand(template)
+    return reason
+
+
+def parse_args(argv):
+    """(language, record path) from "[--lang zh|en] RECORD.json" (the flag before or after the
+    path, also as --lang=en), or None when the arguments are not understood."""
+    args, lang, paths = list(argv[1:]), "zh", []
+    while args:
+        arg = args.pop(0)
+        if arg == "--lang" and args:
+            lang = args.pop(0)
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+        elif arg.startswith("-"):
+            return None
+        else:
+            paths.append(arg)
+    return (lang, paths[0]) if lang in MESSAGES and len(paths) == 1 else None
+
+
 def main(argv):
-    if len(argv) != 2:
-        print("usage: python3 verify_draw.py RECORD.json", file=sys.stderr)
+    parsed = parse_args(argv)
+    if parsed is None:
+        print(MESSAGES["zh"]["usage"], file=sys.stderr)
         return 2
+    lang, path = parsed
+    text = MESSAGES[lang]
     try:
-        with open(argv[1], encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             record = json.load(f)
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        print(f"cannot read {argv[1]}: {e}", file=sys.stderr)
+        print(text["unreadable"].format(name=path, error=e), file=sys.stderr)
         return 2
     reasons = verify(record)
-    for reason in reasons:
-        print(reason)
     if reasons:
+        if text["failed"]:
+            print(text["failed"].format(count=len(reasons)))
+        for reason in reasons:
+            print(in_chinese(reason) if lang == "zh" else reason)
         return 1
-    print("OK")
+    print(text["ok"])
     if "exclusions" not in record and record["input"]["match"]["exclusions_digest"] != sha256_hex("SC-EXCL-1\n"):
-        print("note: the exclusions are not published, so the teams were not checked", file=sys.stderr)
+        print(text["unchecked"], file=sys.stderr)
     return 0
 
 

@@ -28,6 +28,8 @@ Validator = Callable[[Any, "Refs"], Any]
 
 LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
 ENTRY_SEPARATORS = re.compile(r"[;；\n]+")
+# A name holding one of these would not read back as one value (lists, licence and scope entries).
+_NOT_IN_NAMES = re.compile(r"[;；,，、\n:：=＝]")
 TRUE_WORDS = frozenset({"是", "Y", "YES", "TRUE", "1", "√", "✓"})
 FALSE_WORDS = frozenset({"否", "N", "NO", "FALSE", "0", "×", "✗"})
 YES, NO = "是", "否"
@@ -230,20 +232,29 @@ def split_list(value: Any) -> list[str]:
 
 @dataclass
 class RefTable:
-    """One code table, looked up by code or by name (names only when they are unambiguous)."""
+    """One code table, looked up by code or by name (names only when they are unambiguous).
+    A table whose codes are internal words (``catering``, ``food_business``) ``shows_names``:
+    files show its rows by their Chinese names, which read back to the same rows."""
 
     label: str
     by_key: dict[str, int]
     ambiguous: set[str] = field(default_factory=set)
     code_of: dict[int, str] = field(default_factory=dict)
+    name_of: dict[int, str] = field(default_factory=dict)
+    shows_names: bool = False
 
     @classmethod
-    def build(cls, label: str, rows: Iterable[tuple[int, str, Iterable[str]]]) -> RefTable:
-        table = cls(label, {})
+    def build(
+        cls, label: str, rows: Iterable[tuple[int, str, Iterable[str]]], *, shows_names: bool = False
+    ) -> RefTable:
+        table = cls(label, {}, shows_names=shows_names)
         names: dict[str, set[int]] = {}
         for pk, code_value, other_names in rows:
             table.by_key[squash(code_value)] = pk
             table.code_of[pk] = code_value
+            other_names = list(other_names)
+            if other_names and other_names[0]:
+                table.name_of[pk] = other_names[0]
             for name in other_names:
                 if name:
                     names.setdefault(squash(name), set()).add(pk)
@@ -255,6 +266,15 @@ class RefTable:
             else:
                 table.ambiguous.add(key)
         return table
+
+    def shown(self, pk: int) -> str:
+        """What a file shows for row ``pk``: its name where the table shows names and the name
+        reads back to this row (unambiguous, no list or entry separator in it), else its code."""
+        code_value = self.code_of.get(pk, "")
+        name = self.name_of.get(pk, "")
+        if self.shows_names and name and self.by_key.get(squash(name)) == pk and not _NOT_IN_NAMES.search(name):
+            return name
+        return code_value
 
     def resolve(self, value: str) -> int:
         key = squash(value)
@@ -292,14 +312,14 @@ class Refs:
         from spotcheck.directory.models import Tag
 
         rows = Tag.objects.filter(is_active=True).values_list("id", "code", "name")
-        return RefTable.build("分类标注", ((pk, c, [n]) for pk, c, n in rows))
+        return RefTable.build("分类标注", ((pk, c, [n]) for pk, c, n in rows), shows_names=True)
 
     @cached_property
     def licence_kinds(self) -> RefTable:
         from spotcheck.directory.models import LicenceKind
 
         rows = LicenceKind.objects.values_list("id", "code", "name")
-        return RefTable.build("许可类别", ((pk, c, [n]) for pk, c, n in rows))
+        return RefTable.build("许可类别", ((pk, c, [n]) for pk, c, n in rows), shows_names=True)
 
     @cached_property
     def departments(self) -> RefTable:
@@ -315,7 +335,7 @@ class Refs:
         from spotcheck.inspectors.models import Qualification
 
         rows = Qualification.objects.filter(is_active=True).values_list("id", "code", "name")
-        return RefTable.build("执法资格", ((pk, c, [n]) for pk, c, n in rows))
+        return RefTable.build("执法资格", ((pk, c, [n]) for pk, c, n in rows), shows_names=True)
 
     def department_label(self, pk: int | None) -> str:
         self.departments  # noqa: B018 (loads department_short)
@@ -348,6 +368,7 @@ def ref_list(table: str) -> Validator:
         return tuple(sorted(ids))
 
     validate.ref_table = table  # type: ignore[attr-defined]
+    validate.many = True  # type: ignore[attr-defined]
     return validate
 
 
@@ -356,7 +377,7 @@ _LICENCE_ENTRY = re.compile(r"^(?P<kind>[^:：]+)[:：](?P<number>[^:：]+)(?:[:
 
 def licences(value: Any, refs: Refs) -> tuple[tuple[int, str, dt.date | None], ...]:
     """``许可类别:许可证号[:有效期至]`` entries separated by ；/; or new lines, e.g.
-    ``food_business:JY13204810012345:2027-05-31``."""
+    ``食品经营许可证:JY13204810012345:2027-05-31`` (the kind by name or code)."""
     entries: dict[tuple[int, str], dt.date | None] = {}
     problems: list[str] = []
     for raw in ENTRY_SEPARATORS.split(as_text(value)):
@@ -386,7 +407,7 @@ def licences(value: Any, refs: Refs) -> tuple[tuple[int, str, dt.date | None], .
 def format_licences(value: Iterable[tuple[int, str, dt.date | None]], refs: Refs) -> str:
     parts = []
     for kind_id, number, until in value:
-        entry = f"{refs.licence_kinds.code_of.get(kind_id, kind_id)}:{number}"
+        entry = f"{refs.licence_kinds.shown(kind_id) or kind_id}:{number}"
         if until:
             entry += f":{until.isoformat()}"
         parts.append(entry)

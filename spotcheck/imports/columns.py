@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.directory.models import InspectionObject
 from spotcheck.imports import cells
-from spotcheck.imports.cells import Refs, squash
+from spotcheck.imports.cells import Refs, RefTable, squash
 from spotcheck.inspectors.models import Inspector
 
 Formatter = Callable[[Any, Refs], Any]
@@ -51,7 +51,7 @@ def _fmt_ref(table: str) -> Formatter:
             return ""
         if table == "departments":
             return refs.department_label(value)
-        return getattr(refs, table).code_of.get(value, "")
+        return getattr(refs, table).shown(value)
 
     return fmt
 
@@ -102,7 +102,7 @@ class Column:
                 return [f"{short}" for short in refs.department_short.values()]
             if table:
                 resolver = getattr(refs, table)
-                return sorted(resolver.code_of.values())
+                return sorted(resolver.shown(pk) for pk in resolver.code_of)
         return []
 
 
@@ -198,7 +198,7 @@ OBJECT_COLUMNS: tuple[Column, ...] = (
         "tags",
         (cells.ref_list("tags"),),
         fmt=_fmt_ref_list("tags"),
-        help="标签代码或名称，多个用“；”分隔。",
+        help="标注名称（或代码），多个用“；”分隔。",
         empty=(),
     ),
     Column(
@@ -238,7 +238,7 @@ OBJECT_COLUMNS: tuple[Column, ...] = (
         "licences",
         (cells.licences,),
         fmt=cells.format_licences,
-        help="许可类别:许可证号[:有效期至]，多个用“；”分隔，如 food_business:JY13204810012345:2027-05-31。"
+        help="许可类别:许可证号[:有效期至]，多个用“；”分隔，如 食品经营许可证:JY13204810012345:2027-05-31。"
         "文件中未列出的已有许可证将被注销。",
         empty=(),
     ),
@@ -400,7 +400,7 @@ _SCOPE_TABLES = {"industries": "industries", "licences": "licence_kinds", "tags"
 
 
 def _scope(value: Any, refs: Refs) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """抽查对象范围 in words: ``对象类型=企业,个体工商户；行业=H,F；分类标注=FOOD`` (the English
+    """抽查对象范围 in words: ``对象类型=企业,个体工商户；行业=H,F；分类标注=餐饮服务`` (the English
     keys ``kinds/industries/licences/tags/regions`` and codes work too). Stored as the
     catalog's JSON scope: each key a sorted list of codes."""
     kind_choice = cells.choice(InspectionObject.Kind)
@@ -431,11 +431,19 @@ def _scope(value: Any, refs: Refs) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k, tuple(sorted(result[k]))) for k in SCOPE_KEY_NAMES if result.get(k))
 
 
+def _fmt_scope_value(key: str, code_value: str, refs: Refs) -> str:
+    """A scope's code as the file shows it: tags and licence kinds by name (see RefTable.shown)."""
+    if key == "kinds":
+        return str(dict(InspectionObject.Kind.choices).get(code_value, code_value))
+    table: RefTable = getattr(refs, _SCOPE_TABLES[key])
+    pk = table.by_key.get(squash(code_value))
+    return table.shown(pk) if pk is not None and table.code_of.get(pk) == code_value else code_value
+
+
 def _fmt_scope(value: Any, refs: Refs) -> str:
-    kind_labels = dict(InspectionObject.Kind.choices)
     parts = []
     for key, codes in value or ():
-        shown = [str(kind_labels.get(c, c)) for c in codes] if key == "kinds" else list(codes)
+        shown = [_fmt_scope_value(key, c, refs) for c in codes]
         parts.append(f"{SCOPE_KEY_NAMES[key]}={','.join(shown)}")
     return "；".join(parts)
 
@@ -474,7 +482,7 @@ ITEM_COLUMNS: tuple[Column, ...] = (
         "scope",
         (_scope,),
         fmt=_fmt_scope,
-        help="如：对象类型=企业,个体工商户；行业=H,F；分类标注=FOOD；许可类别=food_business；区划=320481。不填为不限。",
+        help="如：对象类型=企业,个体工商户；行业=H,F；分类标注=餐饮服务；许可类别=食品经营许可证；区划=320481。不填为不限。",
         empty=(),
     ),
     Column("抽查对象说明", "scope_description", (cells.text(255),)),

@@ -41,9 +41,11 @@ def write_template(kind: str, out: IO[bytes], refs: Refs | None = None) -> None:
         for row in range(2, FORMATTED_ROWS + 2):
             sheet.cell(row=row, column=index).number_format = column.number_format
         allowed = column.allowed_values(refs)
-        # (a quote in a value would end the list's string and put the rest into the formula)
+        # (a quote in a value would end the list's string and put the rest into the formula;
+        # a cell of several values, "餐饮服务；重点监管", is no item of the list and Excel would refuse it)
         joined = "".join(allowed)
-        if allowed and len(",".join(allowed)) <= _LIST_LIMIT and "," not in joined and '"' not in joined:
+        many = any(getattr(validator, "many", False) for validator in column.validators)
+        if allowed and not many and len(",".join(allowed)) <= _LIST_LIMIT and "," not in joined and '"' not in joined:
             validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True)
             validation.error = f"请从列表中选择{column.header}。"
             validation.errorTitle = column.header

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import scope_for
+from spotcheck.core.filters import YesNoFilter
 from spotcheck.inspectors.models import Inspector, Qualification
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,11 +28,6 @@ def readable_departments(request) -> QuerySet[Department]:
         return departments
     scope = scope_for(request.user)
     return departments if scope.reads_all else departments.filter(pk__in=scope.read_departments or [])
-
-
-def yes_no_any() -> forms.Select:
-    # NullBooleanField reads "true"/"false" and treats "" as "not filtered".
-    return forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 
 
 class InspectorFilter(django_filters.FilterSet):
@@ -57,7 +53,7 @@ class InspectorFilter(django_filters.FilterSet):
         method="filter_region",
         empty_label=_("全部片区"),
     )
-    can_lead = django_filters.BooleanFilter(label=_("可任组长"), widget=yes_no_any())
+    can_lead = YesNoFilter(label=_("可任组长"))
     availability = django_filters.ChoiceFilter(
         label=_("在岗状态"), choices=Inspector.Availability.choices, empty_label=_("全部状态")
     )
@@ -69,9 +65,7 @@ class InspectorFilter(django_filters.FilterSet):
         max_value=3650,
         widget=forms.NumberInput(attrs={"step": 1}),
     )
-    certificate_expired = django_filters.BooleanFilter(
-        label=_("执法证已过期或缺失"), method="filter_certificate_expired", widget=yes_no_any()
-    )
+    certificate_expired = YesNoFilter(label=_("执法证已过期或缺失"), method="filter_certificate_expired")
     include_retired = django_filters.BooleanFilter(
         label=_("含已停用人员"), method="filter_include_retired", widget=forms.CheckboxInput
     )

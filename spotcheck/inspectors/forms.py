@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region, User
 from spotcheck.accounts.scope import Scope
+from spotcheck.core.forms import ChineseSelectsMixin
 from spotcheck.directory.models import InspectionObject
 from spotcheck.inspectors.models import Inspector, Qualification
 
@@ -20,7 +21,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name}（{obj.username}）"
 
 
-class InspectorForm(forms.Form):
+class InspectorForm(ChineseSelectsMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.none())
     name = forms.CharField(label=_("姓名"), max_length=50)
     kind = forms.ChoiceField(label=_("人员类别"), choices=Inspector.Kind.choices)

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from spotcheck.accounts.models import Department
 from spotcheck.catalog.forms import ScopeForm
 from spotcheck.catalog.models import InspectionItem
+from spotcheck.core.forms import ChineseSelectsMixin
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.object_filter import DEFAULT_PENALTY_DAYS, MAX_PENALTY_DAYS
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
@@ -30,7 +31,7 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} {name}（{obj.department.short_name}）"
 
 
-class PlanForm(forms.Form):
+class PlanForm(ChineseSelectsMixin, forms.Form):
     year = forms.IntegerField(label=_("计划年度"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("计划名称"), max_length=200)
     department = forms.ModelChoiceField(
@@ -166,7 +167,7 @@ def _form_fields_of(stratum_filter: Mapping[str, Any]) -> dict[str, Any] | None:
     return fields
 
 
-class StratumForm(forms.Form):
+class StratumForm(ChineseSelectsMixin, forms.Form):
     name = forms.CharField(label=_("分层名称"), max_length=100, strip=False)
     ratio = forms.CharField(label=_("抽取比例"), max_length=12, help_text=_("0 到 1 之间的小数，如 0.05 表示 5%"))
     credit_levels = forms.MultipleChoiceField(

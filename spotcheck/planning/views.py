@@ -85,14 +85,14 @@ def _stratum_rows(entry) -> list[dict]:
 def plan_detail_view(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     scope = require_staff(request.user)
-    published = plan.status == AnnualPlan.Status.PUBLISHED
     entries = [
         {
             "entry": e,
             "scope_lines": describe_object_filter(e.scope),
             "strata": _stratum_rows(e),
-            # Offered only to who may do it (issue 12, item 4): the lead department's admin.
-            "can_create_task": published and access.can_create_task_from_entry(scope, e),
+            # The link is shown only to whom the task form would not answer 403.
+            "may_create_task": plan.status == AnnualPlan.Status.PUBLISHED
+            and access.can_create_task_from_entry(scope, e),
         }
         for e in live_entries(plan)
     ]

@@ -152,7 +152,7 @@ def test_object_history_newest_first_and_readable(scjg_admin, towns, scjg):
     actions = [e.action for e in history.audit_entries]
     assert actions == ["directory.object.level", "directory.object.update", "directory.object.create"]
     update = history.audit_entries[1]
-    assert update.action_label == "修改"
+    assert update.action_label == "修改检查对象"
     [region_change] = [c for c in update.field_changes if c.label == "所属区划"]
     assert (region_change.before, region_change.after) == ("溧城街道", "埭头镇")
     level = history.audit_entries[0]

@@ -117,7 +117,7 @@ def test_detail_shows_facts_licences_penalties_and_history(login, scjg_admin, sc
         "溧市监罚〔2026〕1号",
         "年报逾期",
         "信用风险分类结果",
-        "调整等级",
+        "调整检查对象等级",
     ]:
         assert text in body
     assert reverse("directory:edit", args=[created.pk]) in body

@@ -93,25 +93,29 @@ def test_invalid_record_fails_for_the_stated_reason(path):
     assert verify_draw.verify(record) == reasons
 
 
-def run_verifier(tmp_path: Path, record_path: Path) -> subprocess.CompletedProcess:
+def run_verifier(tmp_path: Path, record_path: Path, *flags: str) -> subprocess.CompletedProcess:
     # A reader downloads verify_draw.py alone: run a lone copy, away from the project.
     script = tmp_path / "verify_draw.py"
     if not script.exists():
         shutil.copy(VERIFIER, script)
     return subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [sys.executable, "-I", str(script), str(record_path)], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [sys.executable, "-I", str(script), *flags, str(record_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
-def test_command_line(tmp_path):
-    valid = run_verifier(tmp_path, VECTORS / "valid-002.json")
+def test_command_line_in_english(tmp_path):
+    valid = run_verifier(tmp_path, VECTORS / "valid-002.json", "--lang", "en")
     assert (valid.returncode, valid.stdout) == (0, "OK\n")
 
-    public = run_verifier(tmp_path, VECTORS / "valid-009-public.json")
+    public = run_verifier(tmp_path, VECTORS / "valid-009-public.json", "--lang=en")
     assert (public.returncode, public.stdout) == (0, "OK\n")
     assert "teams were not checked" in public.stderr
 
-    invalid = run_verifier(tmp_path, VECTORS / "invalid" / "invalid-008.json")
+    invalid = run_verifier(tmp_path, VECTORS / "invalid" / "invalid-008.json", "--lang", "en")
     assert invalid.returncode == 1
     assert invalid.stdout.splitlines() == engine.verify_record(load(VECTORS / "invalid" / "invalid-008.json"))
 

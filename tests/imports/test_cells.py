@@ -66,7 +66,7 @@ def test_references_and_licences(codes):
     entries = cells.licences("food_business:JY1：2027-05-31；食品经营许可证:JY2", refs)
     assert entries == ((codes["licence"].pk, "JY1", dt.date(2027, 5, 31)), (codes["licence"].pk, "JY2", None))
     assert "应写作" in _message(lambda v, r: cells.licences(v, refs), "JY1")
-    assert cells.format_licences(entries, refs) == "food_business:JY1:2027-05-31；food_business:JY2"
+    assert cells.format_licences(entries, refs) == "食品经营许可证:JY1:2027-05-31；食品经营许可证:JY2"
 
 
 @pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_item_columns_ratio_scope_and_checklist(codes):
     assert columns["default_ratio"].fmt(Decimal("0.050000"), refs) == "5%"
     scope = columns["scope"].parse("对象类型=企业,个体工商户；行业=H；tags=catering", refs)
     assert scope == (("kinds", ("enterprise", "individual")), ("industries", ("H",)), ("tags", ("catering",)))
-    assert columns["scope"].fmt(scope, refs) == "对象类型=企业,个体工商户；行业=H；分类标注=catering"
+    assert columns["scope"].fmt(scope, refs) == "对象类型=企业,个体工商户；行业=H；分类标注=餐饮服务"
     with pytest.raises(ValidationError, match="条件可为"):
         columns["scope"].parse("颜色=红", refs)
     checklist = columns["checklist"].parse("是否公示营业执照｜条例第三十四条\n是否建立台账", refs)

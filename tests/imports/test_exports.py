@@ -45,7 +45,7 @@ def test_export_xlsx_has_the_import_headers_and_formats(scjg_admin, objects, log
     assert first["成立日期"].number_format == "yyyy-mm-dd"
     assert first["信用等级"].value == "A 类（信用风险低）"
     assert first["列入经营异常名录"].value == "否"
-    assert first["许可证"].value == "food_business:JY13204810012345:2027-05-31"
+    assert first["许可证"].value == "食品经营许可证:JY13204810012345:2027-05-31"
     assert sheet.max_row == 4
 
 

@@ -111,7 +111,7 @@ def test_drawn_list_is_public_and_verifies(public, make_task, run_ceremony, priv
         [sys.executable, "verify_draw.py", "record.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.strip() == "OK"
+    assert run.stdout.strip() == "验证通过：抽取记录被完全重现。"
 
 
 def test_tampered_record_fails_the_downloaded_verifier(public, make_task, run_ceremony, tmp_path):
@@ -123,7 +123,8 @@ def test_tampered_record_fails_the_downloaded_verifier(public, make_task, run_ce
     run = subprocess.run(
         [sys.executable, "verify_draw.py", "record.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
-    assert run.returncode == 1 and "OK" not in run.stdout
+    assert run.returncode == 1 and "验证通过" not in run.stdout
+    assert "随机种子不符" in run.stdout
 
 
 def test_after_visits_list_hidden_until_published(public, make_task, run_ceremony, scjg_admin, tmp_path):

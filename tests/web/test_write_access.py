@@ -471,6 +471,7 @@ WRITE_VIEWS: dict[str, Write] = {
 # page) and, on the public portal, from anyone.
 READ_ONLY_VIEWS = {
     "web:home",
+    "web:favicon",
     "accounts:lockouts",
     "audit:list",
     "audit:detail",

@@ -4,8 +4,9 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
+from spotcheck.audit.actions import action_label
 from spotcheck.inspectors.models import Inspector
 
 register = template.Library()
@@ -51,13 +52,6 @@ def availability_badge(inspector: Inspector) -> str:
     return format_html('<span class="badge {}">{}</span>', css, label)
 
 
-ACTION_LABELS = {
-    "inspectors.inspector.create": pgettext_lazy("audit action", "登记"),
-    "inspectors.inspector.update": pgettext_lazy("audit action", "修改"),
-    "inspectors.inspector.retire": pgettext_lazy("audit action", "停用"),
-    "inspectors.inspector.restore": pgettext_lazy("audit action", "恢复"),
-    "inspectors.inspector.availability": pgettext_lazy("audit action", "变更在岗状态"),
-}
 EXTRA_LABELS = {"reason": gettext_lazy("原因")}
 
 
@@ -84,7 +78,7 @@ def _display(field, value):
 
 @register.filter
 def audit_action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return action_label(action)
 
 
 @register.filter

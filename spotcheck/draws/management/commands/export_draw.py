@@ -15,7 +15,7 @@ def _text(task: Task, public: bool) -> str:
 
 
 class Command(BaseCommand):
-    help = "导出抽查任务的摇号记录（JSON）：export_draw TASK_CODE，或 export_draw --all DIR"
+    help = "导出抽查任务的抽取记录（JSON）：export_draw TASK_CODE，或 export_draw --all DIR"
 
     def add_arguments(self, parser):
         parser.add_argument("code", nargs="?", help="任务编号，如 SCJG-2026-0001")
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             if task is None:
                 raise CommandError(f"没有编号为 {code} 的任务。")
             if not hasattr(task, "draw") or not task.draw.is_drawn:
-                raise CommandError(f"任务 {code} 尚未抽取，没有摇号记录。")
+                raise CommandError(f"任务 {code} 尚未抽取，没有抽取记录。")
             self.stdout.write(_text(task, public), ending="")
             return
         directory = Path(all_dir)
@@ -41,4 +41,4 @@ class Command(BaseCommand):
         for task in Task.objects.filter(draw__seed__gt="").order_by("code").iterator(chunk_size=100):
             (directory / f"{task.code}.json").write_text(_text(task, public), encoding="utf-8")
             written += 1
-        self.stdout.write(f"已导出 {written} 个任务的摇号记录到 {directory}")
+        self.stdout.write(f"已导出 {written} 个任务的抽取记录到 {directory}")

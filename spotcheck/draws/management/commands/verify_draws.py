@@ -10,7 +10,7 @@ from spotcheck.drawspec import engine
 
 
 class Command(BaseCommand):
-    help = "核验数据库中的全部摇号记录及其检查和检查组；有不符时列出任务编号和原因，退出码非零"
+    help = "核验数据库中的全部抽取记录及其检查和检查组；有不符时列出任务编号和原因，退出码非零"
 
     def handle(self, *args, **options):
         failures: list[str] = []
@@ -26,5 +26,5 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"OK {task.code}")
         if failures:
-            raise CommandError(f"{len(failures)} 个摇号记录核验失败：{'、'.join(failures)}")
-        self.stdout.write(f"全部 {checked} 个摇号记录核验通过。")
+            raise CommandError(f"{len(failures)} 个抽取记录核验失败：{'、'.join(failures)}")
+        self.stdout.write(f"全部 {checked} 个抽取记录核验通过。")
