@@ -5,7 +5,7 @@ exists; a read-only role asking to write gets a 403.
 The predicates are pure functions of a ``Scope`` (and the row): the services call them first
 and raise, the pages and the API call them to show or hide a button. They decide who runs the
 ceremony, who enters a witness input (their own, or typed for a witness), who reads the full
-draw record, who makes a task from a plan entry and who sets the region's yearly cap."""
+draw record and who sets the region's yearly cap."""
 
 from __future__ import annotations
 
@@ -37,6 +37,24 @@ def get_task_for_user(user: User, pk: int, write: bool = False) -> Task:
     if write and not can_operate(scope, task):
         raise PermissionDenied(_("只有发起部门可以操作该抽查任务。"))
     return task
+
+
+def out_of_scope_reason(scope: Scope, pk: int) -> str | None:
+    """Why a staff member of the task's region may not read task ``pk`` (issue 12, item 2): a
+    witness of another department is told the rule rather than given a bare 404. The page
+    keeps the 404 and names nothing of the task; anyone outside the region gets the plain 404
+    (None), which does not reveal that the task exists."""
+    if not scope.is_staff_member:
+        return None
+    region_id = Task.objects.filter(pk=pk).values_list("lead_department__region_id", flat=True).first()
+    if region_id is None or region_id not in {m.region_id for m in scope.memberships}:
+        return None
+    if scope.has_role(Role.WITNESS):
+        return _(
+            "该任务不在您的见证范围内：见证人只能查看本部门发起或参与、已发布任务公告并正在等待见证人输入的任务，"
+            "以及本人录入过输入的任务。抽取结果公开后，可在公示平台查看。"
+        )
+    return _("该任务不在您的查看范围内：抽查任务只对发起部门和参与部门的人员、联席办和审计人员开放。")
 
 
 def can_operate(scope: Scope, task: Task) -> bool:

@@ -42,7 +42,7 @@ from spotcheck.draws.serializers import (
     WitnessInputSerializer,
 )
 from spotcheck.drawspec import engine
-from spotcheck.planning.access import get_entry_for_user
+from spotcheck.planning.access import get_entry_for_user, require_task_from_entry
 
 # The frozen pool without its blobs (a province's pool runs to megabytes): not for a detail view.
 POOL_SUMMARY_FIELDS = ("id", "task", "member_count", "roster", "exclusion_count", "frozen_on")
@@ -162,8 +162,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         entry = get_entry_for_user(request.user, data.pop("entry"))
-        if not access.can_create_task_from_entry(scope_for(request.user), entry):
-            raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
+        require_task_from_entry(scope_for(request.user), entry)
         data["replaces"] = self._replaced_task(data["replaces"])
         task = services.task_create_from_entry(actor=request.user, entry=entry, **data)
         return _task_detail(request, task, status.HTTP_201_CREATED)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,12 +26,12 @@ from spotcheck.core.forms import put_service_errors
 from spotcheck.core.messages import flash_service_errors, run_service
 from spotcheck.core.params import parse_id, parse_year
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
-from spotcheck.draws import access, ceremony_jobs, selectors, services
+from spotcheck.draws import access, ceremony_jobs, guide, selectors, services
 from spotcheck.draws.access import get_task_for_user
 from spotcheck.draws.forms import CancelForm, RedrawRefuseForm, TaskEditForm, TaskFromEntryForm, WitnessInputForm
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.drawspec import engine, verify_draw
-from spotcheck.planning.access import get_entry_for_user
+from spotcheck.planning.access import get_entry_for_user, require_task_from_entry
 
 Status = Task.Status
 VERIFIER = Path(verify_draw.__file__)
@@ -81,8 +81,7 @@ def task_create_view(request):
     if entry_id is None:
         raise Http404(_("请选择计划条目。"))
     entry = get_entry_for_user(request.user, entry_id)
-    if not access.can_create_task_from_entry(scope_for(request.user), entry):
-        raise PermissionDenied(_("只有发起部门可以根据该计划条目创建抽查任务。"))
+    require_task_from_entry(scope_for(request.user), entry)
     candidates = selectors.redraw_candidates_for_entry(entry)
     if request.method == "POST":
         form = TaskFromEntryForm(request.POST, redraw_candidates=candidates)
@@ -131,11 +130,14 @@ def _witness_context(request, task: Task, form: WitnessInputForm | None = None, 
         form = WitnessInputForm(operator=typed, departments=_witness_departments(task))
     if busy is None:  # a freeze or draw waiting in the background
         busy = ceremony_jobs.active_job(task) is not None
+    witnesses = list(selectors.witness_inputs(task))
     return {
         "task": task,
-        "witnesses": list(selectors.witness_inputs(task)),
+        "witnesses": witnesses,
         "witness_form": form if may_enter else None,
         "can_draw": operator and open_for_input and not busy,
+        # Why the draw button cannot be used yet, said next to it ("" when it can).
+        "draw_blocked": guide.witnesses_missing(task, witnesses) if open_for_input else "",
         "min_witnesses": engine.MIN_WITNESSES,
     }
 
@@ -195,8 +197,14 @@ def _member_context(request, task: Task, frozen: FrozenPool | None) -> dict:
 @login_required
 @require_GET
 def task_detail_view(request, pk: int):
-    task = get_task_for_user(request.user, pk)
     scope = scope_for(request.user)
+    try:
+        task = get_task_for_user(request.user, pk)
+    except Http404:
+        reason = access.out_of_scope_reason(scope, pk)
+        if reason is None:
+            raise
+        return render(request, "draws/task_out_of_scope.html", {"reason": reason}, status=404)
     operator = access.can_operate(scope, task)
     # The result of a province's draw (10^5 targets and teams) is not for a page view either:
     # the targets are read from the visits, a page at a time.
@@ -273,6 +281,15 @@ def task_detail_view(request, pk: int):
     context |= _visit_context(request, task, draw if show_targets else None, strata)
     context |= _member_context(request, task, frozen if show_pool else None)
     context |= _witness_context(request, task, busy=busy)
+    context["ceremony_steps"] = guide.ceremony_steps(
+        task, draw=draw, witnesses=context["witnesses"], departments=departments, busy=busy
+    )
+    check = context["match_check"]
+    context["announce_blocked"] = (
+        next(step.missing for step in context["ceremony_steps"] if step.key == "announce")
+        if check and not check["feasible"]
+        else ""
+    )
     return render(request, "draws/task_detail.html", context)
 
 

@@ -166,6 +166,21 @@ def get_stratum_for_user(user: User, pk: int, write: bool = False) -> PlanStratu
     return stratum
 
 
+# ------------------------------------------------------------------ tasks from plan entries
+# Here, not in draws/access.py: the plan page (planning sits below draws) shows the button.
+
+
 def can_create_task_from_entry(scope: Scope, entry: PlanEntry) -> bool:
-    """Only the entry's lead department (or the coordinator) makes a task of it."""
+    """Only the entry's lead department (its admin) or the joint office makes a task of it."""
     return scope.can_write_department(entry.lead_department_id)
+
+
+def require_task_from_entry(scope: Scope, entry: PlanEntry) -> None:
+    """``can_create_task_from_entry`` or a 403 stating the rule (issue 12, item 4): an approver
+    or inspector of the lead department is of that department, and was told otherwise."""
+    if can_create_task_from_entry(scope, entry):
+        return
+    raise PermissionDenied(
+        _("根据计划条目创建抽查任务须由发起部门（%(dept)s）的部门管理员或联席办协调员办理；您的角色只能查看该计划。")
+        % {"dept": entry.lead_department.short_name}
+    )

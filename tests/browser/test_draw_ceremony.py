@@ -39,6 +39,7 @@ def test_witnesses_and_draw(page, scjg_admin, scjg, wsjk, make_task):
     assert "钱见证" in rows.nth(0).inner_text() and "孙见证" in rows.nth(1).inner_text()
     shot(page, "draw-2-witnesses")
 
+    page.once("dialog", lambda dialog: dialog.accept())  # the irreversible step asks first
     page.get_by_role("button", name="揭晓并抽取").click()
     page.locator("#targets").wait_for()
     task.refresh_from_db()
