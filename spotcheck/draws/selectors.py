@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
-from spotcheck.accounts.models import Membership
+from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
 from spotcheck.directory.models import InspectionObject
@@ -19,6 +19,7 @@ from spotcheck.draws.exclusions import ExcludedObjects, exclusion_counts
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember, WitnessInput
 from spotcheck.drawspec import engine
+from spotcheck.inspectors.models import Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 Role = Membership.Role
@@ -405,3 +406,22 @@ def redraw_counts(tasks: QuerySet[Task]) -> list[RedrawCount]:
         .order_by("-year", "lead_department__sort_order", "lead_department_id")
     )
     return [RedrawCount(r["lead_department__short_name"], r["year"], r["count"]) for r in rows]
+
+
+def slots_described(task: Task) -> list[dict[str, Any]]:
+    """The task's team slots as a person reads them: the department's short name and the
+    qualifications' names, not their codes (two queries)."""
+    codes = {q for slot in task.slots for q in slot.get("quals", [])}
+    qual_names = dict(Qualification.objects.filter(code__in=codes).values_list("code", "name"))
+    dept_names = dict(
+        Department.objects.filter(code__in={slot["dept"] for slot in task.slots}).values_list("code", "short_name")
+    )
+    return [
+        {
+            "name": slot["name"],
+            "department": dept_names.get(slot["dept"], slot["dept"]),
+            "qualifications": [qual_names.get(code, code) for code in slot.get("quals", [])],
+            "is_lead": slot["name"] == task.lead_slot,
+        }
+        for slot in task.slots
+    ]

@@ -250,6 +250,7 @@ def task_detail_view(request, pk: int):
         # The exclusions' pager keeps the other lists' parameters.
         "querystring": urlencode(_other_params(request, "page")),
         "match_failure": selectors.match_failure(task),
+        "slots": selectors.slots_described(task),
         "operator": operator,
         "can_freeze": operator and task.status == Status.DRAFT and not busy and not task.awaits_redraw_approval,
         "can_announce": operator and task.status == Status.FROZEN,

@@ -411,8 +411,8 @@ def test_visit_page_query_count_does_not_grow_with_visits(
     # The same queries (the page of exclusions aside, which the small task has none of: its
     # keys and its objects): the visits are counted, the page's ids sorted, its rows loaded,
     # their teams prefetched; one asks for a background job of the task, two count the merge
-    # proposals.
-    assert len(few) <= 21
+    # proposals; two name the slots' departments and qualifications.
+    assert len(few) <= 23
     with django_assert_max_num_queries(len(few) + 2):
         body = client.get(url("detail", big_task), {"visit_page": 2, "page": 2}).content.decode()
     assert len(_visits_in_page(body, big_task)) == big_task.visits.count() - 100
@@ -519,3 +519,13 @@ def test_team_column_names_each_member_and_the_lead_once(login, scjg_admin, make
         lead, other = sorted(visit.members.select_related("inspector"), key=lambda m: not m.is_lead)
         cell = f"{lead.inspector.name}（{lead_slot}）" + (f" {badge}" if lead_slot == "主检" else "")
         assert f"{cell}、{other.inspector.name}（协检）</td>" in body
+
+
+def test_the_task_page_names_slots_without_codes(login, scjg_admin, make_task):
+    # Issue 12, item 1 (in part): the slots read 主检（市场监管：<the qualification's name>），
+    # not its code.
+    task = make_task()
+    body = login(scjg_admin).get(url("detail", task)).content.decode()
+    listed = body[body.index("检查组岗位") :][:600]
+    assert "draws_food" not in listed and "SCJG" not in listed
+    assert "市场监管" in listed
