@@ -86,7 +86,7 @@ def test_detail_and_edit_pages_show_no_placeholder_text(
         reverse("directory:edit", args=[obj.pk]),
         reverse("inspectors:detail", args=[scjg_inspectors[0].pk]),
         reverse("inspectors:edit", args=[scjg_inspectors[0].pk]),
-        reverse("catalog:detail", args=[food_item.pk]),
+        reverse("catalog:detail", args=[food_item.item_id]),  # food_item is the published version
         reverse("planning:detail", args=[draft_plan.pk]),
         reverse("planning:entry_create", args=[draft_plan.pk]),
         reverse("planning:entry_edit", args=[entry.pk]) if entry else None,
