@@ -99,38 +99,51 @@ def _has_trigram(fragment: str) -> bool:
     return False
 
 
+def _scans_in_table_order(plan: Mapping[str, Any], table: str) -> bool:
+    """Whether the plan walks ``table`` row by row (a sequential scan, or an index read in
+    its order) rather than through a bitmap of the matches."""
+    if plan.get("Relation Name") == table and plan.get("Node Type") in {"Seq Scan", "Index Scan"}:
+        return True
+    return any(_scans_in_table_order(child, table) for child in plan.get("Plans", ()))
+
+
 def _first_matches(queryset: QuerySet, params: Mapping[str, Any], wanted: int) -> list[tuple[str, int]]:
     """(code, id) of the first ``wanted`` matches in no particular order.
 
     PostgreSQL prices UPPER and LIKE on a Chinese name at about a fiftieth of what they cost,
     so for a fragment in one name of fifty it would rather scan the table until it has
     ``wanted`` matches (50–150 ms at 10^6 objects) than read them through the trigram index
-    (10–20 ms). Its estimate of how many names hold the fragment is good, though: with it,
-    ``_scan_costs_more`` decides, and the scan is ruled out for this query when it loses.
-    Common fragments (溧阳市, 有限公司) still get the scan, which stops after a few thousand rows.
+    (10–20 ms). Its estimate of how many names hold the fragment is good, though: when it
+    plans such a scan, ``_scan_costs_more`` weighs the scan by that estimate, and the scan is
+    ruled out for this query when it loses. Common fragments (溧阳市, 有限公司) keep the scan,
+    which stops after a few thousand rows.
     """
     rows = queryset.order_by().values_list("public_code", "pk")[:wanted]
     fragments = [str(params.get(key) or "").strip() for key in NAME_FRAGMENT_PARAMS]
     fragments = [f for f in fragments if f]
     if connection.vendor != "postgresql" or not fragments or not all(_has_trigram(f) for f in fragments):
         return list(rows)
+    table = InspectionObject._meta.db_table
     sql, sql_params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", sql_params)
         plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [InspectionObject._meta.db_table])
+        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        if plan.get("Node Type") != "Limit" or not _scans_in_table_order(plan, table):
+            return list(rows)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         table_rows = cursor.fetchone()[0]
-    top = plan[0]["Plan"]
-    estimated = top["Plans"][0]["Plan Rows"] if top.get("Node Type") == "Limit" and top.get("Plans") else None
-    if estimated is None or not _scan_costs_more(estimated, table_rows, wanted):
+    if not _scan_costs_more(plan["Plans"][0]["Plan Rows"], table_rows, wanted):
         return list(rows)
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        # Transaction-local, and put back at once in case an outer transaction goes on.
         cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
         found = list(rows)
-        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
+        if nested:  # transaction-local settings would last as long as the caller's transaction
+            cursor.execute(
+                "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                "WHERE name IN ('enable_seqscan', 'enable_indexscan')"
+            )
     return found
 
 
