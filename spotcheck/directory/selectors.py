@@ -89,8 +89,9 @@ def _scan_costs_more(estimated_matches: float, table_rows: float, wanted: int) -
 
 
 def _has_trigram(fragment: str) -> bool:
-    # pg_trgm takes trigrams from runs of letters and digits only; without one the index can
-    # only be read whole.
+    # pg_trgm takes its trigrams from runs of letters and digits: a fragment without a run of
+    # three may give none, and the index would then be read whole. Such fragments are left to
+    # the planner.
     run = 0
     for ch in fragment:
         run = run + 1 if ch.isalnum() else 0
