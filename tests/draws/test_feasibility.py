@@ -16,6 +16,7 @@ from spotcheck.draws import services
 from spotcheck.draws.models import Draw, FrozenPool, FrozenStratum, Task
 from spotcheck.drawspec import engine
 from tests.factories import RecusalFactory, add_objects
+from tests.task_form import form_fields
 
 S = Task.Status
 pytestmark = pytest.mark.usefixtures("scjg", "wsjk")
@@ -35,15 +36,7 @@ def demo_like(entry, towns, scjg):
 
 def form_defaults(client, entry) -> dict:
     """The create form as it comes, every field with its proposed value."""
-    body = client.get(url("create"), {"entry": entry.pk}).content.decode()
-    data = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', body))
-    data |= {
-        name: text for name, text in re.findall(r'<textarea[^>]*name="([a-z_]+)"[^>]*>\n?([^<]*)</textarea>', body)
-    }
-    data["list_publication"] = "with_notice"
-    data["exclude_last_inspector"] = "on"
-    data.pop("csrfmiddlewaretoken", None)
-    return data
+    return form_fields(client.get(url("create"), {"entry": entry.pk}).content.decode())
 
 
 def create(client, entry, data) -> Task:
@@ -84,7 +77,8 @@ def test_the_old_default_cap_is_refused_at_the_notice_and_the_task_is_fixed_befo
     edit = client.get(url("edit", task), {"cap": suggested}).content.decode()
     assert f'value="{suggested}"' in edit and "保存修改将解除冻结" in edit
     old_digest = Draw.objects.get(task=task).input_digest
-    form = form_defaults(client, demo_like) | {"max_visits_per_inspector": str(suggested), "title": task.title}
+    form = form_fields(edit)  # the task's own values, the suggested cap
+    assert form["max_visits_per_inspector"] == str(suggested) and form["slots-0-name"] == "主检"
     assert client.post(url("edit", task), form).status_code == 302
     task.refresh_from_db()
     assert (task.status, task.max_visits_per_inspector, task.frozen_at) == (S.DRAFT, suggested, None)
