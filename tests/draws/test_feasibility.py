@@ -6,7 +6,6 @@ freeze discarded, on record). Through the pages, as a new operator would do it."
 
 import hashlib
 import random
-import re
 
 import pytest
 from django.urls import reverse
