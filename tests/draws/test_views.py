@@ -604,3 +604,27 @@ def test_the_task_page_names_slots_without_codes(login, scjg_admin, make_task):
     listed = body[body.index("检查组岗位") :][:600]
     assert "draws_food" not in listed and "SCJG" not in listed
     assert "市场监管" in listed
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"slots-TOTAL_FORMS": None},
+        {"slots-TOTAL_FORMS": "abc"},
+        {"slots-TOTAL_FORMS": "99999999"},
+        {"slots-lead": "x"},
+        {"slots-lead": "-1"},
+        {"slots-lead": "99999999999"},
+        {"slots-0-dept": "NOPE"},
+        {"slots-0-quals": ["draws_food", "no_such_qualification"]},
+        {"slots-1-name": " " * 3},
+    ],
+)
+def test_bad_slot_rows_are_refused_not_a_500(login, scjg_admin, entry, make_task, bad):
+    client = login(scjg_admin)
+    data = {k: v for k, v in (_create_data() | bad).items() if v is not None}
+    assert client.post(f"{url('create')}?entry={entry.pk}", data).status_code == 200
+    assert not Task.objects.exists()
+    task = make_task()
+    assert client.post(url("edit", task), data).status_code == 200
+    assert Task.objects.get(pk=task.pk).slots == task.slots
