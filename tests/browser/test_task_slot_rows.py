@@ -37,3 +37,18 @@ def test_add_a_slot_row_and_save_it(page, scjg_admin, entry):
     task = Task.objects.get()
     assert task.slots[-1] == {"name": "记录员", "dept": "SCJG", "quals": ["draws_food"]}
     assert [s["name"] for s in task.slots] == ["主检", "协检", "记录员"] and task.lead_slot == "主检"
+
+
+def test_the_edit_form_shows_the_tasks_rows_whole_on_a_phone(page, scjg_admin, make_task):
+    # The page walk reaches no draft task (its tasks are drawn): the edit form is looked at here.
+    task = make_task()
+    log_in(page, scjg_admin)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(page.base_url + reverse("draws:edit", args=[task.pk]))
+    rows = page.locator("#slot-rows tr")
+    assert rows.nth(0).locator("input[type=text]").input_value() == "主检"
+    assert rows.nth(0).get_by_label("食品安全执法").is_checked()
+    assert rows.nth(0).locator("input[type=radio]").is_checked()
+    assert rows.nth(1).locator("select option:checked").inner_text() == "市场监管"
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert "draws_food" not in page.locator("body").inner_text()
