@@ -238,6 +238,7 @@ class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
             lead_slot=lead_slot,
             day=entry.window_start,
             now=timezone.now(),
+            item_ids=[item.pk for item in entry.items.all()],
         )
         return {
             "title": entry.name,

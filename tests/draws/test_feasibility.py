@@ -14,7 +14,8 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import services
 from spotcheck.draws.models import Draw, FrozenPool, FrozenStratum, Task
 from spotcheck.drawspec import engine
-from tests.factories import RecusalFactory, add_objects
+from spotcheck.inspectors.models import Inspector
+from tests.factories import InspectorFactory, RecusalFactory, add_objects
 from tests.task_form import form_fields
 
 S = Task.Status
@@ -111,6 +112,27 @@ def test_the_forms_proposed_cap_announces_and_draws(login, scjg_admin, demo_like
     assert "匹配失败" not in body
     task = Task.objects.get(pk=task.pk)
     assert task.status == S.DRAWN and task.match_failed_at is None
+
+
+def test_the_proposed_cap_counts_the_exclusions_the_freeze_will_find(
+    login, scjg_admin, demo_like, objects, scjg, food_qual
+):
+    # Eight may lead; four of them are recused from one object of the pool. A proposal blind to
+    # recusals (and to the last visit's team) offered a cap the freeze then found too low.
+    for n in range(6):
+        InspectorFactory(department=scjg, can_lead=True, name=f"增援检查员{n}").qualifications.set([food_qual])
+    client = login(scjg_admin)
+    unrecused = int(form_defaults(client, demo_like)["max_visits_per_inspector"])
+    leaders = list(Inspector.objects.filter(department=scjg, can_lead=True)[:4])
+    for person in leaders:
+        RecusalFactory(inspector=person, inspection_object=objects[0])
+    data = form_defaults(client, demo_like)
+    proposed = int(data["max_visits_per_inspector"])
+    assert proposed > unrecused
+    task = create(client, demo_like, data)
+    client.post(url("freeze", task))
+    check = Draw.objects.get(task=task).match_check
+    assert check["feasible"] is True and check["suggested_cap"] <= proposed
 
 
 def test_a_feasible_task_announces_and_draws_as_before(login, scjg_admin, make_task):
