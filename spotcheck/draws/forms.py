@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -12,39 +11,159 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department
 from spotcheck.core.forms import ChineseSelectsMixin
-from spotcheck.draws import pool
+from spotcheck.draws import pool, selectors
 from spotcheck.draws.models import Task
 from spotcheck.planning.models import PlanEntry
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_QUAL_SEPARATORS = re.compile(r"[,，、]")
+
+# ------------------------------------------------------------------------------ team slots
+#
+# A task's team is a list of slots (岗位), each filled by one inspector of the slot's department
+# holding its qualifications; one slot leads. The service, the API and the draw record keep them
+# as codes ({"name", "dept", "quals"} and ``lead_slot``); the pages choose them from lists by
+# Chinese name, one row per slot (a formset), and never show a code.
+
+SLOTS_PREFIX = "slots"
+SPARE_SLOT_ROWS = 2  # empty rows to fill without JavaScript
+MAX_SLOTS = 20
+ADD_SLOT_ROWS = "add_slot_rows"  # the "增加岗位" button's name, when it posts (no JavaScript)
 
 
-def parse_slot_lines(text: str) -> list[dict[str, Any]]:
-    """``岗位名 部门代码 资格代码,资格代码`` per line (qualifications optional) → slots."""
+class SlotForm(forms.Form):
+    """One slot: its name, department and the qualifications its inspector must hold. A row
+    left empty is no slot."""
+
+    name = forms.CharField(
+        label=_("岗位名称"), max_length=50, required=False, widget=forms.TextInput(attrs={"aria-label": _("岗位名称")})
+    )
+    dept = forms.ChoiceField(label=_("部门"), required=False, widget=forms.Select(attrs={"aria-label": _("部门")}))
+    quals = forms.MultipleChoiceField(label=_("须具备的资格"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, departments: list[tuple[str, str]], qualifications: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dept"].choices = [("", _("请选择")), *departments]
+        self.fields["quals"].choices = qualifications
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("name") or data.get("dept") or data.get("quals"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("DELETE") or self.is_blank():
+            return data
+        if not data.get("name"):
+            self.add_error("name", _("请填写岗位名称。"))
+        if not data.get("dept"):
+            self.add_error("dept", _("请选择岗位所属的部门。"))
+        return data
+
+
+class BaseSlotFormSet(forms.BaseFormSet):
+    """The slot rows and, across them, which one leads (one radio button ``<prefix>-lead``
+    whose value is the row's number)."""
+
+    initial_lead: int | None = None
+
+    @property
+    def lead_field_name(self) -> str:
+        return f"{self.prefix}-lead"
+
+    @property
+    def lead_index(self) -> int | None:
+        if not self.is_bound:
+            return self.initial_lead
+        raw = self.data.get(self.lead_field_name, "")
+        return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 4 else None
+
+    def _kept(self) -> list[tuple[int, forms.Form]]:
+        return [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE") and not form.is_blank()
+        ]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        kept = self._kept()
+        if not kept:
+            raise ValidationError(_("请至少填写一个岗位。"))
+        seen: set[str] = set()
+        for _index, form in kept:
+            name = form.cleaned_data["name"]
+            if name in seen:
+                raise ValidationError(_("岗位名称“%(name)s”重复：每个岗位的名称须各不相同。") % {"name": name})
+            seen.add(name)
+        if self.lead_index not in {index for index, _form in kept}:
+            raise ValidationError(_("请选择组长岗位：在担任组长的岗位那一行选中“组长”。"))
+
+    def slots(self) -> list[dict[str, Any]]:
+        """The kept rows as the service takes them (codes)."""
+        return [
+            {
+                "name": form.cleaned_data["name"],
+                "dept": form.cleaned_data["dept"],
+                "quals": sorted(form.cleaned_data["quals"]),
+            }
+            for _index, form in self._kept()
+        ]
+
+    def lead_slot(self) -> str:
+        return self.forms[self.lead_index].cleaned_data["name"]
+
+    def add_service_errors(self, messages: list[str]) -> None:
+        """What the service refused about the slots, shown above the rows."""
+        self._non_form_errors = self.error_class([*self.non_form_errors(), *messages], error_class="nonform")
+
+
+SlotFormSet = forms.formset_factory(
+    SlotForm, formset=BaseSlotFormSet, extra=SPARE_SLOT_ROWS, can_delete=True, max_num=MAX_SLOTS, validate_max=True
+)
+
+
+def slot_formset(
+    *,
+    departments: list[Department],
+    qualifications: list[tuple[str, str]],
+    data: Any = None,
+    slots: list[dict[str, Any]] | None = None,
+    lead_slot: str = "",
+) -> BaseSlotFormSet:
+    """The slot rows: bound to ``data``, or showing ``slots`` (codes) with ``lead_slot``
+    chosen. Posting with ``ADD_SLOT_ROWS`` (the button, without JavaScript) gives the same rows
+    and more empty ones."""
+    if data is not None and ADD_SLOT_ROWS in data:
+        data = data.copy()
+        key = f"{SLOTS_PREFIX}-TOTAL_FORMS"
+        total = int(data.get(key)) if str(data.get(key, "")).isdigit() else 0
+        data[key] = str(min(total + SPARE_SLOT_ROWS, MAX_SLOTS))
+    formset = SlotFormSet(
+        data=data,
+        initial=[{"name": s["name"], "dept": s["dept"], "quals": list(s.get("quals") or [])} for s in slots or []],
+        prefix=SLOTS_PREFIX,
+        form_kwargs={
+            "departments": [(d.code, d.short_name) for d in departments],
+            "qualifications": qualifications,
+        },
+    )
+    names = [s["name"] for s in slots or []]
+    formset.initial_lead = names.index(lead_slot) if lead_slot in names else None
+    return formset
+
+
+def _entry_departments(entry: PlanEntry) -> list[Department]:
+    return list(dict.fromkeys([entry.lead_department, *entry.participating_departments.all()]))
+
+
+def suggested_slots(entry: PlanEntry) -> tuple[list[dict[str, Any]], str]:
+    """Two slots per department of the entry; each department's first slot asks for the
+    qualifications its items require (a starting point the user edits). Named by the
+    department's short name, never its code: 主检/协检 for the lead, 卫健检查/卫健协检 for another.
+    Returns (slots, the lead slot's name)."""
     slots: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        parts = line.split()
-        if not parts:
-            continue
-        if len(parts) not in (2, 3):
-            raise ValidationError(
-                _("第 %(n)s 行应为“岗位名 部门代码 资格代码,…”（资格可省略）：%(line)s"),
-                params={"n": number, "line": line.strip()},
-            )
-        quals = [q for q in _QUAL_SEPARATORS.split(parts[2]) if q] if len(parts) == 3 else []
-        slots.append({"name": parts[0], "dept": parts[1], "quals": quals})
-    if not slots:
-        raise ValidationError(_("请至少填写一个岗位。"))
-    return slots
-
-
-def suggested_slot_lines(entry: PlanEntry) -> str:
-    """Two slots per department of the entry; the lead department's first slot carries the
-    qualifications its items require (a starting point the user edits)."""
-    lines = []
-    departments = [entry.lead_department, *entry.participating_departments.all()]
-    for department in departments:
+    for department in _entry_departments(entry):
         quals = sorted(
             {
                 q.code
@@ -54,10 +173,15 @@ def suggested_slot_lines(entry: PlanEntry) -> str:
             }
         )
         lead = department.pk == entry.lead_department_id
-        first = f"{'主检' if lead else '检查'}{'' if lead else department.code}"
-        lines.append(f"{first} {department.code} {','.join(quals)}".rstrip())
-        lines.append(f"协检{'' if lead else department.code} {department.code}")
-    return "\n".join(lines)
+        # Names are data (stored, drawn, published in the record), in Chinese whatever the UI's language.
+        prefix = "" if lead else department.short_name
+        slots.append({"name": prefix + ("主检" if lead else "检查"), "dept": department.code, "quals": quals})
+        slots.append({"name": prefix + "协检", "dept": department.code, "quals": []})
+    return slots, slots[0]["name"]
+
+
+def _required_codes(versions: Any) -> set[str]:
+    return {q.code for version in versions for q in version.required_qualifications.all()}
 
 
 class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
@@ -66,15 +190,6 @@ class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
     )
     window_start = forms.DateField(label=_("检查开始日期"), widget=_DATE)
     window_end = forms.DateField(label=_("检查截止日期"), widget=_DATE)
-    slots = forms.CharField(
-        label=_("检查组岗位"),
-        widget=forms.Textarea(attrs={"rows": 5, "class": "mono"}),
-        help_text=_(
-            "每行一个岗位：岗位名 部门代码 资格代码（多个资格用逗号分隔，可省略）。"
-            "每个检查组至少两个岗位，每个参与部门至少一个岗位。"
-        ),
-    )
-    lead_slot = forms.CharField(label=_("组长岗位"), max_length=50, help_text=_("填写上面某一岗位的名称。"))
     max_visits_per_inspector = forms.IntegerField(
         label=_("每名检查人员的任务上限"),
         min_value=1,
@@ -102,9 +217,6 @@ class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
             )
             self.fields["redraw_reason"] = forms.CharField(label=_("重新抽取原因"), max_length=255, required=False)
 
-    def clean_slots(self) -> list[dict[str, Any]]:
-        return parse_slot_lines(self.cleaned_data["slots"])
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("window_start"), data.get("window_end")
@@ -113,9 +225,8 @@ class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
         return data
 
     @staticmethod
-    def initial_from(entry: PlanEntry) -> dict[str, Any]:
-        slots = suggested_slot_lines(entry)
-        lead_slot = slots.split()[0] if slots else ""
+    def initial_from(entry: PlanEntry, slots: list[dict[str, Any]], lead_slot: str) -> dict[str, Any]:
+        """The entry's values, and the cap that the proposed ``slots`` can fill whatever the seed."""
         strata = [
             {"filter": s.filter, "ratio": s.ratio, "minimum": s.min_count, "maximum": s.max_count}
             for s in entry.strata.filter(retired_at__isnull=True).order_by("position", "pk")
@@ -123,17 +234,16 @@ class TaskFromEntryForm(ChineseSelectsMixin, forms.Form):
         cap = pool.proposed_cap(
             scope=entry.scope,
             strata=strata,
-            slots=parse_slot_lines(slots) if slots else [],
+            slots=slots,
             lead_slot=lead_slot,
             day=entry.window_start,
             now=timezone.now(),
+            item_ids=[item.pk for item in entry.items.all()],
         )
         return {
             "title": entry.name,
             "window_start": entry.window_start,
             "window_end": entry.window_end,
-            "slots": slots,
-            "lead_slot": lead_slot,
             "max_visits_per_inspector": cap,
             "list_publication": Task.ListPublication.WITH_NOTICE,
             "exclude_last_inspector": True,
@@ -149,11 +259,6 @@ class RedrawRefuseForm(ChineseSelectsMixin, forms.Form):
     reason = forms.CharField(label=_("不同意的原因"), max_length=255)
 
 
-def slot_lines(slots: list[dict[str, Any]]) -> str:
-    """A task's slots as the lines ``parse_slot_lines`` reads."""
-    return "\n".join(f"{s['name']} {s['dept']} {','.join(s['quals'])}".rstrip() for s in slots)
-
-
 class TaskEditForm(TaskFromEntryForm):
     """What may change until the notice: the same fields as a new task's (a frozen task's
     freeze is discarded and it is frozen again)."""
@@ -164,13 +269,41 @@ class TaskEditForm(TaskFromEntryForm):
             "title": task.title,
             "window_start": task.window_start,
             "window_end": task.window_end,
-            "slots": slot_lines(task.slots),
-            "lead_slot": task.lead_slot,
             "max_visits_per_inspector": task.max_visits_per_inspector,
             "list_publication": task.list_publication,
             "cross_office": task.cross_office,
             "exclude_last_inspector": task.exclude_last_inspector,
         }
+
+
+def task_forms_for_entry(
+    entry: PlanEntry, data: Any = None, redraw_candidates: list[Task] | None = None
+) -> tuple[TaskFromEntryForm, BaseSlotFormSet]:
+    """The new task's form and its slot rows: posted, or proposed from the entry."""
+    departments = _entry_departments(entry)
+    versions = [item.current_version for item in entry.items.all() if item.current_version_id]
+    qualifications = selectors.slot_qualifications([d.pk for d in departments], also=_required_codes(versions))
+    if data is not None:
+        form = TaskFromEntryForm(data, redraw_candidates=redraw_candidates)
+        return form, slot_formset(departments=departments, qualifications=qualifications, data=data)
+    slots, lead_slot = suggested_slots(entry)
+    form = TaskFromEntryForm(
+        initial=TaskFromEntryForm.initial_from(entry, slots, lead_slot), redraw_candidates=redraw_candidates
+    )
+    return form, slot_formset(departments=departments, qualifications=qualifications, slots=slots, lead_slot=lead_slot)
+
+
+def task_forms_for_edit(task: Task, data: Any = None) -> tuple[TaskEditForm, BaseSlotFormSet]:
+    """The task's form and its slot rows, filled from the task (or posted)."""
+    departments = list(task.participating_departments.order_by("sort_order", "pk"))
+    versions = task.items.prefetch_related("required_qualifications")
+    also = _required_codes(versions) | {q for slot in task.slots for q in slot.get("quals", [])}
+    qualifications = selectors.slot_qualifications([d.pk for d in departments], also=also)
+    kwargs = {"departments": departments, "qualifications": qualifications}
+    if data is not None:
+        return TaskEditForm(data), slot_formset(data=data, **kwargs)
+    form = TaskEditForm(initial=TaskEditForm.initial_for(task))
+    return form, slot_formset(slots=task.slots, lead_slot=task.lead_slot, **kwargs)
 
 
 class WitnessInputForm(ChineseSelectsMixin, forms.Form):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial, reduce
 from operator import or_
@@ -402,15 +402,22 @@ def proposed_cap(
     lead_slot: str,
     day: dt.date,
     now: dt.datetime,
+    item_ids: Sequence[int] = (),
 ) -> int:
     """The 每名检查人员的任务上限 a new task's form proposes: the smallest cap with which the
     teams can be filled whatever the seed (engine.match_feasibility), for the estimated number
     of targets and today's roster. The freeze checks it again with the frozen pool, roster and
     exclusions. When no cap helps (too few inspectors) the number of targets, which never binds."""
     targets = estimated_targets(scope, strata, now)
-    _inspectors, _codes, roster = roster_on(sorted({s["dept"] for s in slots}), day)
+    inspectors, by_pk, roster = roster_on(sorted({s["dept"] for s in slots}), day)
+    # The exclusions the freeze will find by default (recusals, the last visit's team; no
+    # 所所交叉), for every object rather than the pool's: more pairs can only raise the cap, so
+    # the frozen task is feasible with it (a proposal blind to them fell one short in the demo).
+    pairs = exclusion_pairs(
+        inspectors, by_pk, lambda _code: True, item_ids, exclude_last_inspector=True, cross_office=False
+    )
     try:
-        check = engine.match_feasibility(targets, engine_slots(slots, lead_slot), roster, [], 1)
+        check = engine.match_feasibility(targets, engine_slots(slots, lead_slot), roster, sorted(pairs), 1)
     except engine.DrawInputError:  # slots the user will correct: any cap will do for now
         return max(targets, 1)
     return check["suggested_cap"] or max(targets, 1)
@@ -419,34 +426,61 @@ def proposed_cap(
 def _build_roster(task: Task, built: BuiltPool, item_ids: list[int]) -> None:
     built.slots = engine_slots(task.slots, task.lead_slot)
     inspectors, by_pk, built.roster = roster_on(sorted({s["dept"] for s in task.slots}), task.window_start)
-    by_region: dict[int, list[str]] = {}
-    for pk, region in Inspector.jurisdictions.through.objects.filter(inspector__in=inspectors).values_list(
-        "inspector_id", "region_id"
-    ):
-        by_region.setdefault(region, []).append(by_pk[pk])
+    built.pairs = sorted(
+        exclusion_pairs(
+            inspectors,
+            by_pk,
+            built.is_member,
+            item_ids,
+            exclude_last_inspector=task.exclude_last_inspector,
+            cross_office=task.cross_office,
+        )
+    )
+
+
+def exclusion_pairs(
+    inspectors: QuerySet,
+    by_pk: Mapping[int, str],
+    is_member: Callable[[str], bool],
+    item_ids: Sequence[int],
+    *,
+    exclude_last_inspector: bool,
+    cross_office: bool,
+) -> set[tuple[str, str]]:
+    """The (object, inspector) pairs the match must avoid, for the objects ``is_member`` keeps:
+    recusals, the team of the object's last drawn visit for one of the same items, and under
+    所所交叉 the inspectors of the object's region. ``by_pk``: roster_on's pk → public code."""
     pairs: set[tuple[str, str]] = set()
-    # Only pool members count; membership is looked up in the sorted pool, not with an IN list
-    # of the pool's ids (10^5 of them are past SQLite's limits, 10^7 past anybody's).
+    # Membership is looked up in the sorted pool, not with an IN list of the pool's ids (10^5
+    # of them are past SQLite's limits, 10^7 past anybody's).
     recusals = Recusal.objects.filter(ended_at__isnull=True, inspector_id__in=list(by_pk)).values_list(
         "inspection_object__public_code", "inspector_id"
     )
-    pairs.update((o, by_pk[i]) for o, i in recusals if built.is_member(o))
-    if task.exclude_last_inspector and item_ids:
+    pairs.update((o, by_pk[i]) for o, i in recusals if is_member(o))
+    if exclude_last_inspector and item_ids:
         # The team of each object's most recent drawn visit for one of the same items.
         last_visit: dict[str, int] = {}
         visits = (
-            Visit.objects.filter(task__status=Task.Status.DRAWN, task__items__item_id__in=item_ids)
+            Visit.objects.filter(task__status=Task.Status.DRAWN, task__items__item_id__in=list(item_ids))
             .order_by("inspection_object_id", "-task__draw__drawn_at", "-pk")
             .values_list("public_id", "pk")
         )
         for public_id, visit_id in visits:
-            if built.is_member(public_id):
+            if is_member(public_id):
                 last_visit.setdefault(public_id, visit_id)
         members = VisitMember.objects.filter(visit_id__in=list(last_visit.values())).values_list(
             "visit__public_id", "inspector_id"
         )
         pairs.update((o, by_pk[i]) for o, i in members if i in by_pk)
-    if task.cross_office and by_region:
-        regions = InspectionObject.objects.filter(region_id__in=list(by_region)).values_list("public_code", "region_id")
-        pairs.update((o, code) for o, region in regions if built.is_member(o) for code in by_region[region])
-    built.pairs = sorted(pairs)
+    if cross_office:
+        by_region: dict[int, list[str]] = {}
+        for pk, region in Inspector.jurisdictions.through.objects.filter(inspector__in=inspectors).values_list(
+            "inspector_id", "region_id"
+        ):
+            by_region.setdefault(region, []).append(by_pk[pk])
+        if by_region:
+            regions = InspectionObject.objects.filter(region_id__in=list(by_region)).values_list(
+                "public_code", "region_id"
+            )
+            pairs.update((o, code) for o, region in regions if is_member(o) for code in by_region[region])
+    return pairs

@@ -176,30 +176,40 @@ def _clean_strata(strata: Iterable[Mapping[str, Any]]) -> list[TaskStratum]:
 def _clean_slots(
     slots: Iterable[Mapping[str, Any]], lead_slot: str, departments: list[Department], versions: list[ItemVersion]
 ) -> list[dict[str, Any]]:
+    """The slots as stored and drawn (department and qualification codes); every refusal names
+    departments and qualifications as a person reads them, and carries the code ``slots`` so a
+    page shows it beside its slot rows (the API shows it as any other)."""
     clean: list[dict[str, Any]] = []
     codes = {d.code for d in departments}
-    known_quals = set(Qualification.objects.values_list("code", flat=True))
+    qual_names = dict(Qualification.objects.values_list("code", "name"))
     for raw in slots:
         name = _canonical(raw.get("name"), _("岗位名称"))
         dept = raw.get("dept")
         if dept not in codes:
-            raise ValidationError(_("岗位“%(name)s”的部门“%(dept)s”不是参与部门。") % {"name": name, "dept": dept})
+            named = Department.objects.filter(code=dept).values_list("short_name", flat=True).first() if dept else None
+            raise ValidationError(
+                _("岗位“%(name)s”的部门“%(dept)s”不是参与部门。") % {"name": name, "dept": named or dept},
+                code="slots",
+            )
         quals = sorted(set(raw.get("quals") or []))
-        if unknown := [q for q in quals if q not in known_quals]:
-            raise ValidationError(_("岗位“%(name)s”的资格“%(q)s”不存在。") % {"name": name, "q": "、".join(unknown)})
+        if unknown := [q for q in quals if q not in qual_names]:
+            raise ValidationError(
+                _("岗位“%(name)s”的资格“%(q)s”不存在。") % {"name": name, "q": "、".join(unknown)},
+                code="slots",
+            )
         clean.append({"name": name, "dept": dept, "quals": quals})
     try:
         engine.input_document("T", [], clean, 1, "", "")  # names distinct and canonical, quals canonical
     except engine.DrawInputError as e:
-        raise _invalid(e) from None
+        raise ValidationError(str(e), code="slots") from None
     if len(clean) < MIN_TEAM_SIZE:
-        raise ValidationError(_("每个检查组至少需要 %(n)s 名检查人员（岗位）。") % {"n": MIN_TEAM_SIZE})
+        raise ValidationError(_("每个检查组至少需要 %(n)s 名检查人员（岗位）。") % {"n": MIN_TEAM_SIZE}, code="slots")
     if lead_slot not in {s["name"] for s in clean}:
-        raise ValidationError(_("组长岗位“%(name)s”不在岗位列表中。") % {"name": lead_slot})
+        raise ValidationError(_("组长岗位“%(name)s”不在岗位列表中。") % {"name": lead_slot}, code="slots")
     for department in departments:
         held = {q for s in clean if s["dept"] == department.code for q in s["quals"]}
         if not any(s["dept"] == department.code for s in clean):
-            raise ValidationError(_("参与部门“%(dept)s”没有岗位。") % {"dept": department.short_name})
+            raise ValidationError(_("参与部门“%(dept)s”没有岗位。") % {"dept": department.short_name}, code="slots")
         for version in versions:
             if version.item.department_id != department.pk:
                 continue
@@ -207,7 +217,12 @@ def _clean_slots(
             if missing := sorted(needed - held):
                 raise ValidationError(
                     _("事项“%(item)s”要求资格“%(q)s”，但%(dept)s的岗位都不要求该资格。")
-                    % {"item": version.name, "q": "、".join(missing), "dept": department.short_name}
+                    % {
+                        "item": version.name,
+                        "q": "、".join(qual_names.get(q, q) for q in missing),
+                        "dept": department.short_name,
+                    },
+                    code="slots",
                 )
     return clean
 

@@ -28,7 +28,15 @@ from spotcheck.core.params import parse_id, parse_year
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import access, ceremony_jobs, guide, selectors, services
 from spotcheck.draws.access import get_task_for_user
-from spotcheck.draws.forms import CancelForm, RedrawRefuseForm, TaskEditForm, TaskFromEntryForm, WitnessInputForm
+from spotcheck.draws.forms import (
+    ADD_SLOT_ROWS,
+    BaseSlotFormSet,
+    CancelForm,
+    RedrawRefuseForm,
+    WitnessInputForm,
+    task_forms_for_edit,
+    task_forms_for_entry,
+)
 from spotcheck.draws.models import CeremonyJob, Draw, FrozenPool, PoolExclusionGroup, Task
 from spotcheck.drawspec import engine, verify_draw
 from spotcheck.planning.access import get_entry_for_user, require_task_from_entry
@@ -83,11 +91,9 @@ def task_create_view(request):
     entry = get_entry_for_user(request.user, entry_id)
     require_task_from_entry(scope_for(request.user), entry)
     candidates = selectors.redraw_candidates_for_entry(entry)
-    if request.method == "POST":
-        form = TaskFromEntryForm(request.POST, redraw_candidates=candidates)
-    else:
-        form = TaskFromEntryForm(initial=TaskFromEntryForm.initial_from(entry), redraw_candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    form, slots = task_forms_for_entry(entry, posted, redraw_candidates=candidates)
+    if posted is not None and ADD_SLOT_ROWS not in posted and form.is_valid() and slots.is_valid():
         data = form.cleaned_data
         try:
             task = services.task_create_from_entry(
@@ -96,8 +102,8 @@ def task_create_view(request):
                 title=data["title"],
                 window_start=data["window_start"],
                 window_end=data["window_end"],
-                slots=data["slots"],
-                lead_slot=data["lead_slot"].strip(),
+                slots=slots.slots(),
+                lead_slot=slots.lead_slot(),
                 max_visits_per_inspector=data["max_visits_per_inspector"],
                 list_publication=data["list_publication"],
                 cross_office=data["cross_office"],
@@ -106,7 +112,7 @@ def task_create_view(request):
                 redraw_reason=data.get("redraw_reason") or "",
             )
         except ValidationError as exc:
-            put_service_errors(exc, form)
+            _put_task_errors(exc, form, slots)
         else:
             if task.replaces_id is not None:
                 messages.success(request, _("已创建重新抽取任务草稿，待联席办批准后才能冻结对象库。"))
@@ -116,8 +122,21 @@ def task_create_view(request):
     return render(
         request,
         "draws/task_form.html",
-        {"form": form, "entry": entry, "scope_lines": describe_object_filter(entry.scope)},
+        {"form": form, "slots": slots, "entry": entry, "scope_lines": describe_object_filter(entry.scope)},
     )
+
+
+def _put_task_errors(exc: ValidationError, form, slots: BaseSlotFormSet) -> None:
+    """The service's refusals about the team (code ``slots``) above the slot rows, the rest
+    under their fields or at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        put_service_errors(exc, form, extra={"slots": slots.add_service_errors, "lead_slot": slots.add_service_errors})
+        return
+    about_slots = [error for error in exc.error_list if error.code == "slots"]
+    if about_slots:
+        slots.add_service_errors([message for error in about_slots for message in error.messages])
+    if rest := [error for error in exc.error_list if error.code != "slots"]:
+        put_service_errors(ValidationError(rest), form)
 
 
 def _witness_context(request, task: Task, form: WitnessInputForm | None = None, *, busy: bool | None = None) -> dict:
@@ -462,25 +481,23 @@ def task_edit_view(request, pk: int):
     if task.status not in (Status.DRAFT, Status.FROZEN):
         messages.error(request, _("任务公告发布后不能再修改任务。"))
         return redirect("draws:detail", pk=task.pk)
-    if request.method == "POST":
-        form = TaskEditForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            changes = {field: data[field] for field in services.EDITABLE_FIELDS}
-            changes["title"] = changes["title"].strip() or task.title
-            changes["lead_slot"] = changes["lead_slot"].strip()
-            try:
-                services.task_update(actor=request.user, task=task, **changes)
-            except ValidationError as exc:
-                put_service_errors(exc, form)
-            else:
-                messages.success(request, _("已保存任务修改，请重新冻结对象库。"))
-                return redirect("draws:detail", pk=task.pk)
-    else:
-        form = TaskEditForm(initial=TaskEditForm.initial_for(task))
-        if request.GET.get("cap"):  # from the feasibility check's "adjust" link
-            form.initial["max_visits_per_inspector"] = parse_id(request.GET["cap"]) or task.max_visits_per_inspector
-    return render(request, "draws/task_edit.html", {"form": form, "task": task})
+    posted = request.POST if request.method == "POST" else None
+    form, slots = task_forms_for_edit(task, posted)
+    if posted is not None and ADD_SLOT_ROWS not in posted and form.is_valid() and slots.is_valid():
+        data = form.cleaned_data
+        changes = {field: data[field] for field in services.EDITABLE_FIELDS if field in data}
+        changes["title"] = changes["title"].strip() or task.title
+        changes["slots"], changes["lead_slot"] = slots.slots(), slots.lead_slot()
+        try:
+            services.task_update(actor=request.user, task=task, **changes)
+        except ValidationError as exc:
+            _put_task_errors(exc, form, slots)
+        else:
+            messages.success(request, _("已保存任务修改，请重新冻结对象库。"))
+            return redirect("draws:detail", pk=task.pk)
+    if posted is None and request.GET.get("cap"):  # from the feasibility check's "adjust" link
+        form.initial["max_visits_per_inspector"] = parse_id(request.GET["cap"]) or task.max_visits_per_inspector
+    return render(request, "draws/task_edit.html", {"form": form, "slots": slots, "task": task})
 
 
 task_unfreeze_view = _ceremony_step(services.task_unfreeze, gettext_lazy("已解除冻结，任务退回草稿。"))

@@ -6,7 +6,6 @@ freeze discarded, on record). Through the pages, as a new operator would do it."
 
 import hashlib
 import random
-import re
 
 import pytest
 from django.urls import reverse
@@ -15,7 +14,9 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import services
 from spotcheck.draws.models import Draw, FrozenPool, FrozenStratum, Task
 from spotcheck.drawspec import engine
-from tests.factories import RecusalFactory, add_objects
+from spotcheck.inspectors.models import Inspector
+from tests.factories import InspectorFactory, RecusalFactory, add_objects
+from tests.task_form import form_fields
 
 S = Task.Status
 pytestmark = pytest.mark.usefixtures("scjg", "wsjk")
@@ -35,15 +36,7 @@ def demo_like(entry, towns, scjg):
 
 def form_defaults(client, entry) -> dict:
     """The create form as it comes, every field with its proposed value."""
-    body = client.get(url("create"), {"entry": entry.pk}).content.decode()
-    data = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', body))
-    data |= {
-        name: text for name, text in re.findall(r'<textarea[^>]*name="([a-z_]+)"[^>]*>\n?([^<]*)</textarea>', body)
-    }
-    data["list_publication"] = "with_notice"
-    data["exclude_last_inspector"] = "on"
-    data.pop("csrfmiddlewaretoken", None)
-    return data
+    return form_fields(client.get(url("create"), {"entry": entry.pk}).content.decode())
 
 
 def create(client, entry, data) -> Task:
@@ -84,7 +77,8 @@ def test_the_old_default_cap_is_refused_at_the_notice_and_the_task_is_fixed_befo
     edit = client.get(url("edit", task), {"cap": suggested}).content.decode()
     assert f'value="{suggested}"' in edit and "保存修改将解除冻结" in edit
     old_digest = Draw.objects.get(task=task).input_digest
-    form = form_defaults(client, demo_like) | {"max_visits_per_inspector": str(suggested), "title": task.title}
+    form = form_fields(edit)  # the task's own values, the suggested cap
+    assert form["max_visits_per_inspector"] == str(suggested) and form["slots-0-name"] == "主检"
     assert client.post(url("edit", task), form).status_code == 302
     task.refresh_from_db()
     assert (task.status, task.max_visits_per_inspector, task.frozen_at) == (S.DRAFT, suggested, None)
@@ -118,6 +112,27 @@ def test_the_forms_proposed_cap_announces_and_draws(login, scjg_admin, demo_like
     assert "匹配失败" not in body
     task = Task.objects.get(pk=task.pk)
     assert task.status == S.DRAWN and task.match_failed_at is None
+
+
+def test_the_proposed_cap_counts_the_exclusions_the_freeze_will_find(
+    login, scjg_admin, demo_like, objects, scjg, food_qual
+):
+    # Eight may lead; four of them are recused from one object of the pool. A proposal blind to
+    # recusals (and to the last visit's team) offered a cap the freeze then found too low.
+    for n in range(6):
+        InspectorFactory(department=scjg, can_lead=True, name=f"增援检查员{n}").qualifications.set([food_qual])
+    client = login(scjg_admin)
+    unrecused = int(form_defaults(client, demo_like)["max_visits_per_inspector"])
+    leaders = list(Inspector.objects.filter(department=scjg, can_lead=True)[:4])
+    for person in leaders:
+        RecusalFactory(inspector=person, inspection_object=objects[0])
+    data = form_defaults(client, demo_like)
+    proposed = int(data["max_visits_per_inspector"])
+    assert proposed > unrecused
+    task = create(client, demo_like, data)
+    client.post(url("freeze", task))
+    check = Draw.objects.get(task=task).match_check
+    assert check["feasible"] is True and check["suggested_cap"] <= proposed
 
 
 def test_a_feasible_task_announces_and_draws_as_before(login, scjg_admin, make_task):

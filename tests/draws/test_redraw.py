@@ -12,6 +12,7 @@ from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import services
 from spotcheck.draws.models import Task
 from tests.factories import MembershipFactory, UserFactory, publish_entry
+from tests.task_form import slot_rows
 
 pytestmark = pytest.mark.usefixtures("scjg", "wsjk")
 
@@ -34,16 +35,18 @@ def _from_entry(entry, actor, **overrides):
 
 
 def _form(**overrides):
-    return {
-        "title": "",
-        "window_start": "2026-03-01",
-        "window_end": "2026-06-30",
-        "slots": "主检 SCJG draws_food\n协检 SCJG",
-        "lead_slot": "主检",
-        "max_visits_per_inspector": "4",
-        "list_publication": "with_notice",
-        "exclude_last_inspector": "on",
-    } | overrides
+    return (
+        {
+            "title": "",
+            "window_start": "2026-03-01",
+            "window_end": "2026-06-30",
+            "max_visits_per_inspector": "4",
+            "list_publication": "with_notice",
+            "exclude_last_inspector": "on",
+        }
+        | slot_rows(SLOTS, "主检")
+        | overrides
+    )
 
 
 def _create_url(entry):

@@ -17,6 +17,7 @@ from spotcheck.draws.selectors import pool_exclusions, stratum_members
 from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Qualification
 from tests.factories import later_window, make_big_task, publish_entry, task_kwargs
+from tests.task_form import form_fields, slot_rows
 
 S = Task.Status
 
@@ -319,21 +320,52 @@ def _create_data(**overrides):
         "title": "",
         "window_start": "2026-03-01",
         "window_end": "2026-06-30",
-        "slots": "主检 SCJG draws_food\n协检 SCJG",
-        "lead_slot": "主检",
         "max_visits_per_inspector": "4",
         "list_publication": "with_notice",
         "exclude_last_inspector": "on",
-    }
+    } | slot_rows(task_kwargs()["slots"], "主检")
     data.update(overrides)
     return data
+
+
+def _visible(html: str) -> str:
+    """The page's text as a person reads it (no tags, attributes or the row template)."""
+    html = re.sub(r"<template.*?</template>|<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _shows_code(text: str) -> bool:
+    """A qualification's or a department's code (the item's code SCJG-DRAW-001 is public)."""
+    return "draws_food" in text or re.search(r"(?<![\w-])SCJG(?![\w-])", text) is not None
 
 
 def test_create_form_is_prefilled_from_the_entry(login, scjg_admin, entry):
     response = login(scjg_admin).get(url("create"), {"entry": entry.pk})
     assert response.status_code == 200
     body = response.content.decode()
-    assert entry.name in body and "主检 SCJG draws_food" in body and "2026-03-01" in body
+    assert entry.name in body and "2026-03-01" in body
+    # Issue 12, item 1: the proposed slots are rows chosen from lists — the lead department's
+    # first slot asks for what its item requires and leads — and no code is shown.
+    posted = form_fields(body)
+    assert (posted["slots-0-name"], posted["slots-0-dept"], posted["slots-0-quals"]) == ("主检", "SCJG", "draws_food")
+    assert (posted["slots-1-name"], posted["slots-1-dept"], posted["slots-lead"]) == ("协检", "SCJG", "0")
+    assert "slots-1-quals" not in posted and posted["slots-2-name"] == "", "spare empty rows"
+    text = _visible(body)
+    assert "食品安全执法" in text and "市场监管" in text
+    assert not _shows_code(text) and "主检 SCJG" not in body
+
+
+def test_the_form_as_proposed_creates_the_task(login, scjg_admin, entry):
+    client = login(scjg_admin)
+    posted = form_fields(client.get(url("create"), {"entry": entry.pk}).content.decode())
+    response = client.post(f"{url('create')}?entry={entry.pk}", posted)
+    task = Task.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("detail", task)
+    assert task.slots == [
+        {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
+        {"name": "协检", "dept": "SCJG", "quals": []},
+    ]
+    assert task.lead_slot == "主检"
 
 
 def test_create_from_entry(login, scjg_admin, entry):
@@ -348,13 +380,56 @@ def test_create_from_entry(login, scjg_admin, entry):
     assert task.exclude_last_inspector and not task.cross_office
 
 
-def test_create_shows_service_errors(login, scjg_admin, entry):
+def test_create_shows_errors_by_chinese_names(login, scjg_admin, entry):
     client = login(scjg_admin)
-    response = client.post(f"{url('create')}?entry={entry.pk}", _create_data(lead_slot="组长"))
-    assert response.status_code == 200 and "组长岗位“组长”不在岗位列表中" in response.content.decode()
-    response = client.post(f"{url('create')}?entry={entry.pk}", _create_data(slots="主检"))
-    assert "第 1 行" in response.content.decode()
+    create = f"{url('create')}?entry={entry.pk}"
+    unqualified = [{"name": "主检", "dept": "SCJG", "quals": []}, {"name": "协检", "dept": "SCJG", "quals": []}]
+    cases = [
+        (slot_rows(unqualified), "要求资格“食品安全执法”，但市场监管的岗位都不要求该资格"),
+        (slot_rows(task_kwargs()["slots"], ""), "请选择组长岗位"),
+        (slot_rows([{"name": "主检", "dept": "SCJG", "quals": []}] * 2), "岗位名称“主检”重复"),
+        (slot_rows([{"name": "主检", "dept": "", "quals": ["draws_food"]}, *unqualified[1:]]), "请选择岗位所属的部门"),
+        (slot_rows([{"name": "", "dept": "SCJG", "quals": []}, *unqualified[1:]], "协检"), "请填写岗位名称"),
+        (slot_rows([{"name": "主检", "dept": "SCJG", "quals": ["draws_food"]}]), "至少需要 2 名检查人员"),
+        (slot_rows([]), "请至少填写一个岗位"),
+    ]
+    for rows, message in cases:
+        data = {k: v for k, v in _create_data().items() if not k.startswith("slots-")} | rows
+        body = client.post(create, data).content.decode()
+        assert message in body, message
+        assert not _shows_code(_visible(body))
     assert not Task.objects.exists()
+
+
+def test_more_slot_rows_without_javascript(login, scjg_admin, entry):
+    client = login(scjg_admin)
+    data = _create_data() | {"slots-0-name": "组长岗", "slots-lead": "0", "add_slot_rows": "1"}
+    body = client.post(f"{url('create')}?entry={entry.pk}", data).content.decode()
+    assert not Task.objects.exists(), "adding rows saves nothing"
+    posted = form_fields(body)
+    assert posted["slots-TOTAL_FORMS"] == "4" and posted["slots-3-name"] == ""
+    assert (posted["slots-0-name"], posted["slots-0-quals"], posted["slots-lead"]) == ("组长岗", "draws_food", "0")
+    posted["slots-2-name"], posted["slots-2-dept"] = "记录员", "SCJG"
+    assert client.post(f"{url('create')}?entry={entry.pk}", posted).status_code == 302
+    task = Task.objects.get()
+    assert [s["name"] for s in task.slots] == ["组长岗", "协检", "记录员"] and task.lead_slot == "组长岗"
+
+
+def test_edit_shows_the_tasks_slots_and_saves_changed_rows(login, scjg_admin, make_task):
+    task = make_task()
+    client = login(scjg_admin)
+    posted = form_fields(client.get(url("edit", task)).content.decode())
+    assert (posted["slots-0-name"], posted["slots-0-quals"], posted["slots-1-name"]) == ("主检", "draws_food", "协检")
+    assert posted["slots-lead"] == "0"
+    posted |= {"slots-1-DELETE": "on", "slots-2-name": "副检", "slots-2-dept": "SCJG", "slots-lead": "2"}
+    posted["slots-2-quals"] = "draws_food"
+    assert client.post(url("edit", task), posted).status_code == 302
+    task.refresh_from_db()
+    assert task.slots == [
+        {"name": "主检", "dept": "SCJG", "quals": ["draws_food"]},
+        {"name": "副检", "dept": "SCJG", "quals": ["draws_food"]},
+    ]
+    assert task.lead_slot == "副检"
 
 
 def test_create_access(login, entry, wsjk_admin, scjg_inspector, auditor):
@@ -529,3 +604,27 @@ def test_the_task_page_names_slots_without_codes(login, scjg_admin, make_task):
     listed = body[body.index("检查组岗位") :][:600]
     assert "draws_food" not in listed and "SCJG" not in listed
     assert "市场监管" in listed
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"slots-TOTAL_FORMS": None},
+        {"slots-TOTAL_FORMS": "abc"},
+        {"slots-TOTAL_FORMS": "99999999"},
+        {"slots-lead": "x"},
+        {"slots-lead": "-1"},
+        {"slots-lead": "99999999999"},
+        {"slots-0-dept": "NOPE"},
+        {"slots-0-quals": ["draws_food", "no_such_qualification"]},
+        {"slots-1-name": " " * 3},
+    ],
+)
+def test_bad_slot_rows_are_refused_not_a_500(login, scjg_admin, entry, make_task, bad):
+    client = login(scjg_admin)
+    data = {k: v for k, v in (_create_data() | bad).items() if v is not None}
+    assert client.post(f"{url('create')}?entry={entry.pk}", data).status_code == 200
+    assert not Task.objects.exists()
+    task = make_task()
+    assert client.post(url("edit", task), data).status_code == 200
+    assert Task.objects.get(pk=task.pk).slots == task.slots
