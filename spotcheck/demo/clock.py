@@ -10,9 +10,10 @@ for the length of one step touches no one else.
 
 A year's story: the region's data are loaded in the December before, the plans are drafted
 then too and go through 提交 → 审核 → 备案 → 公布 in January; the tasks then run one after
-another up to the last working day before today (or before the anchor date), each frozen and announced on one day, its two
-witnesses entering their inputs on the next two, drawn on the fourth. A demo loaded early in a
-year (before that story fits) spreads the same steps evenly up to now instead.
+another up to the last working day before today (and before the anchor date, when their
+inspections start), each frozen and announced on one day, its two witnesses entering their
+inputs on the next two, drawn on the fourth. A demo loaded early in a year (before that story
+fits) spreads the same steps evenly up to now instead.
 """
 
 from __future__ import annotations

@@ -36,9 +36,9 @@ def _in_office_hours(moment: dt.datetime) -> bool:
 
 def _audited_at(action: str, target: object) -> list[dt.datetime]:
     return list(
-        AuditEntry.objects.filter(action=action, target_id=str(target.pk)).order_by("seq").values_list(
-            "created_at", flat=True
-        )
+        AuditEntry.objects.filter(action=action, target_id=str(target.pk))
+        .order_by("seq")
+        .values_list("created_at", flat=True)
     )
 
 
@@ -48,7 +48,8 @@ def test_every_drawn_task_announces_takes_inputs_and_draws_apart(region):
     assert len(drawn) == region.counts["tasks_drawn"] == 4
     for task in drawn:
         inputs = list(task.witness_inputs.order_by("position"))
-        announced, first, last, drawn_at = task.announced_at, inputs[0].entered_at, inputs[-1].entered_at, task.draw.drawn_at
+        announced, drawn_at = task.announced_at, task.draw.drawn_at
+        first, last = inputs[0].entered_at, inputs[-1].entered_at
         assert task.created_at <= task.frozen_at < announced < first < last < drawn_at <= now, task.code
         # Days apart, each witness on a working day of their own, the draw before the inspections.
         assert (drawn_at - announced) >= dt.timedelta(days=2), task.code
