@@ -142,14 +142,23 @@ class Story:
 PLANS_AT_MOST = 8
 
 
-def _task_block(day: dt.date) -> TaskMoments:
-    inputs_day = add_working_days(day, 1)
+# Minutes each block's steps move by (position % 3), so the tasks do not all tick alike:
+# (created, frozen, announced, first input, second input, drawn) as (hour, minute).
+_BLOCK_TIMES = (
+    ((9, 40), (10, 10), (15, 30), (10, 20), (14, 45), (9, 30)),
+    ((9, 50), (10, 35), (16, 5), (9, 55), (15, 40), (9, 35)),
+    ((9, 45), (11, 20), (14, 50), (11, 5), (14, 15), (9, 25)),
+)
+
+
+def _task_block(day: dt.date, position: int) -> TaskMoments:
+    created, frozen, announced, first, second, drawn = _BLOCK_TIMES[position % len(_BLOCK_TIMES)]
     return TaskMoments(
-        created=at(day, 9, 40),
-        frozen=at(day, 10, 10),
-        announced=at(day, 15, 30),
-        inputs=(at(inputs_day, 10, 20), at(add_working_days(day, 2), 14, 45)),
-        drawn=at(add_working_days(day, BLOCK_DAYS), 9, 30),
+        created=at(day, *created),
+        frozen=at(day, *frozen),
+        announced=at(day, *announced),
+        inputs=(at(add_working_days(day, 1), *first), at(add_working_days(day, 2), *second)),
+        drawn=at(add_working_days(day, BLOCK_DAYS), *drawn),
     )
 
 
@@ -170,7 +179,7 @@ def story(anchor: dt.date, now: dt.datetime) -> Story:
     # before their inspections start.
     last_day = working_day_before(min(anchor, timezone.localdate(now)))
     first_day = add_working_days(last_day, -BLOCK_DAYS * TASK_BLOCKS)
-    tasks = tuple(_task_block(add_working_days(first_day, BLOCK_DAYS * n)) for n in range(TASK_BLOCKS))
+    tasks = tuple(_task_block(add_working_days(first_day, BLOCK_DAYS * n), n) for n in range(TASK_BLOCKS))
     merges = at(last_day, 16)
     result = Story(setup=setup, plans=plans, tasks=tasks, merges=merges, rule=at(last_day, 16, 30))
     moments = result.moments()
