@@ -26,13 +26,18 @@ class AuditedAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ("department", "role", "is_active")
+    fields = ("department", "role", "unit", "is_active")
+    readonly_fields = ("unit",)
     can_delete = False
+
+    @admin.display(description=_("所在单位"))
+    def unit(self, membership):
+        return membership.unit.long_name if membership.pk else ""
 
 
 @admin.register(User)
 class SpotcheckUserAdmin(UserAdmin):
-    list_display = ("username", "full_name", "is_active", "last_login")
+    list_display = ("username", "full_name", "unit", "is_active", "last_login")
     search_fields = ("username", "full_name", "phone")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -42,6 +47,14 @@ class SpotcheckUserAdmin(UserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("memberships__department")
+
+    @admin.display(description=_("所在单位"))
+    def unit(self, user):
+        unit = user.unit
+        return unit.long_name if unit else ""
 
     def save_model(self, request, obj, form, change):
         reference_save(actor=request.user, instance=obj, is_new=not change)

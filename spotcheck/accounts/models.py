@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.accounts.units import Unit, membership_unit, person_unit
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -17,6 +19,12 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def unit(self) -> Unit | None:
+        """The unit pages show for this person (accounts.units); a list prefetches
+        ``memberships__department``."""
+        return person_unit(self.memberships.all())
 
     @property
     def primary_department_id(self) -> int | None:
@@ -100,6 +108,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} · {self.get_role_display()}"
+
+    @property
+    def unit(self) -> Unit:
+        """The unit this role is held for: the joint office for its coordinator (accounts.units)."""
+        return membership_unit(self)
 
     @property
     def is_region_wide(self) -> bool:

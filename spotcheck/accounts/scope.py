@@ -27,6 +27,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
+from spotcheck.accounts.units import Unit, person_unit
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
@@ -55,6 +56,8 @@ class Scope:
     read_departments: frozenset[int] | None
     write_departments: frozenset[int] | None
     primary_department_id: int | None
+    # The unit pages show for the user (accounts.units: the joint office for its coordinator).
+    unit: Unit | None = field(default=None, compare=False)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -180,6 +183,7 @@ def scope_for(user: User | None) -> Scope:
         return cached
     memberships = list(
         Membership.objects.filter(user=user, is_active=True, department__is_active=True)
+        .select_related("department")
         .annotate(region_id=F("department__region_id"))
         .order_by("id")
     )
@@ -196,6 +200,7 @@ def scope_for(user: User | None) -> Scope:
         read_departments=None if read_all else frozenset(m.department_id for m in memberships),
         write_departments=None if write_all else frozenset(m.department_id for m in memberships if m.can_write),
         primary_department_id=memberships[0].department_id if memberships else None,
+        unit=person_unit(memberships),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -21,7 +21,12 @@ def _require_auditor(user) -> None:
 @require_GET
 def entry_list(request):
     _require_auditor(request.user)
-    entries = AuditEntry.objects.select_related("actor", "department").order_by("-seq")
+    # The actor's unit (User.unit) from their roles, fetched for the page in one go.
+    entries = (
+        AuditEntry.objects.select_related("actor", "department")
+        .prefetch_related("actor__memberships__department")
+        .order_by("-seq")
+    )
     entry_filter = AuditEntryFilter(request.GET, queryset=entries)
     page = Paginator(entry_filter.qs, 50).get_page(request.GET.get("page"))
     name_targets(page.object_list)
@@ -38,7 +43,10 @@ def entry_list(request):
 @require_GET
 def entry_detail(request, seq: int):
     _require_auditor(request.user)
-    entry = get_object_or_404(AuditEntry.objects.select_related("actor", "department"), seq=seq)
+    entry = get_object_or_404(
+        AuditEntry.objects.select_related("actor", "department").prefetch_related("actor__memberships__department"),
+        seq=seq,
+    )
     name_targets([entry])
     keys = sorted(set(entry.before or {}) | set(entry.after or {}))
     changes = [

@@ -1,4 +1,6 @@
 """The demo's user accounts: one or more per role, all with the same known demo password.
+Names are people's names: pages show each person's unit beside it (accounts.units; the
+coordinator's is 联席办, though the role is held in 市场监管, which hosts the joint office).
 
 Every department (except 审计) gets ``<code>_admin`` (部门管理员) and ``<code>_approver``
 (审核/分管领导); inspectors with an enforcement certificate get accounts named after their
@@ -51,9 +53,9 @@ def staff_accounts(seed: object) -> list[DemoAccount]:
     """The fixed accounts (not the inspectors'); names are drawn from ``seed``."""
     rng = demo_rng(seed, "accounts")
     accounts = [
-        DemoAccount("coordinator", f"联席办 {person_name(rng)}", JOINT_OFFICE_CODE, Role.COORDINATOR),
-        DemoAccount("sysadmin", f"系统管理员 {person_name(rng)}", JOINT_OFFICE_CODE, Role.SYSADMIN),
-        DemoAccount("auditor", f"审计 {person_name(rng)}", "SJ", Role.AUDITOR),
+        DemoAccount("coordinator", person_name(rng), JOINT_OFFICE_CODE, Role.COORDINATOR),
+        DemoAccount("sysadmin", person_name(rng), JOINT_OFFICE_CODE, Role.SYSADMIN),
+        DemoAccount("auditor", person_name(rng), "SJ", Role.AUDITOR),
         DemoAccount("witness", f"{person_name(rng)}（人大代表）", JOINT_OFFICE_CODE, Role.WITNESS),
         DemoAccount("witness2", f"{person_name(rng)}（公证员）", JOINT_OFFICE_CODE, Role.WITNESS),
     ]
@@ -61,12 +63,8 @@ def staff_accounts(seed: object) -> list[DemoAccount]:
         if dept.code == "SJ":
             continue
         code = dept.code.lower()
-        accounts.append(
-            DemoAccount(f"{code}_admin", f"{dept.short_name} {person_name(rng)}", dept.code, Role.DEPT_ADMIN)
-        )
-        accounts.append(
-            DemoAccount(f"{code}_approver", f"{dept.short_name} {person_name(rng)}", dept.code, Role.APPROVER)
-        )
+        accounts.append(DemoAccount(f"{code}_admin", person_name(rng), dept.code, Role.DEPT_ADMIN))
+        accounts.append(DemoAccount(f"{code}_approver", person_name(rng), dept.code, Role.APPROVER))
     # A joint draw needs witnesses from two departments; drawn last so the names above stay.
     accounts.append(DemoAccount("wsjk_witness", f"{person_name(rng)}（卫健 社会监督员）", "WSJK", Role.WITNESS))
     return accounts

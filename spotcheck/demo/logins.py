@@ -30,5 +30,6 @@ def demo_logins() -> list[DemoLogin]:
             continue
         user = membership.user
         password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else "（已修改，非演示密码）"
-        logins.append(DemoLogin(user.username, password, role, labels[role], membership.department.short_name))
+        # The unit as pages show it: 联席办 for the coordinator (accounts.units).
+        logins.append(DemoLogin(user.username, password, role, labels[role], str(membership.unit.short_name)))
     return logins

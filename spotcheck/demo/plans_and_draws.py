@@ -23,6 +23,7 @@ whatever the secret and are decided first.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -35,14 +36,23 @@ from django.utils import timezone
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import scope_for
 from spotcheck.catalog.models import InspectionItem
+from spotcheck.demo.clock import PlanMoments, Story, TaskMoments, clock_at
 from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.references import Frame
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.object_filter import object_filter_q, validate_scope
 from spotcheck.draws.frequency import frequency_rule_set
 from spotcheck.draws.models import Task, VisitMember
-from spotcheck.draws.pool import LEAD_QUAL, filter_q
-from spotcheck.draws.services import task_announce, task_create, task_draw, task_freeze, witness_input_add
+from spotcheck.draws.pool import LEAD_QUAL, filter_q, proposed_cap
+from spotcheck.draws.services import (
+    task_announce,
+    task_cancel,
+    task_create,
+    task_draw,
+    task_freeze,
+    task_update,
+    witness_input_add,
+)
 from spotcheck.drawspec import engine
 from spotcheck.inspections.selectors import MergeProposal, merge_proposals
 from spotcheck.inspections.services import merge_proposal_decline, merged_visit_confirm
@@ -116,6 +126,10 @@ DEPARTMENT_PLANS: tuple[DemoPlan, ...] = (
     DemoPlan("GA", (DemoEntry("01", "旅馆业治安管理检查", ("GA-001",)),)),
 )
 JOINT_ENTRY = DemoEntry("01", "餐饮服务和公共场所食品安全与卫生联合抽查", ("SCJG-002", "WSJK-001"))
+# The joint plan's second entry: its task is made and frozen, not yet announced, so its page
+# shows the freeze's match check (匹配可行性检查) before the notice goes public.
+JOINT_FROZEN_ENTRY = DemoEntry("02", "商场超市食品安全和公共场所卫生联合抽查", ("SCJG-001", "WSJK-001"))
+JOINT_ENTRIES = (JOINT_ENTRY, JOINT_FROZEN_ENTRY)
 JOINT_DEPARTMENTS = ("SCJG", "WSJK")
 JOINT_WITNESSES = ("witness", "wsjk_witness")  # from two departments, as a joint draw requires
 WITNESSES = ("witness", "witness2")
@@ -127,6 +141,7 @@ WITNESSES = ("witness", "witness2")
 # those proposals exist on every load of the same seed and size.
 MERGE_ENTRIES = (("XF", "02"), ("GA", "01"))
 MERGE_CONFIRM_NOTE = "%s同日进场，一次完成各自的抽查事项（进一次门，查多项事）。"
+CANCEL_UNSTAFFABLE = "按冻结的名单，检查组岗位无法保证配齐检查人员，取消后另行安排。"
 MERGE_DECLINE_REASON = "各部门检查所需的专业设备和检查时段不同，经协调由各部门分别安排进场。"
 
 
@@ -136,24 +151,23 @@ def witness_value(seed: object, task_code: str, position: int) -> str:
     return str(int(digest, 16))[:12]
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-
-
 # ----------------------------------------------------------------------------------- plans
 
 
-def _publish(plan: AnnualPlan, *, writer: Any, approver: Any, coordinator: Any, filed_on: dt.date) -> AnnualPlan:
-    """Submitted by ``writer``, approved by another user (four eyes), filed on ``filed_on`` and
-    published by the joint office in January, in that order (none later than now, for a demo
-    loaded in the first days of a year)."""
-    now = timezone.now()
-    days = [filed_on + dt.timedelta(days=n) for n in (-10, -5, 0, 5)]
-    submitted, approved, filed, published = (min(_at(day, 10), now) for day in days)
-    plan = plan_submit(actor=writer, plan=plan, at=submitted)
-    plan = plan_approve(actor=approver, plan=plan, at=approved)
-    plan = plan_file(actor=coordinator, plan=plan, at=filed)
-    return plan_publish(actor=coordinator, plan=plan, at=published)
+def _publish_all(plans: list[tuple[AnnualPlan, Any, Any]], *, coordinator: Any, moments: PlanMoments) -> None:
+    """``plans`` as (plan, writer, approver): each submitted by its writer, approved by another
+    user (four eyes), filed and published by the joint office, every plan taking one step
+    before any takes the next, at the story's moments (so the audit trail reads in time order)."""
+    steps = (
+        ("submitted", lambda plan, writer, approver, when: plan_submit(actor=writer, plan=plan, at=when)),
+        ("approved", lambda plan, writer, approver, when: plan_approve(actor=approver, plan=plan, at=when)),
+        ("filed", lambda plan, writer, approver, when: plan_file(actor=coordinator, plan=plan, at=when)),
+        ("published", lambda plan, writer, approver, when: plan_publish(actor=coordinator, plan=plan, at=when)),
+    )
+    for name, step in steps:
+        for position, (plan, writer, approver) in enumerate(plans):
+            with clock_at(moments.step(name, position)) as when:
+                plans[position] = (step(plan, writer, approver, when), writer, approver)
 
 
 def shared_scope(items: Sequence[InspectionItem]) -> dict[str, list[str]]:
@@ -186,65 +200,65 @@ def _add_entry(
     return entry
 
 
-def create_plans(*, frame: Frame, actors: dict[str, Any], year: int) -> tuple[dict[str, list[PlanEntry]], PlanEntry]:
+def create_plans(
+    *, frame: Frame, actors: dict[str, Any], year: int, moments: PlanMoments
+) -> tuple[dict[str, list[PlanEntry]], list[PlanEntry]]:
     """The department plans and the joint plan, published; returns the entries per department
-    (in preference order) and the joint entry."""
+    (in preference order) and the joint plan's entries."""
     coordinator = actors["coordinator"]
-    filed_on = dt.date(year, 1, 20)
-    drafted = min(_at(filed_on - dt.timedelta(days=30), 10), timezone.now())  # in December before
     entries: dict[str, list[PlanEntry]] = {}
-    for spec in DEPARTMENT_PLANS:
+    drafted: list[tuple[AnnualPlan, Any, Any]] = []
+    for position, spec in enumerate(DEPARTMENT_PLANS):
         department = frame.departments[spec.department]
         admin = actors[f"{spec.department.lower()}_admin"]
-        plan = plan_create(
-            actor=admin,
-            year=year,
-            title=f"{department.short_name}{year}年度双随机抽查计划",
-            department=department,
-            at=drafted,
-        )
-        entries[spec.department] = [
-            _add_entry(
+        with clock_at(moments.step("drafted", position)) as when:
+            plan = plan_create(
                 actor=admin,
-                plan=plan,
-                spec=entry,
-                prefix=spec.department,
                 year=year,
-                kind=PlanEntry.Kind.ROUTINE,
-                lead=department,
+                title=f"{department.short_name}{year}年度双随机抽查计划",
+                department=department,
+                at=when,
             )
-            for entry in spec.entries
-        ]
-        _publish(
-            plan,
-            writer=admin,
-            approver=actors[f"{spec.department.lower()}_approver"],
-            coordinator=coordinator,
-            filed_on=filed_on,
-        )
+            entries[spec.department] = [
+                _add_entry(
+                    actor=admin,
+                    plan=plan,
+                    spec=entry,
+                    prefix=spec.department,
+                    year=year,
+                    kind=PlanEntry.Kind.ROUTINE,
+                    lead=department,
+                )
+                for entry in spec.entries
+            ]
+        drafted.append((plan, admin, actors[f"{spec.department.lower()}_approver"]))
     lead, *others = (frame.departments[code] for code in JOINT_DEPARTMENTS)
-    joint_plan = plan_create(
-        actor=coordinator,
-        year=year,
-        title=f"{frame.county.name}{year}年度部门联合抽查计划",
-        region=frame.county,
-        at=drafted,
-    )
-    joint_entry = _add_entry(
-        actor=coordinator,
-        plan=joint_plan,
-        spec=JOINT_ENTRY,
-        prefix="LH",
-        year=year,
-        kind=PlanEntry.Kind.JOINT,
-        lead=lead,
-        others=others,
-    )
+    with clock_at(moments.step("drafted", len(drafted))) as when:
+        joint_plan = plan_create(
+            actor=coordinator,
+            year=year,
+            title=f"{frame.county.name}{year}年度部门联合抽查计划",
+            region=frame.county,
+            at=when,
+        )
+        joint_entries = [
+            _add_entry(
+                actor=coordinator,
+                plan=joint_plan,
+                spec=spec,
+                prefix="LH",
+                year=year,
+                kind=PlanEntry.Kind.JOINT,
+                lead=lead,
+                others=others,
+            )
+            for spec in JOINT_ENTRIES
+        ]
     # The coordinator made and submitted the joint plan: the 分管领导 of the department hosting
     # the joint office approves it.
-    joint_approver = actors[f"{JOINT_OFFICE_CODE.lower()}_approver"]
-    _publish(joint_plan, writer=coordinator, approver=joint_approver, coordinator=coordinator, filed_on=filed_on)
-    return entries, joint_entry
+    drafted.append((joint_plan, coordinator, actors[f"{JOINT_OFFICE_CODE.lower()}_approver"]))
+    _publish_all(drafted, coordinator=coordinator, moments=moments)
+    return entries, joint_entries
 
 
 # ----------------------------------------------------------------------------------- tasks
@@ -252,7 +266,7 @@ def create_plans(*, frame: Frame, actors: dict[str, Any], year: int) -> tuple[di
 
 @dataclass
 class TaskDesign:
-    """What task_create needs beyond the entry: the team and a cap that cannot fail."""
+    """What task_create needs beyond the entry: the team and a cap the match check passes."""
 
     slots: list[dict[str, Any]]
     cap: int
@@ -366,15 +380,10 @@ def _candidate_teams(entry: PlanEntry, needed: dict[str, set[str]]) -> list[list
 
 
 def design_task(entry: PlanEntry, strata: list[dict[str, Any]], window_start: dt.date) -> TaskDesign | None:
-    """Slots the roster can fill and a cap under which the match succeeds for any seed, or None
-    when the roster cannot staff the entry.
-
-    Matching goes target by target, slot by slot. A slot finds someone as long as one of its
-    eligible inspectors is neither excluded for the target, nor taken by an earlier slot of the
-    team, nor at the cap. With m = the fewest eligible left after exclusions and earlier slots
-    of the same department, and k slots per team, at most n·k − 1 places were handed out before
-    any one, so m inspectors all at the cap would need cap·m ≤ n·k − 1: cap = ⌊(n·k − 1)/m⌋ + 1
-    rules that out (and a cap of n is never reached)."""
+    """Slots the roster can fill and the cap the task form proposes (``pool.proposed_cap``: the
+    smallest with which the teams can be filled whatever the seed), or None when the roster
+    cannot staff the entry or its pool is empty. The freeze checks the cap again against the
+    frozen pool, roster and exclusions (``_freeze``)."""
     needed: dict[str, set[str]] = defaultdict(set)
     for item in entry.items.select_related("department", "current_version"):
         needed[item.department.code] |= {q.code for q in item.current_version.required_qualifications.all()}
@@ -382,15 +391,14 @@ def design_task(entry: PlanEntry, strata: list[dict[str, Any]], window_start: dt
     roster = _roster(departments, window_start)
     excluded = _excluded_per_object(entry)
     for slots in _candidate_teams(entry, needed):
-        fewest = _fewest_left(slots, roster, excluded)
-        if fewest >= 1:
+        if _fewest_left(slots, roster, excluded) >= 1:
             break
     else:
         return None
-    targets = _most_targets(entry, strata, timezone.now())
-    if targets == 0:
+    now = timezone.now()
+    if _most_targets(entry, strata, now) == 0:
         return None
-    cap = min(targets, (targets * len(slots) - 1) // fewest + 1)
+    cap = proposed_cap(scope=entry.scope, strata=strata, slots=slots, lead_slot=LEAD_SLOT, day=window_start, now=now)
     return TaskDesign(slots=slots, cap=cap)
 
 
@@ -423,14 +431,46 @@ def _task_from_entry(
     )
 
 
-def _ceremony(*, actor: Any, task: Task, seed: object, witnesses: Sequence[Any], draw: bool) -> Task:
+class Stage(enum.Enum):
+    """How far a demo task's ceremony goes."""
+
+    FROZEN = "frozen"
+    ANNOUNCED = "announced"
+    DRAWN = "drawn"
+
+
+def _freeze(*, actor: Any, task: Task) -> Task | None:
+    """Freeze; when the frozen pool, roster and exclusions need a higher cap than the form's
+    (its estimate leaves the exclusions out), set the cap the page proposes and freeze again,
+    as an operator would. None when no cap helps (the task is cancelled, on record)."""
     task = task_freeze(actor=actor, task=task)
-    task = task_announce(actor=actor, task=task)
-    if not draw:
+    check = task.draw.match_check
+    if check["feasible"]:
         return task
-    for position, witness in enumerate(witnesses, start=1):
-        witness_input_add(actor=witness, task=task, value=witness_value(seed, task.code, position))
-    return task_draw(actor=actor, task=task)
+    if check["suggested_cap"] is None:
+        task_cancel(actor=actor, task=task, reason=CANCEL_UNSTAFFABLE)
+        return None
+    task = task_update(actor=actor, task=task, max_visits_per_inspector=check["suggested_cap"])
+    return task_freeze(actor=actor, task=task)
+
+
+def _ceremony(
+    *, actor: Any, task: Task, seed: object, witnesses: Sequence[Any], stage: Stage, moments: TaskMoments
+) -> Task | None:
+    """The ceremony up to ``stage``, each step at its moment of the story."""
+    with clock_at(moments.frozen):
+        task = _freeze(actor=actor, task=task)
+    if task is None or stage == Stage.FROZEN:
+        return task
+    with clock_at(moments.announced):
+        task = task_announce(actor=actor, task=task)
+    if stage == Stage.ANNOUNCED:
+        return task
+    for position, (witness, when) in enumerate(zip(witnesses, moments.inputs, strict=True), start=1):
+        with clock_at(when):
+            witness_input_add(actor=witness, task=task, value=witness_value(seed, task.code, position))
+    with clock_at(moments.drawn):
+        return task_draw(actor=actor, task=task)
 
 
 def _window(anchor: dt.date, year: int) -> tuple[dt.date, dt.date]:
@@ -492,27 +532,42 @@ def review_merges(*, coordinator: Any) -> dict[str, int]:
     return {"merged_visits": confirmed, "merge_declines": declined, "merge_proposals_open": still_open}
 
 
-def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int], anchor: dt.date) -> dict[str, int]:
+def create_plans_and_draws(
+    *, seed: object, frame: Frame, users: dict[str, int], anchor: dt.date, story: Story
+) -> dict[str, int]:
     """Plans for the anchor's year, then the tasks: two single-department draws (the second
-    publishes its list after the visits), one joint draw, a draw overlapping the joint one and
-    one task waiting for witnesses; then the coordinator's decisions on the merge proposals."""
+    publishes its list after the visits), one joint draw, a draw overlapping the joint one, one
+    task waiting for witnesses and one joint task left frozen; then the coordinator's decisions
+    on the merge proposals. Each step at its moment of ``story``."""
     year = anchor.year
     actors = User.objects.in_bulk(list(users.values()))
     actors = {name: actors[pk] for name, pk in users.items()}
-    entries, joint_entry = create_plans(frame=frame, actors=actors, year=year)
+    entries, joint_entries = create_plans(frame=frame, actors=actors, year=year, moments=story.plans)
     window = _window(anchor, year)
-    counts = {"plans": len(DEPARTMENT_PLANS) + 1, "plan_entries": sum(map(len, entries.values())) + 1}
-    drawn = announced = 0
+    counts = {
+        "plans": len(DEPARTMENT_PLANS) + 1,
+        "plan_entries": sum(map(len, entries.values())) + len(joint_entries),
+    }
+    reached = dict.fromkeys(Stage, 0)
+    blocks = list(story.tasks)  # each task created takes the next one
 
-    def run(entry: PlanEntry, publication: str, witnesses: Sequence[str] | None, when: tuple[dt.date, dt.date]) -> bool:
-        nonlocal drawn, announced
+    def run(
+        entry: PlanEntry, publication: str, witnesses: Sequence[str], stage: Stage, when: tuple[dt.date, dt.date]
+    ) -> bool:
+        if not blocks:
+            return False
         admin = actors[f"{entry.lead_department.code.lower()}_admin"]
-        task = _task_from_entry(actor=admin, entry=entry, window=when, list_publication=publication)
+        moments = blocks[0]
+        with clock_at(moments.created):
+            task = _task_from_entry(actor=admin, entry=entry, window=when, list_publication=publication)
         if task is None:
             return False
-        people = [actors[name] for name in witnesses or ()]
-        _ceremony(actor=admin, task=task, seed=seed, witnesses=people, draw=witnesses is not None)
-        drawn, announced = drawn + (witnesses is not None), announced + (witnesses is None)
+        blocks.pop(0)
+        people = [actors[name] for name in witnesses]
+        done = _ceremony(actor=admin, task=task, seed=seed, witnesses=people, stage=stage, moments=moments)
+        if done is None:
+            return False
+        reached[stage] += 1
         return True
 
     with_notice, after_visits = Task.ListPublication.WITH_NOTICE, Task.ListPublication.AFTER_VISITS
@@ -521,11 +576,12 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     def first(
         candidates: list[PlanEntry],
         publication: str,
-        witnesses: Sequence[str] | None,
+        witnesses: Sequence[str],
+        stage: Stage = Stage.DRAWN,
         when: tuple[dt.date, dt.date] = window,
     ) -> PlanEntry | None:
         for entry in candidates:
-            if entry.pk not in used and run(entry, publication, witnesses, when):
+            if entry.pk not in used and run(entry, publication, witnesses, stage, when):
                 used.add(entry.pk)
                 return entry
         return None
@@ -536,7 +592,7 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     done = first(singles, with_notice, WITNESSES)
     other_first = sorted(singles, key=lambda e: done is not None and e.lead_department_id == done.lead_department_id)
     first(other_first, after_visits, WITNESSES)
-    first([joint_entry], with_notice, JOINT_WITNESSES)
+    first(joint_entries[:1], with_notice, JOINT_WITNESSES)
     # Another department's draw over objects the joint task covers, for merge proposals
     # (unless one was drawn above already).
     by_code = {entry.code: entry for department in entries.values() for entry in department}
@@ -547,12 +603,22 @@ def create_plans_and_draws(*, seed: object, frame: Frame, users: dict[str, int],
     # are out of the pool: 无事不扰), in the window after: in the same window it would be a
     # redraw, which needs the first task cancelled and the joint office's approval.
     after = window[1] + dt.timedelta(days=1)
-    if first(singles, with_notice, None) is None and after.year == year:
+    if first(singles, with_notice, (), Stage.ANNOUNCED) is None and after.year == year:
         used.clear()
-        first(singles, with_notice, None, _window(after, year))
-    counts.update({"tasks_drawn": drawn, "tasks_announced": announced})
-    counts.update(review_merges(coordinator=actors["coordinator"]))
+        first(singles, with_notice, (), Stage.ANNOUNCED, _window(after, year))
+    # The joint plan's other entry, made and frozen: its page shows the match check.
+    first(joint_entries[1:], with_notice, (), Stage.FROZEN)
+    counts.update(
+        {
+            "tasks_drawn": reached[Stage.DRAWN],
+            "tasks_announced": reached[Stage.ANNOUNCED],
+            "tasks_frozen": reached[Stage.FROZEN],
+        }
+    )
+    with clock_at(story.merges):
+        counts.update(review_merges(coordinator=actors["coordinator"]))
     # 无事不扰: the joint office's yearly cap, set last so the draws above are the same with or
     # without it; it shows on the rule page and the portal, and applies to later freezes.
-    frequency_rule_set(actor=actors["coordinator"], max_draws_per_year=DEMO_YEARLY_CAP)
+    with clock_at(story.rule):
+        frequency_rule_set(actor=actors["coordinator"], max_draws_per_year=DEMO_YEARLY_CAP)
     return counts

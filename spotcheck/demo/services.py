@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from spotcheck.audit.services import audit_record
 from spotcheck.core import codes
+from spotcheck.demo.clock import clock_at, story
 from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.items import create_items
 from spotcheck.demo.objects import ObjectGenerator
 from spotcheck.demo.people import create_recusals, create_roster, create_staff_accounts, hashed_demo_password
 from spotcheck.demo.plans_and_draws import create_plans_and_draws
-from spotcheck.demo.references import DemoDataError, demo_region_exists, ensure_frame, load_reference_ids
+from spotcheck.demo.references import DemoDataError, Frame, demo_region_exists, ensure_frame, load_reference_ids
 from spotcheck.demo.writers import BatchCounts, make_writer
 from spotcheck.directory.services import PUBLIC_CODE_LETTERS, public_code_series
 
@@ -50,30 +51,18 @@ def _locked_code_counters(county_code: str) -> dict[str, int]:
     return {prefix: last[public_code_series(prefix)] for prefix in prefixes}
 
 
-@transaction.atomic
-def demo_load(
+def _load_setup(
     *,
     actor: Any,
     objects: int,
     inspectors: int,
-    seed: object = DEFAULT_SEED,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    if_empty: bool = False,
-    use_copy: bool | None = None,
-    anchor: dt.date | None = None,
-    progress: Progress | None = None,
-) -> DemoLoadResult:
-    """Generate the demo region. Same seed (and anchor date) → same data. All or nothing."""
-    if objects < 0 or inspectors < 0:
-        raise DemoDataError("检查对象数和检查人员数不能为负数。")
-    if batch_size < 1:
-        raise DemoDataError("批大小至少为 1。")
-    if demo_region_exists():
-        if if_empty:
-            return DemoLoadResult(skipped=True)
-        raise DemoDataError("演示区划（溧阳市 320481 及其镇街）已经存在：请换一个空数据库，或加 --if-empty 跳过。")
-    started = time.perf_counter()
-    anchor = anchor or timezone.localdate()
+    seed: object,
+    batch_size: int,
+    use_copy: bool | None,
+    anchor: dt.date,
+    progress: Progress | None,
+) -> tuple[dict[str, int], Frame, dict[str, int], int, BatchCounts]:
+    """The region's data as an import: frame, accounts, roster, items, objects and recusals."""
     refs = load_reference_ids()
     frame, frame_created = ensure_frame()
     joint_office = frame.departments[JOINT_OFFICE_CODE]
@@ -130,8 +119,50 @@ def demo_load(
     for prefix, last_value in generator.code_numbers.items():
         codes.raise_to(public_code_series(prefix), last_value)
 
+    return setup_counts, frame, users, recusals, totals
+
+
+@transaction.atomic
+def demo_load(
+    *,
+    actor: Any,
+    objects: int,
+    inspectors: int,
+    seed: object = DEFAULT_SEED,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    if_empty: bool = False,
+    use_copy: bool | None = None,
+    anchor: dt.date | None = None,
+    progress: Progress | None = None,
+) -> DemoLoadResult:
+    """Generate the demo region. Same seed (and anchor date) → same data. All or nothing."""
+    if objects < 0 or inspectors < 0:
+        raise DemoDataError("检查对象数和检查人员数不能为负数。")
+    if batch_size < 1:
+        raise DemoDataError("批大小至少为 1。")
+    if demo_region_exists():
+        if if_empty:
+            return DemoLoadResult(skipped=True)
+        raise DemoDataError("演示区划（溧阳市 320481 及其镇街）已经存在：请换一个空数据库，或加 --if-empty 跳过。")
+    started = time.perf_counter()
+    anchor = anchor or timezone.localdate()
+    # When each step happens (the setup in the December before the year, the plans in January,
+    # the tasks up to yesterday): the services and the audit trail take those times.
+    timeline = story(anchor, timezone.now())
+    with clock_at(timeline.setup):
+        setup_counts, frame, users, recusals, totals = _load_setup(
+            actor=actor,
+            objects=objects,
+            inspectors=inspectors,
+            seed=seed,
+            batch_size=batch_size,
+            use_copy=use_copy,
+            anchor=anchor,
+            progress=progress,
+        )
+    joint_office = frame.departments[JOINT_OFFICE_CODE]
     # Last, through the services: the plans and the draws read the whole directory and roster.
-    plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor)
+    plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor, story=timeline)
 
     all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals, **plan_counts}
     seconds = time.perf_counter() - started

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils.timezone import localdate
 
 from spotcheck.accounts.models import User
 from spotcheck.accounts.scope import scope_for
@@ -41,19 +42,21 @@ def test_published_plans_of_the_year(region):
     for plan in plans:
         events = list(plan.events.order_by("created_at", "pk").values_list("action", "created_at"))
         assert [action for action, _at in events] == ["created", "submitted", "approved", "filed", "published"]
-        assert events[0][1].date() == dt.date(2025, 12, 21) and events[-1][1].date() == dt.date(2026, 1, 25)
+        # On working days: drafted Monday 22 December, published Friday 23 January.
+        assert localdate(events[0][1]) == dt.date(2025, 12, 22) and localdate(events[-1][1]) == dt.date(2026, 1, 23)
         assert (plan.submitted_at, plan.approved_at, plan.published_at) == tuple(
             at for _a, at in events[1:3] + events[4:]
         )
     departments = set(plans.filter(kind=AnnualPlan.Kind.DEPARTMENT).values_list("department__code", flat=True))
     assert departments == {"SCJG", "WSJK", "XF", "YJGL", "GA"}
     joint = plans.get(kind=AnnualPlan.Kind.JOINT)
-    entry = joint.entries.get()
-    assert entry.kind == PlanEntry.Kind.JOINT
-    assert {entry.lead_department.code, *entry.participating_departments.values_list("code", flat=True)} == {
-        "SCJG",
-        "WSJK",
-    }
+    assert joint.entries.count() == 2
+    for entry in joint.entries.all():
+        assert entry.kind == PlanEntry.Kind.JOINT
+        assert {entry.lead_department.code, *entry.participating_departments.values_list("code", flat=True)} == {
+            "SCJG",
+            "WSJK",
+        }
     for entry in PlanEntry.objects.filter(plan__in=plans):
         assert entry.strata.count() == 4, entry.code  # the default credit strata
         assert 1 <= entry.plan.entries.count() <= 3
@@ -166,7 +169,7 @@ def test_merges_confirmed_declined_and_open(merge_region):
 def test_shared_objects_do_not_depend_on_the_secret(merge_region):
     certain = _drawn_whatever_the_secret()
     assert len(certain) >= 3
-    joint = Task.objects.get(kind=Task.Kind.JOINT)
+    joint = Task.objects.get(kind=Task.Kind.JOINT, status=Task.Status.DRAWN)
     fire = Task.objects.get(lead_department__code="XF")
     assert not {item.item_id for item in joint.items.all()} & {item.item_id for item in fire.items.all()}
     for task in (joint, fire):

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"  {counts['plans']} 个年度抽查计划已公布；{counts['tasks_drawn']} 个抽查任务已完成摇号，"
-            f"{counts['tasks_announced']} 个已发布公告、等待见证人输入。"
+            f"{counts['tasks_announced']} 个已发布公告、等待见证人输入，"
+            f"{counts['tasks_frozen']} 个已冻结对象库、待发布公告。"
         )
         if verbosity >= 2:
             for key, value in counts.items():

@@ -4,14 +4,14 @@ from spotcheck.demo.logins import demo_logins
 
 
 class Command(BaseCommand):
-    help = "列出演示账号：每个角色一个（用户名、密码、角色、部门）。"
+    help = "列出演示账号：每个角色一个（用户名、密码、角色、所在单位）。"
 
     def handle(self, *args, **options):
         logins = demo_logins()
         if not logins:
             self.stdout.write("还没有演示账号：请先运行 manage.py demo_data。")
             return
-        rows = [("用户名", "密码", "角色", "部门")] + [
+        rows = [("用户名", "密码", "角色", "所在单位")] + [
             (login.username, login.password, login.role_label, login.department) for login in logins
         ]
         widths = [max(_width(row[i]) for row in rows) for i in range(4)]
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
         self.stdout.write("各部门另有 <部门代码>_admin、<部门代码>_approver 和 <部门代码>_inspector 等账号，密码相同。")
-        self.stdout.write("见证人另有 witness2（联席办）和 wsjk_witness（卫健）：联合抽查的见证人须来自两个部门。")
+        self.stdout.write("见证人另有 witness2（市场监管）和 wsjk_witness（卫健）：联合抽查的见证人须来自两个部门。")
 
 
 def _width(text: str) -> int:
