@@ -150,9 +150,14 @@ def _witness_context(request, task: Task, form: WitnessInputForm | None = None, 
     if busy is None:  # a freeze or draw waiting in the background
         busy = ceremony_jobs.active_job(task) is not None
     witnesses = list(selectors.witness_inputs(task))
+    # A witness enters one input of their own; the operator may type several for others.
+    own_input = next((w for w in witnesses if w.witness_user_id == request.user.pk), None)
+    if own_input is not None and not access.can_type_witness_input(scope, task):
+        may_enter = False
     return {
         "task": task,
         "witnesses": witnesses,
+        "own_input": own_input,
         "witness_form": form if may_enter else None,
         "can_draw": operator and open_for_input and not busy,
         # Why the draw button cannot be used yet, said next to it ("" when it can).
@@ -425,8 +430,11 @@ def witness_add_view(request, pk: int):
         except ValidationError as exc:
             put_service_errors(exc, form)
         else:
-            if not request.htmx:  # the refreshed block shows the new input itself
-                messages.success(request, _("已录入见证人输入。"))
+            messages.success(request, _("已录入见证人输入。"))
+            if request.htmx:
+                # The whole page follows an input: the steps, what is missing and the draw
+                # button, not only the block of inputs.
+                return HttpResponseClientRefresh()
             form = None
     if not request.htmx:
         if form is not None:

@@ -233,8 +233,24 @@ def test_witness_input_with_htmx_returns_the_block(login, scjg_admin, scjg, task
     assert "首尾含有空白字符" in body, "a padded input is refused, not trimmed"
     assert not task.witness_inputs.exists()
     data["value"] = "3-5-2"
-    body = client.post(url("witness_add", task), data, HTTP_HX_REQUEST="true").content.decode()
-    assert "3-5-2" in body and "钱见证" in body
+    response = client.post(url("witness_add", task), data, HTTP_HX_REQUEST="true")
+    # An input changes the steps and the draw button too: the whole page is reloaded.
+    assert response.headers["HX-Refresh"] == "true"
+    body = client.get(url("detail", task)).content.decode()
+    assert "3-5-2" in body and "钱见证" in body and "已录入见证人输入" in body
+    assert "还需 1 名见证人" in body
+
+
+def test_a_witness_who_has_entered_sees_that_not_the_form(login, scjg_admin, witness, task):
+    client = login(scjg_admin)
+    client.post(url("freeze", task))
+    client.post(url("announce", task))
+    client = login(witness)
+    response = client.post(url("witness_add", task), {"value": "1-2-3"}, HTTP_HX_REQUEST="true")
+    assert response.headers["HX-Refresh"] == "true"
+    body = client.get(url("detail", task)).content.decode()
+    assert f'action="{url("witness_add", task)}"' not in body
+    assert "您已录入见证人输入（第 1 个）" in body
 
 
 def test_draw_needs_two_witnesses_and_says_so(login, scjg_admin, scjg, task):
