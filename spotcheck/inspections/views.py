@@ -12,9 +12,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.accounts.models import Department

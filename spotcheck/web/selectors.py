@@ -16,9 +16,9 @@ from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_witness, tasks_for_scope
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
-from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspections.access import can_decide_merges
 from spotcheck.inspections.selectors import merge_proposal_count
+from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
 
