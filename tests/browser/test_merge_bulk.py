@@ -23,6 +23,7 @@ def _whole(page) -> bool:
 def test_coordinator_decides_proposals_in_bulk_on_a_phone(page, coordinator, scjg_task, wsjk_task):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, coordinator)
+    shot(page, "merge-bulk-390-home")
     page.get_by_role("link", name="12 条合并建议待确认或不予合并").click()
     page.wait_for_url("**/inspections/merges/")
     assert _whole(page)
