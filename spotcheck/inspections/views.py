@@ -242,8 +242,8 @@ def merge_decide_view(request):
             messages.success(
                 request,
                 ngettext(
-                    "已确认 %(n)s 个合并检查：%(codes)s。",
-                    "已确认 %(n)s 个合并检查：%(codes)s。",
+                    "已确认 %(n)s 条合并建议（合并检查 %(codes)s）。",
+                    "已确认 %(n)s 条合并建议（合并检查 %(codes)s）。",
                     len(merged),
                 )
                 % {"n": len(merged), "codes": "、".join(m.code for m in merged)},

@@ -51,7 +51,7 @@ def test_coordinator_decides_proposals_in_bulk_on_a_phone(page, coordinator, scj
     shot(page, "merge-bulk-390-all-chosen")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="确认合并所选建议").click()
-    page.get_by_text("已确认 11 个合并检查").wait_for()
+    page.get_by_text("已确认 11 条合并建议").wait_for()
     assert MergedVisit.objects.count() == 11
     assert "没有符合条件的合并建议" in page.content()
     shot(page, "merge-bulk-390-done")

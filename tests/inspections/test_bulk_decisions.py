@@ -101,7 +101,7 @@ def test_bulk_confirm_merges_each_chosen_proposal_and_audits_each(login, coordin
     assert all(m.note == "同日上门" and m.members.count() == 2 for m in merged)
     assert AuditEntry.objects.filter(action="inspections.merged_visit.confirm").count() == before + 3
     body = client.get(response["Location"]).content.decode()
-    assert "已确认 3 个合并检查：HB-2026-0001、HB-2026-0002、HB-2026-0003" in body
+    assert "已确认 3 条合并建议（合并检查 HB-2026-0001、HB-2026-0002、HB-2026-0003）" in body
     assert len(proposals_for(coordinator)) == 9
 
 
