@@ -32,6 +32,10 @@ def test_coordinator_decides_proposals_in_bulk_on_a_phone(page, coordinator, scj
     page.wait_for_url("**department=*")
     assert page.locator("input[name=proposal]").count() == 12
     shot(page, "merge-bulk-390-filtered")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert _whole(page)
+    shot(page, "merge-bulk-1280-filtered")
+    page.set_viewport_size({"width": 390, "height": 844})
 
     # One declined, with a reason; the dialog says what follows, and cancelling posts nothing.
     page.locator("input[name=proposal]").first.check()
