@@ -91,12 +91,11 @@ def _filters(params) -> dict[str, str]:
     return {name: params.get(name, "").strip() for name in FILTER_PARAMS if params.get(name, "").strip()}
 
 
-def _list_url(filters: dict[str, str], page: str = "") -> str:
-    query = dict(filters)
-    if page:
-        query["page"] = page
+def _list_url(filters: dict[str, str]) -> str:
+    """The merge page with the same filters, after a decision (its first page: what was decided
+    has left the list)."""
     url = reverse("inspections:merges")
-    return f"{url}?{urlencode(query)}" if query else url
+    return f"{url}?{urlencode(filters)}" if filters else url
 
 
 def _render_list(request, scope, params, *, chosen=None, status: int = 200):
