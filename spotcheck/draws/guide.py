@@ -5,12 +5,16 @@ check), said in words before the user presses a button that would be refused."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from spotcheck.accounts.selectors import departments_of
 from spotcheck.draws.models import Draw, Task, WitnessInput
 from spotcheck.draws.services import independent_witnesses
 from spotcheck.drawspec import engine
@@ -27,12 +31,15 @@ class Step:
     missing: str = ""
 
 
-def witnesses_missing(task: Task, witnesses: Sequence[WitnessInput]) -> str:
+def witnesses_missing(
+    task: Task, witnesses: Sequence[WitnessInput], own_departments: Mapping[int, set[int]] | None = None
+) -> str:
     """What the draw still needs of the witnesses ("" when nothing): the count, and for a joint
-    task inputs from two departments (an operator typing for their own department does not count)."""
+    task inputs from two departments (an operator typing for their own department does not count).
+    ``own_departments``: the typists' departments, read once for many tasks."""
     need = max(engine.MIN_WITNESSES - len(witnesses), 0)
     if task.is_joint:
-        departments = {w.department_id for w in independent_witnesses(witnesses)}
+        departments = {w.department_id for w in independent_witnesses(witnesses, own_departments)}
         if len(departments) == 1:
             return _("还需 %(n)s 名见证人（须来自另一部门）") % {"n": max(need, 1)}
         if not departments:
@@ -113,3 +120,67 @@ def ceremony_steps(
             state = "todo"
         steps.append(Step(key, label, state, actor, missing if not done[i] else ""))
     return steps
+
+
+# ------------------------------------------------------------------ tasks by step (the 待办)
+
+
+class TaskStep(models.TextChoices):
+    """Where a task waits in its ceremony, as the home page counts and the task list filters:
+    the steps above, with the witness step split by whether the inputs are complete."""
+
+    DRAFT = "draft", gettext_lazy("草稿，待冻结")
+    REDRAW = "redraw", gettext_lazy("重新抽取，待联席办批准")
+    FROZEN = "frozen", gettext_lazy("已冻结，待发布公告")
+    WITNESSES = "witnesses", gettext_lazy("已公告，待见证人输入")
+    READY = "ready", gettext_lazy("见证人输入已齐，待抽取")
+    UNPUBLISHED = "unpublished", gettext_lazy("已抽取，待公布名单")
+
+
+_STEP_FILTERS = {
+    TaskStep.DRAFT: Q(status=Status.DRAFT) & ~Q(redraw_status=Task.RedrawStatus.REQUESTED),
+    TaskStep.REDRAW: Q(status=Status.DRAFT, redraw_status=Task.RedrawStatus.REQUESTED),
+    TaskStep.FROZEN: Q(status=Status.FROZEN),
+    TaskStep.UNPUBLISHED: Q(status=Status.DRAWN, list_published_at__isnull=True),
+}
+_ANNOUNCED = Q(status=Status.ANNOUNCED, match_failed_at__isnull=True)
+
+
+def _waiting_for_witnesses(tasks: QuerySet[Task]) -> tuple[set[int], set[int]]:
+    """The announced tasks among ``tasks`` (the match not failed) whose witness inputs are
+    missing, and those ready to draw: ``witnesses_missing`` for each, in three queries (the
+    tasks, their inputs, the typists' departments). Announced tasks are few at any time."""
+    announced = list(
+        Task.objects.filter(pk__in=tasks.filter(_ANNOUNCED).values("pk"))
+        .only("pk", "kind")
+        .prefetch_related(Prefetch("witness_inputs", queryset=WitnessInput.objects.order_by("position")))
+    )
+    typists = departments_of({w.entered_by_id for t in announced for w in t.witness_inputs.all()})
+    missing, ready = set(), set()
+    for task in announced:
+        (missing if witnesses_missing(task, list(task.witness_inputs.all()), typists) else ready).add(task.pk)
+    return missing, ready
+
+
+def tasks_at_step(tasks: QuerySet[Task], step: str) -> QuerySet[Task]:
+    """``tasks`` narrowed to those waiting at ``step`` (a ``TaskStep``)."""
+    if step in _STEP_FILTERS:
+        return tasks.filter(_STEP_FILTERS[TaskStep(step)])
+    missing, ready = _waiting_for_witnesses(tasks)
+    return tasks.filter(pk__in=missing if step == TaskStep.WITNESSES else ready)
+
+
+def step_counts(tasks: QuerySet[Task]) -> dict[str, int]:
+    """How many of ``tasks`` wait at each step: one aggregate, and the announced ones read to
+    tell whether their witness inputs are complete (three queries, none when there is none)."""
+    ids = Task.objects.filter(pk__in=tasks.values("pk"))
+    counts = ids.aggregate(
+        **{step.value: Count("pk", filter=condition) for step, condition in _STEP_FILTERS.items()},
+        announced=Count("pk", filter=_ANNOUNCED),
+    )
+    missing: set[int] = set()
+    ready: set[int] = set()
+    if counts.pop("announced"):
+        missing, ready = _waiting_for_witnesses(tasks)
+    counts[TaskStep.WITNESSES.value], counts[TaskStep.READY.value] = len(missing), len(ready)
+    return {step.value: counts[step.value] for step in TaskStep}

@@ -741,12 +741,16 @@ def _is_witness_users_name(name: str, region_id: int) -> bool:
     return any(normalise_name(m.user.display_name) == name for m in holders)
 
 
-def independent_witnesses(witnesses: Iterable[WitnessInput]) -> list[WitnessInput]:
+def independent_witnesses(
+    witnesses: Iterable[WitnessInput], own_departments: Mapping[int, set[int]] | None = None
+) -> list[WitnessInput]:
     """The inputs that count towards a joint task's "witnesses from two departments": those the
     witness entered themselves, and those typed for a department the typist does not belong to.
-    An operator typing names for their own department would otherwise meet the rule alone."""
+    An operator typing names for their own department would otherwise meet the rule alone.
+    ``own_departments`` (typist → departments, ``departments_of``) when read for many tasks at once."""
     witnesses = list(witnesses)
-    own_departments = departments_of({w.entered_by_id for w in witnesses})
+    if own_departments is None:
+        own_departments = departments_of({w.entered_by_id for w in witnesses})
     return [
         w
         for w in witnesses

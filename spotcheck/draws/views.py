@@ -56,13 +56,22 @@ def task_list_view(request):
     scope = require_staff(request.user)
     status = request.GET.get("status") or ""
     year = request.GET.get("year") or ""
+    step = request.GET.get("step") or ""
+    step = step if step in guide.TaskStep.values else ""
+    # 发起部门: the home page's links to a department admin's own tasks name its departments.
+    leads = sorted({pk for pk in (parse_id(v) for v in request.GET.getlist("lead")) if pk is not None})
     tasks = selectors.task_list(
         scope,
         status=status if status in Status.values else None,
         year=parse_year(year),
     )
+    if leads:
+        tasks = tasks.filter(lead_department_id__in=leads)
+    if step:
+        tasks = guide.tasks_at_step(tasks, step)
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in (("status", status), ("year", year)) if v}
+    query = [(k, v) for k, v in (("status", status), ("year", year), ("step", step)) if v]
+    query += [("lead", str(pk)) for pk in leads]
     return render(
         request,
         "draws/task_list.html",
@@ -71,8 +80,18 @@ def task_list_view(request):
             "tasks": page.object_list,
             "status": status,
             "year": year,
+            "step": step,
+            "leads": leads,
             "statuses": Status.choices,
-            "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
+            "steps": guide.TaskStep.choices,
+            "lead_choices": list(
+                Department.objects.filter(
+                    is_active=True, pk__in=selectors.tasks_for_scope(scope).values("lead_department")
+                )
+                .order_by("sort_order", "pk")
+                .values_list("pk", "short_name")
+            ),
+            "querystring": urlencode(query),
             "entries": list(selectors.entries_for_new_task(scope)[:200]) if scope.can_write_anything else [],
             "redraw_counts": selectors.redraw_counts(selectors.tasks_for_scope(scope)),
             "redraws_awaiting": list(selectors.redraws_awaiting_approval(scope)[:200])

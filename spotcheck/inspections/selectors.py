@@ -4,6 +4,7 @@ lookups other pages show (the task page's notice, a visit's merged visit)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,17 +48,40 @@ class MergeProposal:
         return [v.pk for v in self.visits]
 
     @property
+    def key(self) -> str:
+        """How a form names the proposal (``proposal_key``)."""
+        return proposal_key(self.visit_ids, self.merged_visit.pk if self.merged_visit else None)
+
+    @property
+    def can_leave_out(self) -> bool:
+        """Whether a visit may be left out and a merge still be made of the others: three
+        visits or more to merge, or two or more to join a merged visit."""
+        return len(self.free_visits) >= (2 if self.merged_visit is not None else 3)
+
+    @property
+    def free_visits(self) -> list[Visit]:
+        """The visits the decision is about: all of them, or those that would join the merged
+        visit."""
+        if self.merged_visit is None:
+            return self.visits
+        return [v for v in self.visits if v.pk in self.joining]
+
+    @property
     def lead_departments(self) -> list[Department]:
         return [v.task.lead_department for v in self.visits]
 
 
-def _proposal_groups(scope: Scope, task: Task | None = None) -> list[Group]:
+def _proposal_groups(
+    scope: Scope, task: Task | None = None, *, with_departments: bool = True
+) -> tuple[list[Group], dict[int, set[int]]]:
+    """The groups the scope sees, and the departments (lead and participating) of their tasks
+    (read when the scope is not region-wide or ``with_departments``)."""
     candidates = find_candidates(candidate_visits(task))
     if not candidates:
-        return []
+        return [], {}
     groups = all_groups(candidates)
-    if scope.reads_all:
-        return groups
+    if scope.reads_all and not with_departments:
+        return groups, {}
     task_ids = set().union(*(g.task_ids for g in groups))
     task_departments: dict[int, set[int]] = defaultdict(set)
     for task_id, lead_id in Task.objects.filter(pk__in=task_ids).values_list("pk", "lead_department_id"):
@@ -65,7 +89,13 @@ def _proposal_groups(scope: Scope, task: Task | None = None) -> list[Group]:
     through = Task.participating_departments.through
     for task_id, department_id in through.objects.filter(task_id__in=task_ids).values_list("task_id", "department_id"):
         task_departments[task_id].add(department_id)
-    return [g for g in groups if involves(scope, set().union(*(task_departments[t] for t in g.task_ids)))]
+    if not scope.reads_all:
+        groups = [g for g in groups if involves(scope, _departments_of(g, task_departments))]
+    return groups, task_departments
+
+
+def _departments_of(group: Group, task_departments: dict[int, set[int]]) -> set[int]:
+    return set().union(*(task_departments[t] for t in group.task_ids))
 
 
 def visits_with_context(ids: Iterable[int]) -> QuerySet[Visit]:
@@ -134,13 +164,68 @@ class ProposalList(Sequence[MergeProposal]):
         ]
 
 
+def proposal_key(visit_ids: Iterable[int], merged_visit_id: int | None = None) -> str:
+    """A proposal in a form: its visits' ids in order, joined by "-", and "@" the merged visit
+    it would extend ("12-34", "12-34-56@7")."""
+    key = "-".join(str(pk) for pk in sorted(visit_ids))
+    return f"{key}@{merged_visit_id}" if merged_visit_id is not None else key
+
+
+_KEY = re.compile(r"^([0-9]{1,18}(?:-[0-9]{1,18}){1,49})(?:@([0-9]{1,18}))?$")
+
+
+def parse_proposal_key(raw: str) -> tuple[list[int], int | None] | None:
+    """``proposal_key`` read back: (visit ids, merged visit id), or None for anything else."""
+    match = _KEY.match((raw or "").strip())
+    if match is None:
+        return None
+    ids = sorted({int(pk) for pk in match.group(1).split("-")})
+    return ids, int(match.group(2)) if match.group(2) else None
+
+
+@dataclass
+class ProposalSearch:
+    """合并建议 narrowed by the merge page's filters, with what the filters offer: the tasks and
+    the departments of every proposal the scope sees."""
+
+    proposals: ProposalList
+    task_ids: set[int]
+    department_ids: set[int]
+
+
+def merge_proposal_search(
+    scope: Scope,
+    *,
+    task: Task | None = None,
+    department_id: int | None = None,
+    window_from: dt.date | None = None,
+    window_to: dt.date | None = None,
+) -> ProposalSearch:
+    """The proposals the scope reads, only those with a visit of ``task``, a task led or joined
+    by ``department_id``, and a common window that overlaps ``window_from`` – ``window_to``."""
+    groups, task_departments = _proposal_groups(scope, task)
+    task_ids = set().union(*(g.task_ids for g in groups)) if groups else set()
+    department_ids = set().union(*(task_departments[t] for t in task_ids)) if task_ids else set()
+    if task is not None:
+        groups = [g for g in groups if task.pk in g.task_ids]
+    if department_id is not None:
+        groups = [g for g in groups if department_id in _departments_of(g, task_departments)]
+    if window_from is not None:
+        groups = [g for g in groups if g.end >= window_from]
+    if window_to is not None:
+        groups = [g for g in groups if g.start <= window_to]
+    return ProposalSearch(ProposalList(groups), task_ids, department_ids)
+
+
 def merge_proposals(scope: Scope, *, task: Task | None = None) -> ProposalList:
     """合并建议 the scope may read (all for region-wide readers; otherwise those with a task the
     scope's departments lead or join), optionally only those with a visit of ``task``."""
-    groups = _proposal_groups(scope, task)
-    if task is not None:
-        groups = [g for g in groups if task.pk in g.task_ids]
-    return ProposalList(groups)
+    return merge_proposal_search(scope, task=task).proposals
+
+
+def merge_proposal_count(scope: Scope) -> int:
+    """The open proposals the scope reads (the coordinator's 待办)."""
+    return len(_proposal_groups(scope, with_departments=False)[0])
 
 
 def merged_visit_list(scope: Scope, *, task: Task | None = None) -> QuerySet[MergedVisit]:

@@ -1,14 +1,15 @@
 """合并检查 writes, coordinator only, each audited in its transaction: ``merged_visit_confirm``,
 ``merged_visit_extend`` (a third department joins), ``merged_visit_dissolve``,
-``merge_proposal_decline``, and ``merged_visits_dissolve_for_task`` (a cancelled task's visits
+``merge_proposal_decline``, the same for many proposals at once (``merge_proposals_confirm``,
+``merge_proposals_decline``: all or nothing), and ``merged_visits_dissolve_for_task`` (a cancelled task's visits
 are not carried out; called from draws' ``task_cancelled`` signal, see ``receivers``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -266,3 +267,65 @@ def merge_proposal_decline(
         after=snapshot(decline) | {"visits": _visit_facts(locked)},
     )
     return decline
+
+
+# ------------------------------------------------------------------------------ many at once
+
+
+class ProposalChoice(NamedTuple):
+    """One merge proposal chosen on the merge page: its visits (those to decide about and, for
+    a proposal to extend a merged visit, its members) and that merged visit."""
+
+    visits: list[Visit]
+    merged_visit: MergedVisit | None = None
+
+
+def _proposal_name(choice: ProposalChoice) -> str:
+    obj = choice.visits[0].inspection_object if choice.visits else None
+    return f"{obj.name}（{obj.public_code}）" if obj is not None else _("合并建议")
+
+
+def _each_or_none(choices: Sequence[ProposalChoice], decide: Callable[[ProposalChoice], Any]) -> list[Any]:
+    """``decide`` every choice, each in a savepoint so that every failure is found; if one
+    fails, raise them all, naming each proposal, and the caller's transaction undoes the rest."""
+    if not choices:
+        raise ValidationError(_("请选择至少一条合并建议。"), code="none_chosen")
+    done, problems = [], []
+    for choice in choices:
+        try:
+            with transaction.atomic():
+                done.append(decide(choice))
+        except ValidationError as exc:
+            problems += [f"{_proposal_name(choice)}：{message}" for message in exc.messages]
+    if problems:
+        head = _("所选的 %(n)s 条合并建议都没有处理，因为以下建议不能处理：") % {"n": len(choices)}
+        raise ValidationError([head, *problems], code="not_decided")
+    return done
+
+
+@transaction.atomic
+def merge_proposals_confirm(*, actor: User, choices: Sequence[ProposalChoice], note: str = "") -> list[MergedVisit]:
+    """确认合并 for several proposals at once, all or nothing: each through
+    ``merged_visit_confirm`` (or ``merged_visit_extend``), audited one by one."""
+    require_merge_decider(actor)
+
+    def confirm(choice: ProposalChoice) -> MergedVisit:
+        if choice.merged_visit is not None:
+            return merged_visit_extend(actor=actor, merged_visit=choice.merged_visit, visits=choice.visits, note=note)
+        return merged_visit_confirm(actor=actor, visits=choice.visits, note=note)
+
+    return _each_or_none(choices, confirm)
+
+
+@transaction.atomic
+def merge_proposals_decline(*, actor: User, choices: Sequence[ProposalChoice], reason: str) -> list[MergeDecline]:
+    """不予合并 for several proposals at once with one reason, all or nothing: each through
+    ``merge_proposal_decline``, audited one by one."""
+    require_merge_decider(actor)
+    reason = clean_reason(reason)
+    return _each_or_none(
+        choices,
+        lambda choice: merge_proposal_decline(
+            actor=actor, visits=choice.visits, reason=reason, merged_visit=choice.merged_visit
+        ),
+    )

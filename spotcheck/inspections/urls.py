@@ -7,6 +7,7 @@ from spotcheck.inspections import views
 app_name = "inspections"
 urlpatterns = [
     path("merges/", views.merge_list_view, name="merges"),
+    path("merges/decide/", views.merge_decide_view, name="merge_decide"),
     path("merges/confirm/", views.merge_confirm_view, name="merge_confirm"),
     path("merges/decline/", views.merge_decline_view, name="merge_decline"),
     path("merges/<int:pk>/dissolve/", views.merged_visit_dissolve_view, name="merged_visit_dissolve"),

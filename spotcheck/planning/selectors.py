@@ -4,8 +4,11 @@ and a user where they are only a witness, read published plans only."""
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent, PlanStratum
 
@@ -46,6 +49,53 @@ def plan_list(scope: Scope, *, year: int | None = None, include_retired: bool = 
     if not include_retired:
         qs = qs.filter(retired_at__isnull=True)
     return qs.order_by("-year", "kind", "department__sort_order", "pk")
+
+
+class PlanTodo(models.TextChoices):
+    """Plans waiting for the user (the home page's 待办 and the plan list's filter): the same
+    rules as ``access`` (approve, file, publish, rework), as conditions on the rows."""
+
+    APPROVE = "approve", _("待我审核")
+    FILE = "file", _("待联席办备案")
+    PUBLISH = "publish", _("已备案，待公布")
+    RETURNED = "returned", _("被退回，待修改")
+
+
+Role = Membership.Role
+
+
+def _joint_office(scope: Scope) -> bool:
+    return scope.has_role(Role.COORDINATOR, Role.SYSADMIN)
+
+
+def plans_waiting(scope: Scope, todo: str) -> QuerySet[AnnualPlan]:
+    """The live plans of ``plan_list`` waiting for the scope at ``todo`` (a ``PlanTodo``):
+    submitted plans it may approve and did not submit itself (an approver of the plan's
+    department, or of the department hosting the joint office for the joint plan; the
+    coordinator any); approved plans the joint office files, filed plans it publishes; returned
+    plans that the scope makes (its departments' as their admin; the joint plan as the office)."""
+    plans = plan_list(scope)
+    Status, Kind = AnnualPlan.Status, AnnualPlan.Kind
+    if todo == PlanTodo.APPROVE:
+        plans = plans.filter(status=Status.SUBMITTED).exclude(submitted_by_id=scope.user_id)
+        if scope.has_role(Role.COORDINATOR):
+            return plans
+        approver_of = scope.departments_with_role(Role.APPROVER)
+        hosting = Department.objects.filter(pk__in=approver_of, hosts_joint_office=True, is_active=True)
+        return plans.filter(
+            Q(kind=Kind.DEPARTMENT, department_id__in=approver_of)
+            | Q(kind=Kind.JOINT, region_id__in=hosting.values("region_id"))
+        )
+    if todo in (PlanTodo.FILE, PlanTodo.PUBLISH):
+        if not _joint_office(scope):
+            return plans.none()
+        return plans.filter(status=Status.FILING if todo == PlanTodo.FILE else Status.FILED)
+    if todo == PlanTodo.RETURNED:
+        mine = Q(kind=Kind.DEPARTMENT, department_id__in=scope.departments_with_role(Role.DEPT_ADMIN))
+        if _joint_office(scope):
+            mine |= Q(kind=Kind.JOINT)
+        return plans.filter(mine, status=Status.RETURNED)
+    return plans.none()
 
 
 def published_plans() -> QuerySet[AnnualPlan]:

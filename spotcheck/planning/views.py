@@ -29,7 +29,7 @@ from spotcheck.planning.forms import (
     StratumForm,
 )
 from spotcheck.planning.models import AnnualPlan
-from spotcheck.planning.selectors import live_entries, plan_history, plan_list, retired_entries
+from spotcheck.planning.selectors import PlanTodo, live_entries, plan_history, plan_list, plans_waiting, retired_entries
 from spotcheck.planning.strata import describe_stratum_filters
 
 
@@ -38,9 +38,27 @@ from spotcheck.planning.strata import describe_stratum_filters
 def plan_list_view(request):
     scope = require_staff(request.user)
     year = request.GET.get("year")
-    plans = plan_list(scope, year=parse_year(year))
+    status = request.GET.get("status") or ""
+    status = status if status in AnnualPlan.Status.values else ""
+    todo = request.GET.get("todo") or ""
+    todo = todo if todo in PlanTodo.values else ""
+    plans = plans_waiting(scope, todo) if todo else plan_list(scope)
+    if parse_year(year) is not None:
+        plans = plans.filter(year=parse_year(year))
+    if status:
+        plans = plans.filter(status=status)
     return render(
-        request, "planning/plan_list.html", {"plans": plans, "year": year, "can_create": access.can_create_plans(scope)}
+        request,
+        "planning/plan_list.html",
+        {
+            "plans": plans,
+            "year": year,
+            "status": status,
+            "statuses": AnnualPlan.STATUS_CHOICES,
+            "todo": todo,
+            "todos": PlanTodo.choices,
+            "can_create": access.can_create_plans(scope),
+        },
     )
 
 

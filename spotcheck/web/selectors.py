@@ -2,20 +2,40 @@
 things waiting for them."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.urls import reverse
+
+from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.selectors import items_for_scope, pending_filings, versions_for_scope
 from spotcheck.directory.selectors import objects_for_scope
+from spotcheck.draws.guide import TaskStep, step_counts
 from spotcheck.draws.models import Task
-from spotcheck.draws.selectors import tasks_awaiting_witness
+from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_witness, tasks_for_scope
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
+from spotcheck.inspections.access import can_decide_merges
+from spotcheck.inspections.selectors import merge_proposal_count
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
+from spotcheck.planning.selectors import PlanTodo, plans_waiting
 
 CERTIFICATE_WARNING_DAYS = 30
 AWAITING_WITNESS_SHOWN = 20
+Role = Membership.Role
+# A department admin's tasks by the step of the ceremony at which they wait for it.
+ADMIN_STEPS = (TaskStep.DRAFT, TaskStep.FROZEN, TaskStep.WITNESSES, TaskStep.READY, TaskStep.UNPUBLISHED)
+
+
+@dataclass(frozen=True)
+class StepCount:
+    """A count of tasks at one step, with the task list filtered to exactly them."""
+
+    label: str
+    count: int
+    url: str
 
 
 @dataclass
@@ -29,6 +49,35 @@ class Dashboard:
     # Announced tasks waiting for the user's own witness input (a witness's 待办).
     awaiting_witness: list[Task] = field(default_factory=list)
     warning_days: int = CERTIFICATE_WARNING_DAYS
+    # The coordinator's: open merge proposals, announced tasks whose witness inputs are missing,
+    # redraws to approve; the joint office's: plans to file and to publish.
+    merge_proposals: int = 0
+    tasks_awaiting_witnesses: int = 0
+    redraws_awaiting: int = 0
+    plans_to_file: int = 0
+    plans_to_publish: int = 0
+    # An approver's plans to approve; a department admin's returned plans and tasks by step.
+    plans_to_approve: int = 0
+    plans_returned: int = 0
+    task_steps: list[StepCount] = field(default_factory=list)
+
+    @property
+    def has_todo(self) -> bool:
+        return bool(
+            self.pending_filings
+            or self.returned_versions
+            or self.certificates_expiring
+            or self.certificates_lapsed
+            or self.awaiting_witness
+            or self.merge_proposals
+            or self.tasks_awaiting_witnesses
+            or self.redraws_awaiting
+            or self.plans_to_file
+            or self.plans_to_publish
+            or self.plans_to_approve
+            or self.plans_returned
+            or self.task_steps
+        )
 
 
 def _inspector_count(scope: Scope, params: dict[str, str]) -> int:
@@ -56,4 +105,34 @@ def dashboard(scope: Scope, user) -> Dashboard:
         )
         board.certificates_lapsed = _inspector_count(scope, {"certificate_expired": "true"})
         board.recent_jobs = list(jobs_for_scope(scope).filter(created_by=user)[:5])
+    _add_workflow(board, scope)
     return board
+
+
+def _tasks_url(**params: object) -> str:
+    return f"{reverse('draws:list')}?{urlencode(params, doseq=True)}"
+
+
+def _add_workflow(board: Dashboard, scope: Scope) -> None:
+    """What waits for each role in the ceremony, the merges and the plans (issue 12, item 6);
+    each count is what its link's list shows."""
+    if can_decide_merges(scope):
+        board.merge_proposals = merge_proposal_count(scope)
+    if scope.coordinator_region_id is not None:
+        board.tasks_awaiting_witnesses = step_counts(tasks_for_scope(scope))[TaskStep.WITNESSES]
+        board.redraws_awaiting = redraws_awaiting_approval(scope).count()
+    if scope.has_role(Role.COORDINATOR, Role.SYSADMIN):
+        board.plans_to_file = plans_waiting(scope, PlanTodo.FILE).count()
+        board.plans_to_publish = plans_waiting(scope, PlanTodo.PUBLISH).count()
+    if scope.has_role(Role.APPROVER, Role.COORDINATOR):
+        board.plans_to_approve = plans_waiting(scope, PlanTodo.APPROVE).count()
+    if scope.has_role(Role.DEPT_ADMIN, Role.COORDINATOR, Role.SYSADMIN):
+        board.plans_returned = plans_waiting(scope, PlanTodo.RETURNED).count()
+    departments = sorted(scope.departments_with_role(Role.DEPT_ADMIN))
+    if departments:
+        counts = step_counts(tasks_for_scope(scope).filter(lead_department_id__in=departments))
+        board.task_steps = [
+            StepCount(str(step.label), counts[step], _tasks_url(step=step.value, lead=departments))
+            for step in ADMIN_STEPS
+            if counts[step]
+        ]

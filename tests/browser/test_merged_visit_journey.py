@@ -24,13 +24,15 @@ def test_coordinator_adds_a_third_departments_visit(page, coordinator, merged, m
     visit = Visit.objects.get(task=roads, inspection_object=merged_visit.inspection_object)
     log_in(page, coordinator)
     page.goto(f"{page.base_url}/inspections/merges/?task={roads.pk}")
-    proposal = page.locator("form.proposal", has_text=merged_visit.code)
+    proposal = page.locator("tr.proposal", has_text=merged_visit.code)
     proposal.wait_for()
-    assert proposal.locator("input[name=visits]").count() == 1  # only the new visit is to choose
+    assert proposal.locator("input[name=proposal]").count() == 1  # the proposal is chosen as a whole
     assert proposal.locator(".badge", has_text="已在合并检查中").count() == 2
+    proposal.locator("input[name=proposal]").check()
     shot(page, "joint-visit-join-proposed")
-    proposal.get_by_role("button", name="加入合并检查").click()
-    page.get_by_text(f"已加入合并检查 {merged_visit.code}").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认合并所选建议").click()
+    page.get_by_text(f"已确认 1 条合并建议（合并检查 {merged_visit.code}）").wait_for()
     shot(page, "joint-visit-joined")
     assert selectors.merged_visit_of(visit) == merged_visit
     assert {m.pk for m in members} | {visit.pk} == set(

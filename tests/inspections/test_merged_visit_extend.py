@@ -124,8 +124,8 @@ def test_join_and_decline_through_the_page(
     visit, other = _roads_visit(roads, merged_visit), _roads_visit(roads, second)
     client = login(coordinator)
     body = client.get(reverse("inspections:merges")).content.decode()
-    assert f'该对象已有合并检查 <span class="mono">{merged_visit.code}</span>' in body
-    assert "加入合并检查" in body and f'name="merged_visit" value="{merged_visit.pk}"' in body
+    key = selectors.proposal_key([*(m.pk for m in _members), visit.pk], merged_visit.pk)
+    assert f"加入合并检查 {merged_visit.code}" in body and f'name="proposal" value="{key}"' in body
     response = client.post(
         reverse("inspections:merge_confirm"), {"visits": [visit.pk], "merged_visit": merged_visit.pk}, follow=True
     )

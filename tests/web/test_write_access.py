@@ -403,6 +403,12 @@ WRITE_VIEWS: dict[str, Write] = {
         COORDINATOR_ONLY,
         personas=JTYS,
     ),
+    "inspections:merge_decide": Write(
+        "coordinator",
+        new(lambda get: {"proposal": ["-".join(map(str, sorted(_proposal(get))))], "decision": "confirm"}, MergedVisit),
+        COORDINATOR_ONLY,
+        personas=JTYS,
+    ),
     "inspections:merged_visit_dissolve": Write(
         "coordinator", on(_merged_visit, REASON), COORDINATOR_ONLY, personas=JTYS
     ),
