@@ -29,3 +29,10 @@ def test_read_only_roles_get_no_write_todos(login, scjg_inspector, scjg):
     InspectorFactory(department=scjg, certificate_expires_on=timezone.localdate() - dt.timedelta(days=1))
     body = login(scjg_inspector).get("/").content.decode()
     assert "执法证已过期" not in body and "没有待办事项" in body
+
+
+def test_the_coordinators_role_is_listed_under_the_joint_office(login, coordinator, scjg_admin):
+    body = login(coordinator).get("/").content.decode()
+    assert "联席会议办公室（设在溧阳市市场监督管理局） · 联席办协调员" in body
+    body = login(scjg_admin).get("/").content.decode()
+    assert "<li>溧阳市市场监督管理局 · 部门管理员</li>" in body
