@@ -54,7 +54,12 @@ def reap_stale(
     now = now or timezone.now()
     reaped = 0
     minutes = int(stale_after.total_seconds() // 60)
-    for job in model.objects.filter(status=RUNNING):
+    queued = []  # (pk, queue id): one query reads the active jobs of both kinds (list pages pin it)
+    for job in model.objects.filter(status__in=[QUEUED, RUNNING]):
+        if job.status == QUEUED:
+            if job.queue_id:
+                queued.append((job.pk, job.queue_id))
+            continue
         merge_live_progress(job)
         signs = [t for t in (job.heartbeat_at, job.started_at) if t is not None]
         last = max(signs) if signs else job.created_at
@@ -63,11 +68,12 @@ def reap_stale(
         reaped += model.objects.filter(pk=job.pk, status=RUNNING).update(
             status=FAILED, failure=stale_failure.format(minutes=minutes), finished_at=now
         )
-    return reaped + _reap_failed_in_queue(model, queue_failure, now)
+    return reaped + _reap_failed_in_queue(model, queued, queue_failure, now)
 
 
-def _reap_failed_in_queue(model: type[BackgroundJob], failure: str, now: dt.datetime) -> int:
-    queued = list(model.objects.filter(status=QUEUED).exclude(queue_id="").values_list("pk", "queue_id"))
+def _reap_failed_in_queue(
+    model: type[BackgroundJob], queued: list[tuple[int, str]], failure: str, now: dt.datetime
+) -> int:
     if not queued:
         return 0
     try:
