@@ -27,7 +27,6 @@ from tests.factories import (
     make_uscc,
     object_row,
 )
-from tests.fixtures.imports import download_export
 
 pytestmark = pytest.mark.django_db
 
