@@ -50,13 +50,23 @@ def _render_list(request, scope, forms=None, status=200):
     kinds = []
     for value, label in ImportJob.Kind.choices:
         form = forms.get(value) or (ImportUploadForm(scope=scope, prefix=value) if scope.can_write_anything else None)
-        kinds.append({"value": value, "label": label, "form": form})
+        kinds.append({"value": value, "label": label, "form": form, "can_export": _may_export(value, scope)})
     jobs = list(jobs_for_scope(scope).order_by("-created_at")[:RECENT_JOBS])
     export_jobs = list(exports_of_user(scope)[:RECENT_JOBS])
     for job in [*jobs, *export_jobs]:
         merge_live_progress(job)
     context = {"kinds": kinds, "jobs": jobs, "export_jobs": export_jobs}
     return render(request, "imports/list.html", context, status=status)
+
+
+def _may_export(kind: str, scope) -> bool:
+    """Whether the page offers the export of ``kind`` (a reader who may not export is not sent
+    to a refusal)."""
+    try:
+        export_departments(kind, scope)
+    except (PermissionDenied, Http404):
+        return False
+    return True
 
 
 @login_required
