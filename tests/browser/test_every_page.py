@@ -101,11 +101,9 @@ def _followable(url: str, origin: str) -> bool:
     if not url.startswith(origin + "/"):
         return False
     parts = urlsplit(url)
-    if parts.path.startswith(SKIPPED_PREFIXES) or parts.path.lower().endswith(SKIPPED_SUFFIXES):
-        return False
     # The export page is a page (its POST starts the export); a file comes from a link with
     # ``download`` (not followed) or is a download the crawl skips.
-    return True
+    return not (parts.path.startswith(SKIPPED_PREFIXES) or parts.path.lower().endswith(SKIPPED_SUFFIXES))
 
 
 def _links(page) -> list[str]:
