@@ -347,6 +347,12 @@ SPOTCHECK_IMPORT_XLSX_STREAM_CELLS = env_int("SPOTCHECK_IMPORT_XLSX_STREAM_CELLS
 # The stored file of a refused or failed import is deleted this many days after the import ended
 # (manage.py purge_import_files); the job and the audit trail keep its name and SHA-256.
 SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS = env_int("SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS", 30)
+# An export of at most this many rows is written in the request and downloaded at once; a larger
+# one runs as a background job with its progress shown (spotcheck/imports/export_jobs.py).
+SPOTCHECK_EXPORT_INLINE_ROWS = env_int("SPOTCHECK_EXPORT_INLINE_ROWS", 2_000)
+# The file of an export is deleted this many days after it was written (manage.py
+# purge_import_files); the job and the audit trail keep its name and SHA-256.
+SPOTCHECK_EXPORT_RETENTION_DAYS = env_int("SPOTCHECK_EXPORT_RETENTION_DAYS", 7)
 # Freezing a task's pool on PostgreSQL from a directory of at least this many objects splits
 # the work by ranges of public codes over SPOTCHECK_FREEZE_WORKERS extra database connections
 # that share the freezing transaction's snapshot (see spotcheck/draws/pool_parallel.py).

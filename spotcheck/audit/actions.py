@@ -122,7 +122,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.objects.export": pgettext_lazy("audit action", "导出检查对象"),
     "imports.inspectors.export": pgettext_lazy("audit action", "导出执法检查人员"),
     "imports.items.export": pgettext_lazy("audit action", "导出抽查事项"),
+    "imports.objects.export_download": pgettext_lazy("audit action", "下载导出的检查对象"),
+    "imports.inspectors.export_download": pgettext_lazy("audit action", "下载导出的执法检查人员"),
+    "imports.items.export_download": pgettext_lazy("audit action", "下载导出的抽查事项"),
     "imports.file.purge": pgettext_lazy("audit action", "清除导入文件"),
+    "imports.export_file.purge": pgettext_lazy("audit action", "清除导出文件"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
 }

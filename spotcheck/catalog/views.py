@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.catalog import services
-from spotcheck.catalog.access import can_review_filings, can_write_items_of, get_item_for_user, get_version_for_user
+from spotcheck.catalog.access import (
+    can_export_items,
+    can_review_filings,
+    can_write_items_of,
+    get_item_for_user,
+    get_version_for_user,
+)
 from spotcheck.catalog.filters import ItemFilter
 from spotcheck.catalog.forms import (
     AcceptForm,
@@ -88,6 +94,7 @@ def item_list_view(request):
             "page_obj": page_obj,
             "querystring": querystring,
             "export_url": f"/imports/export/items/?{querystring}",
+            "can_export": can_export_items(scope),
             "can_create": scope.can_write_anything,
         },
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import SimpleNamespace
 from typing import IO, Any
 
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.audit.services import audit_record
@@ -110,6 +111,42 @@ def filtered_queryset(kind: str, scope: Scope, filters: Mapping[str, Any], *, re
     return bound.qs
 
 
+def filter_words(kind: str, scope: Scope, filters: Mapping[str, Any], *, request=None) -> list[tuple[str, str]]:
+    """The filters as a person reads them: each filter's label and the chosen value's name
+    (never a code). Call it with filters ``filtered_queryset`` accepted."""
+    filterset = filterset_class(kind)
+    if filterset is None or not filters:
+        return []
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in filters.items():
+        data.setlist(key, [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)])
+    bound = filterset(data, queryset=base_queryset(kind, scope).none(), request=request)
+    if not bound.is_valid():
+        return []
+    words = []
+    for key in filters:
+        if key not in bound.filters:
+            continue
+        field = bound.form.fields[key]
+        words.append((str(bound.filters[key].label or key), _value_words(field, bound.form.cleaned_data.get(key))))
+    return words
+
+
+def _value_words(field, value) -> str:
+    from django.db.models import Model
+
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, (list, tuple)) or hasattr(value, "model"):
+        return "、".join(_value_words(field, v) for v in value)
+    choices = {str(k): str(v) for k, v in getattr(field, "choices", ()) if not isinstance(v, (list, tuple))}
+    return choices.get(str(value), str(value))
+
+
 def _records(kind: str, ids: list[int], scope: Scope) -> dict[int, dict]:
     if kind == "objects":
         from spotcheck.imports.importers.objects import object_records
@@ -125,12 +162,22 @@ def _records(kind: str, ids: list[int], scope: Scope) -> dict[int, dict]:
     return item_records(ids, published_only=not scope.reads_all, readable_departments=scope.read_departments)
 
 
-def export_rows(kind: str, queryset: QuerySet, scope: Scope, refs: Refs | None = None) -> Iterator[list[Cell]]:
+def export_rows(
+    kind: str,
+    queryset: QuerySet,
+    scope: Scope,
+    refs: Refs | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[list[Cell]]:
+    """The rows of the file; ``progress(done, total)`` is told after each chunk (a job's bar)."""
     refs = refs or Refs()
     columns = COLUMNS_BY_KIND[kind]
     if not queryset.ordered:
         queryset = queryset.order_by("pk")
     ids = list(queryset.values_list("pk", flat=True))
+    if progress is not None:
+        progress(0, len(ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         records = _records(kind, chunk, scope)
@@ -139,6 +186,8 @@ def export_rows(kind: str, queryset: QuerySet, scope: Scope, refs: Refs | None =
             if record is None:
                 continue
             yield [column.fmt(record.get(column.field, column.empty), refs) for column in columns]
+        if progress is not None:
+            progress(start + len(chunk), len(ids))
 
 
 def write_csv(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[bytes]) -> int:
@@ -183,8 +232,38 @@ def write_xlsx(columns: tuple[Column, ...], rows: Iterator[list[Cell]], out: IO[
     return count
 
 
-@transaction.atomic
+def export_queryset(
+    *, actor: Any, kind: str, filters: Mapping[str, Any], fmt: str, request=None, filterset=None
+) -> tuple[Scope, QuerySet]:
+    """The rows ``actor`` may export, filtered; raises PermissionDenied / Http404 (the data's
+    export rules) or ExportError (a bad format or filter) before anything is written."""
+    scope = require_staff(actor)
+    if fmt not in FORMATS:
+        raise ExportError(f"不支持的导出格式“{fmt}”：可选 xlsx 或 csv。")
+    if request is None:
+        # FilterSets read the user from the request (choices, visibility of drafts).
+        request = SimpleNamespace(user=actor, GET={})
+    return scope, filtered_queryset(kind, scope, dict(filters), request=request, filterset=filterset)
+
+
 # Files and import reports are Chinese whatever language the user browses in.
+@translation.override(FILE_LANGUAGE)
+def write_export(
+    *,
+    kind: str,
+    fmt: str,
+    queryset: QuerySet,
+    scope: Scope,
+    out: IO[bytes],
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the file of ``queryset``'s rows to ``out``; returns the number of rows."""
+    columns = COLUMNS_BY_KIND[kind]
+    rows = export_rows(kind, queryset, scope, progress=progress)
+    return write_csv(columns, rows, out) if fmt == "csv" else write_xlsx(columns, rows, out, SHEET_TITLES[kind])
+
+
+@transaction.atomic
 @translation.override(FILE_LANGUAGE)
 def export_write(
     *,
@@ -196,19 +275,14 @@ def export_write(
     request=None,
     filterset=None,
 ) -> int:
-    """Write the rows ``actor`` may read, filtered, to ``out``; audited with the filters and
-    the row count. Returns the number of rows."""
-    scope = require_staff(actor)
-    if fmt not in FORMATS:
-        raise ExportError(f"不支持的导出格式“{fmt}”：可选 xlsx 或 csv。")
+    """Write the rows ``actor`` may read, filtered, to ``out`` at once (the command line; the
+    pages run ``export_jobs``); audited with the filters and the row count. Returns the number
+    of rows."""
     filters = dict(filters)
-    if request is None:
-        # FilterSets read the user from the request (choices, visibility of drafts).
-        request = SimpleNamespace(user=actor, GET={})
-    queryset = filtered_queryset(kind, scope, filters, request=request, filterset=filterset)
-    columns = COLUMNS_BY_KIND[kind]
-    rows = export_rows(kind, queryset, scope)
-    count = write_csv(columns, rows, out) if fmt == "csv" else write_xlsx(columns, rows, out, SHEET_TITLES[kind])
+    scope, queryset = export_queryset(
+        actor=actor, kind=kind, filters=filters, fmt=fmt, request=request, filterset=filterset
+    )
+    count = write_export(kind=kind, fmt=fmt, queryset=queryset, scope=scope, out=out)
     audit_record(
         actor=actor,
         action=f"imports.{kind}.export",

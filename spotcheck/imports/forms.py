@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import Scope
 from spotcheck.imports.limits import ImportLimits, upload_too_large
+from spotcheck.imports.models import ExportJob
 from spotcheck.imports.readers import SUPPORTED_SUFFIXES, suffix_of
 from spotcheck.imports.services import default_department_id
 
@@ -32,3 +33,9 @@ class ImportUploadForm(forms.Form):
         if upload.size > limits.upload_bytes:
             raise forms.ValidationError(upload_too_large(limits))
         return upload
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("文件格式"), choices=ExportJob.Format.choices, initial=ExportJob.Format.XLSX, widget=forms.RadioSelect
+    )

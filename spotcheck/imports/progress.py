@@ -1,4 +1,5 @@
-"""Progress of a running import, visible to the browser while the import's transaction is open.
+"""Progress of a running job (an import or an export: any ``models.BackgroundJob``), visible to
+the browser while the job's transaction is open.
 
 The import writes everything in one transaction, so a progress update made inside it would stay
 invisible until the end. On PostgreSQL a second, autocommitting connection updates the job row
@@ -17,24 +18,28 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from spotcheck.imports.models import ImportJob
+from spotcheck.imports.models import BackgroundJob
+
+J = TypeVar("J", bound=BackgroundJob)
 
 # Report at most this often (seconds) and at least every this many rows.
 MIN_INTERVAL = 0.5
 EVERY_ROWS = 2000
 
 
-def progress_file(job_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job_id}.json"
+def progress_file(model: type[BackgroundJob], job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{model._meta.model_name}-{job_id}.json"
 
 
 class ProgressReporter:
-    def __init__(self, job_id: int):
+    def __init__(self, model: type[BackgroundJob], job_id: int):
+        self.model = model
         self.job_id = job_id
         self._last_time = 0.0
         self._last_rows = -EVERY_ROWS
@@ -54,7 +59,7 @@ class ProgressReporter:
     def _write_database(self, processed: int, total: int | None) -> None:
         if self._connection is None:
             self._connection = connections.create_connection(connection.alias)
-        table = self._connection.ops.quote_name(ImportJob._meta.db_table)
+        table = self._connection.ops.quote_name(self.model._meta.db_table)
         sets = "processed_rows = %s, heartbeat_at = %s"
         params: list = [processed, timezone.now()]
         if total is not None:
@@ -64,7 +69,7 @@ class ProgressReporter:
             cursor.execute(f"UPDATE {table} SET {sets} WHERE id = %s", [*params, self.job_id])  # noqa: S608
 
     def _write_file(self, processed: int, total: int | None) -> None:
-        path = progress_file(self.job_id)
+        path = progress_file(self.model, self.job_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         payload = {"processed_rows": processed, "total_rows": total, "heartbeat_at": timezone.now().isoformat()}
@@ -76,15 +81,15 @@ class ProgressReporter:
             self._connection.close()
             self._connection = None
         with contextlib.suppress(FileNotFoundError):
-            progress_file(self.job_id).unlink()
+            progress_file(self.model, self.job_id).unlink()
 
 
-def merge_live_progress(job: ImportJob) -> ImportJob:
+def merge_live_progress(job: J) -> J:
     """Fill ``job`` (in memory) with the progress file's figures while it runs on SQLite."""
     if not job.is_active:
         return job
     try:
-        payload = json.loads(progress_file(job.pk).read_text(encoding="utf-8"))
+        payload = json.loads(progress_file(type(job), job.pk).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return job
     job.processed_rows = max(job.processed_rows, int(payload.get("processed_rows") or 0))

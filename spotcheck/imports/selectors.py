@@ -2,7 +2,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from spotcheck.accounts.scope import Scope, require_department_data_reader
-from spotcheck.imports.models import ImportJob
+from spotcheck.imports.access import require_export_job
+from spotcheck.imports.models import ExportJob, ImportJob
 
 
 def jobs_for_scope(scope: Scope) -> QuerySet[ImportJob]:
@@ -23,4 +24,19 @@ def get_job_for_user(user, pk: int) -> ImportJob:
     job = ImportJob.objects.select_related("department", "created_by").filter(pk=pk).first()
     if job is None or not jobs_for_scope(scope).filter(pk=pk).exists():
         raise Http404
+    return job
+
+
+def exports_of_user(scope: Scope) -> QuerySet[ExportJob]:
+    """The user's own exports, newest first (the 导入导出 page's 最近的导出)."""
+    return ExportJob.objects.filter(created_by_id=scope.user_id).order_by("-created_at", "-pk")
+
+
+def get_export_job_for_user(user, pk: int) -> ExportJob:
+    """The export job, if the user may fetch its file (``access.require_export_job``)."""
+    scope = require_department_data_reader(user)
+    job = ExportJob.objects.select_related("created_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    require_export_job(scope, job)
     return job

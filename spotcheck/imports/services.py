@@ -13,7 +13,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
@@ -21,11 +20,12 @@ from django.utils import timezone, translation
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import Scope, require_staff, require_write, scope_for
 from spotcheck.audit.services import audit_record
+from spotcheck.imports import background
 from spotcheck.imports.cells import FILE_LANGUAGE
 from spotcheck.imports.importers import Outcome, Rejected, RowError, importer_for
 from spotcheck.imports.limits import ImportLimits, upload_too_large
 from spotcheck.imports.models import ImportJob
-from spotcheck.imports.progress import ProgressReporter, merge_live_progress
+from spotcheck.imports.progress import ProgressReporter
 from spotcheck.imports.readers import SUPPORTED_SUFFIXES, ReadError, open_table, suffix_of
 
 logger = logging.getLogger(__name__)
@@ -106,29 +106,18 @@ def import_job_create(
 def enqueue_import_job(job_id: int) -> None:
     from spotcheck.imports.jobs import run_import_job
 
-    try:
-        result = run_import_job.enqueue(job_id)
-    except Exception as exc:  # the queue is down: say so on the job instead of leaving it queued
-        logger.exception("could not enqueue import job %s", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-            status=ImportJob.Status.FAILED, failure=f"无法提交后台任务：{exc}", finished_at=timezone.now()
-        )
-        return
-    ImportJob.objects.filter(pk=job_id).update(queue_id=str(result.id)[:64])
+    background.enqueue(ImportJob, job_id, run_import_job, what="import job")
 
 
 def import_job_run(*, job_id: int) -> ImportRun:
     """Claim a queued job and run it. Returns the job as it ended and, when the file was
     read, the full outcome (every error, not only those the job row keeps)."""
     reap_stale_jobs()
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now
-    )
+    claimed = background.claim(ImportJob, job_id)
     job = ImportJob.objects.select_related("created_by", "department").get(pk=job_id)
     if not claimed:
         return ImportRun(job, None)
-    progress = ProgressReporter(job.pk)
+    progress = ProgressReporter(ImportJob, job.pk)
     outcome: Outcome | None = None
     try:
         outcome = _run(job, progress)
@@ -260,55 +249,16 @@ def import_file(*, actor: Any, kind: str, path: str, department: Department) -> 
 
 
 def reap_stale_jobs(*, now: dt.datetime | None = None) -> int:
-    """Mark failed the running jobs whose worker has shown no progress for ``STALE_AFTER``
+    """Mark failed the running imports whose worker has shown no progress for ``STALE_AFTER``
     (the worker was killed or crashed; its transaction died with it, so nothing was written),
-    and the queued jobs whose task the queue reports as failed."""
-    now = now or timezone.now()
-    reaped = 0
-    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
-        merge_live_progress(job)
-        signs = [t for t in (job.heartbeat_at, job.started_at) if t is not None]
-        last = max(signs) if signs else job.created_at
-        if now - last < STALE_AFTER:
-            continue
-        minutes = int(STALE_AFTER.total_seconds() // 60)
-        reaped += ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
-            status=ImportJob.Status.FAILED,
-            failure=f"后台处理进程已中断（超过 {minutes} 分钟没有进展），导入未完成，数据未写入。请重新上传文件。",
-            finished_at=now,
-        )
-    reaped += _reap_failed_tasks(now)
-    return reaped
-
-
-def _reap_failed_tasks(now: dt.datetime) -> int:
-    queued = list(
-        ImportJob.objects.filter(status=ImportJob.Status.QUEUED).exclude(queue_id="").values_list("pk", "queue_id")
+    and the queued ones whose task the queue reports as failed."""
+    return background.reap_stale(
+        ImportJob,
+        stale_after=STALE_AFTER,
+        stale_failure="后台处理进程已中断（超过 {minutes} 分钟没有进展），导入未完成，数据未写入。请重新上传文件。",
+        queue_failure="后台任务执行失败，导入未完成。请重新上传文件。",
+        now=now,
     )
-    if not queued:
-        return 0
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another queue backend: nothing to ask
-        return 0
-    try:
-        failed = {
-            str(pk)
-            for pk in DBTaskResult.objects.filter(
-                id__in=[queue_id for _pk, queue_id in queued], status="FAILED"
-            ).values_list("id", flat=True)
-        }
-    except (ValueError, DjangoValidationError):  # ids of another backend
-        return 0
-    reaped = 0
-    for pk, queue_id in queued:
-        if queue_id in failed:
-            reaped += ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
-                status=ImportJob.Status.FAILED,
-                failure="后台任务执行失败，导入未完成。请重新上传文件。",
-                finished_at=now,
-            )
-    return reaped
 
 
 def purge_import_files(*, now: dt.datetime | None = None) -> int:

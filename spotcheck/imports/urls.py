@@ -11,4 +11,6 @@ urlpatterns = [
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("template/<str:kind>/", views.template, name="template"),
     path("export/<str:kind>/", views.export, name="export"),
+    path("exports/<int:pk>/", views.export_job_detail, name="export_job"),
+    path("exports/<int:pk>/file/", views.export_job_file, name="export_file"),
 ]

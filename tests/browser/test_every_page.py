@@ -101,10 +101,9 @@ def _followable(url: str, origin: str) -> bool:
     if not url.startswith(origin + "/"):
         return False
     parts = urlsplit(url)
-    if parts.path.startswith(SKIPPED_PREFIXES) or parts.path.lower().endswith(SKIPPED_SUFFIXES):
-        return False
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    return "format" not in query and "export" not in parts.path
+    # The export page is a page (its POST starts the export); a file comes from a link with
+    # ``download`` (not followed) or is a download the crawl skips.
+    return not (parts.path.startswith(SKIPPED_PREFIXES) or parts.path.lower().endswith(SKIPPED_SUFFIXES))
 
 
 def _links(page) -> list[str]:
@@ -156,9 +155,17 @@ def _crawl(context, origin: str, home: str) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture
-def site_with_content(scjg_task, published_plan, obj, wsjk_admin, wsjk_inspectors):
-    """A drawn task (its visits, inspectors and targets), a published plan, items and objects: the
-    pages have rows to lay out."""
+def an_export(scjg_admin, obj):
+    """A finished export of 市场监管's admin: its page and the 导入导出 page's record of it."""
+    from spotcheck.imports.export_jobs import export_job_create, export_job_run
+
+    return export_job_run(job_id=export_job_create(actor=scjg_admin, kind="objects", filters={}, fmt="xlsx").job.pk)
+
+
+@pytest.fixture
+def site_with_content(scjg_task, published_plan, obj, wsjk_admin, wsjk_inspectors, an_export):
+    """A drawn task (its visits, inspectors and targets), a published plan, items and objects, an
+    export: the pages have rows to lay out."""
     return scjg_task
 
 

@@ -14,6 +14,7 @@ from spotcheck.imports.columns import ITEM_COLUMNS, OBJECT_COLUMNS
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.services import import_file
 from tests.factories import ITEM_HEADER, OBJECT_HEADER, item_row, make_uscc, object_row
+from tests.fixtures.imports import download_export
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_import_by_chinese_names_exports_names_and_round_trips(scjg_admin, scjg,
     assert set(first.tags.values_list("code", flat=True)) == {"catering", "key_supervision"}
     assert list(first.licences.values_list("kind__code", "number")) == [("food_business", "JY1")]
 
-    response = login(scjg_admin).get("/imports/export/objects/")
+    response = download_export(login(scjg_admin), "objects")
     exported = _first_row(response.content, OBJECT_COLUMNS)
     assert exported["分类标注"] == "重点监管；餐饮服务" or exported["分类标注"] == "餐饮服务；重点监管"
     assert exported["许可证"] == "食品经营许可证:JY1:2027-05-31"

@@ -1,3 +1,4 @@
+import hashlib
 import io
 
 import pytest
@@ -7,7 +8,7 @@ from openpyxl import load_workbook
 from spotcheck.audit.models import AuditEntry
 from spotcheck.imports import exports
 from spotcheck.imports.columns import INSPECTOR_COLUMNS, ITEM_COLUMNS, OBJECT_COLUMNS
-from spotcheck.imports.models import ImportJob
+from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.imports.services import import_file
 from tests.factories import (
     INSPECTOR_HEADER,
@@ -20,6 +21,7 @@ from tests.factories import (
     object_row,
     read_xlsx,
 )
+from tests.fixtures.imports import download_export
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def objects(scjg_admin, scjg, codes, run_import):
 
 
 def test_export_xlsx_has_the_import_headers_and_formats(scjg_admin, objects, login):
-    response = login(scjg_admin).get("/imports/export/objects/")
+    response = download_export(login(scjg_admin), "objects")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
@@ -51,33 +53,38 @@ def test_export_xlsx_has_the_import_headers_and_formats(scjg_admin, objects, log
 
 def test_export_with_filters_csv_with_bom_and_audit(scjg_admin, objects, login):
     before = AuditEntry.objects.count()
-    response = login(scjg_admin).get("/imports/export/objects/?format=csv&risk_level=high")
+    response = download_export(login(scjg_admin), "objects", "format=csv&risk_level=high")
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].split(",")[:3] == ["统一社会信用代码", "公开编码", "对象类型"]
     assert len(lines) == 2 and make_uscc(2) in lines[1]
-    [entry] = AuditEntry.objects.filter(seq__gt=before, action__startswith="imports.")
-    assert entry.action == "imports.objects.export"
-    assert entry.after == {"filters": {"risk_level": "high"}, "rows": 1, "format": "csv"}
+    # Asking for the export and fetching its file: two entries, the file named by its SHA-256.
+    start, download = AuditEntry.objects.filter(seq__gt=before, action__startswith="imports.").order_by("seq")
+    job = ExportJob.objects.get()
+    assert start.action == "imports.objects.export"
+    assert start.after == {"job_id": job.pk, "filters": {"risk_level": "high"}, "rows": 1, "format": "csv"}
+    assert download.action == "imports.objects.export_download"
+    assert download.after["sha256"] == hashlib.sha256(response.content).hexdigest() == job.file_sha256
+    assert download.after["rows"] == 1
 
 
 def test_export_refuses_bad_filters(scjg_admin, objects, login):
-    response = login(scjg_admin).get("/imports/export/objects/?risk_level=nonsense")
+    response = download_export(login(scjg_admin), "objects", "risk_level=nonsense")
     assert response.status_code == 400
     assert "筛选条件有误" in response.content.decode()
 
 
 def test_export_only_shows_readable_rows(wsjk_admin, scjg, objects, login):
     InspectionObjectFactory(owner_department=scjg, name="只属于市场监管")
-    response = login(wsjk_admin).get("/imports/export/objects/?format=csv")
+    response = download_export(login(wsjk_admin), "objects", "format=csv")
     body = response.content.decode("utf-8-sig")
     # The imported rows name 卫健 as a supervising department; the factory's row does not.
     assert "只属于市场监管" not in body and "企业1" in body
 
 
 def test_round_trip_export_edit_in_excel_import(scjg_admin, scjg, objects, login, tmp_path):
-    response = login(scjg_admin).get("/imports/export/objects/")
+    response = download_export(login(scjg_admin), "objects")
     path = tmp_path / "导出.xlsx"
     path.write_bytes(response.content)
     workbook = load_workbook(path)
@@ -122,7 +129,7 @@ def test_files_stay_chinese_when_browsing_in_english(scjg_admin, objects, login,
 
     client = login(scjg_admin)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    workbook = load_workbook(io.BytesIO(client.get("/imports/export/objects/").content))
+    workbook = load_workbook(io.BytesIO(download_export(client, "objects").content))
     sheet = workbook.worksheets[0]
     first = {c.header: cell.value for c, cell in zip(OBJECT_COLUMNS, sheet[2], strict=True)}
     assert first["对象类型"] == "企业" and first["信用等级"] == "A 类（信用风险低）"

@@ -22,6 +22,7 @@ from tests.factories import (
     make_uscc,
     object_row,
 )
+from tests.fixtures.imports import download_export
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def _names_by_uscc(rows):
 
 
 def test_xlsx_export_writes_formula_like_names_as_quoted_text(scjg_admin, hostile_objects, login):
-    response = login(scjg_admin).get("/imports/export/objects/")
+    response = download_export(login(scjg_admin), "objects")
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.content)) as package:
         sheet_xml = package.read("xl/worksheets/sheet1.xml").decode()
@@ -65,7 +66,7 @@ def test_xlsx_export_writes_formula_like_names_as_quoted_text(scjg_admin, hostil
 
 
 def test_csv_export_prefixes_a_single_quote(scjg_admin, hostile_objects, login):
-    response = login(scjg_admin).get("/imports/export/objects/?format=csv")
+    response = download_export(login(scjg_admin), "objects", "format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     names = _names_by_uscc(rows[1:])
     assert names[make_uscc(1)] == "'" + HOSTILE[1]
@@ -80,7 +81,7 @@ def test_csv_export_prefixes_a_single_quote(scjg_admin, hostile_objects, login):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_then_import_gives_the_same_names(scjg_admin, scjg, hostile_objects, login, tmp_path, fmt):
-    response = login(scjg_admin).get(f"/imports/export/objects/?format={fmt}")
+    response = download_export(login(scjg_admin), "objects", f"format={fmt}")
     path = tmp_path / f"导出.{fmt}"
     path.write_bytes(response.content)
     run = import_file(actor=scjg_admin, kind="objects", path=str(path), department=scjg)
@@ -95,7 +96,7 @@ def test_inspector_phone_with_plus_round_trips(scjg_admin, scjg, codes, run_impo
     run = run_import(scjg_admin, "inspectors", [header, [*inspector_row("P001"), "+8613912345678"]], scjg)
     assert run.job.status == ImportJob.Status.SUCCEEDED, run.outcome.errors
     # Inspectors (with their phone numbers) are exported by their department's admin.
-    response = login(scjg_admin).get(f"/imports/export/inspectors/?format={fmt}")
+    response = download_export(login(scjg_admin), "inspectors", f"format={fmt}")
     path = tmp_path / f"人员.{fmt}"
     path.write_bytes(response.content)
     run = import_file(actor=scjg_admin, kind="inspectors", path=str(path), department=scjg)

@@ -32,7 +32,7 @@ from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.directory.models import InspectionObject, LevelChange, LicenceKind, ObjectLicence, Penalty
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
-from spotcheck.imports.models import ImportJob
+from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.inspections.models import MergeDecline, MergedVisit
 from spotcheck.inspectors import services as inspectors
 from spotcheck.inspectors.models import Inspector, Recusal
@@ -390,6 +390,13 @@ WRITE_VIEWS: dict[str, Write] = {
         NEW_ROW | {"other_department": 400},
         form_error="department",
     ),
+    # An export of the rows the asker maintains: no department's row to hide from another
+    # department's admin (who exports its own), so no other-department probe.
+    "imports:export": Write(
+        "department",
+        lambda get: Target({"kind": "objects"}, {"format": "xlsx"}, (ExportJob,)),
+        {k: v for k, v in DEPARTMENT_ROW.items() if k != "other_department"},
+    ),
     # --- inspections: 合并检查 of 市场监管's and 卫健's visits
     "inspections:merge_confirm": Write(
         "coordinator",
@@ -500,7 +507,8 @@ READ_ONLY_VIEWS = {
     "imports:job",
     "imports:job_file",
     "imports:template",
-    "imports:export",
+    "imports:export_job",
+    "imports:export_file",
     "inspections:merges",
     "inspectors:list",
     "inspectors:detail",
