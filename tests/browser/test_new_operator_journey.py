@@ -13,7 +13,7 @@ import pytest
 
 from spotcheck.draws.models import Task
 from spotcheck.planning import services as planning
-from tests.browser_support import ARTIFACTS, log_in, shot
+from tests.browser_support import ARTIFACTS, keep_picture, log_in, shot
 from tests.factories import MembershipFactory, UserFactory, publish_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,10 @@ def test_a_new_operator_runs_a_joint_ceremony_with_the_forms_defaults(
     page.set_viewport_size({"width": 390, "height": 900})
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, "the form fits a phone"
     shot(page, "new-operator-1-form-390")
-    page.locator("#slots").screenshot(path=str(ARTIFACTS / "new-operator-1-slots-390.png"))
+    keep_picture(
+        lambda: page.locator("#slots").screenshot(path=str(ARTIFACTS / "new-operator-1-slots-390.png")),
+        "new-operator-1-slots-390",
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="创建任务草稿").click()
