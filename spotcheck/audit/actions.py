@@ -122,6 +122,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.objects.export": pgettext_lazy("audit action", "导出检查对象"),
     "imports.inspectors.export": pgettext_lazy("audit action", "导出执法检查人员"),
     "imports.items.export": pgettext_lazy("audit action", "导出抽查事项"),
+    "imports.visits.export": pgettext_lazy("audit action", "导出抽查任务的检查名单"),
     "imports.file.purge": pgettext_lazy("audit action", "清除导入文件"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spotcheck.imports import views
+from spotcheck.imports import views, views_visits
 
 app_name = "imports"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("template/<str:kind>/", views.template, name="template"),
     path("export/<str:kind>/", views.export, name="export"),
+    path("export/tasks/<int:pk>/visits/", views_visits.task_visits_export_view, name="task_visits_export"),
 ]
