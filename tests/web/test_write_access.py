@@ -495,6 +495,7 @@ READ_ONLY_VIEWS = {
     "imports:job_file",
     "imports:template",
     "imports:export",
+    "imports:task_visits_export",
     "inspections:merges",
     "inspectors:list",
     "inspectors:detail",
