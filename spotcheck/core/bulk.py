@@ -198,6 +198,10 @@ class BulkLoad:
                     cursor.execute(definition)
                 else:
                     cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+            # Fresh statistics for the loaded tables: until autovacuum gets to them the planner
+            # would take every name fragment for a rare one and plan searches badly
+            # (bench/bench_search.py). ANALYZE samples a fixed number of rows: cheap at any size.
+            cursor.execute(f"ANALYZE {', '.join(qn(t) for t in self.tables)}")
         self.active = False
 
 

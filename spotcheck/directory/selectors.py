@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
@@ -17,12 +19,14 @@ from spotcheck.directory.filters import ObjectFilter
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, ObjectLicence, Penalty, Tag
 
 OBJECT_TARGET_TYPE = InspectionObject._meta.label_lower
+# What a row of the list (and of the exports) shows besides the object's own columns.
+LIST_RELATED = ("region", "industry", "owner_department")
 
 
 def objects_for_scope(scope: Scope) -> QuerySet[InspectionObject]:
     """Objects a user may read: all for region-wide roles, else those their department
     entered or supervises (not a department where the user is only a witness)."""
-    qs = InspectionObject.objects.select_related("region", "industry", "owner_department")
+    qs = InspectionObject.objects.select_related(*LIST_RELATED)
     departments = scope.data_read_departments
     if departments is None:
         return qs
@@ -44,7 +48,7 @@ def objects_for_export(scope: Scope) -> QuerySet[InspectionObject]:
     """What the user exports (``access.export_object_departments`` decides; raises if none)."""
     from spotcheck.directory.access import export_object_departments  # access imports this module
 
-    qs = InspectionObject.objects.select_related("region", "industry", "owner_department")
+    qs = InspectionObject.objects.select_related(*LIST_RELATED)
     departments = export_object_departments(scope)
     return qs if departments is None else objects_of_departments(qs, departments)
 
@@ -63,24 +67,116 @@ def search_objects(scope: Scope, params: Mapping[str, Any] | None) -> QuerySet[I
 # A name search shows at most this many matches (sorted by code) and says "more than" beyond.
 SEARCH_CAP = 1000
 TEXT_SEARCH_PARAMS = ("q", "name", "code")
+NAME_FRAGMENT_PARAMS = ("q", "name")
+
+# What reading the first matches costs on PostgreSQL, in microseconds, measured at 10^6 objects
+# on a 2-core machine (bench/bench_search.py): a scan in table order pays UPPER and LIKE on
+# every Chinese name it passes; the trigram index pays for every match of the fragment in its
+# posting list, then a heap page per match it returns.
+_SCAN_ROW_US = 1.3
+_POSTING_US = 0.25
+_FETCH_US = 10.0
+
+
+def _scan_costs_more(estimated_matches: float, table_rows: float, wanted: int) -> bool:
+    """Whether a scan in table order that stops after ``wanted`` matches would cost more than
+    reading them through the trigram index, by the planner's estimate of the matches."""
+    if estimated_matches <= 0 or table_rows <= 0:
+        return True
+    scanned = min(table_rows, wanted * table_rows / estimated_matches)
+    through_index = estimated_matches * _POSTING_US + min(estimated_matches, wanted) * _FETCH_US
+    return scanned * _SCAN_ROW_US > through_index
+
+
+def _has_trigram(fragment: str) -> bool:
+    # pg_trgm takes its trigrams from runs of letters and digits: a fragment without a run of
+    # three may give none, and the index would then be read whole. Such fragments are left to
+    # the planner.
+    run = 0
+    for ch in fragment:
+        run = run + 1 if ch.isalnum() else 0
+        if run >= 3:
+            return True
+    return False
+
+
+def _scans_in_table_order(plan: Mapping[str, Any], table: str) -> bool:
+    """Whether the plan walks ``table`` row by row (a sequential scan, or an index read in
+    its order) rather than through a bitmap of the matches."""
+    if plan.get("Relation Name") == table and plan.get("Node Type") in {"Seq Scan", "Index Scan"}:
+        return True
+    return any(_scans_in_table_order(child, table) for child in plan.get("Plans", ()))
+
+
+def _first_matches(queryset: QuerySet, params: Mapping[str, Any], wanted: int) -> list[tuple[str, int]]:
+    """(code, id) of the first ``wanted`` matches in no particular order.
+
+    PostgreSQL prices UPPER and LIKE as cheap operators, but on a Chinese name they take
+    about 1.3 µs, so for a fragment in one name of fifty it would rather scan the table until
+    it has ``wanted`` matches (50–150 ms at 10^6 objects) than read them through the trigram
+    index (10–20 ms). Its estimate of how many names hold the fragment is good, though: when
+    it plans such a scan, ``_scan_costs_more`` weighs the scan by that estimate, and the scan
+    is ruled out for this query when it loses. Common fragments (溧阳市, 有限公司) keep the
+    scan, which stops after a few thousand rows. Without statistics (a table just loaded,
+    before autovacuum analyses it) the planner expects every fragment to be rare and takes
+    the index: the most common fragments then cost 50–150 ms.
+    """
+    rows = queryset.order_by().values_list("public_code", "pk")[:wanted]
+    fragments = [str(params.get(key) or "").strip() for key in NAME_FRAGMENT_PARAMS]
+    fragments = [f for f in fragments if f]
+    if connection.vendor != "postgresql" or not fragments or not all(_has_trigram(f) for f in fragments):
+        return list(rows)
+    table = InspectionObject._meta.db_table
+    sql, sql_params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", sql_params)
+        plan = cursor.fetchone()[0]
+        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        scan_costs_more = False
+        if plan.get("Node Type") == "Limit" and _scans_in_table_order(plan, table):
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+            scan_costs_more = _scan_costs_more(plan["Plans"][0]["Plan Rows"], cursor.fetchone()[0], wanted)
+        if not scan_costs_more:
+            cursor.execute(sql, sql_params)
+            return cursor.fetchall()
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
+        cursor.execute(sql, sql_params)
+        found = cursor.fetchall()
+        if nested:  # transaction-local settings would last as long as the caller's transaction
+            cursor.execute(
+                "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                "WHERE name IN ('enable_seqscan', 'enable_indexscan')"
+            )
+    return found
 
 
 class CappedMatches:
-    """The matches of a text search, for ``Paginator``: at most ``cap`` of them.
+    """The matches of a text search, for ``Paginator``: at most ``cap`` of them, in code order.
 
     Sorting every match of a common fragment (有限公司 …) by code costs a sort of hundreds of
     thousands of rows, and letting PostgreSQL walk the code index instead is a trap when the
-    matches cluster at one end of it (all 农民专业合作社 codes start 93…). So the matching ids are
-    taken first, unordered, through the trigram index and a LIMIT, and only those are sorted.
+    matches cluster at one end of it (all 农民专业合作社 codes start 93…). So the first ``cap``
+    matches found are taken, unordered (``_first_matches``), and only those are sorted.
+
+    A page then reads its own rows by id, nothing else (issue 12, item 12): repeating the
+    search's conditions there let PostgreSQL, which may underestimate how many names hold a
+    fragment, plan the page as a walk through every match filtered by id (100–300 ms for a
+    common fragment at 10^6 objects), and reading all ``cap`` rows to sort them cost more in
+    Python than the sort. The ids come from the scoped, filtered query a moment before.
+    Codes sort in Python as the database sorts them: they are ASCII, and the database is
+    C.UTF-8 collated (SQLite: binary).
     """
 
-    def __init__(self, queryset: QuerySet[InspectionObject], cap: int | None = None) -> None:
+    def __init__(
+        self, queryset: QuerySet[InspectionObject], cap: int | None = None, params: Mapping[str, Any] | None = None
+    ) -> None:
         cap = SEARCH_CAP if cap is None else cap
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
-        self.truncated = len(ids) > cap
+        matches = _first_matches(queryset, params or {}, cap + 1)
+        self.truncated = len(matches) > cap
         self.cap = cap
-        self._ids = ids[:cap]
-        self._queryset = queryset
+        self._ids = [pk for _, pk in sorted(matches[:cap])]
 
     def count(self) -> int:
         return len(self._ids)
@@ -88,8 +184,12 @@ class CappedMatches:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def __getitem__(self, index):
-        return list(self._queryset.filter(pk__in=self._ids).order_by("public_code")[index])
+    def __getitem__(self, index: slice) -> list[InspectionObject]:
+        ids = self._ids[index]
+        if not ids:
+            return []
+        rows = InspectionObject.objects.select_related(*LIST_RELATED).filter(pk__in=ids).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def is_text_search(params: Mapping[str, Any]) -> bool:
@@ -101,7 +201,7 @@ def object_list_results(scope: Scope, params: Mapping[str, Any]) -> tuple[Object
     a text search the capped matches (see ``CappedMatches``)."""
     filterset = object_filter(scope, params)
     if filterset.is_valid() and is_text_search(params):
-        return filterset, CappedMatches(filterset.qs)
+        return filterset, CappedMatches(filterset.qs, params=params)
     return filterset, filterset.qs
 
 
