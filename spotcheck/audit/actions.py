@@ -125,6 +125,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.objects.export_download": pgettext_lazy("audit action", "下载导出的检查对象"),
     "imports.inspectors.export_download": pgettext_lazy("audit action", "下载导出的执法检查人员"),
     "imports.items.export_download": pgettext_lazy("audit action", "下载导出的抽查事项"),
+    "imports.visits.export": pgettext_lazy("audit action", "导出抽查任务的检查名单"),
     "imports.file.purge": pgettext_lazy("audit action", "清除导入文件"),
     "imports.export_file.purge": pgettext_lazy("audit action", "清除导出文件"),
     # demo

@@ -18,6 +18,7 @@ else who reads the directory (inspectors, approvers, auditors) gets a 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope, require_staff
 from spotcheck.core.params import parse_id
 from spotcheck.directory.models import InspectionObject
-from spotcheck.directory.selectors import object_detail_queryset
+from spotcheck.directory.selectors import object_detail_queryset, objects_for_scope
 
 Role = Membership.Role
 
@@ -68,6 +69,17 @@ def can_export_objects(scope: Scope) -> bool:
 def object_department_ids(obj: InspectionObject) -> set[int]:
     """The departments an object belongs to (uses a prefetched supervising_departments)."""
     return {obj.owner_department_id, *(d.pk for d in obj.supervising_departments.all())}
+
+
+def readable_object_ids(scope: Scope, ids: Iterable[int]) -> set[int]:
+    """Which of the objects ``ids`` the scope may open (the others are not linked to): every one
+    for a region-wide reader, none for a witness-only user, else one query."""
+    ids = set(ids)
+    if not ids or not scope.reads_department_data:
+        return set()
+    if scope.data_read_departments is None:
+        return ids
+    return set(objects_for_scope(scope).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def can_write_object(scope: Scope, obj: InspectionObject) -> bool:

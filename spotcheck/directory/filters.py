@@ -18,6 +18,18 @@ from spotcheck.core.filters import OrderingFilter, YesNoFilter
 from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, ObjectLicence, Tag
 
 
+def object_text_q(text: str, *, via: str = "") -> Q:
+    """The directory's one text search: any part of the name (``icontains``, which the name's
+    trigram index serves on PostgreSQL), or the start of the public code (统一社会信用代码/公开编码).
+    ``via`` is the path to the object from another model (``"inspection_object__"`` for a visit),
+    so that every list of objects searches the same way."""
+    text = text.strip()
+    by_name = Q(**{f"{via}name__icontains": text})
+    if not text.isascii():  # codes are ASCII: a query with 汉字 can only be a name
+        return by_name
+    return by_name | Q(**{f"{via}public_code__startswith": text.upper()})
+
+
 class _CodeChoiceField(forms.ModelChoiceField):
     """Shows "code name" in the drop-down, so 门类 and 大类 read as a tree."""
 
@@ -91,7 +103,7 @@ class ObjectFilter(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return queryset
-        return queryset.filter(Q(name__icontains=text) | Q(public_code__startswith=text.upper()))
+        return queryset.filter(object_text_q(text))
 
     def filter_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # USCC kinds have public_code == uscc, so one prefix search covers both.

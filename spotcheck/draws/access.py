@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope, require_staff
-from spotcheck.draws.models import Task
+from spotcheck.draws.models import Draw, Task
 from spotcheck.draws.selectors import tasks_for_scope
 from spotcheck.inspectors.access import may_see_recusals
 from spotcheck.planning.access import can_create_task_from_entry  # noqa: F401 (its home is planning: the plan page asks it too)
@@ -103,6 +103,20 @@ def can_see_targets(scope: Scope, task: Task, department_ids: set[int] | None = 
 def can_see_teams(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
     """Which inspectors visit which enterprise is not public (the portal does not show it)."""
     return not reads_as_witness_only(scope, task, department_ids)
+
+
+def can_export_visits(scope: Scope, task: Task, department_ids: set[int] | None = None) -> bool:
+    """The spreadsheet of a drawn task's visits and teams is for those who see the teams."""
+    return can_see_teams(scope, task, department_ids)
+
+
+def require_visit_export(scope: Scope, task: Task) -> None:
+    """A witness-only reader gets the 404 it gets for the teams' absence on the page (it is
+    not told that they exist); so does a task that has drawn nothing yet."""
+    # Not ``task.draw``: that would load the draw's result (10^5 targets for a province).
+    drawn = Draw.objects.filter(task=task).exclude(seed="").exists()
+    if not drawn or not can_export_visits(scope, task):
+        raise Http404(_("没有可导出的检查名单。"))
 
 
 # --------------------------------------------------------------------------------- witnesses

@@ -15,12 +15,13 @@ from django.db.models.functions import Coalesce, ExtractYear
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.models import AuditEntry
+from spotcheck.directory.filters import object_text_q
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.exclusions import ExcludedObjects, exclusion_counts
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember, WitnessInput
 from spotcheck.drawspec import engine
-from spotcheck.inspectors.models import Qualification
+from spotcheck.inspectors.models import Inspector, Qualification
 from spotcheck.planning.models import AnnualPlan, PlanEntry
 
 Role = Membership.Role
@@ -184,24 +185,40 @@ def task_visits(task: Task) -> QuerySet[Visit]:
     )
 
 
-def filter_visits(visits: QuerySet[Visit], *, stratum: str = "", query: str = "") -> QuerySet[Visit]:
-    """Narrow a task's visits to one stratum (by name) and to a search: the object's public
-    code (统一社会信用代码/公开编码) or its name starting with ``query``."""
+def filter_visits(
+    visits: QuerySet[Visit], *, stratum: str = "", query: str = "", inspector_id: int | None = None
+) -> QuerySet[Visit]:
+    """Narrow a task's visits to one stratum (by name), to the visits of one inspector (the
+    teams are not public: only staff pages pass it) and to a search as the directory searches
+    (``object_text_q``): any part of the object's name, or the start of its public code."""
     if stratum:
         visits = visits.filter(stratum__name=stratum)
+    if inspector_id is not None:
+        visits = visits.filter(Exists(VisitMember.objects.filter(visit=OuterRef("pk"), inspector_id=inspector_id)))
     query = query.strip()
-    if not query:
-        return visits
-    by_name = Q(inspection_object__name__istartswith=query)
-    if not query.isascii():  # codes are ASCII: a query with 汉字 can only be a name
-        return visits.filter(by_name)
-    return visits.filter(Q(public_id__startswith=query.upper()) | by_name)
+    if query:
+        visits = visits.filter(object_text_q(query, via="inspection_object__"))
+    return visits
 
 
-def task_visit_list(task: Task, *, stratum: str = "", query: str = "") -> QuerySet[Visit]:
+def task_visit_list(
+    task: Task, *, stratum: str = "", query: str = "", inspector_id: int | None = None
+) -> QuerySet[Visit]:
     """The task page's list of targets: ``task_visits`` narrowed by ``filter_visits``. Page it:
     the teams are prefetched for the rows of the page only."""
-    return filter_visits(task_visits(task), stratum=stratum, query=query)
+    return filter_visits(task_visits(task), stratum=stratum, query=query, inspector_id=inspector_id)
+
+
+def task_inspectors(task: Task) -> QuerySet[Inspector]:
+    """The inspectors matched to the task's visits (the inspector filter's choices), by
+    department and name."""
+    matched = VisitMember.objects.filter(visit__task=task).values("inspector_id")
+    return (
+        Inspector.objects.filter(pk__in=matched)
+        .select_related("department")
+        .only("name", "department", "department__short_name", "department__sort_order")
+        .order_by("department__sort_order", "department_id", "name", "pk")
+    )
 
 
 def task_visit_count(task: Task) -> int:
@@ -229,6 +246,67 @@ class VisitPages:
         ids = list(self._visits.prefetch_related(None).values_list("pk", flat=True)[index])
         loaded = {visit.pk: visit for visit in self._visits.filter(pk__in=ids)}
         return [loaded[pk] for pk in ids if pk in loaded]
+
+
+# ------------------------------------------------------------------- an object's draws
+
+
+OBJECT_DRAWS_MAX = 100  # the yearly cap keeps an object's draws to a few a year
+
+
+@dataclass(frozen=True)
+class ObjectDraw:
+    """One draw an object was in (抽查记录), as the object's page lists it."""
+
+    task: Task
+    departments: list[str]  # the lead department first
+    stratum: str
+    drawn_at: dt.datetime | None
+    # Where the task may be opened: "staff" (the task page), "public" (the portal) or "".
+    link: str
+
+
+def _draws_visible_to(scope: Scope) -> Q:
+    """The visits of an object the scope may learn of: those of tasks it reads as a department's
+    staff (as ``tasks_for_scope``, but never as a witness only: a witness is told no more than
+    the portal tells) and those the portal lists (an announced task whose list is public)."""
+    public = Q(task__announced_at__isnull=False, task__list_published_at__isnull=False)
+    if scope.reads_all:
+        return Q()
+    departments = scope.data_read_departments or frozenset()
+    joined = Task.participating_departments.through.objects.filter(
+        task_id=OuterRef("task_id"), department_id__in=departments
+    )
+    return Q(task__lead_department_id__in=departments) | Q(Exists(joined)) | public
+
+
+def object_draws(scope: Scope, obj: InspectionObject, *, limit: int = OBJECT_DRAWS_MAX) -> list[ObjectDraw]:
+    """抽查记录: the tasks whose draws ``obj`` was in, newest draw first, as far as ``scope``
+    may know of them, each with the page it may open (three queries)."""
+    visits = list(
+        Visit.objects.filter(_draws_visible_to(scope), inspection_object=obj)
+        .select_related("task__lead_department", "stratum")
+        .prefetch_related(
+            Prefetch("task__participating_departments", queryset=Department.objects.order_by("sort_order", "pk"))
+        )
+        .annotate(drawn_at=F("task__draw__drawn_at"))
+        .order_by(F("drawn_at").desc(nulls_last=True), "-task_id")[:limit]
+    )
+    task_ids = {v.task_id for v in visits}
+    readable = set(tasks_for_scope(scope).filter(pk__in=task_ids).values_list("pk", flat=True)) if task_ids else set()
+    rows = []
+    for visit in visits:
+        task = visit.task
+        lead = task.lead_department
+        others = [d.short_name for d in task.participating_departments.all() if d.pk != lead.pk]
+        if task.pk in readable:
+            link = "staff"
+        elif task.announced_at is not None and task.list_published_at is not None:
+            link = "public"
+        else:
+            link = ""
+        rows.append(ObjectDraw(task, [lead.short_name, *others], visit.stratum.name, visit.drawn_at, link))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from spotcheck.accounts.scope import require_staff, scope_for
 from spotcheck.core.forms import put_service_errors
 from spotcheck.core.messages import flash_service_errors, run_service
 from spotcheck.core.params import parse_id, parse_year
+from spotcheck.directory.access import readable_object_ids
 from spotcheck.directory.object_filter import describe_object_filter, describe_object_filters
 from spotcheck.draws import access, ceremony_jobs, guide, selectors, services
 from spotcheck.draws.access import get_task_for_user
@@ -197,25 +198,36 @@ def _other_params(request, *names: str) -> list[tuple[str, str]]:
     return [(key, value) for key, value in request.GET.items() if key not in names and value]
 
 
-def _visit_context(request, task: Task, draw: Draw | None, strata: list) -> dict:
-    """The targets of a drawn task, a page at a time: filtered by stratum, searched by code or
-    name prefix; the total from a count query."""
+def _visit_context(request, task: Task, draw: Draw | None, strata: list, *, show_teams: bool) -> dict:
+    """The targets of a drawn task, a page at a time: filtered by stratum and, for those who see
+    the teams, by inspector; searched by any part of the name or the start of the code; the
+    total from a count query. Each object links to its page where the reader may open it."""
     if draw is None or not draw.is_drawn:
         return {"visits": None}
+    scope = scope_for(request.user)
     stratum = request.GET.get("stratum") or ""
     if stratum not in {s.name for s in strata}:
         stratum = ""
-    query = (request.GET.get("q") or "").strip()[:VISIT_QUERY_MAX]
-    visits = selectors.task_visit_list(task, stratum=stratum, query=query)
+    inspectors = list(selectors.task_inspectors(task)) if show_teams else []
+    inspector_id = parse_id(request.GET.get("inspector"))
+    if inspector_id not in {i.pk for i in inspectors}:  # unknown, malformed, or teams not shown
+        inspector_id = None
+    # No NUL: PostgreSQL refuses it in a query's text.
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:VISIT_QUERY_MAX]
+    visits = selectors.task_visit_list(task, stratum=stratum, query=query, inspector_id=inspector_id)
     page = Paginator(selectors.VisitPages(visits), VISITS_PER_PAGE).get_page(request.GET.get("visit_page"))
-    filtered = bool(stratum or query)
+    filtered = bool(stratum or query or inspector_id)
     return {
         "visits": page,
         "visit_total": selectors.task_visit_count(task) if filtered else page.paginator.count,
         "visit_filtered": filtered,
         "visit_stratum": stratum,
         "visit_query": query,
-        "visit_hidden": _other_params(request, "stratum", "q", "visit_page"),
+        "visit_inspectors": inspectors,
+        "visit_inspector": inspector_id,
+        "visit_hidden": _other_params(request, "stratum", "q", "inspector", "visit_page"),
+        "linked_objects": readable_object_ids(scope, (v.inspection_object_id for v in page.object_list)),
+        "can_export_visits": show_teams,
     }
 
 
@@ -322,7 +334,7 @@ def task_detail_view(request, pk: int):
         "now": timezone.now(),
     }
     show_targets = access.can_see_targets(scope, task, department_ids)
-    context |= _visit_context(request, task, draw if show_targets else None, strata)
+    context |= _visit_context(request, task, draw if show_targets else None, strata, show_teams=context["show_teams"])
     context |= _member_context(request, task, frozen if show_pool else None)
     context |= _witness_context(request, task, busy=busy)
     context["ceremony_steps"] = guide.ceremony_steps(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spotcheck.imports import views
+from spotcheck.imports import views, views_visits
 
 app_name = "imports"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("export/<str:kind>/", views.export, name="export"),
     path("exports/<int:pk>/", views.export_job_detail, name="export_job"),
     path("exports/<int:pk>/file/", views.export_job_file, name="export_file"),
+    path("export/tasks/<int:pk>/visits/", views_visits.task_visits_export_view, name="task_visits_export"),
 ]

@@ -129,7 +129,8 @@ def task_detail_view(request, code: str):
         stratum = request.GET.get("stratum") or ""
         if stratum not in {s.name for s in strata}:
             stratum = ""
-        query = (request.GET.get("q") or "").strip()[:QUERY_MAX]
+        # No NUL: PostgreSQL refuses it in a query's text.
+        query = (request.GET.get("q") or "").replace("\x00", "").strip()[:QUERY_MAX]
         targets = public_targets(task, stratum=stratum, query=query)
         page_obj = Paginator(targets, TARGETS_PER_PAGE).get_page(request.GET.get("page"))
         filtered = bool(stratum or query)

@@ -509,6 +509,7 @@ READ_ONLY_VIEWS = {
     "imports:template",
     "imports:export_job",
     "imports:export_file",
+    "imports:task_visits_export",
     "inspections:merges",
     "inspectors:list",
     "inspectors:detail",
