@@ -34,6 +34,12 @@ class CheckboxColumns(forms.CheckboxSelectMultiple):
     def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
         super().__init__({"class": "check-columns", **(attrs or {})}, choices)
 
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # The class lays out the group's <div>; the checkboxes themselves do not take it.
+        option = super().create_option(*args, **kwargs)
+        option["attrs"].pop("class", None)
+        return option
+
 
 class SearchableSelectMultiple(forms.SelectMultiple):
     """A long list of choices as a searchable picker (a plain multi-select without JavaScript)."""
