@@ -115,11 +115,13 @@ def test_plan_entry_items_are_picked_by_typing(phone, scjg_admin, coordinator, s
 
 def test_inspector_jurisdictions_are_picked_and_qualifications_ticked(phone, scjg_admin, scjg, towns):
     page = phone
-    QualificationFactory(code="food_safety", name="食品安全执法")
+    QualificationFactory(code="picker_test", name="测试专用执法资格")
     log_in(page, scjg_admin)
     page.goto(f"{page.base_url}/inspectors/new/")
+    page.select_option("#id_department", str(scjg.pk))
     page.fill("#id_name", "李检查")
-    page.get_by_label("食品安全执法").check()
+    page.select_option("#id_kind", "external_expert")  # needs no certificate
+    page.get_by_label("测试专用执法资格").check()
     pick(page, "id_jurisdictions", "天目", "天目湖镇")
     shot(page, "pickers-inspector-390")
     assert_whole_on_the_phone(page)
@@ -127,4 +129,4 @@ def test_inspector_jurisdictions_are_picked_and_qualifications_ticked(phone, scj
     page.wait_for_url(re.compile(r".*/inspectors/\d+/$"))
     inspector = Inspector.objects.get(name="李检查")
     assert [r.code for r in inspector.jurisdictions.all()] == [towns[2].code]
-    assert [q.code for q in inspector.qualifications.all()] == ["food_safety"]
+    assert [q.code for q in inspector.qualifications.all()] == ["picker_test"]
