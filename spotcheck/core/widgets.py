@@ -6,6 +6,7 @@
   picker: ``SearchableSelectMultiple``, a plain ``<select multiple>`` that
   ``spotcheck/picker.js`` turns into a Tom Select control (type part of a Chinese name, tap to
   pick, × to remove). Without JavaScript the plain select still posts the same values.
+  A template that renders such a form puts ``{{ form.media }}`` in its ``head`` block.
 
 Why Tom Select, from the ``django-tomselect`` wheel: Tom Select is plain JavaScript (no jQuery),
 maintained, made for touch screens, and fires native ``change`` events on the select, which the
