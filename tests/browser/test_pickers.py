@@ -11,7 +11,15 @@ from playwright.sync_api import expect
 from spotcheck.inspectors.models import Inspector
 from spotcheck.planning.models import PlanEntry
 from tests.browser_support import log_in, shot
-from tests.factories import InspectionObjectFactory, QualificationFactory, TagFactory, make_item, publish
+from tests.factories import (
+    InspectionObjectFactory,
+    QualificationFactory,
+    TagFactory,
+    division,
+    make_item,
+    publish,
+    section,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +57,9 @@ def test_scope_regions_and_industries_are_picked_by_typing(phone, scjg_admin, sc
     catering = TagFactory(code="catering", name="餐饮服务")
     InspectionObjectFactory(tags=[catering], region=towns[0])
     InspectionObjectFactory(tags=[catering], region=towns[1])
+    # GB/T 4754 as the migration loads it (a transactional test before this one may have emptied it).
+    division("61", "住宿业", section("H", "住宿和餐饮业"))
+    division("62", "餐饮业", section("H", "住宿和餐饮业"))
     item = make_item(actor=scjg_admin, department=scjg, code="SCJG-PICK-1")
     version = item.versions.get()
 
