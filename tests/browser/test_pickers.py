@@ -44,7 +44,8 @@ def pick(page, field_id: str, typed: str, option_text: str) -> None:
     option = page.locator(f"#{field_id}-ts-dropdown .option").filter(has_text=re.compile(f"^{option_text}$"))
     expect(option).to_have_count(1)
     option.click()
-    expect(page.locator(f"#{field_id}-ts-control").locator("..")).to_contain_text(option_text)
+    expect(search.locator("..")).to_contain_text(option_text)
+    expect(search).to_have_value("")  # ready for the next name
 
 
 def assert_whole_on_the_phone(page) -> None:

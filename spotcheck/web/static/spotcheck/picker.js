@@ -18,6 +18,11 @@
       // Long lists (GB/T 4754 has ~1,400 entries) show their first entries until one types.
       maxOptions: 200,
       closeAfterSelect: false,
+      // After a pick the typed words go, so the next name can be typed at once.
+      onItemAdd: function () {
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
       render: {
         no_results: function (_data, escape) {
           return '<div class="no-results">' + escape(words.pickerNoResults || "") + "</div>";
