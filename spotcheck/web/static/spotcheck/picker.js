@@ -18,6 +18,9 @@
       // Long lists (GB/T 4754 has ~1,400 entries) show their first entries until one types.
       maxOptions: 200,
       closeAfterSelect: false,
+      // Every choice is in the page, so filter at each keystroke: Tom Select's default delay
+      // (300 ms) could reopen this picker, and take the focus back, after a quick pick.
+      refreshThrottle: 0,
       // After a pick the typed words go, so the next name can be typed at once.
       onItemAdd: function () {
         this.setTextboxValue("");
