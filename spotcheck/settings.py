@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "django_filters",
+    # Only for Tom Select's script and stylesheet, served from here (spotcheck/core/widgets.py).
+    "django_tomselect",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -15,6 +15,7 @@ from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.core.forms import ChineseSelectsMixin
+from spotcheck.core.widgets import CheckboxColumns, SearchableSelectMultiple
 from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, Tag
 from spotcheck.inspectors.models import Qualification
 
@@ -41,7 +42,7 @@ class ScopeForm(ChineseSelectsMixin, forms.Form):
     """The target scope as five multi-selects; ``scope()`` gives the JSON the version keeps."""
 
     scope_kinds = forms.MultipleChoiceField(
-        label=_("对象类型"), choices=InspectionObject.Kind.choices, required=False, widget=forms.SelectMultiple
+        label=_("对象类型"), choices=InspectionObject.Kind.choices, required=False, widget=CheckboxColumns
     )
     scope_industries = IndustryChoiceField(
         label=_("行业（选门类即含其下全部大类）"),
@@ -49,18 +50,28 @@ class ScopeForm(ChineseSelectsMixin, forms.Form):
         queryset=Industry.objects.order_by(Coalesce("parent__code", "code"), "-level", "code"),
         to_field_name="code",
         required=False,
+        widget=SearchableSelectMultiple,
     )
     scope_licences = forms.ModelMultipleChoiceField(
-        label=_("许可类别"), queryset=LicenceKind.objects.order_by("code"), to_field_name="code", required=False
+        label=_("许可类别"),
+        queryset=LicenceKind.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        widget=CheckboxColumns,
     )
     scope_tags = forms.ModelMultipleChoiceField(
-        label=_("分类标注"), queryset=Tag.objects.filter(is_active=True), to_field_name="code", required=False
+        label=_("分类标注"),
+        queryset=Tag.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=CheckboxColumns,
     )
     scope_regions = forms.ModelMultipleChoiceField(
         label=_("区划（选县即含其下全部乡镇）"),
         queryset=Region.objects.filter(is_active=True).order_by("code"),
         to_field_name="code",
         required=False,
+        widget=SearchableSelectMultiple,
     )
 
     SCOPE_FIELDS = {
@@ -110,13 +121,19 @@ class VersionForm(ScopeForm):
     )
     times_per_year = forms.IntegerField(label=_label("times_per_year"), min_value=1, max_value=365, initial=1)
     methods = forms.MultipleChoiceField(
-        label=_label("methods"), choices=ItemVersion.Method.choices, widget=forms.CheckboxSelectMultiple
+        label=_label("methods"), choices=ItemVersion.Method.choices, widget=CheckboxColumns
     )
     required_qualifications = forms.ModelMultipleChoiceField(
-        label=_label("required_qualifications"), queryset=Qualification.objects.filter(is_active=True), required=False
+        label=_label("required_qualifications"),
+        queryset=Qualification.objects.filter(is_active=True),
+        required=False,
+        widget=CheckboxColumns,
     )
     joint_departments = forms.ModelMultipleChoiceField(
-        label=_label("joint_departments"), queryset=Department.objects.filter(is_active=True), required=False
+        label=_label("joint_departments"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=CheckboxColumns,
     )
     inspection_basis = forms.CharField(label=_label("inspection_basis"), required=False, widget=_textarea())
     inspection_content = forms.CharField(label=_label("inspection_content"), required=False, widget=_textarea())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
 from spotcheck.core.forms import ChineseSelectsMixin
+from spotcheck.core.widgets import CheckboxColumns
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, LicenceKind, Tag
 from spotcheck.directory.validators import OBJECT_FIELDS, normalize_uscc
 
@@ -50,8 +51,8 @@ class ObjectForm(ChineseSelectsMixin, forms.ModelForm):
         field_classes = {"industry": IndustryChoiceField, "region": RegionChoiceField}
         widgets = {
             "established_on": DATE_INPUT,
-            "tags": forms.CheckboxSelectMultiple,
-            "supervising_departments": forms.CheckboxSelectMultiple,
+            "tags": CheckboxColumns,
+            "supervising_departments": CheckboxColumns,
         }
         help_texts = {
             "uscc": _("企业、个体工商户、农民专业合作社必填（18 位）；产品、工程项目、行为不填，由平台分配公开编码。"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from spotcheck.accounts.models import Department, Region, User
 from spotcheck.accounts.scope import Scope
 from spotcheck.core.forms import ChineseSelectsMixin
+from spotcheck.core.widgets import CheckboxColumns, SearchableSelectMultiple
 from spotcheck.directory.models import InspectionObject
 from spotcheck.inspectors.models import Inspector, Qualification
 
@@ -38,13 +39,14 @@ class InspectorForm(ChineseSelectsMixin, forms.Form):
     title = forms.CharField(label=_("职称"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     qualifications = forms.ModelMultipleChoiceField(
-        label=_("执法资格"), queryset=Qualification.objects.none(), required=False
+        label=_("执法资格"), queryset=Qualification.objects.none(), required=False, widget=CheckboxColumns
     )
     jurisdictions = forms.ModelMultipleChoiceField(
         label=_("管辖片区"),
         queryset=Region.objects.filter(level=Region.Level.TOWN, is_active=True),
         required=False,
         help_text=_("只能选择乡镇（街道）。"),
+        widget=SearchableSelectMultiple,
     )
     can_lead = forms.BooleanField(label=_("可任组长"), required=False)
     specialties = forms.CharField(label=_("专业特长"), max_length=255, required=False)

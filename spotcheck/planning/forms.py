@@ -14,6 +14,7 @@ from spotcheck.accounts.models import Department
 from spotcheck.catalog.forms import ScopeForm
 from spotcheck.catalog.models import InspectionItem
 from spotcheck.core.forms import ChineseSelectsMixin
+from spotcheck.core.widgets import CheckboxColumns, SearchableSelectMultiple
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.object_filter import DEFAULT_PENALTY_DAYS, MAX_PENALTY_DAYS
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
@@ -57,10 +58,12 @@ class EntryForm(ScopeForm):
     code = forms.CharField(label=_("任务编号"), max_length=32)
     name = forms.CharField(label=_("任务名称"), max_length=200)
     kind = forms.ChoiceField(label=_("抽查类型"), choices=PlanEntry.Kind.choices)
-    items = ItemChoiceField(label=_("抽查事项"), queryset=InspectionItem.objects.none())
+    items = ItemChoiceField(
+        label=_("抽查事项"), queryset=InspectionItem.objects.none(), widget=SearchableSelectMultiple
+    )
     lead_department = forms.ModelChoiceField(label=_("发起部门"), queryset=Department.objects.none())
     participating_departments = forms.ModelMultipleChoiceField(
-        label=_("参与部门"), queryset=Department.objects.none(), required=False
+        label=_("参与部门"), queryset=Department.objects.none(), required=False, widget=CheckboxColumns
     )
     window_start = forms.DateField(label=_("开始日期"), widget=_DATE)
     window_end = forms.DateField(label=_("结束日期"), widget=_DATE)
@@ -174,19 +177,19 @@ class StratumForm(ChineseSelectsMixin, forms.Form):
         label=_("信用等级"),
         choices=InspectionObject.CreditLevel.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxColumns,
     )
     risk_levels = forms.MultipleChoiceField(
         label=_("风险等级"),
         choices=InspectionObject.RiskLevel.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxColumns,
     )
     flags = forms.MultipleChoiceField(
         label=_("监管标记（任一即可）"),
         choices=list(FLAGS.items()),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxColumns,
     )
     penalty_within_days = forms.IntegerField(
         label=_("处罚期限（天）"), required=False, min_value=1, max_value=MAX_PENALTY_DAYS

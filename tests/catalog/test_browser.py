@@ -26,9 +26,12 @@ def test_scope_count_updates_live_and_draft_is_filed(page, scjg_admin, coordinat
     page.goto(f"{page.base_url}/items/versions/{version.pk}/edit/")
     count = page.locator("#scope-count")
     assert "当前匹配 3 个检查对象" in count.inner_text()
-    page.select_option("#id_scope_tags", ["catering"])
+    page.check("#id_scope_tags input[value='catering']")  # a short list: checkboxes
     expect(count).to_contain_text("当前匹配 2 个")  # a locator wait: the CSP forbids string eval
-    page.select_option("#id_scope_regions", [towns[0].code])
+    regions = page.locator("#id_scope_regions-ts-control")  # a long one: the searchable picker
+    regions.click()
+    regions.press_sequentially("溧城")
+    page.locator("#id_scope_regions-ts-dropdown .option", has_text=towns[0].name).click()
     expect(count).to_contain_text("当前匹配 1 个")
     shot(page, "catalog-item-form")
 
