@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from spotcheck.audit.services import audit_record
 from spotcheck.imports.models import BackgroundJob
 from spotcheck.imports.progress import merge_live_progress
 
@@ -94,3 +98,28 @@ def _reap_failed_in_queue(
         if queue_id in failed:
             reaped += model.objects.filter(pk=pk, status=QUEUED).update(status=FAILED, failure=failure, finished_at=now)
     return reaped
+
+
+def purge_files(due: QuerySet, *, now: dt.datetime, action: str, audit_details: Callable[[Any], dict]) -> int:
+    """Delete the stored files of the jobs in ``due`` (one transaction each). Retired, not
+    destroyed: the row keeps the file's name and SHA-256, and each deletion is audited as
+    ``action`` with ``audit_details(job)`` (``after`` and any other ``audit_record`` keyword).
+    Returns how many files were deleted."""
+    due = due.filter(file_purged_at__isnull=True).exclude(file="")
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    return sum(_purge_file(due, pk, now=now, action=action, audit_details=audit_details) for pk in ids)
+
+
+@transaction.atomic
+def _purge_file(due: QuerySet, pk: int, *, now: dt.datetime, action: str, audit_details: Callable) -> int:
+    job = due.select_for_update().filter(pk=pk).first()
+    if job is None:  # taken by a concurrent run
+        return 0
+    stored = job.file.name
+    type(job).objects.filter(pk=job.pk).update(file="", file_purged_at=now)
+    audit_record(actor=None, action=action, target=job, before={"file": stored}, **audit_details(job))
+    # Last, inside the transaction: if the deletion fails, the row still names the file; if the
+    # commit fails after it, the next run finds the row and the storage's delete of a missing
+    # file does nothing.
+    job.file.storage.delete(stored)
+    return 1

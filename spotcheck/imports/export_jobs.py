@@ -202,40 +202,17 @@ def purge_export_files(*, now: dt.datetime | None = None) -> int:
     Returns how many files were deleted."""
     now = now or timezone.now()
     before = now - dt.timedelta(days=settings.SPOTCHECK_EXPORT_RETENTION_DAYS)
-    due = (
-        ExportJob.objects.filter(finished_at__lt=before, file_purged_at__isnull=True)
-        .exclude(file="")
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return sum(_purge_export_file(job_id=pk, before=before, now=now) for pk in list(due))
-
-
-@transaction.atomic
-def _purge_export_file(*, job_id: int, before: dt.datetime, now: dt.datetime) -> int:
-    job = (
-        ExportJob.objects.select_for_update()
-        .filter(pk=job_id, finished_at__lt=before, file_purged_at__isnull=True)
-        .exclude(file="")
-        .first()
-    )
-    if job is None:  # taken by a concurrent run
-        return 0
-    stored = job.file.name
-    ExportJob.objects.filter(pk=job.pk).update(file="", file_purged_at=now)
-    audit_record(
-        actor=None,
+    return background.purge_files(
+        ExportJob.objects.filter(finished_at__lt=before),
+        now=now,
         action="imports.export_file.purge",
-        target=job,
-        before={"file": stored},
-        after={
-            "job_id": job.pk,
-            "file": job.file_name,
-            "sha256": job.file_sha256,
-            "finished_at": job.finished_at.isoformat(),
-            "retention_days": settings.SPOTCHECK_EXPORT_RETENTION_DAYS,
+        audit_details=lambda job: {
+            "after": {
+                "job_id": job.pk,
+                "file": job.file_name,
+                "sha256": job.file_sha256,
+                "finished_at": job.finished_at.isoformat(),
+                "retention_days": settings.SPOTCHECK_EXPORT_RETENTION_DAYS,
+            }
         },
     )
-    # Last, inside the transaction (as for import files): a failed deletion leaves the row naming it.
-    job.file.storage.delete(stored)
-    return 1

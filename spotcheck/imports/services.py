@@ -268,46 +268,19 @@ def purge_import_files(*, now: dt.datetime | None = None) -> int:
     files were deleted."""
     now = now or timezone.now()
     before = now - dt.timedelta(days=settings.SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS)
-    due = (
-        ImportJob.objects.filter(
-            status__in=ImportJob.PURGEABLE_STATUSES, finished_at__lt=before, file_purged_at__isnull=True
-        )
-        .exclude(file="")
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return sum(_purge_import_file(job_id=pk, before=before, now=now) for pk in list(due))
-
-
-@transaction.atomic
-def _purge_import_file(*, job_id: int, before: dt.datetime, now: dt.datetime) -> int:
-    job = (
-        ImportJob.objects.select_for_update()
-        .filter(pk=job_id, status__in=ImportJob.PURGEABLE_STATUSES, finished_at__lt=before, file_purged_at__isnull=True)
-        .exclude(file="")
-        .first()
-    )
-    if job is None:  # taken by a concurrent run
-        return 0
-    stored = job.file.name
-    ImportJob.objects.filter(pk=job.pk).update(file="", file_purged_at=now)
-    audit_record(
-        actor=None,
+    return background.purge_files(
+        ImportJob.objects.filter(status__in=ImportJob.PURGEABLE_STATUSES, finished_at__lt=before),
+        now=now,
         action="imports.file.purge",
-        target=job,
-        department=job.department,
-        before={"file": stored},
-        after={
-            "job_id": job.pk,
-            "file": job.original_name,
-            "sha256": job.file_sha256,
-            "status": job.status,
-            "finished_at": job.finished_at.isoformat(),
-            "retention_days": settings.SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS,
+        audit_details=lambda job: {
+            "department": job.department,
+            "after": {
+                "job_id": job.pk,
+                "file": job.original_name,
+                "sha256": job.file_sha256,
+                "status": job.status,
+                "finished_at": job.finished_at.isoformat(),
+                "retention_days": settings.SPOTCHECK_IMPORT_REJECTED_RETENTION_DAYS,
+            },
         },
     )
-    # Last, inside the transaction: if the deletion fails, the row still names the file; if the
-    # commit fails after it, the next run finds the row and the storage's delete of a missing
-    # file does nothing.
-    job.file.storage.delete(stored)
-    return 1
