@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.inspections import views
+from spotcheck.inspections import views, views_visits
 
 app_name = "inspections"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("merges/confirm/", views.merge_confirm_view, name="merge_confirm"),
     path("merges/decline/", views.merge_decline_view, name="merge_decline"),
     path("merges/<int:pk>/dissolve/", views.merged_visit_dissolve_view, name="merged_visit_dissolve"),
+]
+
+# 我的检查 and the visit page (issue 13, item 1).
+urlpatterns += [
+    path("mine/", views_visits.my_visits_view, name="my_visits"),
+    path("visits/<int:pk>/", views_visits.visit_detail_view, name="visit_detail"),
 ]
