@@ -424,7 +424,9 @@ def visit_page(visit: Visit) -> VisitPage:
     merged_with: list[Visit] = []
     if merged_visit is not None:
         merged_with = list(
-            Visit.objects.filter(merged_visit_memberships__merged_visit=merged_visit, merged_visit_memberships__is_active=True)
+            Visit.objects.filter(
+                merged_visit_memberships__merged_visit=merged_visit, merged_visit_memberships__is_active=True
+            )
             .exclude(pk=visit.pk)
             .select_related("task__lead_department")
             .prefetch_related(

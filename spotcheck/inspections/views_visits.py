@@ -66,7 +66,9 @@ def visit_detail_view(request, pk: int):
     visit = access.get_visit_for_user(request.user, pk)
     scope = require_staff(request.user)
     page = selectors.visit_page(visit)
-    phone_departments = {m.inspector.department_id for m in page.team if may_see_private_details(scope, m.inspector.department_id)}
+    phone_departments = {
+        m.inspector.department_id for m in page.team if may_see_private_details(scope, m.inspector.department_id)
+    }
     return render(
         request,
         "inspections/visit_detail.html",

@@ -95,9 +95,7 @@ def test_the_list_is_paged(login, scjg_inspector, my_inspector, settings, monkey
     assert first.context["page_obj"].paginator.count == len(ours)
 
 
-def test_the_query_count_does_not_grow_with_the_visits(
-    login, scjg_inspector, my_inspector, django_assert_num_queries
-):
+def test_the_query_count_does_not_grow_with_the_visits(login, scjg_inspector, my_inspector, django_assert_num_queries):
     """The page lists several visits with teams of two: the visits, their teams and their count
     in one query each, whatever the number of rows (the rest: session, user, scope)."""
     assert len(_team_visits(my_inspector)) > 1
@@ -121,5 +119,5 @@ def test_other_roles_have_no_menu_entry(login, scjg_admin):
     assert f'href="{URL}"' not in home
 
 
-def test_the_public_gets_a_404(public):
+def test_the_public_gets_a_404(db, public):
     assert public.get(URL).status_code in (302, 404)
