@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import Scope
-from spotcheck.catalog.models import ItemVersion
+from spotcheck.catalog.models import ChecklistQuestion, ItemVersion
+from spotcheck.directory.models import ObjectLicence
 from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.inspections.access import involves, involving, merged_visits_for_scope
 from spotcheck.inspections.merging import (
@@ -321,8 +324,6 @@ class MyVisitState:
 
     @staticmethod
     def choices() -> list[tuple[str, str]]:
-        from django.utils.translation import gettext as _
-
         return [(MyVisitState.PENDING, _("待实施")), (MyVisitState.EXPIRED, _("已过期"))]
 
 
@@ -340,8 +341,6 @@ def my_visits(
     """The visits of the teams the scope's user is on (through ``Inspector.user``), newest
     window first, with their object, task and team; ``state`` one of ``MyVisitState``, the
     dates keep the visits whose window overlaps them."""
-    from django.utils import timezone
-
     if scope.user_id is None:
         return Visit.objects.none()
     visits = Visit.objects.filter(
@@ -371,7 +370,7 @@ def my_pending_visit_count(scope: Scope) -> int:
 @dataclass
 class ChecklistItem:
     version: ItemVersion
-    questions: list[Any]
+    questions: list[ChecklistQuestion]
 
 
 @dataclass
@@ -390,14 +389,12 @@ class VisitPage:
     # The other visits carried out in the same merged visit (their task, department, team).
     merged_with: list[Visit]
     checklist: list[ChecklistGroup]
-    licences: list[Any]
+    licences: list[ObjectLicence]
 
 
 def checklist_for(visits: Iterable[Visit]) -> list[ChecklistGroup]:
     """一表通查: every item of the tasks of ``visits`` (a visit and those merged with it) once,
     grouped by the item's department (in the departments' order), each with its questions."""
-    from spotcheck.catalog.models import ChecklistQuestion
-
     task_ids = {v.task_id for v in visits}
     versions = (
         ItemVersion.objects.filter(tasks__in=task_ids)
@@ -417,8 +414,6 @@ def checklist_for(visits: Iterable[Visit]) -> list[ChecklistGroup]:
 def visit_page(visit: Visit) -> VisitPage:
     """What the visit page shows of ``visit`` (fetched through ``access.get_visit_for_user``):
     the team, the object's licences, the merged visit with its other visits, the checklist."""
-    from spotcheck.directory.models import ObjectLicence
-
     team = list(_team_queryset().filter(visit=visit))
     merged_visit = merged_visit_of(visit)
     merged_with: list[Visit] = []
