@@ -511,6 +511,8 @@ READ_ONLY_VIEWS = {
     "imports:export_file",
     "imports:task_visits_export",
     "inspections:merges",
+    "inspections:my_visits",
+    "inspections:visit_detail",
     "inspectors:list",
     "inspectors:detail",
     "inspectors:recusals",
