@@ -210,3 +210,18 @@ def test_the_service_names_every_problem_at_once():
     holiday_year_load(actor=None, year=2028, notice="通知", rows=[])
     assert current_calendar().entered[2027].holidays == frozenset({D("2027-01-02")})
     assert not is_provisional(2028)
+
+
+def test_the_table_reads_in_the_admin_and_cannot_be_edited_there(client, tmp_path):
+    workdays("load", write(tmp_path, CSV_2027), "--year", "2027", "--notice", "国办发明电〔2026〕X号")
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    year = HolidayYear.objects.get()
+    listing = client.get("/admin/workdays/holidayyear/")
+    assert listing.status_code == 200 and "国办发明电〔2026〕X号" in listing.content.decode()
+    detail = client.get(f"/admin/workdays/holidayyear/{year.pk}/change/").content.decode()
+    assert "2027年1月9日" in detail or "2027-01-09" in detail
+    assert "调休上班" in detail
+    assert client.get("/admin/workdays/calendarday/").status_code == 200
+    assert client.get("/admin/workdays/holidayyear/add/").status_code == 403
+    assert client.post(f"/admin/workdays/holidayyear/{year.pk}/delete/").status_code == 403
