@@ -24,6 +24,7 @@ GROUP_LABELS: dict[str, Promise] = {
     "inspectors": _("执法检查人员"),
     "imports": _("导入与导出"),
     "demo": _("演示数据"),
+    "workdays": _("工作日历"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -128,6 +129,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.visits.export": pgettext_lazy("audit action", "导出抽查任务的检查名单"),
     "imports.file.purge": pgettext_lazy("audit action", "清除导入文件"),
     "imports.export_file.purge": pgettext_lazy("audit action", "清除导出文件"),
+    # workdays
+    "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
 }
