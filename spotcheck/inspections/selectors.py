@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Membership
@@ -391,3 +391,16 @@ def tasks_awaiting_approval(scope: Scope) -> QuerySet[Task]:
     current = VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)
     unapproved = Visit.objects.filter(task=OuterRef("pk")).exclude(Exists(current))
     return Task.objects.filter(lead_department_id__in=departments, status=Task.Status.DRAWN).filter(Exists(unapproved))
+
+
+def waiting_counts(tasks: Iterable[Task]) -> dict[int, int]:
+    """How many visits of each task wait for approval (one query)."""
+    current = VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)
+    rows = (
+        Visit.objects.filter(task__in=[t.pk for t in tasks])
+        .exclude(Exists(current))
+        .values("task_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["task_id"]: row["n"] for row in rows}

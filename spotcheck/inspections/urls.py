@@ -12,6 +12,7 @@ urlpatterns = [
     path("merges/decline/", views.merge_decline_view, name="merge_decline"),
     path("merges/<int:pk>/dissolve/", views.merged_visit_dissolve_view, name="merged_visit_dissolve"),
     # 审批 (issue 13, item 2)
+    path("approvals/", views_approval.approval_todo_view, name="approval_todo"),
     path("tasks/<int:task_pk>/approval/", views_approval.approval_view, name="approval"),
     path("tasks/<int:task_pk>/approval/approve/", views_approval.approve_view, name="approval_approve"),
     path("tasks/<int:task_pk>/approval/withdraw/", views_approval.withdraw_view, name="approval_withdraw"),

@@ -95,7 +95,7 @@ def approve_view(request, task_pk: int):
         messages.success(
             request, ngettext("已审批 %(count)d 个检查。", "已审批 %(count)d 个检查。", count) % {"count": count}
         )
-    return redirect(request.POST.get("next") == "task" and reverse("draws:detail", args=[task.pk]) or _page(task))
+    return redirect((request.POST.get("next") == "task" and reverse("draws:detail", args=[task.pk])) or _page(task))
 
 
 @login_required
@@ -174,4 +174,18 @@ def approval_print_view(request, task_pk: int):
             "all_approved": bool(rows) and len(approvals) == len(rows),
             "printed_at": timezone.localtime(),
         },
+    )
+
+
+@login_required
+@require_GET
+def approval_todo_view(request):
+    """The approver's 待办: drawn tasks of their departments with visits waiting for approval."""
+    scope = scope_for(request.user)
+    if not scope.has_role(Membership.Role.APPROVER):
+        raise PermissionDenied(_("只有主体负责人（审核/分管领导）有待审批的检查。"))
+    tasks = list(selectors.tasks_awaiting_approval(scope).select_related("lead_department").order_by("window_start"))
+    counts = selectors.waiting_counts(tasks)
+    return render(
+        request, "inspections/approval_todo.html", {"rows": [(task, counts.get(task.pk, 0)) for task in tasks]}
     )

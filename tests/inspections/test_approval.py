@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from spotcheck.accounts.scope import scope_for as _scope
 from spotcheck.audit.models import AuditEntry
 from spotcheck.draws import services as draws_services
 from spotcheck.inspections import selectors, services
 from spotcheck.inspections.models import EmergencyStart, VisitApproval
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
 
@@ -144,12 +144,17 @@ def test_print_form_has_the_moj_elements(scjg_task, scjg_approver, login, food_i
 
 
 def test_home_lists_tasks_awaiting_approval(scjg_task, scjg_approver, login):
-    assert list(selectors.tasks_awaiting_approval(UserFactory.build and _scope(scjg_approver))) == [scjg_task]
+    assert list(selectors.tasks_awaiting_approval(_scope(scjg_approver))) == [scjg_task]
     services.visits_approve(actor=scjg_approver, task=scjg_task)
     assert not selectors.tasks_awaiting_approval(_scope(scjg_approver)).exists()
 
 
-def _scope(user):
-    from spotcheck.accounts.scope import scope_for
-
-    return scope_for(user)
+def test_home_todo_links_to_the_tasks_awaiting_approval(scjg_task, scjg_approver, scjg_inspector, login):
+    client = login(scjg_approver)
+    home = client.get(reverse("web:home")).content.decode()
+    assert "1 个抽查任务的检查待审批" in home and reverse("inspections:approval_todo") in home
+    todo = client.get(reverse("inspections:approval_todo")).content.decode()
+    assert scjg_task.code in todo and "12 个检查" in todo
+    services.visits_approve(actor=scjg_approver, task=scjg_task)
+    assert "检查待审批" not in client.get(reverse("web:home")).content.decode()
+    assert login(scjg_inspector).get(reverse("inspections:approval_todo")).status_code == 403
