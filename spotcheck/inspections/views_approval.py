@@ -168,6 +168,8 @@ def approval_print_view(request, task_pk: int):
         {
             "task": task,
             "rows": rows,
+            # The lead department first; a joint task's participants after it (the lead is among them).
+            "bodies": [task.lead_department, *task.participating_departments.exclude(pk=task.lead_department_id)],
             "items": task.items.order_by("pk"),
             "officers": sorted(officers.values(), key=lambda i: i.name),
             "latest": latest,
