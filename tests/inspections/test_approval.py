@@ -137,7 +137,8 @@ def test_print_form_has_the_moj_elements(scjg_task, scjg_approver, login, food_i
     for element in ("行政检查审批表", "检查机关", "任务来源", "检查依据", "检查对象", "检查时间", "检查人员及执法证号"):
         assert element in body
     assert scjg_task.code in body and scjg_task.title in body and food_item.legal_basis in body
-    assert body.count(scjg_task.lead_department.name) == 1 and "同意。" in body and "赵领导" in body
+    form = body[body.index('<article class="approval-form">') :]
+    assert form.count(scjg_task.lead_department.name) == 1 and "同意。" in body and "赵领导" in body
     member = scjg_task.visits.first().members.first().inspector
     assert member.certificate_number in body
     assert "approval-print.css" in body
