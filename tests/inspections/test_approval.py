@@ -159,3 +159,14 @@ def test_home_todo_links_to_the_tasks_awaiting_approval(scjg_task, scjg_approver
     services.visits_approve(actor=scjg_approver, task=scjg_task)
     assert "检查待审批" not in client.get(reverse("web:home")).content.decode()
     assert login(scjg_inspector).get(reverse("inspections:approval_todo")).status_code == 403
+
+
+def test_the_department_admin_records_an_emergency_start_from_the_approval_page(scjg_task, scjg_admin, login):
+    visit = scjg_task.visits.order_by("pk").first()
+    client = login(scjg_admin)
+    page = client.get(_url("approval", scjg_task)).content.decode()
+    assert reverse("inspections:emergency_start", args=[visit.pk]) in page and "批准全部检查" not in page
+    response = client.post(reverse("inspections:emergency_start", args=[visit.pk]), {"reason": "现场发生事故"})
+    assert response["Location"] == _url("approval", scjg_task)
+    page = client.get(_url("approval", scjg_task)).content.decode()
+    assert "紧急先行检查，待事后补批" in page and "现场发生事故" in page
