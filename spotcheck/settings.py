@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "spotcheck.core",
     "spotcheck.accounts",
     "spotcheck.audit",
+    "spotcheck.workdays",
     "spotcheck.directory",
     "spotcheck.inspectors",
     "spotcheck.catalog",
@@ -363,3 +364,8 @@ SPOTCHECK_FREEZE_WORKERS = env_int("SPOTCHECK_FREEZE_WORKERS", 2)
 # Freezing a pool of at least this many objects in scope, or drawing from one, runs as a
 # background job (the page shows its progress) instead of in the operator's request.
 SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_000)
+# Disclosure deadlines in working days, counted from the day after (RULES.md, Disclosure;
+# spotcheck/workdays): a result is public within this many days of being confirmed, and a
+# revoked or corrected one is taken down or corrected within the second.
+SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS = env_int("SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS", 20)
+SPOTCHECK_CORRECTION_WORKING_DAYS = env_int("SPOTCHECK_CORRECTION_WORKING_DAYS", 5)

@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("core", "drawspec"),
     ("audit",),
     ("accounts",),
+    ("workdays",),
     ("directory",),
     ("inspectors",),
     ("catalog",),

@@ -24,6 +24,7 @@ GROUP_LABELS: dict[str, Promise] = {
     "inspectors": _("执法检查人员"),
     "imports": _("导入与导出"),
     "demo": _("演示数据"),
+    "workdays": _("工作日历"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -93,6 +94,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "inspections.merged_visit.extend": pgettext_lazy("audit action", "扩大合并检查"),
     "inspections.merged_visit.dissolve": pgettext_lazy("audit action", "解散合并检查"),
     "inspections.merge_proposal.decline": pgettext_lazy("audit action", "不采纳合并建议"),
+    # inspections: 审批 (issue 13, item 2)
+    "inspections.visit.approve": pgettext_lazy("audit action", "审批检查"),
+    "inspections.visit.emergency_start": pgettext_lazy("audit action", "登记紧急先行检查"),
+    "inspections.visit.approval_withdraw": pgettext_lazy("audit action", "撤回检查审批"),
     # directory
     "directory.object.create": pgettext_lazy("audit action", "录入检查对象"),
     "directory.object.update": pgettext_lazy("audit action", "修改检查对象"),
@@ -128,6 +133,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.visits.export": pgettext_lazy("audit action", "导出抽查任务的检查名单"),
     "imports.file.purge": pgettext_lazy("audit action", "清除导入文件"),
     "imports.export_file.purge": pgettext_lazy("audit action", "清除导出文件"),
+    # workdays
+    "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
 }

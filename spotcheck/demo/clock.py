@@ -24,8 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import chinese_calendar
 from django.utils import timezone
+
+# The platform's one calendar (the administrator's table, else chinesecalendar, else weekdays).
+from spotcheck.workdays import calendar
+from spotcheck.workdays.calendar import is_working_day
 
 # Office hours (the steps fall between these).
 OPENS = dt.time(9, 0)
@@ -38,15 +41,6 @@ TASK_BLOCKS = 6
 BLOCK_DAYS = 3
 
 
-def is_working_day(day: dt.date) -> bool:
-    """A working day of the Chinese calendar (holidays and 调休 make-up days), where the
-    ``chinesecalendar`` package knows the year; else Monday to Friday."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
 def working_day_on_or_after(day: dt.date) -> dt.date:
     while not is_working_day(day):
         day += dt.timedelta(days=1)
@@ -54,18 +48,12 @@ def working_day_on_or_after(day: dt.date) -> dt.date:
 
 
 def working_day_before(day: dt.date) -> dt.date:
-    day -= dt.timedelta(days=1)
-    while not is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
+    return add_working_days(day, -1)
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:
     """``count`` working days after (or before, if negative) the working day ``day``."""
-    step = (lambda d: working_day_on_or_after(d + dt.timedelta(days=1))) if count > 0 else working_day_before
-    for _ in range(abs(count)):
-        day = step(day)
-    return day
+    return calendar.add_working_days(day, count).date
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -17,8 +17,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
-from spotcheck.accounts.scope import Scope, require_department_data_reader, require_staff
-from spotcheck.draws.access import can_see_teams
+from spotcheck.accounts.scope import Scope, require_department_data_reader, require_staff, scope_for
+from spotcheck.draws.access import can_see_teams, get_task_for_user
 from spotcheck.draws.models import Task, Visit
 from spotcheck.draws.selectors import tasks_for_scope
 from spotcheck.inspections.models import MergedVisit, MergedVisitMember
@@ -150,6 +150,38 @@ def get_merged_visit_for_user(user: User, pk: int, write: bool = False) -> Merge
     if not scope.reads_all and not merged_visits_for_scope(scope).filter(pk=pk).exists():
         raise PermissionDenied(_("您的角色不能查看合并检查。"))
     return merged_visit
+
+
+# ---------------------------------------------------------------------------
+# 审批 (approval before the visit; issue 13, item 2)
+# ---------------------------------------------------------------------------
+# Kept simple on purpose: the approver (主体负责人) of the task's LEAD department approves all
+# its visits; a joint task is one visit per object carried out under the lead department.
+
+APPROVE_RULE = _("只有发起部门的主体负责人（审核/分管领导）可以审批本任务的检查。")
+EMERGENCY_RULE = _("只有该检查的检查组成员或发起部门的部门管理员可以登记紧急先行检查。")
+
+
+def can_approve_visits(scope: Scope, task: Task) -> bool:
+    """The approver role held in the task's lead department itself (not elsewhere)."""
+    return scope.has_role_in(Role.APPROVER, task.lead_department_id)
+
+
+def can_start_emergency(scope: Scope, user: User, visit: Visit) -> bool:
+    """A member of the visit's team (their inspector record is the user's) or the lead
+    department's admin."""
+    if scope.has_role_in(Role.DEPT_ADMIN, visit.task.lead_department_id):
+        return True
+    return visit.members.filter(inspector__user=user).exists()
+
+
+def get_approval_task_for_user(user: User, pk: int, write: bool = False) -> Task:
+    """The task whose visits are approved: a task the user may not read is a 404 (draws'
+    rule); a reader who may not approve asking to write gets a 403 naming the rule."""
+    task = get_task_for_user(user, pk)
+    if write and not can_approve_visits(scope_for(user), task):
+        raise PermissionDenied(APPROVE_RULE)
+    return task
 
 
 # ------------------------------------------------------------------ 我的检查 and the visit page

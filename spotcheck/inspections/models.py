@@ -122,3 +122,70 @@ class MergeDecline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_object_id}: {self.reason}"
+
+
+# ---------------------------------------------------------------------------
+# 审批 (approval before the visit; issue 13, item 2)
+# ---------------------------------------------------------------------------
+
+
+class VisitApproval(models.Model):
+    """审批: the body's responsible person (主体负责人) approves a visit before it is carried out;
+    a visit started in an emergency is approved afterwards (事后补批). Never deleted: an approval
+    withdrawn with a reason stays readable; at most one current approval per visit."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("事前审批")
+        EMERGENCY = "emergency", _("事后补批")
+
+    visit = models.ForeignKey("draws.Visit", verbose_name=_("检查"), on_delete=models.PROTECT, related_name="approvals")
+    kind = models.CharField(_("审批类型"), max_length=10, choices=Kind.choices, default=Kind.BEFORE)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("审批时间"))
+    emergency_reason = models.CharField(_("紧急先行检查原因"), max_length=255, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("检查审批")
+        verbose_name_plural = _("检查审批")
+        ordering = ["-approved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(withdrawn_at__isnull=True), name="visit_approval_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.get_kind_display()}"
+
+
+class EmergencyStart(models.Model):
+    """紧急先行检查: a visit started before its approval, marked for approval afterwards. One per
+    visit; the later approval is of kind 事后补批."""
+
+    visit = models.OneToOneField(
+        "draws.Visit", verbose_name=_("检查"), on_delete=models.PROTECT, related_name="emergency_start"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("先行检查时间"))
+    reason = models.CharField(_("紧急先行检查原因"), max_length=255)
+
+    class Meta:
+        verbose_name = _("紧急先行检查")
+        verbose_name_plural = _("紧急先行检查")
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.started_at:%Y-%m-%d}"

@@ -8,13 +8,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.models import Department
+from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.catalog.models import ChecklistQuestion, ItemVersion
 from spotcheck.directory.models import ObjectLicence
@@ -26,7 +27,13 @@ from spotcheck.inspections.merging import (
     candidate_visits,
     find_candidates,
 )
-from spotcheck.inspections.models import MergeDecline, MergedVisit, MergedVisitMember
+from spotcheck.inspections.models import (
+    EmergencyStart,
+    MergeDecline,
+    MergedVisit,
+    MergedVisitMember,
+    VisitApproval,
+)
 
 Status = Task.Status
 
@@ -309,6 +316,96 @@ def task_merge_counts(task: Task) -> dict[str, int]:
             still = {v for g in all_groups(rows) for v in g.visit_ids}
             proposed -= len({r.visit_id for r in rows if r.task_id == task.pk} & declined - still)
     return {"merged": merged, "proposed": proposed}
+
+
+# ---------------------------------------------------------------------------
+# 审批 (approval before the visit; issue 13, item 2)
+# ---------------------------------------------------------------------------
+
+
+class ApprovalState(NamedTuple):
+    """Where a visit stands: ``approved`` (``approval`` set), ``emergency`` (started before
+    approval, awaiting it; ``emergency`` set) or ``waiting`` (not approved)."""
+
+    state: str
+    approval: VisitApproval | None
+    emergency: EmergencyStart | None
+
+    @property
+    def approved(self) -> bool:
+        return self.state == "approved"
+
+    @property
+    def may_proceed(self) -> bool:
+        return self.state in ("approved", "emergency")
+
+
+def approval_states(visits: Iterable[Visit | int]) -> dict[int, ApprovalState]:
+    """The approval state of each visit, by visit id, in two queries."""
+    ids = {v if isinstance(v, int) else v.pk for v in visits}
+    approvals = {
+        a.visit_id: a
+        for a in VisitApproval.objects.filter(visit_id__in=ids, withdrawn_at__isnull=True).select_related("approved_by")
+    }
+    emergencies = {e.visit_id: e for e in EmergencyStart.objects.filter(visit_id__in=ids).select_related("started_by")}
+    states = {}
+    for pk in ids:
+        approval, emergency = approvals.get(pk), emergencies.get(pk)
+        state = "approved" if approval else "emergency" if emergency else "waiting"
+        states[pk] = ApprovalState(state, approval, emergency)
+    return states
+
+
+def approval_state(visit: Visit | int) -> ApprovalState:
+    pk = visit if isinstance(visit, int) else visit.pk
+    return approval_states([pk])[pk]
+
+
+def task_approval_counts(task: Task) -> dict[str, int]:
+    """How many of the task's visits are approved and how many wait (an emergency start waits
+    for its 事后补批 too); one query."""
+    approved = Exists(VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True))
+    started = Exists(EmergencyStart.objects.filter(visit=OuterRef("pk")))
+    counts = Visit.objects.filter(task=task).aggregate(
+        total=Count("pk"), approved=Count("pk", filter=approved), emergency=Count("pk", filter=started & ~approved)
+    )
+    return counts | {"waiting": counts["total"] - counts["approved"]}
+
+
+def require_approved_or_emergency(visit: Visit | int) -> ApprovalState:
+    """For result entry: a visit is worked on only once approved, or started in an emergency
+    (then approved afterwards)."""
+    state = approval_state(visit)
+    if not state.may_proceed:
+        raise ValidationError(
+            _(
+                "检查尚未审批：需由发起部门的主体负责人审批后才能录入检查结果；紧急情况下可先登记紧急先行检查，事后补批。"
+            ),
+            code="not_approved",
+        )
+    return state
+
+
+def tasks_awaiting_approval(scope: Scope) -> QuerySet[Task]:
+    """Drawn tasks of the departments where the scope approves that have a visit without a
+    current approval (the approver's 待办)."""
+    departments = scope.departments_with_role(Membership.Role.APPROVER)
+    current = VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)
+    unapproved = Visit.objects.filter(task=OuterRef("pk")).exclude(Exists(current))
+    return Task.objects.filter(lead_department_id__in=departments, status=Task.Status.DRAWN).filter(Exists(unapproved))
+
+
+def waiting_counts(tasks: Iterable[Task]) -> dict[int, int]:
+    """How many visits of each task wait for approval (one query)."""
+    current = VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)
+    rows = (
+        Visit.objects.filter(task__in=[t.pk for t in tasks])
+        .exclude(Exists(current))
+        .values("task_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["task_id"]: row["n"] for row in rows}
 
 
 # ------------------------------------------------------------------ 我的检查 and the visit page

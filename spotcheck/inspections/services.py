@@ -11,18 +11,32 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spotcheck.accounts.scope import scope_for
 from spotcheck.audit.services import audit_change, audit_record, snapshot
 from spotcheck.core.codes import next_number
 from spotcheck.core.reasons import clean_reason
 from spotcheck.core.updates import model_update
 from spotcheck.draws.models import Task, Visit
-from spotcheck.inspections.access import require_merge_decider
-from spotcheck.inspections.models import MergeDecline, MergedVisit, MergedVisitMember
+from spotcheck.inspections.access import (
+    APPROVE_RULE,
+    EMERGENCY_RULE,
+    can_approve_visits,
+    can_start_emergency,
+    require_merge_decider,
+)
+from spotcheck.inspections.models import (
+    EmergencyStart,
+    MergeDecline,
+    MergedVisit,
+    MergedVisitMember,
+    VisitApproval,
+)
 
 if TYPE_CHECKING:
     from spotcheck.accounts.models import User
@@ -329,3 +343,127 @@ def merge_proposals_decline(*, actor: User, choices: Sequence[ProposalChoice], r
             actor=actor, visits=choice.visits, reason=reason, merged_visit=choice.merged_visit
         ),
     )
+
+
+# ---------------------------------------------------------------------------
+# 审批 (approval before the visit; issue 13, item 2)
+# ---------------------------------------------------------------------------
+
+
+def _approvable_task(task: Task) -> Task:
+    """The task, locked; its visits are approved only while it is drawn and not cancelled."""
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status != Status.DRAWN:
+        raise ValidationError(
+            _("任务当前状态为“%(status)s”，只有已抽取且未取消的任务的检查可以审批。")
+            % {"status": locked.get_status_display()},
+            code="task_not_drawn",
+        )
+    return locked
+
+
+def _approval_facts(approval: VisitApproval) -> dict[str, Any]:
+    return snapshot(approval) | {"task": approval.visit.task.code, "visit_public_id": approval.visit.public_id}
+
+
+@transaction.atomic
+def visits_approve(*, actor: User, task: Task, visits: Iterable[Visit | int] | None = None) -> list[VisitApproval]:
+    """审批: the lead department's approver approves the task's visits — all those not yet
+    approved (``visits=None``, one click) or the given ones; all or nothing. A visit started in
+    an emergency is approved afterwards (事后补批). Each approval is audited."""
+    if not can_approve_visits(scope_for(actor), task):
+        raise PermissionDenied(APPROVE_RULE)
+    task = _approvable_task(task)
+    current = VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)
+    rows = Visit.objects.select_for_update(of=("self",)).filter(task=task).order_by("pk")
+    if visits is None:
+        chosen = list(rows.exclude(Exists(current)))
+        if not chosen:
+            raise ValidationError(_("本任务没有待审批的检查。"), code="nothing_to_approve")
+    else:
+        ids = {v if isinstance(v, int) else v.pk for v in visits}
+        if not ids:
+            raise ValidationError(_("请选择要审批的检查。"), code="nothing_chosen")
+        chosen = list(rows.filter(pk__in=ids).annotate(is_approved=Exists(current)))
+        if len(chosen) != len(ids):
+            raise ValidationError(_("所选的检查不属于本任务。"), code="unknown_visit")
+        done = [v.public_id for v in chosen if v.is_approved]
+        if done:
+            raise ValidationError(
+                _("以下检查已经审批，不能重复审批：%(visits)s。") % {"visits": "、".join(done)},
+                code="already_approved",
+            )
+    emergencies = dict(EmergencyStart.objects.filter(visit__in=chosen).values_list("visit_id", "reason"))
+    now = timezone.now()
+    approvals = []
+    for visit in chosen:
+        emergency = visit.pk in emergencies
+        approval = VisitApproval.objects.create(
+            visit=visit,
+            kind=VisitApproval.Kind.EMERGENCY if emergency else VisitApproval.Kind.BEFORE,
+            approved_by=actor,
+            approved_at=now,
+            emergency_reason=emergencies.get(visit.pk, ""),
+        )
+        audit_record(
+            actor=actor,
+            action="inspections.visit.approve",
+            target=approval,
+            after=_approval_facts(approval),
+            department_id=task.lead_department_id,
+        )
+        approvals.append(approval)
+    return approvals
+
+
+@transaction.atomic
+def visit_emergency_start(*, actor: User, visit: Visit, reason: str) -> EmergencyStart:
+    """紧急先行检查: a team member or the lead department's admin records that the visit starts
+    before its approval, with the reason; the approver approves it afterwards (事后补批)."""
+    if not can_start_emergency(scope_for(actor), actor, visit):
+        raise PermissionDenied(EMERGENCY_RULE)
+    reason = clean_reason(reason, max_length=EmergencyStart._meta.get_field("reason").max_length)
+    task = _approvable_task(visit.task)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("task").get(pk=visit.pk)
+    if VisitApproval.objects.filter(visit=visit, withdrawn_at__isnull=True).exists():
+        raise ValidationError(_("该检查已经审批，无需登记紧急先行检查。"), code="already_approved")
+    if EmergencyStart.objects.filter(visit=visit).exists():
+        raise ValidationError(_("该检查已登记紧急先行检查，等待事后补批。"), code="already_started")
+    start = EmergencyStart.objects.create(visit=visit, started_by=actor, started_at=timezone.now(), reason=reason)
+    audit_record(
+        actor=actor,
+        action="inspections.visit.emergency_start",
+        target=start,
+        after=snapshot(start) | {"task": task.code, "visit_public_id": visit.public_id},
+        department_id=task.lead_department_id,
+    )
+    return start
+
+
+@transaction.atomic
+def visit_approval_withdraw(*, actor: User, visit: Visit, reason: str) -> VisitApproval:
+    """撤回审批: the approval is retired with a reason and stays readable; the visit waits for a
+    new approval."""
+    if not can_approve_visits(scope_for(actor), visit.task):
+        raise PermissionDenied(APPROVE_RULE)
+    reason = clean_reason(reason, max_length=VisitApproval._meta.get_field("withdraw_reason").max_length)
+    _approvable_task(visit.task)
+    approval = (
+        VisitApproval.objects.select_for_update()
+        .select_related("visit__task")
+        .filter(visit=visit, withdrawn_at__isnull=True)
+        .first()
+    )
+    if approval is None:
+        raise ValidationError(_("该检查没有可撤回的审批。"), code="not_approved")
+    before = _approval_facts(approval)
+    model_update(approval, {"withdrawn_by": actor, "withdrawn_at": timezone.now(), "withdraw_reason": reason})
+    audit_record(
+        actor=actor,
+        action="inspections.visit.approval_withdraw",
+        target=approval,
+        before=before,
+        after=_approval_facts(approval),
+        department_id=visit.task.lead_department_id,
+    )
+    return approval

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.inspections import views, views_visits
+from spotcheck.inspections import views, views_approval, views_visits
 
 app_name = "inspections"
 urlpatterns = [
@@ -11,6 +11,13 @@ urlpatterns = [
     path("merges/confirm/", views.merge_confirm_view, name="merge_confirm"),
     path("merges/decline/", views.merge_decline_view, name="merge_decline"),
     path("merges/<int:pk>/dissolve/", views.merged_visit_dissolve_view, name="merged_visit_dissolve"),
+    # 审批 (issue 13, item 2)
+    path("approvals/", views_approval.approval_todo_view, name="approval_todo"),
+    path("tasks/<int:task_pk>/approval/", views_approval.approval_view, name="approval"),
+    path("tasks/<int:task_pk>/approval/approve/", views_approval.approve_view, name="approval_approve"),
+    path("tasks/<int:task_pk>/approval/withdraw/", views_approval.withdraw_view, name="approval_withdraw"),
+    path("tasks/<int:task_pk>/approval/print/", views_approval.approval_print_view, name="approval_print"),
+    path("visits/<int:visit_pk>/emergency-start/", views_approval.emergency_start_view, name="emergency_start"),
 ]
 
 # 我的检查 and the visit page (issue 13, item 1).

@@ -17,7 +17,7 @@ from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
 from spotcheck.inspections.access import can_decide_merges
-from spotcheck.inspections.selectors import merge_proposal_count, my_pending_visit_count
+from spotcheck.inspections.selectors import merge_proposal_count, my_pending_visit_count, tasks_awaiting_approval
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
@@ -62,6 +62,8 @@ class Dashboard:
     plans_to_approve: int = 0
     plans_returned: int = 0
     task_steps: list[StepCount] = field(default_factory=list)
+    # An approver's drawn tasks with visits not yet approved (审批, issue 13).
+    visit_approvals: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -80,6 +82,7 @@ class Dashboard:
             or self.plans_to_approve
             or self.plans_returned
             or self.task_steps
+            or self.visit_approvals
         )
 
 
@@ -131,6 +134,8 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
         board.plans_to_publish = plans_waiting(scope, PlanTodo.PUBLISH).count()
     if scope.has_role(Role.APPROVER, Role.COORDINATOR):
         board.plans_to_approve = plans_waiting(scope, PlanTodo.APPROVE).count()
+    if scope.has_role(Role.APPROVER):
+        board.visit_approvals = tasks_awaiting_approval(scope).count()
     if scope.has_role(Role.DEPT_ADMIN, Role.COORDINATOR, Role.SYSADMIN):
         board.plans_returned = plans_waiting(scope, PlanTodo.RETURNED).count()
     departments = sorted(scope.departments_with_role(Role.DEPT_ADMIN))

@@ -94,7 +94,7 @@ def test_target_names_cost_one_query_per_kind(login, auditor, scjg_admin):
 
 # --- every action code written anywhere has a label ---------------------------------------------
 
-APPS = r"(auth|accounts|audit|catalog|planning|draws|inspections|directory|inspectors|imports|demo)"
+APPS = r"(auth|accounts|audit|workdays|catalog|planning|draws|inspections|directory|inspectors|imports|demo)"
 CODE = re.compile(rf"^{APPS}\.[a-z_]+(\.[a-z_]+)?$")
 
 

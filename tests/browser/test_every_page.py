@@ -87,9 +87,20 @@ def _usernames() -> set[str]:
     return set(User.objects.values_list("username", flat=True))
 
 
+def _title(page, width: int) -> list[str]:
+    """The window title is plain words: markup or template syntax there (a block closed in the
+    wrong place) shows in the browser's tab and history."""
+    if width != WIDTHS[-1]:
+        return []
+    title = page.title()
+    if not title.strip():
+        return ["has no title"]
+    return [f"has markup in its title: {title[:80]!r}"] if re.search(r"[<>]|\{[%{]", title) else []
+
+
 # One home for the per-page checks, each (page, width) → problems; the console and the network
 # are watched for the whole visit instead (see _watch).
-PAGE_CHECKS: list[Callable] = [_overflow, _visible_text]
+PAGE_CHECKS: list[Callable] = [_overflow, _visible_text, _title]
 
 
 def _key(url: str) -> tuple[str, frozenset[str]]:

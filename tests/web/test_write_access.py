@@ -33,7 +33,8 @@ from spotcheck.directory.models import InspectionObject, LevelChange, LicenceKin
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
 from spotcheck.imports.models import ExportJob, ImportJob
-from spotcheck.inspections.models import MergeDecline, MergedVisit
+from spotcheck.inspections import services as inspections
+from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval
 from spotcheck.inspectors import services as inspectors
 from spotcheck.inspectors.models import Inspector, Recusal
 from spotcheck.planning import services as planning
@@ -248,6 +249,26 @@ def _merged_visit(get) -> MergedVisit:
     return get("merged")[0]
 
 
+def _approval_target(get) -> Target:
+    """审批 of 市场监管's drawn task: the one-click approval of all its visits."""
+    get("spring_2026")
+    task = get("scjg_task")
+    return Target({"task_pk": task.pk}, {"scope": "all"}, (VisitApproval,))
+
+
+def _approved_visit_target(get) -> Target:
+    get("spring_2026")
+    task = get("scjg_task")
+    approval = inspections.visits_approve(actor=get("scjg_approver"), task=task)[0]
+    return Target({"task_pk": task.pk}, {"visit": approval.visit_id} | REASON, (approval,))
+
+
+def _emergency_target(get) -> Target:
+    get("spring_2026")
+    visit = get("scjg_task").visits.order_by("pk").first()
+    return Target({"visit_pk": visit.pk}, REASON, (EmergencyStart,))
+
+
 def _csv() -> SimpleUploadedFile:
     return SimpleUploadedFile("对象.csv", (",".join(OBJECT_HEADER) + "\n").encode(), content_type="text/csv")
 
@@ -419,6 +440,11 @@ WRITE_VIEWS: dict[str, Write] = {
     "inspections:merged_visit_dissolve": Write(
         "coordinator", on(_merged_visit, REASON), COORDINATOR_ONLY, personas=JTYS
     ),
+    # --- inspections: 审批 by 市场监管's approver (its admin may not approve: 403)
+    "inspections:approval_approve": Write("the lead department's approver", _approval_target, COORDINATOR_ONLY),
+    "inspections:approval_withdraw": Write("the lead department's approver", _approved_visit_target, COORDINATOR_ONLY),
+    # A team member or the lead department's admin (who may: no department-admin probe).
+    "inspections:emergency_start": Write("a team member or the department admin", _emergency_target, DEPARTMENT_ROW),
     # --- inspectors
     "inspectors:create": Write(
         "department",
@@ -511,6 +537,9 @@ READ_ONLY_VIEWS = {
     "imports:export_file",
     "imports:task_visits_export",
     "inspections:merges",
+    "inspections:approval",
+    "inspections:approval_print",
+    "inspections:approval_todo",
     "inspections:my_visits",
     "inspections:visit_detail",
     "inspectors:list",
