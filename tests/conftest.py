@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.planning",
     "tests.fixtures.draws",
     "tests.fixtures.inspections",
+    "tests.fixtures.visits",
     "tests.fixtures.imports",
 ]
 

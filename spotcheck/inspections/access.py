@@ -17,9 +17,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
-from spotcheck.accounts.scope import Scope, require_department_data_reader, scope_for
-from spotcheck.draws.access import get_task_for_user
+from spotcheck.accounts.scope import Scope, require_department_data_reader, require_staff, scope_for
+from spotcheck.draws.access import can_see_teams, get_task_for_user
 from spotcheck.draws.models import Task, Visit
+from spotcheck.draws.selectors import tasks_for_scope
 from spotcheck.inspections.models import MergedVisit, MergedVisitMember
 
 if TYPE_CHECKING:
@@ -181,3 +182,38 @@ def get_approval_task_for_user(user: User, pk: int, write: bool = False) -> Task
     if write and not can_approve_visits(scope_for(user), task):
         raise PermissionDenied(APPROVE_RULE)
     return task
+
+
+# ------------------------------------------------------------------ 我的检查 and the visit page
+# (issue 13, item 1)
+
+# Who reads every visit of a task besides its team: the admins, approvers and auditors of the
+# departments that lead or join it (and the region-wide readers). An inspector of the department
+# who is not on the team does not: a visit is its team's working file.
+VISIT_READER_ROLES = (Role.DEPT_ADMIN, Role.APPROVER, Role.AUDITOR)
+
+
+def is_team_member(user: User, visit: Visit) -> bool:
+    """Whether ``user`` is linked to an inspector on the visit's team."""
+    return visit.members.filter(inspector__user_id=user.pk).exists()
+
+
+def reads_task_visits(scope: Scope, task: Task) -> bool:
+    """Whether the scope reads every visit of ``task`` (the draw rules first: a witness-only
+    reader never does), not only those of teams it is on."""
+    if not tasks_for_scope(scope).filter(pk=task.pk).exists() or not can_see_teams(scope, task):
+        return False
+    if scope.reads_all:
+        return True
+    departments = {task.lead_department_id, *task.participating_departments.values_list("pk", flat=True)}
+    return bool(scope.departments_with_role(*VISIT_READER_ROLES) & departments)
+
+
+def get_visit_for_user(user: User, pk: int) -> Visit:
+    """The visit page: its team members and those who read the task's visits; anyone else
+    gets a 404 that does not reveal the visit exists."""
+    scope = require_staff(user)
+    visit = Visit.objects.select_related("task__lead_department", "inspection_object", "stratum").filter(pk=pk).first()
+    if visit is None or not (is_team_member(user, visit) or reads_task_visits(scope, visit.task)):
+        raise Http404(_("没有找到该检查。"))
+    return visit

@@ -12,11 +12,13 @@ from typing import Any, NamedTuple, overload
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.accounts.scope import Scope
-from spotcheck.catalog.models import ItemVersion
+from spotcheck.catalog.models import ChecklistQuestion, ItemVersion
+from spotcheck.directory.models import ObjectLicence
 from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.inspections.access import involves, involving, merged_visits_for_scope
 from spotcheck.inspections.merging import (
@@ -404,3 +406,130 @@ def waiting_counts(tasks: Iterable[Task]) -> dict[int, int]:
         .order_by()
     )
     return {row["task_id"]: row["n"] for row in rows}
+
+
+# ------------------------------------------------------------------ 我的检查 and the visit page
+# (issue 13, item 1)
+
+
+class MyVisitState:
+    """The states 我的检查 filters by. Today only the window decides; approval, check-in and
+    results (issue 13) add states here, so the filter stays a list."""
+
+    PENDING = "pending"
+    EXPIRED = "expired"
+
+    @staticmethod
+    def choices() -> list[tuple[str, str]]:
+        return [(MyVisitState.PENDING, _("待实施")), (MyVisitState.EXPIRED, _("已过期"))]
+
+
+def _team_queryset() -> QuerySet[VisitMember]:
+    return VisitMember.objects.select_related("inspector__department").order_by("position")
+
+
+def my_visits(
+    scope: Scope,
+    *,
+    state: str | None = None,
+    window_from: dt.date | None = None,
+    window_to: dt.date | None = None,
+) -> QuerySet[Visit]:
+    """The visits of the teams the scope's user is on (through ``Inspector.user``), newest
+    window first, with their object, task and team; ``state`` one of ``MyVisitState``, the
+    dates keep the visits whose window overlaps them."""
+    if scope.user_id is None:
+        return Visit.objects.none()
+    visits = Visit.objects.filter(
+        Exists(VisitMember.objects.filter(visit=OuterRef("pk"), inspector__user_id=scope.user_id))
+    ).exclude(task__status=Task.Status.CANCELLED)
+    today = timezone.localdate()
+    if state == MyVisitState.PENDING:
+        visits = visits.filter(task__window_end__gte=today)
+    elif state == MyVisitState.EXPIRED:
+        visits = visits.filter(task__window_end__lt=today)
+    if window_from is not None:
+        visits = visits.filter(task__window_end__gte=window_from)
+    if window_to is not None:
+        visits = visits.filter(task__window_start__lte=window_to)
+    return (
+        visits.select_related("task__lead_department", "inspection_object")
+        .prefetch_related(Prefetch("members", queryset=_team_queryset()))
+        .order_by("-task__window_start", "-task__window_end", "-task_id", "rank")
+    )
+
+
+def my_pending_visit_count(scope: Scope) -> int:
+    """The home page's 待办: visits of the user's teams whose window is not over."""
+    return my_visits(scope, state=MyVisitState.PENDING).count()
+
+
+@dataclass
+class ChecklistItem:
+    version: ItemVersion
+    questions: list[ChecklistQuestion]
+
+
+@dataclass
+class ChecklistGroup:
+    """The items of one department in the visit's checklist (一表通查)."""
+
+    department: Department
+    items: list[ChecklistItem]
+
+
+@dataclass
+class VisitPage:
+    visit: Visit
+    team: list[VisitMember]
+    merged_visit: MergedVisit | None
+    # The other visits carried out in the same merged visit (their task, department, team).
+    merged_with: list[Visit]
+    checklist: list[ChecklistGroup]
+    licences: list[ObjectLicence]
+
+
+def checklist_for(visits: Iterable[Visit]) -> list[ChecklistGroup]:
+    """一表通查: every item of the tasks of ``visits`` (a visit and those merged with it) once,
+    grouped by the item's department (in the departments' order), each with its questions."""
+    task_ids = {v.task_id for v in visits}
+    versions = (
+        ItemVersion.objects.filter(tasks__in=task_ids)
+        .distinct()
+        .select_related("item__department")
+        .prefetch_related(Prefetch("questions", queryset=ChecklistQuestion.objects.order_by("position", "pk")))
+        .order_by("item__department__sort_order", "item__department_id", "item__code")
+    )
+    groups: dict[int, ChecklistGroup] = {}
+    for version in versions:
+        department = version.item.department
+        group = groups.setdefault(department.pk, ChecklistGroup(department, []))
+        group.items.append(ChecklistItem(version, list(version.questions.all())))
+    return list(groups.values())
+
+
+def visit_page(visit: Visit) -> VisitPage:
+    """What the visit page shows of ``visit`` (fetched through ``access.get_visit_for_user``):
+    the team, the object's licences, the merged visit with its other visits, the checklist."""
+    team = list(_team_queryset().filter(visit=visit))
+    merged_visit = merged_visit_of(visit)
+    merged_with: list[Visit] = []
+    if merged_visit is not None:
+        merged_with = list(
+            Visit.objects.filter(
+                merged_visit_memberships__merged_visit=merged_visit, merged_visit_memberships__is_active=True
+            )
+            .exclude(pk=visit.pk)
+            .select_related("task__lead_department")
+            .prefetch_related(
+                Prefetch("members", queryset=_team_queryset()),
+                Prefetch("task__participating_departments", queryset=Department.objects.order_by("sort_order", "pk")),
+            )
+            .order_by("task__code")
+        )
+    licences = list(
+        ObjectLicence.objects.filter(inspection_object=visit.inspection_object, retired_at__isnull=True)
+        .select_related("kind")
+        .order_by("kind__name", "number")
+    )
+    return VisitPage(visit, team, merged_visit, merged_with, checklist_for([visit, *merged_with]), licences)

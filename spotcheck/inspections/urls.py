@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.inspections import views, views_approval
+from spotcheck.inspections import views, views_approval, views_visits
 
 app_name = "inspections"
 urlpatterns = [
@@ -18,4 +18,10 @@ urlpatterns = [
     path("tasks/<int:task_pk>/approval/withdraw/", views_approval.withdraw_view, name="approval_withdraw"),
     path("tasks/<int:task_pk>/approval/print/", views_approval.approval_print_view, name="approval_print"),
     path("visits/<int:visit_pk>/emergency-start/", views_approval.emergency_start_view, name="emergency_start"),
+]
+
+# 我的检查 and the visit page (issue 13, item 1).
+urlpatterns += [
+    path("mine/", views_visits.my_visits_view, name="my_visits"),
+    path("visits/<int:pk>/", views_visits.visit_detail_view, name="visit_detail"),
 ]

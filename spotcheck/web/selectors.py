@@ -17,7 +17,7 @@ from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
 from spotcheck.inspections.access import can_decide_merges
-from spotcheck.inspections.selectors import merge_proposal_count, tasks_awaiting_approval
+from spotcheck.inspections.selectors import merge_proposal_count, my_pending_visit_count, tasks_awaiting_approval
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
@@ -52,6 +52,8 @@ class Dashboard:
     # The coordinator's: open merge proposals, announced tasks whose witness inputs are missing,
     # redraws to approve; the joint office's: plans to file and to publish.
     merge_proposals: int = 0
+    # An inspector's: visits of their teams whose window is not over (我的检查).
+    visits_pending: int = 0
     tasks_awaiting_witnesses: int = 0
     redraws_awaiting: int = 0
     plans_to_file: int = 0
@@ -72,6 +74,7 @@ class Dashboard:
             or self.certificates_lapsed
             or self.awaiting_witness
             or self.merge_proposals
+            or self.visits_pending
             or self.tasks_awaiting_witnesses
             or self.redraws_awaiting
             or self.plans_to_file
@@ -119,6 +122,8 @@ def _tasks_url(**params: object) -> str:
 def _add_workflow(board: Dashboard, scope: Scope) -> None:
     """What waits for each role in the ceremony, the merges and the plans (issue 12, item 6);
     each count is what its link's list shows."""
+    if scope.has_role(Role.INSPECTOR):
+        board.visits_pending = my_pending_visit_count(scope)
     if can_decide_merges(scope):
         board.merge_proposals = merge_proposal_count(scope)
     if scope.coordinator_region_id is not None:

@@ -22,6 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 WIDTHS = (390, 1280)
 MAX_PAGES_PER_ROLE = 60
+# Pages a role must reach (path prefixes): those only a link of its own leads to.
+MUST_REACH = {"scjg_inspector": ("/inspections/mine/", "/inspections/visits/")}
 ROLES = ("coordinator", "scjg_admin", "scjg_inspector", "scjg_approver", "witness", "auditor")
 # Not pages to look at: files, machine formats, the admin site (not part of the Chinese UI) and
 # the API's own docs (a third-party viewer).
@@ -174,9 +176,9 @@ def an_export(scjg_admin, obj):
 
 
 @pytest.fixture
-def site_with_content(scjg_task, published_plan, obj, wsjk_admin, wsjk_inspectors, an_export):
-    """A drawn task (its visits, inspectors and targets), a published plan, items and objects, an
-    export: the pages have rows to lay out."""
+def site_with_content(scjg_task, published_plan, obj, wsjk_admin, wsjk_inspectors, an_export, my_inspector):
+    """A drawn task (its visits, inspectors and targets; the inspector persona on some of its
+    teams), a published plan, items and objects, an export: the pages have rows to lay out."""
     return scjg_task
 
 
@@ -196,6 +198,12 @@ def test_every_page_is_whole_on_a_phone_and_clean_in_the_console(_browser, live_
         finally:
             context.close()
         counts[role or "public"] = len(visited)
+        paths = [urlsplit(url).path for url in visited]
+        report.extend(
+            f"[{role}] did not reach {prefix}"
+            for prefix in MUST_REACH.get(role or "", ())
+            if not any(p.startswith(prefix) for p in paths)
+        )
         report.extend(f"[{role or 'public'}] {p}" for p in problems)
     assert all(n >= 3 for n in counts.values()), f"too few pages reached: {counts}"
     assert not report, f"pages visited: {counts}\n" + "\n".join(report)

@@ -540,6 +540,8 @@ READ_ONLY_VIEWS = {
     "inspections:approval",
     "inspections:approval_print",
     "inspections:approval_todo",
+    "inspections:my_visits",
+    "inspections:visit_detail",
     "inspectors:list",
     "inspectors:detail",
     "inspectors:recusals",
