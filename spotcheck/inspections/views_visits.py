@@ -78,5 +78,7 @@ def visit_detail_view(request, pk: int):
             "obj": visit.inspection_object,
             "page": page,
             "phone_departments": phone_departments,
+            "approval": selectors.approval_state(visit),
+            "may_start_emergency": access.can_start_emergency(scope, request.user, visit),
         },
     )

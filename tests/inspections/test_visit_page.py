@@ -119,3 +119,29 @@ def test_the_checklist_of_a_merged_visit_lists_the_other_tasks_items(
     # The other visit's team is named in the merged visit's section.
     theirs = visits[1].members.select_related("inspector").first().inspector
     assert theirs.name in page
+
+
+def test_the_visit_page_shows_its_approval_and_takes_an_emergency_start(
+    login, scjg_inspector, scjg_approver, my_inspector, my_visit, scjg_task
+):
+    from spotcheck.inspections import services
+
+    client = login(scjg_inspector)
+    page = client.get(_url(my_visit)).content.decode()
+    assert "未审批" in page and "登记紧急先行检查" in page
+    response = client.post(
+        reverse("inspections:emergency_start", args=[my_visit.pk]),
+        {"reason": "现场发现燃气泄漏隐患", "next": _url(my_visit)},
+    )
+    assert response.status_code == 302 and response.url == _url(my_visit)
+    page = client.get(_url(my_visit)).content.decode()
+    assert "紧急先行检查，待事后补批" in page and "现场发现燃气泄漏隐患" in page
+    assert 'name="reason"' not in page, "started once: the form is gone"
+    services.visits_approve(actor=scjg_approver, task=scjg_task, visits=[my_visit])
+    page = client.get(_url(my_visit)).content.decode()
+    assert "事后补批" in page and "批准" in page and "未审批" not in page
+
+
+def test_a_reader_who_is_not_on_the_team_sees_the_approval_but_no_emergency_form(login, auditor, my_visit):
+    page = login(auditor).get(_url(my_visit)).content.decode()
+    assert "未审批" in page and "登记紧急先行检查" not in page
