@@ -199,8 +199,8 @@ def _chosen_proposals(request) -> tuple[list[str], list[services.ProposalChoice]
 def merge_decide_view(request):
     """确认合并 or 不予合并 for the proposals ticked on the page, with one note or one reason:
     all or nothing. Refused, the page comes back with the same proposals ticked."""
+    scope = access.require_merge_viewer(request.user)  # before reading anything the post names
     keys, choices = _chosen_proposals(request)
-    scope = access.require_merge_viewer(request.user)
     decline = request.POST.get("decision") == "decline"
     chosen = {
         "proposals": keys,
