@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "spotcheck.planning",
     "spotcheck.draws",
     "spotcheck.inspections",
+    "spotcheck.results",
     "spotcheck.portal",
     "spotcheck.imports",
     "spotcheck.demo",

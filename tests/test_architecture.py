@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("planning",),
     ("draws",),
     ("inspections",),
+    ("results",),
     ("imports",),
     ("portal",),
     ("web",),
