@@ -72,12 +72,12 @@ def prepare(objects: int) -> tuple[User, list[Department], ItemVersion]:
         Membership.objects.get_or_create(user=witness, department=department, role=Membership.Role.WITNESS)
         witnesses.append(witness)
     item, _ = InspectionItem.objects.get_or_create(code="BENCH-001", defaults={"department": departments[0]})
-    version = item.versions.filter(status=ItemVersion.Status.ACCEPTED).first()
+    version = item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
     if version is None:
         version = ItemVersion.objects.create(
             item=item,
             number=1,
-            status=ItemVersion.Status.ACCEPTED,
+            status=ItemVersion.Status.PUBLISHED,
             name="基准抽查事项",
             legal_basis="《基准条例》",
             implementing_body="基准市场监管",

@@ -1,0 +1,345 @@
+"""Benchmark of the pages an inspector and the coordinator open every day, over a province's year
+of visits (a script a person runs, not a test).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sc_insp_bench .venv/bin/python bench/bench_inspections.py \\
+        [--visits 1000000] [--requests 30] [--runs 3]
+
+Fills the database named by DATABASE_URL once (later runs reuse it): 100,000 objects, 2,000
+inspectors in two departments, 1,000 drawn tasks of 1,000 visits each spread over the year, two
+team members per visit (so each inspector is on about 1,000 visits), and one result per visit
+(entered, confirmed or approved, with its item) — 10^6 visits and 10^6 results by default. The rows
+are written by SQL (``generate_series``), the way the draw's writer writes them, not through the
+services: the services are what the tests cover; this measures reading.
+
+Measured through Django's test client in this process (server time: the view, its queries and the
+template, no network): 我的检查 (``/inspections/mine/``, first page, and the 待实施 filter) for an
+inspector on about 1,000 visits. The baseline, in the same run on the same tables, is a plain
+indexed ``SELECT … FROM draws_visit WHERE task_id = … ORDER BY id LIMIT 50``. Target (issue 13):
+each page ≤ 100 ms median.
+
+Each run prints its figures and how busy the rest of the machine was meanwhile (the CPU time of
+other processes, from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import machine
+
+machine.setup_django()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from spotcheck.accounts.models import Department, Membership, Region, User  # noqa: E402
+from spotcheck.catalog.models import InspectionItem, ItemVersion  # noqa: E402
+from spotcheck.core.bulk import BulkLoad  # noqa: E402
+from spotcheck.directory.models import InspectionObject  # noqa: E402
+from spotcheck.draws.models import Task, TaskStratum  # noqa: E402
+from spotcheck.inspectors.models import Inspector  # noqa: E402
+
+TARGET_MEDIAN_MS = 100.0
+PROVINCE = "330000"
+DEPARTMENTS = (("ISCJG", "基准市场监管局"), ("IWSJK", "基准卫生健康委"))
+OBJECTS = 100_000
+INSPECTORS = 2_000
+VISITS_PER_TASK = 1_000
+YEAR = 2026
+
+
+def prepare(visits: int) -> dict[str, User]:
+    call_command("migrate", verbosity=0)
+    province, _ = Region.objects.get_or_create(code=PROVINCE, defaults={"name": "基准省", "level": "province"})
+    departments = [
+        Department.objects.get_or_create(code=code, defaults={"name": name, "short_name": name, "region": province})[0]
+        for code, name in DEPARTMENTS
+    ]
+    office, _ = Department.objects.get_or_create(
+        code="ILXB", defaults={"name": "基准联席办", "short_name": "基准联席办", "region": province}
+    )
+    users = {}
+    for username, department, role in (
+        ("bench_insp_admin", departments[0], Membership.Role.DEPT_ADMIN),
+        ("bench_insp_coordinator", office, Membership.Role.COORDINATOR),
+        ("bench_insp_inspector", departments[0], Membership.Role.INSPECTOR),
+    ):
+        user, _ = User.objects.get_or_create(username=username, defaults={"full_name": username})
+        Membership.objects.get_or_create(user=user, department=department, role=role)
+        users[role] = user
+    version = _item(departments[0])
+    if not Inspector.objects.filter(department__in=departments).exists():
+        Inspector.objects.bulk_create(
+            Inspector(
+                department=departments[i % 2],
+                code=f"IJ{i:06d}",
+                name=f"检查员{i}",
+                kind=Inspector.Kind.CIVIL_SERVANT,
+                certificate_number=f"IJ{i:06d}",
+                certificate_expires_on=dt.date(2035, 12, 31),
+                availability=Inspector.Availability.ON_DUTY,
+                can_lead=i % 4 == 0,
+                user=users[Membership.Role.INSPECTOR] if i == 0 else None,
+            )
+            for i in range(INSPECTORS)
+        )
+    if InspectionObject.objects.filter(owner_department=departments[0]).count() < OBJECTS:
+        _generate_objects(departments[0], province)
+    tasks_wanted = visits // VISITS_PER_TASK
+    have = Task.objects.filter(lead_department__in=departments).count()
+    if have < tasks_wanted:
+        print(f"generating {tasks_wanted - have:,} tasks of {VISITS_PER_TASK:,} visits with teams and results (once) …")
+        started = time.perf_counter()
+        _generate_tasks(departments, version, users[Membership.Role.DEPT_ADMIN], have, tasks_wanted)
+        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    return users
+
+
+def _item(department: Department) -> ItemVersion:
+    item, _ = InspectionItem.objects.get_or_create(code="IBENCH-001", defaults={"department": department})
+    version = item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
+    if version is None:
+        version = ItemVersion.objects.create(
+            item=item,
+            number=1,
+            status=ItemVersion.Status.PUBLISHED,
+            name="基准抽查事项",
+            legal_basis="《基准条例》",
+            implementing_body="基准市场监管局",
+            methods=[ItemVersion.Method.ON_SITE],
+            default_ratio=Decimal("0.01"),
+            published_at=timezone.now(),
+        )
+        item.current_version = version
+        item.save(update_fields=["current_version"])
+    return version
+
+
+def _generate_objects(owner: Department, province: Region) -> None:
+    with transaction.atomic():
+        load = BulkLoad(InspectionObject)
+        load.begin()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO directory_inspectionobject (public_code, uscc, kind, name, legal_representative,
+                    address, status, risk_level, credit_level, in_abnormal_list, in_serious_violation_list,
+                    annual_report_status, retired_reason, created_at, updated_at, owner_department_id, region_id)
+                SELECT code, code, 'enterprise', '基准检查企业' || g, '法人', '基准路' || g, 'active', 'general',
+                       'B', false, false, 'reported', '', now(), now(), %s, %s
+                  FROM (SELECT g, '8' || lpad(((g::bigint * 2654435761) %% 100000000000000000)::text, 17, '0')
+                               AS code
+                          FROM generate_series(0, %s) AS g) AS s
+                """,
+                [owner.pk, province.pk, OBJECTS - 1],
+            )
+        load.end()
+
+
+def _generate_tasks(departments: list[Department], version: ItemVersion, creator: User, first: int, last: int) -> None:
+    """Tasks ``first`` … ``last - 1``, each with one stratum, its visits (distinct objects),
+    two team members per visit and one result per visit, in batches of 50 tasks. Objects and
+    inspectors are picked by id arithmetic, so their ids must be contiguous (they are: each was
+    written by one statement)."""
+    first_object = _contiguous(InspectionObject.objects.filter(owner_department=departments[0]), OBJECTS)
+    first_inspector = _contiguous(Inspector.objects.filter(department__in=departments), INSPECTORS)
+    for start in range(first, last, 50):
+        end = min(start + 50, last)
+        with transaction.atomic():
+            tasks = Task.objects.bulk_create(
+                Task(
+                    code=f"IB-{YEAR}-{n:05d}",
+                    title=f"基准抽查任务{n}",
+                    lead_department=departments[n % 2],
+                    window_start=dt.date(YEAR, 1, 1) + dt.timedelta(days=(n * 7) % 300),
+                    window_end=dt.date(YEAR, 1, 1) + dt.timedelta(days=(n * 7) % 300 + 60),
+                    max_visits_per_inspector=VISITS_PER_TASK,
+                    slots=[{"name": "组长", "dept": departments[n % 2].code, "quals": []}],
+                    lead_slot="组长",
+                    status=Task.Status.DRAWN,
+                    created_by=creator,
+                )
+                for n in range(start, end)
+            )
+            Task.items.through.objects.bulk_create(
+                Task.items.through(task_id=t.pk, itemversion_id=version.pk) for t in tasks
+            )
+            TaskStratum.objects.bulk_create(
+                TaskStratum(task=t, position=1, name="全部", ratio="0.01", count=OBJECTS) for t in tasks
+            )
+            ids = [t.pk for t in tasks]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """
+                    INSERT INTO draws_visit (task_id, inspection_object_id, stratum_id, rank, public_id)
+                    SELECT t.id, o.id, s.id, n, o.public_code
+                      FROM draws_task t
+                      JOIN draws_taskstratum s ON s.task_id = t.id
+                      CROSS JOIN generate_series(1, %s) AS n
+                      JOIN directory_inspectionobject o ON o.id = %s + (t.id * 7919 + n) %% %s
+                     WHERE t.id = ANY(%s)
+                    """,
+                    [VISITS_PER_TASK, first_object, OBJECTS, ids],
+                )
+                cursor.execute(
+                    """
+                    INSERT INTO draws_visitmember (visit_id, inspector_id, slot, position, is_lead)
+                    SELECT v.id, i.id, CASE WHEN k = 0 THEN '组长' ELSE '组员' END, k + 1, k = 0
+                      FROM draws_visit v
+                      CROSS JOIN generate_series(0, 1) AS k
+                      JOIN inspectors_inspector i ON i.id = %s + (v.id * 2 + k) %% %s
+                     WHERE v.task_id = ANY(%s)
+                    """,
+                    [first_inspector, INSPECTORS, ids],
+                )
+                cursor.execute(
+                    """
+                    INSERT INTO results_visitresult (visit_id, status, outcome, not_carried_out_reason,
+                        not_carried_out_note, completed_on, revision, entered_by_id, entered_at, updated_by_id,
+                        updated_at, confirmed_at, publication_due_on, publication_due_provisional)
+                    SELECT v.id, (ARRAY['entered','confirmed','confirmed','approved'])[1 + v.id %% 4],
+                           'carried_out', '', '', t.window_start + (v.rank %% 60), 1, %s, now(), %s, now(),
+                           CASE WHEN v.id %% 4 = 0 THEN NULL ELSE now() END,
+                           CASE WHEN v.id %% 4 = 0 THEN NULL ELSE t.window_start + (v.rank %% 60) + 28 END, false
+                      FROM draws_visit v JOIN draws_task t ON t.id = v.task_id
+                     WHERE v.task_id = ANY(%s)
+                    """,
+                    [creator.pk, creator.pk, ids],
+                )
+                cursor.execute(
+                    """
+                    INSERT INTO results_itemresult (visit_result_id, item_version_id, department_id, checked,
+                        method, adopted_from, codes, problem_found, answers, note, checked_on)
+                    SELECT r.id, %s, %s, true, '1', '',
+                           CASE WHEN r.id %% 10 = 0 THEN '["A","D"]'::jsonb ELSE '["1"]'::jsonb END,
+                           r.id %% 10 = 0, '[]'::jsonb, '', r.completed_on
+                      FROM results_visitresult r JOIN draws_visit v ON v.id = r.visit_id
+                     WHERE v.task_id = ANY(%s)
+                    """,
+                    [version.pk, version.item.department_id, ids],
+                )
+        print(f"  tasks {end:,} / {last:,}", flush=True)
+    with connection.cursor() as cursor:
+        for table in ("draws_task", "draws_visit", "draws_visitmember", "results_visitresult", "results_itemresult"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def _contiguous(rows, count: int) -> int:
+    from django.db.models import Count, Max, Min
+
+    found = rows.aggregate(low=Min("pk"), high=Max("pk"), n=Count("pk"))
+    if found["n"] != count or found["high"] - found["low"] + 1 != count:
+        raise SystemExit(f"expected {count:,} rows with contiguous ids in {rows.model.__name__}: use a fresh database")
+    return found["low"]
+
+
+def _other_cpu_seconds() -> float:
+    """CPU seconds used by every process but this one so far (from /proc), to say how busy the
+    machine was during a run."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    me = str(os.getpid())
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or pid == me:
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _time(label: str, call: Callable[[], object], requests: int) -> list[float]:
+    for _ in range(3):  # warm caches and connections
+        call()
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _page(client: Client, url: str) -> Callable[[], object]:
+    def get() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        return response
+
+    return get
+
+
+def _baseline(task_id: int) -> Callable[[], object]:
+    def select() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, inspection_object_id, stratum_id, rank, public_id FROM draws_visit"
+                " WHERE task_id = %s ORDER BY id LIMIT 50",
+                [task_id],
+            )
+            return cursor.fetchall()
+
+    return select
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30, help="requests per page per run")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (e.g. postgres://postgres@127.0.0.1:5432/sc_insp_bench).")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    print(machine.describe())
+    users = prepare(args.visits)
+    visits = connection.cursor()
+    visits.execute("SELECT count(*) FROM draws_visit")
+    print(f"{visits.fetchone()[0]:,} visits in the database")
+    inspector = Client()
+    inspector.force_login(users[Membership.Role.INSPECTOR])
+    task_id = Task.objects.filter(code__startswith=f"IB-{YEAR}-").order_by("code").values_list("pk", flat=True)[0]
+    pages: list[tuple[str, Callable[[], object], float]] = [
+        ("baseline: SELECT … WHERE task_id = … ORDER BY id LIMIT 50", _baseline(task_id), 0.0),
+        ("我的检查, first page (inspector on ~1,000 visits)", _page(inspector, "/inspections/mine/"), TARGET_MEDIAN_MS),
+        ("我的检查, 待实施", _page(inspector, "/inspections/mine/?state=pending"), TARGET_MEDIAN_MS),
+    ]
+    medians: dict[str, list[float]] = {label: [] for label, _, _ in pages}
+    for run in range(1, args.runs + 1):
+        cpu_before, wall_before = _other_cpu_seconds(), time.perf_counter()
+        figures = []
+        for label, call, _ in pages:
+            timings = _time(label, call, args.requests)
+            median = statistics.median(timings)
+            medians[label].append(median)
+            p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
+            figures.append(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms")
+        busy = (_other_cpu_seconds() - cpu_before) / (time.perf_counter() - wall_before)
+        print(f"run {run} (other processes kept {busy:.1f} of {os.cpu_count()} cores busy):")
+        print("\n".join(figures))
+    base = statistics.median(medians[pages[0][0]])
+    print("over all runs:")
+    for label, _, target in pages[1:]:
+        median = statistics.median(medians[label])
+        verdict = "met" if median <= target else "NOT met"
+        ratio = median / base
+        print(f"  {label}: median {median:.1f} ms = {ratio:.0f}× the baseline; target ≤ {target:.0f} ms {verdict}")
+
+
+if __name__ == "__main__":
+    main()
