@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from spotcheck.audit.models import AuditEntry
@@ -102,6 +103,32 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(scjg_inspector, appr
     response = client.post(_url(approved_visit), {"file": upload(b"\xff" * 200_000, "huge.jpg")}, follow=True)
     assert response.status_code == 200 and "超过上限" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_the_size_is_checked_before_the_csrf_check_reads_the_body(scjg_inspector, approved_visit, settings):
+    """As in a browser, with the CSRF check on: an oversized body is refused by its announced
+    length (413) before the CSRF check would parse it; one whose file passes the limit while it
+    arrives is cut off there (413); without the token a normal upload is refused (403)."""
+    settings.SPOTCHECK_EVIDENCE_MAX_BYTES = 10_000
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(scjg_inspector)
+    json = {"accept": "application/json"}
+    response = client.post(_url(approved_visit), {"file": upload(b"\xff" * 200_000)}, headers=json)
+    assert response.status_code == 413
+    page = client.get(reverse("inspections:visit_detail", args=[approved_visit.pk]))
+    token = page.context["csrf_token"]
+    # 50 kB: under the announced-length check (limit + room for the form), over the file limit.
+    # The token comes first, as the form's hidden field does (the parser stops at the file).
+    response = client.post(
+        _url(approved_visit), {"csrfmiddlewaretoken": token, "file": upload(b"\xff" * 50_000)}, headers=json
+    )
+    assert response.status_code == 413 and "超过上限" in response.json()["errors"][0]
+    response = client.post(_url(approved_visit), {"file": upload(photo_bytes())}, headers=json)
+    assert response.status_code == 403
+    data = {"csrfmiddlewaretoken": token, "file": upload(photo_bytes())}
+    response = client.post(_url(approved_visit), data, headers=json)
+    assert response.status_code == 201
+    assert Evidence.objects.count() == 1
 
 
 @pytest.mark.parametrize(
