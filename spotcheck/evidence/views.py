@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.core.messages import flash_service_errors
 from spotcheck.draws.models import Visit
-from spotcheck.evidence import access, services, storage
+from spotcheck.evidence import access, services, storage, thumbnails
 from spotcheck.evidence.checks import megabytes
 from spotcheck.evidence.models import Evidence
 from spotcheck.evidence.uploads import EvidenceUploadLimitHandler, announced_too_big, limit_evidence_upload
@@ -130,4 +130,17 @@ def file_view(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Disposition"] = content_disposition(evidence.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def thumbnail_view(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo's small preview (the same access as the file)."""
+    evidence: Evidence = access.get_evidence_for_user(request.user, pk)
+    if not thumbnails.can_preview(evidence):
+        raise Http404(_("该证据材料没有预览图。"))
+    response = FileResponse(open(thumbnails.thumbnail(evidence), "rb"), content_type="image/jpeg")  # noqa: SIM115
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -3,9 +3,12 @@ the check, nosniff, inline with a safe name, private cache); a wrong file withdr
 reason by its uploader or the lead department's admin, still served to the auditor; the file's
 bytes never overwritten."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from PIL import Image
 
 from spotcheck.audit.models import AuditEntry
 from spotcheck.evidence import services
@@ -167,3 +170,26 @@ def test_a_merged_visit_shares_its_checklist_and_its_evidence(merged, scjg_appro
     page = login(wsjk_user).get(reverse("inspections:visit_detail", args=[theirs.pk])).content.decode()
     section = page[page.index('id="evidence"') :]
     assert "卫生.jpg" in section and ours.task.code in section
+
+
+def test_a_photo_has_a_small_preview_kept_by_its_hash(scjg_inspector, approved_visit, wsjk_admin, login, settings):
+    big = services.evidence_upload(
+        actor=scjg_inspector, visit=approved_visit, file=upload(photo_bytes(1600, 1200, "PNG"), "大图.png")
+    )
+    client = login(scjg_inspector)
+    response = client.get(reverse("evidence:thumbnail", args=[big.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    with Image.open(io.BytesIO(_body(response))) as preview:
+        assert preview.size == (320, 240)
+    cached = list((settings.SPOTCHECK_MEDIA_ROOT / "evidence" / "thumbs").rglob("*.jpg"))
+    assert [p.name for p in cached] == [f"{big.sha256}-320.jpg"]
+    inode = cached[0].stat().st_ino
+    client.get(reverse("evidence:thumbnail", args=[big.pk]))
+    assert cached[0].stat().st_ino == inode  # made once
+    page = client.get(reverse("inspections:visit_detail", args=[approved_visit.pk])).content.decode()
+    assert reverse("evidence:thumbnail", args=[big.pk]) in page
+    # Another department: 404; a PDF has no preview.
+    assert login(wsjk_admin).get(reverse("evidence:thumbnail", args=[big.pk])).status_code == 404
+    pdf = services.evidence_upload(actor=scjg_inspector, visit=approved_visit, file=upload(pdf_bytes(), "a.pdf"))
+    assert login(scjg_inspector).get(reverse("evidence:thumbnail", args=[pdf.pk])).status_code == 404

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from spotcheck.accounts.scope import scope_for
 from spotcheck.draws.models import Task, Visit
-from spotcheck.evidence import access, selectors
+from spotcheck.evidence import access, selectors, thumbnails
 from spotcheck.evidence.checks import megabytes
 from spotcheck.inspections.selectors import approval_state
 
@@ -27,6 +27,7 @@ def visit_evidence(context, visit: Visit, user) -> dict:
     for group in groups:
         for evidence in group.evidence:
             evidence.may_withdraw = not evidence.is_withdrawn and access.can_withdraw(scope, user, evidence)
+            evidence.has_preview = thumbnails.can_preview(evidence)
     may_upload = access.can_upload(user, visit)
     return {
         "visit": visit,
