@@ -4,6 +4,7 @@ access-checked file view. Thin: fetched through ``access``, written through ``se
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from django import forms
@@ -25,6 +26,8 @@ from spotcheck.evidence import access, services, storage, thumbnails
 from spotcheck.evidence.checks import megabytes
 from spotcheck.evidence.models import Evidence
 from spotcheck.evidence.uploads import EvidenceUploadLimitHandler, announced_too_big, limit_evidence_upload
+
+logger = logging.getLogger(__name__)
 
 
 class WithdrawForm(forms.Form):
@@ -126,7 +129,13 @@ def content_disposition(name: str) -> str:
 @require_GET
 def file_view(request: HttpRequest, pk: int) -> FileResponse:
     evidence: Evidence = access.get_evidence_for_user(request.user, pk)
-    response = FileResponse(storage.open_file(evidence.storage_key), content_type=evidence.content_type)
+    try:
+        source = storage.open_file(evidence.storage_key)
+    except FileNotFoundError:
+        # The row without its file: storage lost or not restored with the database.
+        logger.error("evidence %s: file %s missing from storage", evidence.pk, evidence.storage_key)
+        raise Http404(_("证据材料的文件不在存储中，请联系系统管理员。")) from None
+    response = FileResponse(source, content_type=evidence.content_type)
     response["Content-Disposition"] = content_disposition(evidence.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"

@@ -193,3 +193,11 @@ def test_a_photo_has_a_small_preview_kept_by_its_hash(scjg_inspector, approved_v
     assert login(wsjk_admin).get(reverse("evidence:thumbnail", args=[big.pk])).status_code == 404
     pdf = services.evidence_upload(actor=scjg_inspector, visit=approved_visit, file=upload(pdf_bytes(), "a.pdf"))
     assert login(scjg_inspector).get(reverse("evidence:thumbnail", args=[pdf.pk])).status_code == 404
+
+
+def test_a_file_missing_from_storage_is_a_404_and_logged(scjg_inspector, evidence, settings, login, caplog):
+    path = settings.SPOTCHECK_MEDIA_ROOT / evidence.storage_key
+    path.unlink()  # a storage not restored with the database
+    response = login(scjg_inspector).get(_file(evidence))
+    assert response.status_code == 404
+    assert any("missing from storage" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
