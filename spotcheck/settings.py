@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "spotcheck.planning",
     "spotcheck.draws",
     "spotcheck.inspections",
+    # 证据材料 (i13-evidence)
+    "spotcheck.evidence",
     "spotcheck.results",
     "spotcheck.portal",
     "spotcheck.imports",
@@ -370,3 +372,13 @@ SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_0
 # revoked or corrected one is taken down or corrected within the second.
 SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS = env_int("SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS", 20)
 SPOTCHECK_CORRECTION_WORKING_DAYS = env_int("SPOTCHECK_CORRECTION_WORKING_DAYS", 5)
+
+# 证据材料 (i13-evidence; issue 13, item 6). Evidence files are kept by content hash under
+# SPOTCHECK_MEDIA_ROOT/evidence (the variable above, read once: MEDIA_ROOT is the same folder and
+# no URL serves it), never deleted: back the folder up with the database (README, Deploying).
+SPOTCHECK_MEDIA_ROOT = MEDIA_ROOT
+SPOTCHECK_EVIDENCE_MAX_BYTES = env_int("SPOTCHECK_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# A photo over this many pixels is refused (a decompression bomb); Pillow is told the same.
+SPOTCHECK_EVIDENCE_MAX_PIXELS = env_int("SPOTCHECK_EVIDENCE_MAX_PIXELS", 50_000_000)
+# The browser scales a photo down to this longest side before sending it.
+SPOTCHECK_EVIDENCE_PHOTO_MAX_SIDE = env_int("SPOTCHECK_EVIDENCE_PHOTO_MAX_SIDE", 2048)

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -36,6 +34,7 @@ urlpatterns = [
     path("api/", RedirectView.as_view(pattern_name="api:docs")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # 证据材料 (i13-evidence). MEDIA_ROOT holds evidence and is served by no URL, not even with
+    # DEBUG: files go out only through the access-checked view.
+    path("evidence/", include("spotcheck.evidence.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

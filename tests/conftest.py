@@ -23,6 +23,7 @@ pytest_plugins = [
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SPOTCHECK_MEDIA_ROOT = settings.MEDIA_ROOT  # i13-evidence
     settings.SPOTCHECK_AUDIT_ANCHORS_FILE = tmp_path / "var" / "audit-anchors.jsonl"
     # Argon2 is the production hasher (tests/accounts checks it); a fast one keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

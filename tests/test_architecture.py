@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("planning",),
     ("draws",),
     ("inspections",),
+    ("evidence",),  # i13-evidence
     ("results",),
     ("imports",),
     ("portal",),

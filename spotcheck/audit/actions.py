@@ -25,6 +25,8 @@ GROUP_LABELS: dict[str, Promise] = {
     "imports": _("导入与导出"),
     "demo": _("演示数据"),
     "workdays": _("工作日历"),
+    # i13-evidence
+    "evidence": _("证据材料"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -137,6 +139,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
+    # 证据材料 (i13-evidence)
+    "evidence.file.upload": pgettext_lazy("audit action", "上传证据材料"),
+    "evidence.file.withdraw": pgettext_lazy("audit action", "撤回证据材料"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

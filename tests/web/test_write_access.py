@@ -14,6 +14,7 @@ app (tests/<app>/test_views.py); the staff API has its own generated test (test_
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from PIL import Image
 
 from spotcheck.accounts.api_tokens import api_token_issue
 from spotcheck.accounts.models import ApiToken
@@ -32,6 +34,8 @@ from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.directory.models import InspectionObject, LevelChange, LicenceKind, ObjectLicence, Penalty
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
+from spotcheck.evidence import services as evidence_services
+from spotcheck.evidence.models import Evidence
 from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.inspections import services as inspections
 from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval
@@ -49,6 +53,7 @@ from tests.factories import (
     make_item,
     pair,
 )
+from tests.fixtures.visits import link_inspector
 
 pytestmark = pytest.mark.django_db
 
@@ -277,6 +282,34 @@ REASON = {"reason": "检查写权限"}
 PLAN_READER = {"read_only": "scjg_approver"}  # approvers are the read-only role around plans
 JTYS = {"other_department": "jtys_admin"}  # 交通运输 has no task in the merges
 
+# 证据材料 (i13-evidence): an approved visit of 市场监管's task, its team's photo.
+EVIDENCE_READER = {"read_only": "scjg_approver"}
+
+
+def _evidence_visit(get):
+    get("spring_2026")
+    visit = get("scjg_task").visits.order_by("pk").first()
+    inspections.visits_approve(actor=get("scjg_approver"), task=visit.task, visits=[visit.pk])
+    return visit
+
+
+def _photo() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    return SimpleUploadedFile("照片.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _evidence_upload_target(get) -> Target:
+    return Target({"visit_pk": _evidence_visit(get).pk}, {"file": _photo()}, (Evidence,))
+
+
+def _evidence(get) -> Evidence:
+    visit = _evidence_visit(get)
+    user = get("scjg_inspector")
+    link_inspector(user, visit.members.first().inspector)
+    return evidence_services.evidence_upload(actor=user, visit=visit, file=_photo())
+
+
 # ------------------------------------------------------------------------ the write views
 
 
@@ -502,6 +535,12 @@ WRITE_VIEWS: dict[str, Write] = {
     ),
     "planning:stratum_edit": Write("department", on(_stratum, {"name": "改名"}), DEPARTMENT_ROW, personas=PLAN_READER),
     "planning:stratum_remove": Write("department", on(_stratum, REASON), DEPARTMENT_ROW, personas=PLAN_READER),
+    # --- evidence (i13-evidence): the team uploads, the uploader or the lead department's admin
+    # withdraws; the approver reads the visit and does neither (the read-only probe)
+    "evidence:upload": Write("the visit's team", _evidence_upload_target, DEPARTMENT_ROW, personas=EVIDENCE_READER),
+    "evidence:withdraw": Write(
+        "the uploader or the department admin", on(_evidence, REASON), DEPARTMENT_ROW, personas=EVIDENCE_READER
+    ),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -556,6 +595,9 @@ READ_ONLY_VIEWS = {
     "portal:verifier",
     "portal:audit_anchors",
     "portal:audit_anchor_file",
+    # i13-evidence
+    "evidence:file",
+    "evidence:thumbnail",
 }
 
 # ---------------------------------------------------------------------------- the URLconf
