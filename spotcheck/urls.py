@@ -36,6 +36,9 @@ urlpatterns = [
     path("api/", RedirectView.as_view(pattern_name="api:docs")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # i13-deadlines
+    path("notices/", include("spotcheck.notices.urls")),
+    path("", include("spotcheck.deadlines.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

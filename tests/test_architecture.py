@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("core", "drawspec"),
     ("audit",),
     ("accounts",),
+    ("notices",),  # i13-deadlines: any app may tell a user something
     ("workdays",),
     ("directory",),
     ("inspectors",),
@@ -25,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("draws",),
     ("inspections",),
     ("results",),
+    ("deadlines",),  # i13-deadlines: the dashboard, reminders and completion read results
     ("imports",),
     ("portal",),
     ("web",),

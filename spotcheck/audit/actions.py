@@ -25,6 +25,9 @@ GROUP_LABELS: dict[str, Promise] = {
     "imports": _("导入与导出"),
     "demo": _("演示数据"),
     "workdays": _("工作日历"),
+    # i13-deadlines
+    "deadlines": _("期限与提醒"),
+    "notices": _("站内提醒"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -137,6 +140,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
+    # i13-deadlines: 期限看板, 提醒 (issue 13, item 10)
+    "deadlines.publication.recompute": pgettext_lazy("audit action", "重新计算公示期限"),
+    "deadlines.reminders.send": pgettext_lazy("audit action", "发送期限提醒"),
+    "notices.notice.read": pgettext_lazy("audit action", "阅读提醒"),
+    "notices.notice.read_all": pgettext_lazy("audit action", "全部提醒标为已读"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).
