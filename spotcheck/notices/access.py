@@ -15,6 +15,8 @@ def get_notice_for_user(user: Any, pk: Any) -> Notice:
         number = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < number < 2**63:  # beyond the column's range: the database would raise
+        raise Http404
     notice = Notice.objects.filter(pk=number, user_id=getattr(user, "pk", None)).first()
     if notice is None or not getattr(user, "is_authenticated", False):
         raise Http404
