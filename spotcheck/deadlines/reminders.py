@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,12 +100,19 @@ def _result_drafts(horizon: Horizon, *, overdue: bool) -> list[NoticeDraft]:
         results_to_publish(None, horizon, overdue=overdue)
         .order_by()
         .values("visit__task_id", "visit__task__code", "visit__task__title", "visit__task__lead_department_id")
-        .annotate(n=Count("pk"), first_due=Min("publication_due_on"))
+        .annotate(
+            n=Count("pk"),
+            first_due=Min("publication_due_on"),
+            provisional=Count("pk", filter=Q(publication_due_provisional=True)),
+        )
     )
     admins = _admins_of({row["visit__task__lead_department_id"] for row in rows})
     drafts = []
     for row in rows:
-        values = {"code": row["visit__task__code"], "n": row["n"], "date": row["first_due"].isoformat()}
+        date = row["first_due"].isoformat()
+        if row["provisional"]:
+            date = _("%(date)s，含暂定期限") % {"date": date}
+        values = {"code": row["visit__task__code"], "n": row["n"], "date": date}
         if overdue:
             title = _("任务 %(code)s 有 %(n)d 条检查结果逾期未公示（最早期限 %(date)s）") % values
         else:
