@@ -35,7 +35,7 @@ def test_the_inbox_shows_own_notices_and_the_menu_the_unread_count(login, scjg_a
     assert "市场监管的提醒" in page and "第二条" in page and "卫健的提醒" not in page
     assert 'data-unread-total="2"' in page
     # The menu asks for the count after the page loads (no page pays a query for it).
-    assert f'hx-get="{reverse("notices:unread")}"' in page
+    assert f'data-src="{reverse("notices:unread")}"' in page
     assert 'data-unread="2"' in client.get(reverse("notices:unread")).content.decode()
 
 
