@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "spotcheck.imports",
     "spotcheck.demo",
     "spotcheck.web",
+    # i13-deadlines: notices (站内提醒) and the deadline dashboard, reminders, task completion
+    "spotcheck.notices",
+    "spotcheck.deadlines",
 ]
 
 MIDDLEWARE = [
@@ -382,3 +385,19 @@ SPOTCHECK_EVIDENCE_MAX_BYTES = env_int("SPOTCHECK_EVIDENCE_MAX_BYTES", 20 * 1024
 SPOTCHECK_EVIDENCE_MAX_PIXELS = env_int("SPOTCHECK_EVIDENCE_MAX_PIXELS", 50_000_000)
 # The browser scales a photo down to this longest side before sending it.
 SPOTCHECK_EVIDENCE_PHOTO_MAX_SIDE = env_int("SPOTCHECK_EVIDENCE_PHOTO_MAX_SIDE", 2048)
+# i13-deadlines (issue 13, items 10 and 12): the deadline dashboard and its reminders.
+# A visit not yet done is "near its window's end" this many calendar days before the task's
+# 检查截止日期 (the window is set in calendar dates); a result is "due soon" this many working
+# days before its publication deadline.
+SPOTCHECK_VISIT_WINDOW_WARNING_DAYS = env_int("SPOTCHECK_VISIT_WINDOW_WARNING_DAYS", 7)
+SPOTCHECK_PUBLICATION_WARNING_WORKING_DAYS = env_int("SPOTCHECK_PUBLICATION_WARNING_WORKING_DAYS", 5)
+# Reminders go to the inbox (/notices/); also by e-mail when this is on and the user has an
+# address, through Django's EMAIL_* settings. SPOTCHECK_SITE_URL makes the mail's link absolute.
+SPOTCHECK_NOTICE_EMAIL = env_bool("SPOTCHECK_NOTICE_EMAIL", False)
+SPOTCHECK_SITE_URL = env_str("SPOTCHECK_SITE_URL", "")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "spotcheck@localhost")

@@ -37,4 +37,7 @@ urlpatterns = [
     # 证据材料 (i13-evidence). MEDIA_ROOT holds evidence and is served by no URL, not even with
     # DEBUG: files go out only through the access-checked view.
     path("evidence/", include("spotcheck.evidence.urls")),
+    # i13-deadlines
+    path("notices/", include("spotcheck.notices.urls")),
+    path("", include("spotcheck.deadlines.urls")),
 ]

@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("core", "drawspec"),
     ("audit",),
     ("accounts",),
+    ("notices",),  # i13-deadlines: any app may tell a user something
     ("workdays",),
     ("directory",),
     ("inspectors",),
@@ -26,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("inspections",),
     ("evidence",),  # i13-evidence
     ("results",),
+    ("deadlines",),  # i13-deadlines: the dashboard, reminders and completion read results
     ("imports",),
     ("portal",),
     ("web",),

@@ -27,6 +27,9 @@ GROUP_LABELS: dict[str, Promise] = {
     "workdays": _("工作日历"),
     # i13-evidence
     "evidence": _("证据材料"),
+    # i13-deadlines
+    "deadlines": _("期限与提醒"),
+    "notices": _("站内提醒"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -142,6 +145,11 @@ ACTION_LABELS: dict[str, Promise] = {
     # 证据材料 (i13-evidence)
     "evidence.file.upload": pgettext_lazy("audit action", "上传证据材料"),
     "evidence.file.withdraw": pgettext_lazy("audit action", "撤回证据材料"),
+    # i13-deadlines: 期限看板, 提醒 (issue 13, item 10)
+    "deadlines.publication.recompute": pgettext_lazy("audit action", "重新计算公示期限"),
+    "deadlines.reminders.send": pgettext_lazy("audit action", "发送期限提醒"),
+    "notices.notice.read": pgettext_lazy("audit action", "阅读提醒"),
+    "notices.notice.read_all": pgettext_lazy("audit action", "全部提醒标为已读"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

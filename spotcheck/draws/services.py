@@ -42,7 +42,7 @@ from spotcheck.core.reasons import clean_reason
 from spotcheck.core.text import normalise_name
 from spotcheck.core.updates import model_update
 from spotcheck.directory.object_filter import validate_object_filter, validate_scope
-from spotcheck.draws import access, selectors, signals
+from spotcheck.draws import access, publish_checks, selectors, signals
 from spotcheck.draws.draw_writer import DrawWriter
 from spotcheck.draws.models import (
     Draw,
@@ -880,6 +880,8 @@ def task_publish_list(*, actor: User, task: Task) -> Task:
     _require_status(task, Status.DRAWN)
     if task.list_published_at is not None:
         raise ValidationError(_("抽取名单已经公布。"))
+    # e.g. the deadlines app: a list published after the visits waits until every visit is done.
+    publish_checks.run_list_publish_checks(task)
     task.list_published_at = timezone.now()
     task.save(update_fields=["list_published_at"])
     audit_record(

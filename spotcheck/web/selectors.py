@@ -10,6 +10,9 @@ from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope
 from spotcheck.catalog.models import ItemVersion
 from spotcheck.catalog.selectors import items_for_scope, pending_filings, versions_for_scope
+from spotcheck.deadlines.access import dashboard_departments
+from spotcheck.deadlines.board_text import board_text
+from spotcheck.deadlines.selectors import Board, Horizon, board_counts
 from spotcheck.directory.selectors import objects_for_scope
 from spotcheck.draws.guide import TaskStep, step_counts
 from spotcheck.draws.models import Task
@@ -64,6 +67,9 @@ class Dashboard:
     task_steps: list[StepCount] = field(default_factory=list)
     # An approver's drawn tasks with visits not yet approved (审批, issue 13).
     visit_approvals: int = 0
+    # i13-deadlines: the deadline dashboard's non-empty lists (期限看板) for the coordinator,
+    # department admins and approvers.
+    deadline_boards: list[StepCount] = field(default_factory=list)
 
     @property
     def has_todo(self) -> bool:
@@ -83,6 +89,7 @@ class Dashboard:
             or self.plans_returned
             or self.task_steps
             or self.visit_approvals
+            or self.deadline_boards
         )
 
 
@@ -138,6 +145,7 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
         board.visit_approvals = tasks_awaiting_approval(scope).count()
     if scope.has_role(Role.DEPT_ADMIN, Role.COORDINATOR, Role.SYSADMIN):
         board.plans_returned = plans_waiting(scope, PlanTodo.RETURNED).count()
+    _add_deadlines(board, scope)
     departments = sorted(scope.departments_with_role(Role.DEPT_ADMIN))
     if departments:
         counts = step_counts(tasks_for_scope(scope).filter(lead_department_id__in=departments))
@@ -146,3 +154,16 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
             for step in ADMIN_STEPS
             if counts[step]
         ]
+
+
+# i13-deadlines
+def _add_deadlines(board: Dashboard, scope: Scope) -> None:
+    """The deadline dashboard's counts (five queries: the calendar and four counts), each
+    linking to its list; for the roles that answer for deadlines, not the auditor."""
+    if not scope.has_role(Role.COORDINATOR, Role.DEPT_ADMIN, Role.APPROVER):
+        return
+    departments = dashboard_departments(scope)
+    counts = board_counts(departments, Horizon.on())
+    board.deadline_boards = [
+        StepCount(board_text(b)[0], counts[b], reverse("deadlines:list", args=[b.value])) for b in Board if counts[b]
+    ]

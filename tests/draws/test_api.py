@@ -15,6 +15,7 @@ from spotcheck.draws.models import Task
 from spotcheck.drawspec import engine, verify_draw
 from spotcheck.inspectors.models import Qualification
 from tests.factories import later_window
+from tests.fixtures.deadlines import complete_visits
 
 S = Task.Status
 LIST = "/api/v1/tasks/"
@@ -439,6 +440,7 @@ class TestCeremony:
         task = make_task(list_publication=Task.ListPublication.AFTER_VISITS)
         client = login(scjg_admin)
         assert ceremony(client, task)["list_published_at"] is None
+        complete_visits(task, scjg_admin)  # the list waits until every visit is done (deadlines)
         body = post(client, detail(task) + "publish-list/").json()
         assert body["list_published_at"]
         assert post(client, detail(task) + "publish-list/").json() == {"detail": ["抽取名单已经公布。"]}

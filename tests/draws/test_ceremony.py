@@ -16,6 +16,7 @@ from spotcheck.draws.selectors import record_for
 from spotcheck.drawspec import engine, verify_draw
 from tests.factories import task_kwargs
 from tests.factories.draws import announce_unchecked
+from tests.fixtures.deadlines import complete_visits
 
 VERIFIER = Path(verify_draw.__file__)
 
@@ -170,6 +171,7 @@ def test_list_published_after_visits_keeps_the_public_to_the_notice(make_task, r
     public = record_for(task, public=True)
     assert set(public) == {"spec", "task", "input", "input_digest", "pool_digest", "commitment"}
     assert "result" in record_for(task, public=False)
+    complete_visits(task, scjg_admin)  # the list waits until every visit is done (deadlines)
     services.task_publish_list(actor=scjg_admin, task=task)
     task = Task.objects.get(pk=task.pk)
     public = record_for(task, public=True)

@@ -11,6 +11,7 @@ from spotcheck.accounts.scope import scope_for
 from spotcheck.draws import services
 from spotcheck.draws.selectors import object_draws
 from tests.factories import InspectionObjectFactory
+from tests.fixtures.deadlines import complete_visits
 
 pytestmark = pytest.mark.usefixtures("spring_2026", "scjg", "wsjk")
 
@@ -60,6 +61,7 @@ def test_another_departments_draw_appears_once_public_with_a_portal_link(login, 
     assert f'href="{reverse("draws:detail", args=[wsjk_task.pk])}"' in section
     assert f'href="{reverse("portal:task_detail", args=[scjg_task.code])}"' in section
     assert f'href="{reverse("draws:detail", args=[scjg_task.pk])}"' not in section
+    complete_visits(wsjk_task, wsjk_admin)  # the list waits until every visit is done (deadlines)
     services.task_publish_list(actor=wsjk_admin, task=wsjk_task)
     section = _section(login(scjg_admin), obj)
     assert f'href="{reverse("portal:task_detail", args=[wsjk_task.code])}"' in section
@@ -120,6 +122,7 @@ def test_a_witness_of_a_task_learns_its_draw_only_once_public(
     task = run_ceremony(joint_task)  # the witness entered its own input: it reads the task
     obj = task.visits.select_related("inspection_object").first().inspection_object
     assert object_draws(scope_for(witness), obj) == []
+    complete_visits(task, scjg_admin)
     services.task_publish_list(actor=scjg_admin, task=task)
     rows = object_draws(scope_for(witness), obj)
     # Public now; the witness reads the task as its witness, so the staff page opens for it.

@@ -14,6 +14,7 @@ from spotcheck.draws.models import Task
 from spotcheck.drawspec import engine
 from spotcheck.inspectors.models import Recusal
 from tests.factories import InspectionObjectFactory, later_window
+from tests.fixtures.deadlines import complete_visits
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,7 @@ def test_after_visits_list_hidden_until_published(public, make_task, run_ceremon
     assert task.draw.server_secret not in body and task.draw.seed not in body
     assert not {"server_secret", "seed", "result", "pool"} & set(json.loads(body))
 
+    complete_visits(task, scjg_admin)  # the list waits until every visit is done (deadlines)
     services.task_publish_list(actor=scjg_admin, task=task)
     page = _page(public, task).content.decode()
     assert "名单将在检查结束后公布" not in page

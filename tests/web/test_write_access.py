@@ -41,8 +41,11 @@ from spotcheck.inspections import services as inspections
 from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval
 from spotcheck.inspectors import services as inspectors
 from spotcheck.inspectors.models import Inspector, Recusal
+from spotcheck.notices.models import Notice
+from spotcheck.notices.services import NoticeDraft, notices_send
 from spotcheck.planning import services as planning
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanStratum
+from spotcheck.workdays.models import HolidayYear
 from tests.factories import (
     OBJECT_HEADER,
     InspectionObjectFactory,
@@ -276,6 +279,12 @@ def _emergency_target(get) -> Target:
 
 def _csv() -> SimpleUploadedFile:
     return SimpleUploadedFile("对象.csv", (",".join(OBJECT_HEADER) + "\n").encode(), content_type="text/csv")
+
+
+def _notice(get) -> Notice:
+    """An unread notice of 市场监管's admin (i13-deadlines)."""
+    user = get("scjg_admin")
+    return notices_send([NoticeDraft(user.pk, Notice.Kind.VISIT_WINDOW, "k", "提醒", "", "/tasks/")])[0]
 
 
 REASON = {"reason": "检查写权限"}
@@ -541,6 +550,33 @@ WRITE_VIEWS: dict[str, Write] = {
     "evidence:withdraw": Write(
         "the uploader or the department admin", on(_evidence, REASON), DEPARTMENT_ROW, personas=EVIDENCE_READER
     ),
+    # --- i13-deadlines: the calendar page (system admin; coordinator and auditor read), notices
+    "deadlines:calendar": Write(
+        "the system administrators",
+        new(
+            lambda get: {
+                "year": "2027",
+                "notice": "通知",
+                "file": SimpleUploadedFile("2027.csv", b"date,kind,name\n2027-01-01,holiday,\n", "text/csv"),
+            },
+            HolidayYear,
+        ),
+        # A department's people do not read the calendar page (404); the coordinator reads it.
+        {"anonymous": LOGIN, "no_role": 404, "read_only": 403, "auditor": 403, "department_admin": 404},
+        personas={"read_only": "coordinator"},
+    ),
+    # A notice is its recipient's (市场监管's admin): everyone else gets a 404.
+    "notices:open": Write(
+        "its recipient",
+        on(_notice),
+        {"anonymous": LOGIN, "no_role": 404, "read_only": 404, "auditor": 404, "other_department": 404},
+    ),
+    # Marks the poster's own notices only: another user's stay unread.
+    "notices:read_all": Write(
+        "each user, their own",
+        lambda get: Target({}, {}, (_notice(get),)),
+        {"anonymous": LOGIN, "no_role": 404, "read_only": 302, "auditor": 302, "other_department": 302},
+    ),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -598,6 +634,12 @@ READ_ONLY_VIEWS = {
     # i13-evidence
     "evidence:file",
     "evidence:thumbnail",
+    # i13-deadlines
+    "deadlines:dashboard",
+    "deadlines:list",
+    "deadlines:calendar_year",
+    "notices:inbox",
+    "notices:unread",
 }
 
 # ---------------------------------------------------------------------------- the URLconf

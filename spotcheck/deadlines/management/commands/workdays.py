@@ -1,11 +1,12 @@
-"""``manage.py workdays add DATE N`` and ``manage.py workdays load FILE --year --notice``."""
+"""``manage.py workdays add DATE N`` and ``manage.py workdays load FILE --year --notice``.
+
+It lives here, above the results app, and not in ``workdays``: entering a year recomputes the
+provisional publication deadlines of the results whose span touches it, in the same transaction
+(``deadlines.recompute.holiday_year_enter``), which the workdays app may not import."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -13,49 +14,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from spotcheck.audit.context import audit_source
+from spotcheck.deadlines.recompute import holiday_year_enter
 from spotcheck.workdays.calendar import add_working_days
+from spotcheck.workdays.csv_file import MAX_FILE_BYTES, rows_from_bytes
 from spotcheck.workdays.models import CalendarDay
-from spotcheck.workdays.services import holiday_year_load
-
-# A year's notice is a few dozen rows; anything this big is the wrong file.
-MAX_FILE_BYTES = 1024 * 1024
-COLUMNS = ("date", "kind", "name")
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GBK/GB18030 as Excel saves CSV on a Chinese Windows."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise CommandError("文件是 UTF-16 编码：请另存为“CSV UTF-8（逗号分隔）”。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CommandError("无法识别文件的字符编码：请使用 UTF-8 或 GBK 编码的 CSV 文件。")
 
 
 def read_rows(path: str) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a ``date,kind,name`` CSV with their numbers as a person counts them (the
-    header is row 1; blank lines are counted but skipped)."""
+    """The rows of a ``date,kind,name`` CSV with their numbers as a person counts them."""
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"文件“{path}”不存在。")
     if file.stat().st_size > MAX_FILE_BYTES:
         raise CommandError("文件超过 1 MB，不是一年的节假日安排。")
-    reader = csv.reader(io.StringIO(_decode(file.read_bytes()), newline=""))
     try:
-        header = [cell.strip().lower() for cell in next(reader, [])]
-        missing = [column for column in COLUMNS[:2] if column not in header]
-        if missing:
-            raise CommandError(f"第 1 行（表头）应为 date,kind,name，缺少：{','.join(missing)}。")
-        rows = []
-        for number, cells in enumerate(reader, start=2):
-            if not "".join(cells).strip():
-                continue
-            rows.append((number, {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)}))
-    except csv.Error as exc:
-        raise CommandError(f"CSV 格式错误：{exc}") from None
-    return rows
+        return rows_from_bytes(file.read_bytes())
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from None
 
 
 class Command(BaseCommand):
@@ -113,7 +88,7 @@ class Command(BaseCommand):
         rows = read_rows(path)
         try:
             with audit_source("cli"):
-                loaded = holiday_year_load(actor=actor, year=year_number, notice=notice, rows=rows)
+                loaded, recomputed = holiday_year_enter(actor=actor, year=year_number, notice=notice, rows=rows)
         except PermissionDenied:
             raise CommandError(f"用户“{username}”无权录入节假日安排（需要系统管理员）。") from None
         except ValidationError as exc:
@@ -126,3 +101,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已录入 {loaded.year} 年节假日安排（{loaded.notice}）：放假 {holidays} 天，调休上班 {workdays} 天。"
         )
+        if recomputed:
+            self.stdout.write(f"重新计算了 {recomputed} 条检查结果的暂定公示期限。")
