@@ -137,6 +137,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
+    # inspections: 检查码, 到场登记, 企业评价/投诉 (issue 13, item 3; i13-code)
+    "inspections.visit.check_in": pgettext_lazy("audit action", "登记到场"),
+    "inspections.visit.feedback": pgettext_lazy("audit action", "企业提交评价/投诉"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).
