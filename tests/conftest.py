@@ -17,6 +17,8 @@ pytest_plugins = [
     "tests.fixtures.inspections",
     "tests.fixtures.visits",
     "tests.fixtures.imports",
+    # 检查码, 到场登记, 企业评价/投诉 (i13-code)
+    "tests.fixtures.on_site",
 ]
 
 

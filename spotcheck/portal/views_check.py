@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from spotcheck.core.net import client_ip
 from spotcheck.draws.models import Visit
-from spotcheck.inspections.check_codes import MAX_INPUT, grouped, normalise_code
+from spotcheck.inspections.check_codes import MAX_INPUT, grouped
 from spotcheck.inspections.feedback import FeedbackRateLimited, feedback_open, visit_feedback_submit
 from spotcheck.portal.visit_check import CodeInvalid, public_visit
 
@@ -37,10 +37,11 @@ def check_code_form_view(request):
     typed = request.GET.get("code")
     if typed is None:
         return _noindex(render(request, "portal/check_code_form.html", {"max_input": MAX_INPUT}))
-    code = normalise_code(typed)
-    if code is None:
+    try:
+        visit = public_visit(typed)
+    except CodeInvalid:
         return _invalid(request, typed)
-    return redirect("portal:check_code", code=code)
+    return redirect("portal:check_code", code=visit.code)
 
 
 @require_http_methods(["GET", "POST"])
