@@ -3,9 +3,10 @@ and the browser's location where the inspector allowed it). Audited in its trans
 
 One check-in per visit: it is what the yearly cap (无事不扰) counts as an on-site inspection by
 the visit's body, so a second one is refused (a re-check after 责令改正 is a visit of its own).
-In a merged visit, each department's team checks in on its own visit — each body's count is
-its own, and a member of one team cannot vouch for another's presence; the check-in notes the
-merged visit it was part of."""
+In a merged visit the arrival is recorded per visit (``merged_visit_check_in``): on every visit
+of it whose team the user is on, since each body's count is its own; another department's team
+checks in on its own visit, as a member of one team cannot vouch for another's presence. Each
+check-in notes the merged visit it was part of."""
 
 from __future__ import annotations
 
@@ -114,3 +115,44 @@ def visit_check_in(
         department_id=task.lead_department_id,
     )
     return check_in
+
+
+@transaction.atomic
+def merged_visit_check_in(
+    *,
+    actor: User,
+    visit: Visit,
+    latitude: object = None,
+    longitude: object = None,
+    accuracy: object = None,
+) -> tuple[list[VisitCheckIn], list[tuple[Visit, str]]]:
+    """One arrival at a merged visit, recorded per visit the actor is on the team of: ``visit``
+    (refused as ``visit_check_in`` refuses) and each other visit of its active merged visit
+    whose team the actor is on too and that is not checked in yet. Such a visit that may not be
+    checked in (not approved …) is left out with the reason; the others are recorded."""
+    check_ins = [visit_check_in(actor=actor, visit=visit, latitude=latitude, longitude=longitude, accuracy=accuracy)]
+    merged_visit = check_ins[0].merged_visit
+    skipped: list[tuple[Visit, str]] = []
+    if merged_visit is None:
+        return check_ins, skipped
+    others = (
+        Visit.objects.filter(
+            merged_visit_memberships__merged_visit=merged_visit,
+            merged_visit_memberships__is_active=True,
+            members__inspector__user_id=actor.pk,
+        )
+        .exclude(pk=visit.pk)
+        .exclude(check_in__isnull=False)
+        .select_related("task")
+        .distinct()
+        .order_by("pk")
+    )
+    for other in others:
+        try:
+            with transaction.atomic():
+                check_ins.append(
+                    visit_check_in(actor=actor, visit=other, latitude=latitude, longitude=longitude, accuracy=accuracy)
+                )
+        except ValidationError as exc:
+            skipped.append((other, " ".join(exc.messages)))
+    return check_ins, skipped

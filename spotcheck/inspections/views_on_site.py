@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from spotcheck.accounts.models import Department
 from spotcheck.core.messages import flash_service_errors
 from spotcheck.inspections import access, selectors
-from spotcheck.inspections.check_in import visit_check_in
+from spotcheck.inspections.check_in import merged_visit_check_in
 
 FEEDBACK_PER_PAGE = 30
 
@@ -33,7 +33,7 @@ def check_in_view(request, pk: int):
     if access.team_inspector_of(request.user, visit) is None:
         raise PermissionDenied(access.CHECK_IN_RULE)
     try:
-        visit_check_in(
+        check_ins, skipped = merged_visit_check_in(
             actor=request.user,
             visit=visit,
             latitude=request.POST.get("latitude"),
@@ -44,6 +44,14 @@ def check_in_view(request, pk: int):
         flash_service_errors(request, exc)
     else:
         messages.success(request, _("已登记到场。"))
+        for other in check_ins[1:]:
+            messages.success(
+                request,
+                _("您也是合并检查中 %(task)s 的检查组成员，已同时为该检查登记到场。") % {"task": other.visit.task.code},
+            )
+        for other, reason in skipped:
+            message = _("合并检查中 %(task)s 的检查未登记到场：%(reason)s")
+            messages.warning(request, message % {"task": other.task.code, "reason": reason})
     return redirect(reverse("inspections:visit_detail", args=[visit.pk]) + "#check-in")
 
 

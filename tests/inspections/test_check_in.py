@@ -155,3 +155,47 @@ def test_my_visits_shows_the_states(approved_visit, my_visit, scjg_inspector, my
         client = login(scjg_inspector)
         assert listed("checked_in") == {approved_visit.pk}
         assert listed("expired") == others
+
+
+def test_one_on_two_teams_of_a_merged_visit_checks_in_on_both(
+    merged, scjg_inspector, scjg_approver, scjg_task, wsjk, login
+):
+    from spotcheck.draws.models import VisitMember
+
+    merged_visit, (ours, theirs) = merged
+    inspector = link_inspector(scjg_inspector, ours.members.first().inspector)
+    # A joint team may hold another department's officer: ours is on 卫健's team too.
+    VisitMember.objects.create(visit=theirs, inspector=inspector, slot="外部协检", position=9)
+    services.visits_approve(actor=scjg_approver, task=scjg_task, visits=[ours])
+    client = login(scjg_inspector)
+    # 卫健's visit is not approved yet: ours is recorded, theirs left out and named.
+    response = client.post(_url(ours), {"latitude": "31.1", "longitude": "119.2"}, follow=True)
+    page = response.content.decode()
+    assert "已登记到场" in page and f"合并检查中 {theirs.task.code} 的检查未登记到场" in page
+    assert set(VisitCheckIn.objects.values_list("visit_id", flat=True)) == {ours.pk}
+    # Approved afterwards, 卫健's visit is checked in from its own page.
+    wsjk_approver = UserFactory(username="wsjk_approver")
+    MembershipFactory(user=wsjk_approver, department=wsjk, role="approver")
+    services.visits_approve(actor=wsjk_approver, task=theirs.task, visits=[theirs])
+    assert client.post(_url(theirs)).status_code == 302
+    assert VisitCheckIn.objects.get(visit=theirs).merged_visit == merged_visit
+
+
+def test_a_merged_visit_check_in_records_every_visit_the_user_is_on(
+    merged, scjg_inspector, scjg_approver, scjg_task, wsjk, login
+):
+    from spotcheck.draws.models import VisitMember
+
+    _merged_visit, (ours, theirs) = merged
+    inspector = link_inspector(scjg_inspector, ours.members.first().inspector)
+    VisitMember.objects.create(visit=theirs, inspector=inspector, slot="外部协检", position=9)
+    wsjk_approver = UserFactory(username="wsjk_approver")
+    MembershipFactory(user=wsjk_approver, department=wsjk, role="approver")
+    services.visits_approve(actor=scjg_approver, task=scjg_task, visits=[ours])
+    services.visits_approve(actor=wsjk_approver, task=theirs.task, visits=[theirs])
+    response = login(scjg_inspector).post(_url(ours), {"latitude": "31.1", "longitude": "119.2"}, follow=True)
+    assert "已同时为该检查登记到场" in response.content.decode()
+    rows = {c.visit_id: c for c in VisitCheckIn.objects.all()}
+    assert set(rows) == {ours.pk, theirs.pk}
+    assert rows[theirs.pk].latitude == rows[ours.pk].latitude == Decimal("31.100000")
+    assert AuditEntry.objects.filter(action="inspections.visit.check_in").count() == 2
