@@ -34,7 +34,7 @@ from spotcheck.draws import services as draws
 from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
 from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.inspections import services as inspections
-from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval
+from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval, VisitCheckIn
 from spotcheck.inspectors import services as inspectors
 from spotcheck.inspectors.models import Inspector, Recusal
 from spotcheck.planning import services as planning
@@ -67,6 +67,9 @@ OUT_OF_SCOPE_URLS = {
     "accounts:password_change": "authentication itself: a user changes their own password",
     "accounts:password_done": "authentication itself",
     "tasks/merges/": "Django's RedirectView sending old links on to inspections:merges (no view of ours)",
+    # 检查码 (i13-code)
+    "portal:check_code": "the public 检查码 page: an enterprise's anonymous rating/complaint by design, CSRF-protected "
+    "and rate-limited (tests/inspections/test_feedback.py)",
 }
 
 # ---------------------------------------------------------------------------------- probes
@@ -267,6 +270,13 @@ def _emergency_target(get) -> Target:
     get("spring_2026")
     visit = get("scjg_task").visits.order_by("pk").first()
     return Target({"visit_pk": visit.pk}, REASON, (EmergencyStart,))
+
+
+def _check_in_target(get) -> Target:
+    """到场登记 (i13-code) of an approved visit of 市场监管's task."""
+    get("spring_2026")
+    approval = inspections.visits_approve(actor=get("scjg_approver"), task=get("scjg_task"))[0]
+    return Target({"pk": approval.visit_id}, {}, (VisitCheckIn,))
 
 
 def _csv() -> SimpleUploadedFile:
@@ -502,6 +512,12 @@ WRITE_VIEWS: dict[str, Write] = {
     ),
     "planning:stratum_edit": Write("department", on(_stratum, {"name": "改名"}), DEPARTMENT_ROW, personas=PLAN_READER),
     "planning:stratum_remove": Write("department", on(_stratum, REASON), DEPARTMENT_ROW, personas=PLAN_READER),
+    # --- inspections: 到场登记 (i13-code) by a member of the visit's team; a reader of the visit
+    # who is not on it (the department's approver) gets a 403, the department's other inspectors
+    # do not see the visit (404, tests/inspections/test_check_in.py).
+    "inspections:check_in": Write(
+        "a member of the visit's team", _check_in_target, DEPARTMENT_ROW, personas={"read_only": "scjg_approver"}
+    ),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -556,6 +572,11 @@ READ_ONLY_VIEWS = {
     "portal:verifier",
     "portal:audit_anchors",
     "portal:audit_anchor_file",
+    # 检查码, 企业评价/投诉, print views (i13-code)
+    "inspections:feedback",
+    "inspections:print_checklist",
+    "inspections:print_record",
+    "portal:check_code_form",
 }
 
 # ---------------------------------------------------------------------------- the URLconf
