@@ -401,3 +401,13 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "spotcheck@localhost")
+# 检查码, 到场登记, 企业评价/投诉 (issue 13, item 3; i13-code).
+# The public address the QR of a 检查码 points to ("https://host", no trailing slash); empty: the
+# address the staff page was requested on.
+SPOTCHECK_PUBLIC_BASE_URL = env_str("SPOTCHECK_PUBLIC_BASE_URL", "").rstrip("/")
+# Enterprises' feedback on the public page, without login: at most this many submissions per
+# client address per hour (counted in the cache), and this many per visit in all.
+SPOTCHECK_FEEDBACK_PER_IP_PER_HOUR = env_int("SPOTCHECK_FEEDBACK_PER_IP_PER_HOUR", 5)
+SPOTCHECK_FEEDBACK_PER_VISIT = env_int("SPOTCHECK_FEEDBACK_PER_VISIT", 20)
+# The longest complaint (characters).
+SPOTCHECK_FEEDBACK_MAX_CHARS = env_int("SPOTCHECK_FEEDBACK_MAX_CHARS", 1000)

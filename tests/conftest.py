@@ -18,6 +18,8 @@ pytest_plugins = [
     "tests.fixtures.visits",
     "tests.fixtures.imports",
     "tests.fixtures.deadlines",  # i13-deadlines
+    # 检查码, 到场登记, 企业评价/投诉 (i13-code)
+    "tests.fixtures.on_site",
 ]
 
 

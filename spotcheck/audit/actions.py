@@ -150,6 +150,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "deadlines.reminders.send": pgettext_lazy("audit action", "发送期限提醒"),
     "notices.notice.read": pgettext_lazy("audit action", "阅读提醒"),
     "notices.notice.read_all": pgettext_lazy("audit action", "全部提醒标为已读"),
+    # inspections: 检查码, 到场登记, 企业评价/投诉 (issue 13, item 3; i13-code)
+    "inspections.visit.check_in": pgettext_lazy("audit action", "登记到场"),
+    "inspections.visit.feedback": pgettext_lazy("audit action", "企业提交评价/投诉"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

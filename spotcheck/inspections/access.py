@@ -217,3 +217,43 @@ def get_visit_for_user(user: User, pk: int) -> Visit:
     if visit is None or not (is_team_member(user, visit) or reads_task_visits(scope, visit.task)):
         raise Http404(_("没有找到该检查。"))
     return visit
+
+
+# ------------------------------------------------------------------ 到场登记, 企业评价/投诉
+# (issue 13, item 3; i13-code)
+
+CHECK_IN_RULE = _("只有该检查的检查组成员可以登记到场。")
+FEEDBACK_RULE = _("企业评价/投诉只有检查所属部门的部门管理员、审核领导、审计人员和联席会议办公室可以查看。")
+
+
+def team_inspector_of(user: User, visit: Visit):
+    """The roster inspector through whom ``user`` is on the visit's team, or None."""
+    member = visit.members.filter(inspector__user_id=user.pk).select_related("inspector").first()
+    return member.inspector if member is not None else None
+
+
+def feedback_departments(scope: Scope) -> frozenset[int] | None:
+    """The departments whose visits' feedback the scope reads (``None``: every department):
+    where it is a department admin, approver or auditor. The team's inspectors do not: a
+    complaint may be about them."""
+    if scope.reads_all:
+        return None
+    return scope.departments_with_role(*VISIT_READER_ROLES)
+
+
+def can_view_feedback(scope: Scope) -> bool:
+    return scope.reads_all or bool(feedback_departments(scope))
+
+
+def require_feedback_viewer(user: User) -> Scope:
+    """The feedback page: a staff member without a reading role there gets a 403 naming who may."""
+    scope = require_staff(user)
+    if not can_view_feedback(scope):
+        raise PermissionDenied(FEEDBACK_RULE)
+    return scope
+
+
+def reads_visit_feedback(scope: Scope, visit: Visit) -> bool:
+    """On the visit page: the feedback shows to those who read every visit of its task (its
+    departments' admins, approvers and auditors; the region-wide readers), not to the team."""
+    return reads_task_visits(scope, visit.task)

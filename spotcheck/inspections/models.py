@@ -189,3 +189,114 @@ class EmergencyStart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.started_at:%Y-%m-%d}"
+
+
+# ---------------------------------------------------------------------------
+# 检查码 (扫码入企), 到场登记, 企业评价/投诉 (issue 13, item 3)
+# ---------------------------------------------------------------------------
+
+
+class VisitCode(models.Model):
+    """检查码: the code of an approved (or emergency-started) visit, printed as a QR for the
+    enterprise to check that the visit is real. Issued once, in the transaction of the approval
+    or emergency start; never deleted nor reused — an approval withdrawn leaves the code, and the
+    public page then says the visit is not approved."""
+
+    visit = models.OneToOneField(
+        "draws.Visit", verbose_name=_("检查"), on_delete=models.PROTECT, related_name="check_code"
+    )
+    code = models.CharField(_("检查码"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("检查码")
+        verbose_name_plural = _("检查码")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class VisitCheckIn(models.Model):
+    """到场登记: a team member records the team's arrival at the object — server time, and the
+    browser's location where the inspector allowed it. One per visit: it is what the yearly cap
+    (无事不扰) counts as an on-site inspection by the visit's body. In a merged visit each
+    department's team checks in on its own visit (``merged_visit`` notes the merged visit)."""
+
+    visit = models.OneToOneField(
+        "draws.Visit", verbose_name=_("检查"), on_delete=models.PROTECT, related_name="check_in"
+    )
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    inspector = models.ForeignKey(
+        "inspectors.Inspector", verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="check_ins"
+    )
+    checked_in_at = models.DateTimeField(_("到场时间"))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
+    merged_visit = models.ForeignKey(
+        MergedVisit,
+        verbose_name=_("合并检查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="check_ins",
+    )
+
+    class Meta:
+        verbose_name = _("到场登记")
+        verbose_name_plural = _("到场登记")
+        ordering = ["-checked_in_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="visit_check_in_location_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class VisitFeedback(models.Model):
+    """企业评价/投诉: after the team checked in, the enterprise rates the visit (满意度 1–5)
+    and/or complains, on the public 检查码 page, without login. Visible to the visit's
+    departments and the coordinator only, never public; never deleted."""
+
+    class Kind(models.TextChoices):
+        RATING = "rating", _("评价")
+        COMPLAINT = "complaint", _("投诉")
+
+    visit = models.ForeignKey("draws.Visit", verbose_name=_("检查"), on_delete=models.PROTECT, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
+    complaint = models.TextField(_("投诉内容"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        verbose_name = _("企业评价/投诉")
+        verbose_name_plural = _("企业评价/投诉")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="visit_feedback_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=False) | ~models.Q(complaint=""),
+                name="visit_feedback_not_empty",
+            ),
+        ]
+        indexes = [models.Index(fields=["visit", "created_at"], name="visit_feedback_by_visit")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_complaint(self) -> bool:
+        return bool(self.complaint)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,9 @@ from spotcheck.inspections.models import (
     MergedVisit,
     MergedVisitMember,
     VisitApproval,
+    VisitCheckIn,
+    VisitCode,
+    VisitFeedback,
 )
 
 Status = Task.Status
@@ -413,15 +416,42 @@ def waiting_counts(tasks: Iterable[Task]) -> dict[int, int]:
 
 
 class MyVisitState:
-    """The states 我的检查 filters by. Today only the window decides; approval, check-in and
-    results (issue 13) add states here, so the filter stays a list."""
+    """The states 我的检查 filters by, one per visit: 待审批 (neither approved nor started in an
+    emergency), 待实施 (may go ahead, not yet checked in), 已到场 (checked in) and 已过期 (the
+    window ended without a check-in). Results (issue 13) add states here."""
 
+    WAITING = "waiting"
     PENDING = "pending"
+    CHECKED_IN = "checked_in"
     EXPIRED = "expired"
 
     @staticmethod
     def choices() -> list[tuple[str, str]]:
-        return [(MyVisitState.PENDING, _("待实施")), (MyVisitState.EXPIRED, _("已过期"))]
+        return [
+            (MyVisitState.WAITING, _("待审批")),
+            (MyVisitState.PENDING, _("待实施")),
+            (MyVisitState.CHECKED_IN, _("已到场")),
+            (MyVisitState.EXPIRED, _("已过期")),
+        ]
+
+
+def _state_annotations() -> dict[str, Any]:
+    """Subqueries of the visit's own row (no query more per page): approved, started in an
+    emergency, checked in."""
+    return {
+        "is_approved": Exists(VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)),
+        "is_emergency": Exists(EmergencyStart.objects.filter(visit=OuterRef("pk"))),
+        "is_checked_in": Exists(VisitCheckIn.objects.filter(visit=OuterRef("pk"))),
+    }
+
+
+def my_visit_state(visit: Visit, today: dt.date) -> str:
+    """The state of a visit of ``my_visits`` (annotated there)."""
+    if visit.is_checked_in:
+        return MyVisitState.CHECKED_IN
+    if visit.task.window_end < today:
+        return MyVisitState.EXPIRED
+    return MyVisitState.PENDING if visit.is_approved or visit.is_emergency else MyVisitState.WAITING
 
 
 def _team_queryset() -> QuerySet[VisitMember]:
@@ -444,10 +474,16 @@ def my_visits(
         Exists(VisitMember.objects.filter(visit=OuterRef("pk"), inspector__user_id=scope.user_id))
     ).exclude(task__status=Task.Status.CANCELLED)
     today = timezone.localdate()
-    if state == MyVisitState.PENDING:
-        visits = visits.filter(task__window_end__gte=today)
+    visits = visits.annotate(**_state_annotations())
+    may_proceed = Q(is_approved=True) | Q(is_emergency=True)
+    if state == MyVisitState.WAITING:
+        visits = visits.filter(~may_proceed, is_checked_in=False, task__window_end__gte=today)
+    elif state == MyVisitState.PENDING:
+        visits = visits.filter(may_proceed, is_checked_in=False, task__window_end__gte=today)
+    elif state == MyVisitState.CHECKED_IN:
+        visits = visits.filter(is_checked_in=True)
     elif state == MyVisitState.EXPIRED:
-        visits = visits.filter(task__window_end__lt=today)
+        visits = visits.filter(is_checked_in=False, task__window_end__lt=today)
     if window_from is not None:
         visits = visits.filter(task__window_end__gte=window_from)
     if window_to is not None:
@@ -460,7 +496,8 @@ def my_visits(
 
 
 def my_pending_visit_count(scope: Scope) -> int:
-    """The home page's 待办: visits of the user's teams whose window is not over."""
+    """The home page's 待办: visits of the user's teams that may go ahead (approved or started
+    in an emergency), not yet checked in, whose window is not over."""
     return my_visits(scope, state=MyVisitState.PENDING).count()
 
 
@@ -533,3 +570,51 @@ def visit_page(visit: Visit) -> VisitPage:
         .order_by("kind__name", "number")
     )
     return VisitPage(visit, team, merged_visit, merged_with, checklist_for([visit, *merged_with]), licences)
+
+
+# ------------------------------------------------------------------ 检查码, 到场登记, 企业评价/投诉
+# (issue 13, item 3; i13-code)
+
+
+def visit_code_of(visit: Visit | int) -> VisitCode | None:
+    return VisitCode.objects.filter(visit=visit).first()
+
+
+def check_in_of(visit: Visit | int) -> VisitCheckIn | None:
+    return VisitCheckIn.objects.filter(visit=visit).select_related("checked_in_by", "inspector").first()
+
+
+def visit_feedback(visit: Visit | int) -> list[VisitFeedback]:
+    """The enterprise's feedback on one visit, newest first (for those who may read it)."""
+    return list(VisitFeedback.objects.filter(visit=visit).order_by("-created_at", "-id"))
+
+
+class FeedbackKind:
+    RATING = "rating"
+    COMPLAINT = "complaint"
+
+    @staticmethod
+    def choices() -> list[tuple[str, str]]:
+        return [(FeedbackKind.RATING, _("仅评价")), (FeedbackKind.COMPLAINT, _("投诉"))]
+
+
+def feedback_for_departments(
+    departments: frozenset[int] | None, *, department_id: int | None = None, kind: str | None = None
+) -> QuerySet[VisitFeedback]:
+    """Feedback on the visits of tasks that ``departments`` lead or join (``None``: all), newest
+    first, with the visit's object and task; ``department_id`` narrows to one department's,
+    ``kind`` to complaints (any with text) or to ratings without a complaint."""
+    feedback = VisitFeedback.objects.all()
+    for wanted in (departments, None if department_id is None else frozenset({department_id})):
+        if wanted is None:
+            continue
+        through = Task.participating_departments.through
+        joined = through.objects.filter(task_id=OuterRef("visit__task_id"), department_id__in=wanted)
+        feedback = feedback.filter(Q(visit__task__lead_department_id__in=wanted) | Q(Exists(joined)))
+    if kind == FeedbackKind.COMPLAINT:
+        feedback = feedback.exclude(complaint="")
+    elif kind == FeedbackKind.RATING:
+        feedback = feedback.filter(complaint="")
+    return feedback.select_related("visit__inspection_object", "visit__task__lead_department").order_by(
+        "-created_at", "-id"
+    )

@@ -30,6 +30,7 @@ from spotcheck.inspections.access import (
     can_start_emergency,
     require_merge_decider,
 )
+from spotcheck.inspections.check_codes import ensure_code
 from spotcheck.inspections.models import (
     EmergencyStart,
     MergeDecline,
@@ -412,6 +413,7 @@ def visits_approve(*, actor: User, task: Task, visits: Iterable[Visit | int] | N
             after=_approval_facts(approval),
             department_id=task.lead_department_id,
         )
+        ensure_code(visit)  # 检查码: issued with the approval (kept if it is withdrawn)
         approvals.append(approval)
     return approvals
 
@@ -437,6 +439,7 @@ def visit_emergency_start(*, actor: User, visit: Visit, reason: str) -> Emergenc
         after=snapshot(start) | {"task": task.code, "visit_public_id": visit.public_id},
         department_id=task.lead_department_id,
     )
+    ensure_code(visit)  # 检查码: the team shows it from the start
     return start
 
 

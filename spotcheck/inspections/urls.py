@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.inspections import views, views_approval, views_visits
+from spotcheck.inspections import views, views_approval, views_on_site, views_print, views_visits
 
 app_name = "inspections"
 urlpatterns = [
@@ -24,4 +24,12 @@ urlpatterns = [
 urlpatterns += [
     path("mine/", views_visits.my_visits_view, name="my_visits"),
     path("visits/<int:pk>/", views_visits.visit_detail_view, name="visit_detail"),
+]
+
+# 到场登记, 企业评价/投诉, print views (issue 13, items 3 and 4; i13-code).
+urlpatterns += [
+    path("visits/<int:pk>/check-in/", views_on_site.check_in_view, name="check_in"),
+    path("visits/<int:pk>/print/checklist/", views_print.checklist_print_view, name="print_checklist"),
+    path("visits/<int:pk>/print/record/", views_print.record_print_view, name="print_record"),
+    path("feedback/", views_on_site.feedback_list_view, name="feedback"),
 ]

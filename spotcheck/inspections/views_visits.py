@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from spotcheck.accounts.scope import require_staff
-from spotcheck.inspections import access, selectors
+from spotcheck.inspections import access, check_codes, selectors
 from spotcheck.inspectors.access import may_see_private_details
 
 MY_VISITS_PER_PAGE = 20
@@ -44,6 +44,9 @@ def my_visits_view(request):
         window_to=data.get("window_to"),
     )
     page_obj = Paginator(visits, MY_VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for visit in page_obj.object_list:
+        visit.state = selectors.my_visit_state(visit, today)
     filters = {k: v for k, v in ((k, request.GET.get(k, "")) for k in form.fields) if v and k not in form.errors}
     return render(
         request,
@@ -55,7 +58,7 @@ def my_visits_view(request):
             "querystring": urlencode(filters),
             "filtered": bool(filters),
             "user_id": request.user.pk,
-            "today": timezone.localdate(),
+            "state_labels": dict(selectors.MyVisitState.choices()),
         },
     )
 
@@ -80,5 +83,23 @@ def visit_detail_view(request, pk: int):
             "phone_departments": phone_departments,
             "approval": selectors.approval_state(visit),
             "may_start_emergency": access.can_start_emergency(scope, request.user, visit),
+            **_on_site_context(request, scope, visit),
         },
     )
+
+
+def _on_site_context(request, scope, visit) -> dict:
+    """检查码, 到场登记 and 企业评价/投诉 of the visit page (issue 13, item 3; i13-code)."""
+    code = selectors.visit_code_of(visit)
+    url = check_codes.public_url(code.code, request) if code else ""
+    reads_feedback = access.reads_visit_feedback(scope, visit)
+    return {
+        "check_code": code,
+        "check_code_grouped": check_codes.grouped(code.code) if code else "",
+        "check_code_url": url,
+        "check_code_qr": check_codes.qr_svg(url) if code else "",
+        "check_in": selectors.check_in_of(visit),
+        "may_check_in": access.is_team_member(request.user, visit),
+        "reads_feedback": reads_feedback,
+        "feedback": selectors.visit_feedback(visit) if reads_feedback else [],
+    }

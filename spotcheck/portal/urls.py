@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.portal import views
+from spotcheck.portal import views, views_check
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("verify_draw.py", views.verifier_view, name="verifier"),
     path("audit-anchors/", views.audit_anchor_list_view, name="audit_anchors"),
     path("audit-anchors.jsonl", views.audit_anchor_file_view, name="audit_anchor_file"),
+    # 检查码 (扫码入企; issue 13, item 3; i13-code)
+    path("check/", views_check.check_code_form_view, name="check_code_form"),
+    path("check/<str:code>/", views_check.check_code_view, name="check_code"),
 ]

@@ -24,6 +24,12 @@ WIDTHS = (390, 1280)
 MAX_PAGES_PER_ROLE = 60
 # Pages a role must reach (path prefixes): those only a link of its own leads to.
 MUST_REACH = {"scjg_inspector": ("/inspections/mine/", "/inspections/visits/")}
+# 检查码, 企业评价/投诉 (i13-code): the staff page of feedback, the public code form ("" = the public).
+MUST_REACH |= {
+    "coordinator": ("/inspections/feedback/",),
+    "scjg_admin": ("/inspections/feedback/",),
+    "": ("/public/check/",),
+}
 ROLES = ("coordinator", "scjg_admin", "scjg_inspector", "scjg_approver", "witness", "auditor")
 # Not pages to look at: files, machine formats, the admin site (not part of the Chinese UI) and
 # the API's own docs (a third-party viewer).
@@ -176,7 +182,9 @@ def an_export(scjg_admin, obj):
 
 
 @pytest.fixture
-def site_with_content(scjg_task, published_plan, obj, wsjk_admin, wsjk_inspectors, an_export, my_inspector):
+def site_with_content(
+    scjg_task, published_plan, obj, wsjk_admin, wsjk_inspectors, an_export, my_inspector, on_site_content
+):
     """A drawn task (its visits, inspectors and targets; the inspector persona on some of its
     teams), a published plan, items and objects, an export: the pages have rows to lay out."""
     return scjg_task

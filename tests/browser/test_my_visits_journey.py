@@ -3,6 +3,7 @@ visit's page and its one checklist (一表通查) of both departments' items."""
 
 import pytest
 
+from spotcheck.inspections import services
 from tests.browser_support import log_in, shot
 from tests.fixtures.visits import link_inspector
 
@@ -20,9 +21,13 @@ def _no_sideways_scrolling(page) -> None:
     assert width <= inner
 
 
-def test_an_inspector_opens_a_merged_visit_from_the_home_page(page, scjg_inspector, merged, health_item, wsjk):
+def test_an_inspector_opens_a_merged_visit_from_the_home_page(
+    page, scjg_inspector, scjg_approver, merged, health_item, wsjk
+):
     merged_visit, (ours, _theirs) = merged
     link_inspector(scjg_inspector, ours.members.first().inspector)
+    # The home page's 待实施 counts visits that may go ahead (approved), not yet checked in.
+    services.visits_approve(actor=scjg_approver, task=ours.task, visits=[ours])
     page.set_viewport_size({"width": 390, "height": 800})
     log_in(page, scjg_inspector)
     page.get_by_role("link", name="项检查待实施").click()

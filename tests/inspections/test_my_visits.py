@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from spotcheck.draws.models import Visit
+from spotcheck.inspections import services
 from tests.clock import clock_at
 from tests.factories import InspectorFactory, MembershipFactory, UserFactory
 from tests.fixtures.visits import link_inspector
@@ -36,7 +37,7 @@ def test_an_inspector_sees_only_the_visits_of_their_teams(login, scjg_inspector,
     assert reverse("inspections:visit_detail", args=[visit.pk]) in page
     assert scjg_task.code in page
     assert "2026-03-01" in page and "2026-06-30" in page
-    assert "待实施" in page
+    assert "待审批" in page  # not approved yet (i13-code: the states of check-in and approval)
 
 
 def test_another_inspector_of_the_department_sees_only_their_own(login, scjg, my_inspector, scjg_task):
@@ -50,9 +51,13 @@ def test_another_inspector_of_the_department_sees_only_their_own(login, scjg, my
     assert "您还没有被分配检查" in response.content.decode()
 
 
-def test_the_state_filter_follows_the_window(login, scjg_inspector, my_inspector):
+def test_the_state_filter_follows_the_window(login, scjg_inspector, my_inspector, scjg_task, scjg_approver):
     ours = _team_visits(my_inspector)
     client = login(scjg_inspector)
+    assert _listed(client.get(URL, {"state": "waiting"})) == ours  # 待审批 until approved
+    assert _listed(client.get(URL, {"state": "pending"})) == set()
+    services.visits_approve(actor=scjg_approver, task=scjg_task)
+    assert _listed(client.get(URL, {"state": "waiting"})) == set()
     assert _listed(client.get(URL, {"state": "pending"})) == ours
     assert _listed(client.get(URL, {"state": "expired"})) == set()
     with clock_at(dt.date(2026, 7, 1)):  # the window (3-01 … 6-30) is over
@@ -105,7 +110,10 @@ def test_the_query_count_does_not_grow_with_the_visits(login, scjg_inspector, my
         client.get(URL)
 
 
-def test_the_menu_and_the_home_page_lead_inspectors_there(login, scjg_inspector, my_inspector):
+def test_the_menu_and_the_home_page_lead_inspectors_there(
+    login, scjg_inspector, my_inspector, scjg_task, scjg_approver
+):
+    services.visits_approve(actor=scjg_approver, task=scjg_task)  # 待实施: approved, not checked in
     client = login(scjg_inspector)
     home = client.get(reverse("web:home")).content.decode()
     n = len(_team_visits(my_inspector))

@@ -38,7 +38,7 @@ from spotcheck.evidence import services as evidence_services
 from spotcheck.evidence.models import Evidence
 from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.inspections import services as inspections
-from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval
+from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval, VisitCheckIn
 from spotcheck.inspectors import services as inspectors
 from spotcheck.inspectors.models import Inspector, Recusal
 from spotcheck.notices.models import Notice
@@ -75,6 +75,9 @@ OUT_OF_SCOPE_URLS = {
     "accounts:password_change": "authentication itself: a user changes their own password",
     "accounts:password_done": "authentication itself",
     "tasks/merges/": "Django's RedirectView sending old links on to inspections:merges (no view of ours)",
+    # 检查码 (i13-code)
+    "portal:check_code": "the public 检查码 page: an enterprise's anonymous rating/complaint by design, CSRF-protected "
+    "and rate-limited (tests/inspections/test_feedback.py)",
 }
 
 # ---------------------------------------------------------------------------------- probes
@@ -275,6 +278,13 @@ def _emergency_target(get) -> Target:
     get("spring_2026")
     visit = get("scjg_task").visits.order_by("pk").first()
     return Target({"visit_pk": visit.pk}, REASON, (EmergencyStart,))
+
+
+def _check_in_target(get) -> Target:
+    """到场登记 (i13-code) of an approved visit of 市场监管's task."""
+    get("spring_2026")
+    approval = inspections.visits_approve(actor=get("scjg_approver"), task=get("scjg_task"))[0]
+    return Target({"pk": approval.visit_id}, {}, (VisitCheckIn,))
 
 
 def _csv() -> SimpleUploadedFile:
@@ -577,6 +587,12 @@ WRITE_VIEWS: dict[str, Write] = {
         lambda get: Target({}, {}, (_notice(get),)),
         {"anonymous": LOGIN, "no_role": 404, "read_only": 302, "auditor": 302, "other_department": 302},
     ),
+    # --- inspections: 到场登记 (i13-code) by a member of the visit's team; a reader of the visit
+    # who is not on it (the department's approver) gets a 403, the department's other inspectors
+    # do not see the visit (404, tests/inspections/test_check_in.py).
+    "inspections:check_in": Write(
+        "a member of the visit's team", _check_in_target, DEPARTMENT_ROW, personas={"read_only": "scjg_approver"}
+    ),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -640,6 +656,11 @@ READ_ONLY_VIEWS = {
     "deadlines:calendar_year",
     "notices:inbox",
     "notices:unread",
+    # 检查码, 企业评价/投诉, print views (i13-code)
+    "inspections:feedback",
+    "inspections:print_checklist",
+    "inspections:print_record",
+    "portal:check_code_form",
 }
 
 # ---------------------------------------------------------------------------- the URLconf
