@@ -370,3 +370,10 @@ SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_0
 # revoked or corrected one is taken down or corrected within the second.
 SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS = env_int("SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS", 20)
 SPOTCHECK_CORRECTION_WORKING_DAYS = env_int("SPOTCHECK_CORRECTION_WORKING_DAYS", 5)
+
+# --- results (issue 13, items 5, 7, 8; i13-results) ---
+# A result is complete when this many certified officers of the team (执法证 valid on the day),
+# the one who saved it among them, confirmed its current revision (RULES.md: at least 2).
+SPOTCHECK_RESULT_CONFIRMATIONS = env_int("SPOTCHECK_RESULT_CONFIRMATIONS", 2)
+# The largest server draft of a result form kept (bytes of its JSON); a bigger one is refused.
+SPOTCHECK_RESULT_DRAFT_MAX_BYTES = env_int("SPOTCHECK_RESULT_DRAFT_MAX_BYTES", 256 * 1024)

@@ -36,6 +36,8 @@ urlpatterns = [
     path("api/", RedirectView.as_view(pattern_name="api:docs")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # --- results (issue 13, items 5, 7, 8; i13-results) ---
+    path("results/", include("spotcheck.results.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -25,6 +25,8 @@ GROUP_LABELS: dict[str, Promise] = {
     "imports": _("导入与导出"),
     "demo": _("演示数据"),
     "workdays": _("工作日历"),
+    # results (i13-results)
+    "results": _("检查结果"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -137,6 +139,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
+    # results (issue 13, items 5, 7, 8; i13-results)
+    "results.result.enter": pgettext_lazy("audit action", "录入检查结果"),
+    "results.result.save": pgettext_lazy("audit action", "修改检查结果"),
+    "results.result.correct": pgettext_lazy("audit action", "更正检查结果"),
+    "results.result.confirm": pgettext_lazy("audit action", "确认检查结果"),
+    "results.result.complete": pgettext_lazy("audit action", "检查结果确认完成"),
+    "results.result.approve": pgettext_lazy("audit action", "审批检查结果"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).
