@@ -52,7 +52,8 @@ def test_no_result_before_approval(login, officers, visit):
     with pytest.raises(ValidationError, match="检查尚未审批"):
         services.result_save(actor=officers[0], visit=visit, data=result_data(visit), base_revision=None)
     page = login(officers[0]).get(_edit(visit))
-    assert page.status_code == 200 and "检查尚未审批" in page.content.decode() and "result-form" not in page.content.decode()
+    text = page.content.decode()
+    assert page.status_code == 200 and "检查尚未审批" in text and "result-form" not in text
     assert login(officers[0]).post(_edit(visit), form_post(visit)).status_code == 400
     assert not VisitResult.objects.exists()
 
@@ -118,7 +119,8 @@ def _refused(officers, visit, data, match):
 
 
 def test_no_problem_excludes_every_other_code(officers, approved):
-    error = _refused(officers, approved, result_data(approved, codes=["1", "B"]), "“未发现问题”不能与其他检查结果同时选择")
+    data = result_data(approved, codes=["1", "B"])
+    error = _refused(officers, approved, data, "“未发现问题”不能与其他检查结果同时选择")
     version, _ = questions(approved)
     assert f"i{version.pk}-codes" in error.message_dict
     assert version.item.code in error.message_dict[f"i{version.pk}-codes"][0]  # names the item

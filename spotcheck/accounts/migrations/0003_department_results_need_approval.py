@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_api_token'),
+        ("accounts", "0002_api_token"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='department',
-            name='results_need_approval',
-            field=models.BooleanField(default=False, help_text='勾选后，本部门发起的任务的检查结果经两名执法人员确认后，还须由主体负责人审批才算最终结果。', verbose_name='检查结果须经审批'),
+            model_name="department",
+            name="results_need_approval",
+            field=models.BooleanField(
+                default=False,
+                help_text="勾选后，本部门发起的任务的检查结果经两名执法人员确认后，还须由主体负责人审批才算最终结果。",
+                verbose_name="检查结果须经审批",
+            ),
         ),
     ]
