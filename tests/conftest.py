@@ -17,6 +17,8 @@ pytest_plugins = [
     "tests.fixtures.inspections",
     "tests.fixtures.visits",
     "tests.fixtures.imports",
+    # results (i13-results)
+    "tests.fixtures.results",
 ]
 
 

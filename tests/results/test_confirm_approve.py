@@ -17,7 +17,7 @@ from spotcheck.results.models import ResultConfirmation, VisitResult
 from spotcheck.results.signals import result_confirmed
 from spotcheck.workdays.deadlines import publication_deadline
 from tests.factories import MembershipFactory, UserFactory
-from tests.results.conftest import TODAY, form_post, result_data
+from tests.fixtures.results import TODAY, form_post, result_data
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
 

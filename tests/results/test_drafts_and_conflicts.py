@@ -12,7 +12,7 @@ from django.urls import reverse
 from spotcheck.audit.models import AuditEntry
 from spotcheck.results import services
 from spotcheck.results.models import ResultDraft, ResultRevision, VisitResult
-from tests.results.conftest import form_post, questions, result_data
+from tests.fixtures.results import form_post, questions, result_data
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
 

@@ -14,8 +14,8 @@ from spotcheck.inspections import services as inspections_services
 from spotcheck.results import services
 from spotcheck.results.models import ItemResult, ResultRevision, VisitResult
 from tests.factories import InspectorFactory, MembershipFactory, UserFactory
+from tests.fixtures.results import form_post, questions, result_data
 from tests.fixtures.visits import link_inspector
-from tests.results.conftest import form_post, questions, result_data
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from spotcheck.results import services
+from tests.fixtures.results import result_data
 from tests.fixtures.visits import link_inspector
-from tests.results.conftest import result_data
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
 
