@@ -74,7 +74,7 @@ class Department(models.Model):
     results_need_approval = models.BooleanField(
         _("检查结果须经审批"),
         default=False,
-        help_text=_("勾选后，本部门发起的任务的检查结果经两名执法人员确认后，还须由主体负责人审批才算最终结果。"),
+        help_text=_("勾选后，本部门发起的任务的检查结果经执法人员确认后，还须由主体负责人审批才算最终结果。"),
     )
 
     class Meta:

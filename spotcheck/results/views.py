@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ from spotcheck.results import access, selectors, services
 from spotcheck.results.content import clean_result, data_from_form, form_from_clean
 from spotcheck.results.forms import build_form, default_values
 from spotcheck.results.models import VisitResult
+
+RESULTS_PER_PAGE = 50
 
 
 def _result_url(visit: Visit) -> str:
@@ -254,17 +257,20 @@ def result_revisions_view(request, pk: int):
 def task_results_view(request, task_pk: int):
     """The approver's page: the task's results, the confirmed ones approved in one click."""
     task = access.get_results_task_for_user(request.user, task_pk)
-    results = list(selectors.results_for_approval(task))
+    page = Paginator(selectors.results_for_approval(task), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.task_result_counts(task)
     return render(
         request,
         "results/task_results.html",
         {
             "task": task,
-            "results": results,
-            "counts": selectors.task_result_counts(task),
+            "results": page.object_list,
+            "page_obj": page,
+            "counts": counts,
             "needs_approval": task.lead_department.results_need_approval,
             "may_approve": access.may_approve(request.user, task),
-            "to_approve": sum(1 for r in results if r.status == VisitResult.Status.CONFIRMED),
+            "to_approve": counts[VisitResult.Status.CONFIRMED],
+            "confirmations_needed": settings.SPOTCHECK_RESULT_CONFIRMATIONS,
         },
     )
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="results_need_approval",
             field=models.BooleanField(
                 default=False,
-                help_text="勾选后，本部门发起的任务的检查结果经两名执法人员确认后，还须由主体负责人审批才算最终结果。",
+                help_text="勾选后，本部门发起的任务的检查结果经执法人员确认后，还须由主体负责人审批才算最终结果。",
                 verbose_name="检查结果须经审批",
             ),
         ),
