@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from spotcheck.accounts.models import Department
+from spotcheck.accounts.models import Department, Membership
 from spotcheck.catalog.models import ChecklistQuestion, ItemVersion
 from spotcheck.draws.models import Task, Visit
-from spotcheck.results.codes import Method, NotCarriedOut, ResultCode
+from spotcheck.results.codes import OFF_SITE_METHODS, Method, NotCarriedOut, ResultCode
 from spotcheck.results.content import EntryItem
 from spotcheck.results.models import ItemResult, ResultConfirmation, ResultDraft, ResultRevision, VisitResult
 
@@ -299,3 +299,29 @@ def filter_visits_by_result(visits: QuerySet[Visit], state: str) -> QuerySet[Vis
 def result_states(visit_ids: Iterable[int]) -> dict[int, str]:
     """The result status of each visit that has a result (one query), for list badges."""
     return dict(VisitResult.objects.filter(visit_id__in=list(visit_ids)).values_list("visit_id", "status"))
+
+
+# ---------------------------------------------------------------------------- for other pages
+
+
+def tasks_with_results_to_approve(scope: Any) -> QuerySet[Task]:
+    """The approver's 待办 (for the lead to wire into the home page): drawn tasks led by a
+    department where the scope approves and that asks for result approval, with a confirmed
+    result not yet approved."""
+    departments = scope.departments_with_role(Membership.Role.APPROVER)
+    waiting = VisitResult.objects.filter(visit__task=OuterRef("pk"), status=Status.CONFIRMED)
+    return Task.objects.filter(
+        lead_department_id__in=departments,
+        lead_department__results_need_approval=True,
+        status=Task.Status.DRAWN,
+    ).filter(Exists(waiting))
+
+
+def on_site_results() -> QuerySet[VisitResult]:
+    """Results of visits that went through the door (for the yearly cap and the statistics): the
+    visit took place and at least one checked item was checked by a method that is not
+    off-site (书面/采用/网络监测 are recorded as such and do not count)."""
+    on_site_items = ItemResult.objects.filter(visit_result=OuterRef("pk"), checked=True).exclude(
+        method__in=[str(m) for m in OFF_SITE_METHODS]
+    )
+    return VisitResult.objects.filter(outcome=VisitResult.Outcome.CARRIED_OUT).filter(Exists(on_site_items))

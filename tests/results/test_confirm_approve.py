@@ -211,3 +211,21 @@ def test_my_visits_states_selector(officers, entered, approved, scjg_task):
     assert approved not in selectors.filter_visits_by_result(visits, "to_enter")
     assert not selectors.filter_visits_by_result(visits, "confirmed").exists()
     assert selectors.result_states([approved.pk]) == {approved.pk: "entered"}
+
+
+def test_the_approvers_todo_selector(needs_approval, scjg_approver, complete):
+    from spotcheck.accounts.scope import scope_for
+
+    assert list(selectors.tasks_with_results_to_approve(scope_for(scjg_approver))) == [complete.visit.task]
+    services.result_approve(actor=scjg_approver, task=complete.visit.task)
+    assert not selectors.tasks_with_results_to_approve(scope_for(scjg_approver)).exists()
+
+
+def test_off_site_checks_do_not_count_as_on_site_visits(officers, approved):
+    visit = approved
+    result = services.result_save(
+        actor=officers[0], visit=visit, data=result_data(visit, method="2"), base_revision=None
+    )
+    assert not selectors.on_site_results().filter(pk=result.pk).exists()
+    services.result_save(actor=officers[0], visit=visit, data=result_data(visit, method="1"), base_revision=1)
+    assert selectors.on_site_results().filter(pk=result.pk).exists()
