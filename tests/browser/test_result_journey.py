@@ -113,3 +113,28 @@ def test_enter_lose_the_connection_get_the_draft_back_and_confirm(page, result_o
     page.goto(f"{page.base_url}/results/visits/{visit.pk}/edit/")
     page.locator("#result-form").wait_for()
     assert page.locator("#draft-notice").is_hidden()
+
+
+def test_a_stale_edit_shows_both_versions_on_a_phone(page, result_officers, result_approved):
+    from spotcheck.results import services
+    from tests.fixtures.results import result_data
+
+    first, second = result_officers
+    visit = result_approved
+    services.result_save(actor=first, visit=visit, data=result_data(visit), base_revision=None)
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, first)
+    page.goto(f"{page.base_url}/results/visits/{visit.pk}/edit/")
+    version, _qs = questions(visit)
+    page.fill(f"#i{version.pk}-note", "第一人：仓库温度记录齐全")
+    # Meanwhile the second officer saves revision 2.
+    services.result_save(
+        actor=second, visit=visit, data=result_data(visit, note="第二人：冷柜温度偏高"), base_revision=1
+    )
+    page.get_by_role("button", name="保存检查结果").click()
+    page.locator("#conflict").wait_for()
+    assert page.locator("#conflict").get_by_text("第一人：仓库温度记录齐全").count() == 1
+    assert page.locator("#conflict").get_by_text("第二人：冷柜温度偏高").count() == 1
+    assert VisitResult.objects.get(visit=visit).items.get().note == "第二人：冷柜温度偏高"
+    _no_sideways_scrolling(page)
+    shot(page, "result-conflict-409-390")
