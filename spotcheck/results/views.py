@@ -131,6 +131,10 @@ def result_edit_view(request, pk: int):
             notice = _("已恢复未提交的草稿（%(time)s 保存于服务器）。") % {
                 "time": timezone.localtime(draft.updated_at).strftime("%Y-%m-%d %H:%M")
             }
+            if result is not None and base != result.revision:
+                notice += " " + _(
+                    "该草稿基于第 %(base)s 版，检查结果已更新为第 %(current)s 版：提交时将并列显示两个版本供您对照。"
+                ) % {"base": base or "—", "current": result.revision}
         elif result is not None:
             latest = result.revisions.order_by("-number").values_list("data", flat=True).first()
             values, base = form_from_clean(latest or {}), result.revision

@@ -122,3 +122,13 @@ def test_a_stale_edit_is_refused_with_409_and_both_versions(login, officers, app
     assert 'name="base_revision" value="2"' in page
     with pytest.raises(services.StaleRevision):
         services.result_save(actor=first, visit=approved, data=result_data(approved), base_revision=1)
+
+
+def test_a_draft_left_behind_by_a_newer_revision_is_restored_and_says_so(login, officers, approved):
+    first, second = officers
+    services.result_save(actor=first, visit=approved, data=result_data(approved), base_revision=None)
+    _draft(login(second), approved, {"completed_on": ["2026-02-15"]}, base=1)
+    services.result_save(actor=first, visit=approved, data=result_data(approved, note="新说明"), base_revision=1)
+    page = login(second).get(reverse("results:edit", args=[approved.pk])).content.decode()
+    assert "已恢复未提交的草稿" in page and "该草稿基于第 1 版，检查结果已更新为第 2 版" in page
+    assert 'name="base_revision" value="1"' in page  # submitting it shows both versions (409)
