@@ -8,7 +8,7 @@ import time
 import pytest
 
 from spotcheck.results.models import ResultDraft, VisitResult
-from tests.browser_support import log_in, shot
+from tests.browser_support import ARTIFACTS, log_in, shot
 from tests.fixtures.results import questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("spring_2026")]
@@ -42,6 +42,8 @@ def test_enter_lose_the_connection_get_the_draft_back_and_confirm(page, result_o
     page.set_viewport_size({"width": 390, "height": 800})
     log_in(page, first)
     page.goto(f"{page.base_url}/inspections/visits/{visit.pk}/")
+    page.locator("#visit-result").scroll_into_view_if_needed()
+    page.locator("#visit-result").screenshot(path=str(ARTIFACTS / "visit-page-result-block-390.png"))
     page.locator("#visit-result").get_by_role("link", name="录入检查结果").click()
     page.locator("#result-form").wait_for()
     _no_sideways_scrolling(page)
