@@ -256,11 +256,19 @@ def result_confirm(*, actor: User, visit_result: VisitResult, revision: int) -> 
 
 
 def _complete(actor: User, visit: Visit, visit_result: VisitResult, now) -> None:
+    # ``confirmed_at`` is when the result was formed: its first completion. A corrected result
+    # confirmed again keeps it and its publication deadline (the clock runs from then; the
+    # deadlines' recompute counts from ``confirmed_at`` too); the new confirmations have their
+    # own times.
     corrected = visit_result.publication_due_on is not None
-    changes: dict[str, Any] = {"status": Status.CONFIRMED, "confirmed_at": now}
+    changes: dict[str, Any] = {"status": Status.CONFIRMED}
     if not corrected:
         deadline = publication_deadline(timezone.localdate(now))
-        changes |= {"publication_due_on": deadline.date, "publication_due_provisional": deadline.provisional}
+        changes |= {
+            "confirmed_at": now,
+            "publication_due_on": deadline.date,
+            "publication_due_provisional": deadline.provisional,
+        }
     for name, value in changes.items():
         setattr(visit_result, name, value)
     visit_result.save(update_fields=list(changes))
@@ -271,6 +279,7 @@ def _complete(actor: User, visit: Visit, visit_result: VisitResult, now) -> None
         after={
             "revision": visit_result.revision,
             "status": visit_result.status,
+            "completed_at": now,
             "publication_due_on": visit_result.publication_due_on,
             "publication_due_provisional": visit_result.publication_due_provisional,
             "corrected": corrected,

@@ -16,6 +16,7 @@ from spotcheck.results import selectors, services
 from spotcheck.results.models import ResultConfirmation, VisitResult
 from spotcheck.results.signals import result_confirmed
 from spotcheck.workdays.deadlines import publication_deadline
+from tests.clock import clock_at
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.results import TODAY, form_post, result_data
 
@@ -133,7 +134,7 @@ def test_a_confirmed_result_is_corrected_only_with_a_reason(login, officers, com
         services.result_save(actor=officers[1], visit=visit, data=result_data(visit, note="补充"), base_revision=1)
     response = login(officers[1]).post(reverse("results:edit", args=[visit.pk]), form_post(visit, base_revision=1))
     assert response.status_code == 400 and "请填写更正原因" in response.content.decode()
-    due = complete.publication_due_on
+    due, formed = complete.publication_due_on, complete.confirmed_at
     data = result_data(visit, codes=["A", "D"], answer="nonconforming")
     corrected = services.result_save(
         actor=officers[1], visit=visit, data=data, base_revision=1, reason="复核发现进货查验记录缺失"
@@ -142,12 +143,14 @@ def test_a_confirmed_result_is_corrected_only_with_a_reason(login, officers, com
     revision = corrected.revisions.get(number=2)
     assert revision.is_correction and revision.reason == "复核发现进货查验记录缺失"
     assert AuditEntry.objects.filter(action="results.result.correct").count() == 1
-    # Confirmed again — by the one who saved the correction and another.
-    _confirm(officers[0], corrected)
-    _confirm(officers[1], corrected)
+    # Confirmed again, days later — by the one who saved the correction and another.
+    with clock_at(dt.date(2026, 3, 2)):
+        _confirm(officers[0], corrected)
+        _confirm(officers[1], corrected)
     corrected.refresh_from_db()
     assert corrected.status == "confirmed"
-    assert corrected.publication_due_on == due  # the clock runs from when the result was formed
+    # The clock runs from when the result was formed: its first confirmation.
+    assert corrected.publication_due_on == due and corrected.confirmed_at == formed
     assert [h["corrected"] for h in heard] == [True]
     # Both versions stay readable, with the difference.
     page = login(officers[0]).get(reverse("results:revisions", args=[visit.pk])).content.decode()
