@@ -411,3 +411,9 @@ SPOTCHECK_FEEDBACK_PER_IP_PER_HOUR = env_int("SPOTCHECK_FEEDBACK_PER_IP_PER_HOUR
 SPOTCHECK_FEEDBACK_PER_VISIT = env_int("SPOTCHECK_FEEDBACK_PER_VISIT", 20)
 # The longest complaint (characters).
 SPOTCHECK_FEEDBACK_MAX_CHARS = env_int("SPOTCHECK_FEEDBACK_MAX_CHARS", 1000)
+# --- results (issue 13, items 5, 7, 8; i13-results) ---
+# A result is complete when this many certified officers of the team (执法证 valid on the day),
+# the one who saved it among them, confirmed its current revision (RULES.md: at least 2).
+SPOTCHECK_RESULT_CONFIRMATIONS = env_int("SPOTCHECK_RESULT_CONFIRMATIONS", 2)
+# The largest server draft of a result form kept (bytes of its JSON); a bigger one is refused.
+SPOTCHECK_RESULT_DRAFT_MAX_BYTES = env_int("SPOTCHECK_RESULT_DRAFT_MAX_BYTES", 256 * 1024)

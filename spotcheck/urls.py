@@ -40,4 +40,6 @@ urlpatterns = [
     # i13-deadlines
     path("notices/", include("spotcheck.notices.urls")),
     path("", include("spotcheck.deadlines.urls")),
+    # --- results (issue 13, items 5, 7, 8; i13-results) ---
+    path("results/", include("spotcheck.results.urls")),
 ]

@@ -20,6 +20,8 @@ pytest_plugins = [
     "tests.fixtures.deadlines",  # i13-deadlines
     # 检查码, 到场登记, 企业评价/投诉 (i13-code)
     "tests.fixtures.on_site",
+    # results (i13-results)
+    "tests.fixtures.results",
 ]
 
 

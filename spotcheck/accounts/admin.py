@@ -83,7 +83,7 @@ class SpotcheckUserAdmin(UserAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(AuditedAdmin):
-    list_display = ("code", "short_name", "name", "hosts_joint_office", "is_active")
+    list_display = ("code", "short_name", "name", "hosts_joint_office", "results_need_approval", "is_active")
     search_fields = ("code", "name", "short_name")
 
 

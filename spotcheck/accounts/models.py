@@ -69,6 +69,13 @@ class Department(models.Model):
     hosts_joint_office = models.BooleanField(_("联席会议办公室所在部门"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("有效"), default=True)
+    # Issue 13 item 7 (i13-results): whether this department's approver must approve the
+    # results of the tasks it leads before they count as final.
+    results_need_approval = models.BooleanField(
+        _("检查结果须经审批"),
+        default=False,
+        help_text=_("勾选后，本部门发起的任务的检查结果经执法人员确认后，还须由主体负责人审批才算最终结果。"),
+    )
 
     class Meta:
         verbose_name = _("部门")

@@ -30,6 +30,8 @@ GROUP_LABELS: dict[str, Promise] = {
     # i13-deadlines
     "deadlines": _("期限与提醒"),
     "notices": _("站内提醒"),
+    # results (i13-results)
+    "results": _("检查结果"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -153,6 +155,13 @@ ACTION_LABELS: dict[str, Promise] = {
     # inspections: 检查码, 到场登记, 企业评价/投诉 (issue 13, item 3; i13-code)
     "inspections.visit.check_in": pgettext_lazy("audit action", "登记到场"),
     "inspections.visit.feedback": pgettext_lazy("audit action", "企业提交评价/投诉"),
+    # results (issue 13, items 5, 7, 8; i13-results)
+    "results.result.enter": pgettext_lazy("audit action", "录入检查结果"),
+    "results.result.save": pgettext_lazy("audit action", "修改检查结果"),
+    "results.result.correct": pgettext_lazy("audit action", "更正检查结果"),
+    "results.result.confirm": pgettext_lazy("audit action", "确认检查结果"),
+    "results.result.complete": pgettext_lazy("audit action", "检查结果确认完成"),
+    "results.result.approve": pgettext_lazy("audit action", "审批检查结果"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

@@ -663,6 +663,63 @@ READ_ONLY_VIEWS = {
     "portal:check_code_form",
 }
 
+# --- results (issue 13, items 5, 7, 8; i13-results): a visit's result is written by its team
+# (a reader of the visit who is not on it — the department's admin — gets 403); a task's
+# results are approved by the lead department's approver.
+
+
+def _result_target(get) -> Target:
+    get("spring_2026")
+    from spotcheck.results.models import ResultRevision, VisitResult
+
+    return Target({"pk": get("result_approved").pk}, {"completed_on": "2026-02-16"}, (VisitResult, ResultRevision))
+
+
+def _result_draft_target(get) -> Target:
+    get("spring_2026")
+    from spotcheck.results.models import ResultDraft
+
+    return Target({"pk": get("result_approved").pk}, {"data": "{}"}, (ResultDraft,))
+
+
+def _saved_result(get):
+    from spotcheck.results import services as results
+    from tests.fixtures.results import result_data
+
+    get("spring_2026")
+    visit, (first, _second) = get("result_approved"), get("result_officers")
+    return results.result_save(actor=first, visit=visit, data=result_data(visit), base_revision=None)
+
+
+def _result_confirm_target(get) -> Target:
+    from spotcheck.results.models import ResultConfirmation
+
+    result = _saved_result(get)
+    return Target({"pk": result.visit_id}, {"revision": 1}, (result, ResultConfirmation))
+
+
+def _results_approve_target(get) -> Target:
+    from spotcheck.results import services as results
+
+    result = _saved_result(get)
+    for officer in get("result_officers"):
+        results.result_confirm(actor=officer, visit_result=result, revision=1)
+    department = get("scjg")
+    department.results_need_approval = True
+    department.save(update_fields=["results_need_approval"])
+    result.refresh_from_db()
+    return Target({"task_pk": result.visit.task_id}, {}, (result,))
+
+
+RESULT_WRITER = {"read_only": "scjg_admin"}
+WRITE_VIEWS |= {
+    "results:edit": Write("the visit's team", _result_target, DEPARTMENT_ROW, personas=RESULT_WRITER),
+    "results:draft": Write("the visit's team", _result_draft_target, DEPARTMENT_ROW, personas=RESULT_WRITER),
+    "results:confirm": Write("the visit's team", _result_confirm_target, DEPARTMENT_ROW, personas=RESULT_WRITER),
+    "results:task_approve": Write("the lead department's approver", _results_approve_target, COORDINATOR_ONLY),
+}
+READ_ONLY_VIEWS |= {"results:visit", "results:revisions", "results:task"}
+
 # ---------------------------------------------------------------------------- the URLconf
 
 
