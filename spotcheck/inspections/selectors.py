@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -416,13 +416,16 @@ def waiting_counts(tasks: Iterable[Task]) -> dict[int, int]:
 
 
 class MyVisitState:
-    """The states 我的检查 filters by, one per visit: 待审批 (neither approved nor started in an
-    emergency), 待实施 (may go ahead, not yet checked in), 已到场 (checked in) and 已过期 (the
-    window ended without a check-in). Results (issue 13) add states here."""
+    """The states 我的检查 filters by, one per visit, the first that holds: 已完成 (the result is
+    confirmed or approved), 结果待确认 (a result entered, its current revision not yet confirmed
+    by two officers), 已到场 (checked in, no result yet), 已过期 (the window ended with neither),
+    待实施 (may go ahead) and 待审批 (neither approved nor started in an emergency)."""
 
     WAITING = "waiting"
     PENDING = "pending"
     CHECKED_IN = "checked_in"
+    TO_CONFIRM = "to_confirm"
+    DONE = "done"
     EXPIRED = "expired"
 
     @staticmethod
@@ -431,22 +434,32 @@ class MyVisitState:
             (MyVisitState.WAITING, _("待审批")),
             (MyVisitState.PENDING, _("待实施")),
             (MyVisitState.CHECKED_IN, _("已到场")),
+            (MyVisitState.TO_CONFIRM, _("结果待确认")),
+            (MyVisitState.DONE, _("已完成")),
             (MyVisitState.EXPIRED, _("已过期")),
         ]
 
 
+# The results app (a layer above) hangs its VisitResult on the visit as ``result``; its status is
+# read here by that name (a LEFT JOIN in the same query), not imported.
+_RESULT_ENTERED = "entered"
+
+
 def _state_annotations() -> dict[str, Any]:
-    """Subqueries of the visit's own row (no query more per page): approved, started in an
-    emergency, checked in."""
+    """Of the visit's own row (no query more per page): approved, started in an emergency,
+    checked in, and its result's status (None without a result)."""
     return {
         "is_approved": Exists(VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True)),
         "is_emergency": Exists(EmergencyStart.objects.filter(visit=OuterRef("pk"))),
         "is_checked_in": Exists(VisitCheckIn.objects.filter(visit=OuterRef("pk"))),
+        "result_status": F("result__status"),
     }
 
 
 def my_visit_state(visit: Visit, today: dt.date) -> str:
     """The state of a visit of ``my_visits`` (annotated there)."""
+    if visit.result_status is not None:
+        return MyVisitState.TO_CONFIRM if visit.result_status == _RESULT_ENTERED else MyVisitState.DONE
     if visit.is_checked_in:
         return MyVisitState.CHECKED_IN
     if visit.task.window_end < today:
@@ -476,14 +489,19 @@ def my_visits(
     today = timezone.localdate()
     visits = visits.annotate(**_state_annotations())
     may_proceed = Q(is_approved=True) | Q(is_emergency=True)
+    no_result = Q(result_status__isnull=True)
     if state == MyVisitState.WAITING:
-        visits = visits.filter(~may_proceed, is_checked_in=False, task__window_end__gte=today)
+        visits = visits.filter(~may_proceed, no_result, is_checked_in=False, task__window_end__gte=today)
     elif state == MyVisitState.PENDING:
-        visits = visits.filter(may_proceed, is_checked_in=False, task__window_end__gte=today)
+        visits = visits.filter(may_proceed, no_result, is_checked_in=False, task__window_end__gte=today)
     elif state == MyVisitState.CHECKED_IN:
-        visits = visits.filter(is_checked_in=True)
+        visits = visits.filter(no_result, is_checked_in=True)
+    elif state == MyVisitState.TO_CONFIRM:
+        visits = visits.filter(result_status=_RESULT_ENTERED)
+    elif state == MyVisitState.DONE:
+        visits = visits.filter(result_status__isnull=False).exclude(result_status=_RESULT_ENTERED)
     elif state == MyVisitState.EXPIRED:
-        visits = visits.filter(is_checked_in=False, task__window_end__lt=today)
+        visits = visits.filter(no_result, is_checked_in=False, task__window_end__lt=today)
     if window_from is not None:
         visits = visits.filter(task__window_end__gte=window_from)
     if window_to is not None:

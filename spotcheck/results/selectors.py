@@ -265,37 +265,6 @@ def task_result_counts(task: Task) -> dict[str, int]:
 # ---------------------------------------------------------------------------- 我的检查
 
 
-class MyResultState:
-    """States 我的检查 can filter by (for the lead to wire into ``MyVisitState``): 待录入 (no
-    result yet), 待确认 (entered, the current revision not yet complete), 已确认 (confirmed or
-    approved)."""
-
-    TO_ENTER = "to_enter"
-    TO_CONFIRM = "to_confirm"
-    CONFIRMED = "confirmed"
-
-    @staticmethod
-    def choices() -> list[tuple[str, str]]:
-        return [
-            (MyResultState.TO_ENTER, _("待录入结果")),
-            (MyResultState.TO_CONFIRM, _("结果待确认")),
-            (MyResultState.CONFIRMED, _("结果已确认")),
-        ]
-
-
-def filter_visits_by_result(visits: QuerySet[Visit], state: str) -> QuerySet[Visit]:
-    """``visits`` (e.g. ``inspections.selectors.my_visits``) in one ``MyResultState``; an unknown
-    state leaves them as they are."""
-    results = VisitResult.objects.filter(visit=OuterRef("pk"))
-    if state == MyResultState.TO_ENTER:
-        return visits.exclude(Exists(results))
-    if state == MyResultState.TO_CONFIRM:
-        return visits.filter(Exists(results.filter(status=Status.ENTERED)))
-    if state == MyResultState.CONFIRMED:
-        return visits.filter(Exists(results.exclude(status=Status.ENTERED)))
-    return visits
-
-
 def result_states(visit_ids: Iterable[int]) -> dict[int, str]:
     """The result status of each visit that has a result (one query), for list badges."""
     return dict(VisitResult.objects.filter(visit_id__in=list(visit_ids)).values_list("visit_id", "status"))

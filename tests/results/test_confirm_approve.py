@@ -206,13 +206,15 @@ def test_only_the_lead_approver_approves_and_only_where_asked(
     assert login(wsjk_admin).post(reverse("results:task_approve", args=[task.pk])).status_code == 404
 
 
-def test_my_visits_states_selector(officers, entered, approved, scjg_task):
-    from spotcheck.draws.models import Visit
+def test_my_visits_states_follow_the_result(officers, entered, approved, scjg_task):
+    from spotcheck.accounts.scope import scope_for
+    from spotcheck.inspections.selectors import MyVisitState, my_visits
 
-    visits = Visit.objects.filter(task=scjg_task)
-    assert list(selectors.filter_visits_by_result(visits, "to_confirm")) == [approved]
-    assert approved not in selectors.filter_visits_by_result(visits, "to_enter")
-    assert not selectors.filter_visits_by_result(visits, "confirmed").exists()
+    member = officers[0]
+    to_confirm = my_visits(scope_for(member), state=MyVisitState.TO_CONFIRM)
+    assert approved in to_confirm
+    assert approved not in my_visits(scope_for(member), state=MyVisitState.PENDING)
+    assert approved not in my_visits(scope_for(member), state=MyVisitState.DONE)
     assert selectors.result_states([approved.pk]) == {approved.pk: "entered"}
 
 
