@@ -370,3 +370,7 @@ SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_0
 # revoked or corrected one is taken down or corrected within the second.
 SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS = env_int("SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS", 20)
 SPOTCHECK_CORRECTION_WORKING_DAYS = env_int("SPOTCHECK_CORRECTION_WORKING_DAYS", 5)
+# --- i13-onsite: 无事不扰, the yearly cap on on-site inspections of one object by one body
+# (RULES.md, "Yearly cap"; Zhejiang's 2 as the default; the coordinator may set a department's
+# own, spotcheck/draws/onsite.py). 0: no cap unless a department has its own.
+SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR = env_int("SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR", 2)

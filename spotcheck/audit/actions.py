@@ -137,6 +137,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
+    # draws: 无事不扰, the on-site cap per body (i13-onsite, issue 13 item 11)
+    "draws.onsite_cap.set": pgettext_lazy("audit action", "设置部门现场检查年度上限"),
+    "draws.onsite.record": pgettext_lazy("audit action", "记录现场检查"),
+    "draws.onsite.over_cap": pgettext_lazy("audit action", "超上限现场检查"),
+    "draws.onsite.withdraw": pgettext_lazy("audit action", "撤回现场检查记录"),
+    "draws.onsite.review": pgettext_lazy("audit action", "已阅超上限现场检查"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

@@ -13,6 +13,7 @@ from spotcheck.catalog.selectors import items_for_scope, pending_filings, versio
 from spotcheck.directory.selectors import objects_for_scope
 from spotcheck.draws.guide import TaskStep, step_counts
 from spotcheck.draws.models import Task
+from spotcheck.draws.onsite_selectors import over_cap_to_review
 from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_witness, tasks_for_scope
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
@@ -64,6 +65,8 @@ class Dashboard:
     task_steps: list[StepCount] = field(default_factory=list)
     # An approver's drawn tasks with visits not yet approved (审批, issue 13).
     visit_approvals: int = 0
+    # The coordinator's: over-cap on-site inspections not yet read (i13-onsite, issue 13 item 11).
+    onsite_over_cap: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -83,6 +86,7 @@ class Dashboard:
             or self.plans_returned
             or self.task_steps
             or self.visit_approvals
+            or self.onsite_over_cap
         )
 
 
@@ -146,3 +150,6 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
             for step in ADMIN_STEPS
             if counts[step]
         ]
+    # 无事不扰 per body (i13-onsite): over-cap on-site inspections flagged to the coordinator.
+    if scope.coordinator_region_id is not None:
+        board.onsite_over_cap = over_cap_to_review(scope).count()
