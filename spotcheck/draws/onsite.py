@@ -217,7 +217,7 @@ def onsite_inspection_record(
     if inspected_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"inspected_at": _("检查时间不能晚于当前时间。")}, code="future")
     # One object's counts are read and written by one check-in at a time.
-    InspectionObject.objects.select_for_update().filter(pk=visit.inspection_object_id).exists()
+    list(InspectionObject.objects.select_for_update().filter(pk=visit.inspection_object_id).values_list("pk"))
     recorded = list(
         OnSiteInspection.objects.filter(visit=visit, withdrawn_at__isnull=True).select_related("department")
     )
