@@ -168,14 +168,18 @@ def task_departments(task: Task) -> list[Department]:
     return [task.lead_department, *participants]
 
 
-def onsite_cap_warning(visit: Visit, at: dt.datetime | None = None) -> list[CapReached]:
+def onsite_cap_warning(
+    visit: Visit, at: dt.datetime | None = None, merged_with: Iterable[Visit | int] = ()
+) -> list[CapReached]:
     """For the check-in form: the departments of the visit's task already at or over their cap
     for its object, so the page asks for the reason before posting. None for a visit already
-    recorded (recording it again changes nothing)."""
+    recorded (recording it again changes nothing), nor for a department already recorded for
+    one of ``merged_with`` (as ``onsite_inspection_record``)."""
     if OnSiteInspection.objects.filter(visit=visit, withdrawn_at__isnull=True).exists():
         return []
     at = at or timezone.now()
-    departments = task_departments(visit.task)
+    already = _recorded_for(merged_with, visit.inspection_object_id)
+    departments = [d for d in task_departments(visit.task) if d.pk not in already]
     caps = caps_for(d.pk for d in departments)
     counts = _counts_by_department(visit.inspection_object_id, [d.pk for d in departments], at)
     return [
@@ -183,6 +187,15 @@ def onsite_cap_warning(visit: Visit, at: dt.datetime | None = None) -> list[CapR
         for d in departments
         if caps[d.pk] is not None and counts[d.pk] >= caps[d.pk]
     ]
+
+
+def _recorded_for(visits: Iterable[Visit | int], object_id: int) -> set[int]:
+    """The departments recorded (not withdrawn) for one of ``visits`` of the object."""
+    ids = [v.pk if isinstance(v, Visit) else v for v in visits]
+    if not ids:
+        return set()
+    rows = OnSiteInspection.objects.filter(visit_id__in=ids, inspection_object_id=object_id, withdrawn_at__isnull=True)
+    return set(rows.values_list("department_id", flat=True))
 
 
 def over_cap_message(reached: Sequence[CapReached]) -> str:
@@ -199,7 +212,12 @@ def over_cap_message(reached: Sequence[CapReached]) -> str:
 
 @transaction.atomic
 def onsite_inspection_record(
-    *, actor: User, visit: Visit, inspected_at: dt.datetime, over_cap_reason: str = ""
+    *,
+    actor: User,
+    visit: Visit,
+    inspected_at: dt.datetime,
+    over_cap_reason: str = "",
+    merged_with: Iterable[Visit | int] = (),
 ) -> list[OnSiteInspection]:
     """Record the check-in of ``visit`` as one on-site inspection per department of its task.
 
@@ -207,8 +225,10 @@ def onsite_inspection_record(
     visit returns the rows already recorded. A department that would go over its cap with this
     inspection needs ``over_cap_reason`` (ValidationError code ``over_cap`` on the field,
     naming each department with its count and cap); its row is flagged ``over_cap`` for the
-    coordinator. A department with a row for the same object at the very same moment (a merged
-    visit of its own task and a joint task it joins) is not counted twice."""
+    coordinator. ``merged_with``: the other visits of the visit's merged visit (合并检查; the
+    check-in knows the merge, this app does not) — a department already recorded for one of
+    them (a joint task merged with that department's own task) entered once and is not counted
+    again."""
     task = Task.objects.select_related("lead_department").get(pk=visit.task_id)
     if task.status != Task.Status.DRAWN:
         raise ValidationError(_("只有已抽取且未取消的任务的检查才记录现场检查。"), code="task_not_drawn")
@@ -224,15 +244,8 @@ def onsite_inspection_record(
     if recorded:
         return recorded
     departments = task_departments(task)
-    same_moment = set(
-        OnSiteInspection.objects.filter(
-            inspection_object_id=visit.inspection_object_id,
-            department__in=departments,
-            inspected_at=inspected_at,
-            withdrawn_at__isnull=True,
-        ).values_list("department_id", flat=True)
-    )
-    departments = [d for d in departments if d.pk not in same_moment]
+    already = _recorded_for(merged_with, visit.inspection_object_id)
+    departments = [d for d in departments if d.pk not in already]
     caps = caps_for(d.pk for d in departments)
     counts = _counts_by_department(visit.inspection_object_id, [d.pk for d in departments], inspected_at)
     over = {

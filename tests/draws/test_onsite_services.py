@@ -157,15 +157,24 @@ def test_the_inspection_time_is_checked(visit, scjg_inspector):
 
 def test_a_department_on_two_merged_tasks_counts_once(drawn_joint, make_wsjk_task, wsjk, scjg, scjg_inspector):
     """A joint task with 卫健 and 卫健's own task visit the same object together (合并检查): the
-    check-in records both visits at one moment; 卫健 inspected the object once."""
+    check-in records both visits, each naming the other; 卫健 inspected the object once."""
     wsjk_task = make_wsjk_task(frequency_cap_days=0)  # the joint task drew the same item
     joint_visit = drawn_joint.visits.order_by("pk").first()
     own_visit = wsjk_task.visits.get(inspection_object=joint_visit.inspection_object)
     at = timezone.now()
-    onsite.onsite_inspection_record(actor=scjg_inspector, visit=joint_visit, inspected_at=at)
-    assert onsite.onsite_inspection_record(actor=scjg_inspector, visit=own_visit, inspected_at=at) == []
-    assert onsite.onsite_count(joint_visit.inspection_object, wsjk, at) == 1
-    assert onsite.onsite_count(joint_visit.inspection_object, scjg, at) == 1
+    onsite.onsite_inspection_record(actor=scjg_inspector, visit=joint_visit, inspected_at=at, merged_with=[own_visit])
+    later = timezone.now()
+    assert (
+        onsite.onsite_inspection_record(
+            actor=scjg_inspector, visit=own_visit, inspected_at=later, merged_with=[joint_visit.pk]
+        )
+        == []
+    )
+    assert onsite.onsite_count(joint_visit.inspection_object, wsjk, later) == 1
+    assert onsite.onsite_count(joint_visit.inspection_object, scjg, later) == 1
+    # Not merged: 卫健's own visit is an inspection of its own.
+    other = wsjk_task.visits.exclude(inspection_object=joint_visit.inspection_object).first()
+    assert len(onsite.onsite_inspection_record(actor=scjg_inspector, visit=other, inspected_at=later)) == 1
 
 
 def test_withdrawal_by_the_departments_admin(visit, scjg, scjg_admin, wsjk_admin, scjg_inspector, coordinator):
