@@ -536,10 +536,10 @@ class OnSiteInspection(models.Model):
     body inspects; the visits of a merged visit (合并检查) are each recorded for their own task's
     departments — a merge joins tasks of different departments, and a department on two of the
     merged tasks (a joint task merged with its own) is counted once (``merged_with`` of
-    ``onsite.onsite_inspection_record``). 个案 (case)
-    and 专项 (special) inspections are recorded by a later issue; whether a row counts toward
-    the cap follows from its kind and trigger (``counts_toward_cap``, set by the recording
-    service): a 个案 from 投诉举报 or 数据监测 and a 专项 ordered from above do not count.
+    ``onsite.onsite_inspection_record``). 个案 (case) and 专项 (special) inspections are
+    recorded by a later issue; whether a row counts toward the cap follows from its kind and
+    trigger (``counts_toward_cap``, set by the recording service): a 个案 from 投诉举报 or
+    数据监测 and a 专项 ordered from above do not count.
     Never deleted: a row recorded by mistake is withdrawn with a reason."""
 
     class Kind(models.TextChoices):
