@@ -82,6 +82,8 @@ def frequency_rule_view(request):
             "onsite_caps": department_caps(region_id),
             "onsite_can_set": scope.coordinator_region_id is not None and scope.coordinator_region_id == region_id,
             "onsite_year": year,
+            # The records are departments' working data: not for a witness-only user.
+            "onsite_records_readable": not scope.is_witness_only,
             "onsite_stats": onsite_statistics(region_id, year, None if readable is None else set(readable)),
         },
     )

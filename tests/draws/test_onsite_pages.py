@@ -50,6 +50,14 @@ def test_the_rules_page_lists_every_department_with_its_cap(login, scjg_admin, c
         assert login(coordinator).get(url, {"year": odd}).status_code == 200
 
 
+def test_a_witness_is_not_led_to_the_records(login, witness, over_cap_row):
+    """The records are departments' working data: a witness-only user reads the caps, gets no
+    link to the records and a 404 there, as the public."""
+    body = login(witness).get(reverse("draws:frequency_rule")).content.decode()
+    assert "现场检查年度上限（各部门）" in body and reverse("draws:onsite_over_cap") not in body
+    assert login(witness).get(reverse("draws:onsite_over_cap")).status_code == 404
+
+
 def test_the_coordinator_sets_a_departments_cap(login, coordinator, wsjk):
     url = reverse("draws:onsite_cap", args=[wsjk.pk])
     page = login(coordinator)
