@@ -417,3 +417,7 @@ SPOTCHECK_FEEDBACK_MAX_CHARS = env_int("SPOTCHECK_FEEDBACK_MAX_CHARS", 1000)
 SPOTCHECK_RESULT_CONFIRMATIONS = env_int("SPOTCHECK_RESULT_CONFIRMATIONS", 2)
 # The largest server draft of a result form kept (bytes of its JSON); a bigger one is refused.
 SPOTCHECK_RESULT_DRAFT_MAX_BYTES = env_int("SPOTCHECK_RESULT_DRAFT_MAX_BYTES", 256 * 1024)
+# --- i13-onsite: 无事不扰, the yearly cap on on-site inspections of one object by one body
+# (RULES.md, "Yearly cap"; Zhejiang's 2 as the default; the coordinator may set a department's
+# own, spotcheck/draws/onsite.py). 0: no cap unless a department has its own.
+SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR = env_int("SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR", 2)

@@ -162,6 +162,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "results.result.confirm": pgettext_lazy("audit action", "确认检查结果"),
     "results.result.complete": pgettext_lazy("audit action", "检查结果确认完成"),
     "results.result.approve": pgettext_lazy("audit action", "审批检查结果"),
+    # draws: 无事不扰, the on-site cap per body (i13-onsite, issue 13 item 11)
+    "draws.onsite_cap.set": pgettext_lazy("audit action", "设置部门现场检查年度上限"),
+    "draws.onsite.record": pgettext_lazy("audit action", "记录现场检查"),
+    "draws.onsite.over_cap": pgettext_lazy("audit action", "超上限现场检查"),
+    "draws.onsite.withdraw": pgettext_lazy("audit action", "撤回现场检查记录"),
+    "draws.onsite.review": pgettext_lazy("audit action", "已阅超上限现场检查"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Membership
 from spotcheck.accounts.scope import Scope, require_staff
-from spotcheck.draws.models import Draw, Task
+from spotcheck.draws.models import Draw, OnSiteInspection, Task
 from spotcheck.draws.selectors import tasks_for_scope
 from spotcheck.inspectors.access import may_see_recusals
 from spotcheck.planning.access import can_create_task_from_entry  # noqa: F401 (its home is planning: the plan page asks it too)
 
 if TYPE_CHECKING:
-    from spotcheck.accounts.models import User
+    from spotcheck.accounts.models import Department, User
 
 Role = Membership.Role
 
@@ -176,3 +176,32 @@ def can_decide_redraw(scope: Scope, task: Task) -> bool:
     asked for it may not decide it (four eyes)."""
     region_id = scope.coordinator_region_id
     return region_id is not None and region_id == task.lead_department.region_id
+
+
+# ---------------------------------------------------------- on-site cap (i13-onsite, item 11)
+
+
+def can_set_onsite_cap(scope: Scope, department: Department) -> bool:
+    """A department's yearly cap on on-site inspections is set by the coordinator of its region."""
+    region_id = scope.coordinator_region_id
+    return region_id is not None and region_id == department.region_id
+
+
+def can_review_over_cap(scope: Scope, inspection: OnSiteInspection) -> bool:
+    """An over-cap inspection is flagged to the coordinator of its department's region, who
+    marks it read."""
+    region_id = scope.coordinator_region_id
+    return region_id is not None and region_id == inspection.department.region_id
+
+
+def get_onsite_inspection_for_user(user: User, pk: int, write: bool = False) -> OnSiteInspection:
+    """An on-site inspection record: a reader of its department's working data reads it (else
+    404); writing it (withdrawing) is for those who write that department's rows (else 403)."""
+    scope = require_staff(user)
+    row = OnSiteInspection.objects.select_related("department", "inspection_object").filter(pk=pk).first()
+    readable = scope.data_read_departments
+    if row is None or (readable is not None and row.department_id not in readable):
+        raise Http404(_("没有找到该现场检查记录。"))
+    if write and not scope.can_write_department(row.department_id):
+        raise PermissionDenied(_("只有该部门的管理员可以撤回现场检查记录。"))
+    return row

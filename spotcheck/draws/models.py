@@ -194,6 +194,7 @@ class PoolExclusionGroup(models.Model):
         FILTERED = "filtered", _("不符合任务的对象库筛选条件")
         FREQUENCY_CAP = "frequency_cap", _("免检期内已被抽中检查同一事项（无事不扰）")
         YEARLY_CAP = "yearly_cap", _("近一年被抽中次数已达上限（无事不扰）")
+        ONSITE_CAP = "onsite_cap", _("近一年现场检查次数已达上限（无事不扰）")
         NO_STRATUM = "no_stratum", _("不符合任何分层条件")
 
     ID_BYTES = 8
@@ -521,3 +522,169 @@ class DrawFrequencyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}: {self.max_draws_per_year}"
+
+
+# ------------------------------------------------------------------ on-site cap (issue 13, item 11)
+
+
+class OnSiteInspection(models.Model):
+    """现场检查记录: one on-site inspection of one object by one body (department), what the yearly
+    cap per body (无事不扰, ``onsite.py``) counts.
+
+    A routine (日常) inspection comes from a visit's check-in: a visit of a joint task is one
+    on-site inspection for EACH department of the task (lead and participating), since each
+    body inspects; the visits of a merged visit (合并检查) are each recorded for their own task's
+    departments — a merge joins tasks of different departments, and a department on two of the
+    merged tasks (a joint task merged with its own) is counted once (``merged_with`` of
+    ``onsite.onsite_inspection_record``). 个案 (case) and 专项 (special) inspections are
+    recorded by a later issue; whether a row counts toward the cap follows from its kind and
+    trigger (``counts_toward_cap``, set by the recording service): a 个案 from 投诉举报 or
+    数据监测 and a 专项 ordered from above do not count.
+    Never deleted: a row recorded by mistake is withdrawn with a reason."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("日常检查")
+        CASE = "case", _("个案检查")
+        SPECIAL = "special", _("专项检查")
+
+    class Trigger(models.TextChoices):
+        NONE = "", _("随机抽查")
+        COMPLAINT = "complaint", _("投诉举报")
+        REFERRAL = "referral", _("转办交办")
+        DATA = "data", _("数据监测")
+        ORDERED = "ordered", _("上级部署")
+        OWN = "own", _("本机关部署")
+
+    # Which triggers go with which kind; those in EXEMPT do not count toward the cap (RULES.md).
+    TRIGGERS = {
+        Kind.ROUTINE: (Trigger.NONE,),
+        Kind.CASE: (Trigger.COMPLAINT, Trigger.REFERRAL, Trigger.DATA),
+        Kind.SPECIAL: (Trigger.ORDERED, Trigger.OWN),
+    }
+    EXEMPT = {(Kind.CASE, Trigger.COMPLAINT), (Kind.CASE, Trigger.DATA), (Kind.SPECIAL, Trigger.ORDERED)}
+
+    inspection_object = models.ForeignKey(
+        "directory.InspectionObject",
+        verbose_name=_("检查对象"),
+        on_delete=models.PROTECT,
+        related_name="onsite_inspections",
+        db_index=False,  # the counting index below leads with it
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("检查机关"), on_delete=models.PROTECT, related_name="onsite_inspections"
+    )
+    kind = models.CharField(_("检查类型"), max_length=10, choices=Kind.choices, default=Kind.ROUTINE)
+    trigger = models.CharField(_("检查来源"), max_length=10, choices=Trigger.choices, default=Trigger.NONE, blank=True)
+    counts_toward_cap = models.BooleanField(_("计入年度上限"), default=True)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("检查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="onsite_inspections",
+    )
+    inspected_at = models.DateTimeField(_("检查时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+    over_cap = models.BooleanField(_("超上限"), default=False)
+    over_cap_reason = models.CharField(_("超上限原因"), max_length=255, blank=True)
+    # The coordinator has read the flag (the home page's 待办 counts those not yet read).
+    reviewed_at = models.DateTimeField(_("联席办已阅时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联席办已阅人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("现场检查记录")
+        verbose_name_plural = _("现场检查记录")
+        ordering = ["-inspected_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["inspection_object", "department", "inspected_at"], name="onsite_object_department_at"
+            ),
+            models.Index(fields=["department", "inspected_at"], name="onsite_department_at"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "department"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="onsite_one_per_visit_and_department",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="routine", trigger="", visit__isnull=False)
+                | models.Q(kind="case", trigger__in=["complaint", "referral", "data"])
+                | models.Q(kind="special", trigger__in=["ordered", "own"]),
+                name="onsite_trigger_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(over_cap=False, over_cap_reason="")
+                | models.Q(over_cap=True, over_cap_reason__gt=""),
+                name="onsite_over_cap_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True, withdrawn_reason="")
+                | models.Q(withdrawn_at__isnull=False, withdrawn_reason__gt=""),
+                name="onsite_withdrawn_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_object_id} {self.department_id} {self.inspected_at:%Y-%m-%d}"
+
+    @classmethod
+    def counts(cls, kind: str, trigger: str) -> bool:
+        """Whether an inspection of ``kind`` from ``trigger`` counts toward the cap."""
+        return (kind, trigger) not in cls.EXEMPT
+
+
+class DepartmentOnSiteCap(models.Model):
+    """A department's own yearly cap on on-site inspections of one object (无事不扰), set by the
+    region's coordinator; without a row, or with ``follows_default``, the department has the
+    platform's (``SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR``). ``max_per_year`` empty: no cap."""
+
+    department = models.OneToOneField(
+        "accounts.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="onsite_cap"
+    )
+    follows_default = models.BooleanField(_("采用默认上限"), default=True)
+    max_per_year = models.PositiveSmallIntegerField(
+        _("每年对同一对象最多现场检查次数"), null=True, blank=True, help_text=_("不填则不限。")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("设置时间"))
+
+    class Meta:
+        verbose_name = _("现场检查年度上限")
+        verbose_name_plural = _("现场检查年度上限")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_per_year__isnull=True) | models.Q(max_per_year__gte=1),
+                name="department_onsite_cap_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(follows_default=False) | models.Q(max_per_year__isnull=True),
+                name="department_onsite_cap_default_has_no_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.max_per_year}"

@@ -5,7 +5,9 @@ either lands in exactly one stratum — the first, by position, whose filter it 
 excluded with the first reason that applies, in this order: not 存续 or retired; outside the
 scope of every item of the task; fails the task's pool filter; drawn for one of the same items
 within the frequency cap (无事不扰); drawn as often in the past year as the region's yearly cap
-allows, by any department for any item (无事不扰, ``frequency.py``); matches no stratum.
+allows, by any department for any item (无事不扰, ``frequency.py``); inspected on site by one
+of the task's departments as often in the past year as that department's cap allows (无事不扰
+per body, ``onsite.py``); matches no stratum.
 
 The task's pool filter and each stratum's filter are object filters
 (``spotcheck.directory.object_filter``); this module hands them the sets of drawn objects
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.object_filter import object_filter_q, validate_scope
-from spotcheck.draws import frequency, pool_parallel
+from spotcheck.draws import frequency, onsite, pool_parallel
 from spotcheck.draws.idlist import IdList
 from spotcheck.draws.models import FrozenStratum, PoolExclusionGroup, Task, Visit, VisitMember
 from spotcheck.drawspec import engine
@@ -161,6 +163,7 @@ def _verdict(
     yearly_cap: int | None,
     verdicts: Verdicts,
     drawn: DrawnSets,
+    onsite_caps: Sequence[tuple[Any, int]] = (),
 ) -> Case:
     """Each object's fate as one SQL expression, first rule that applies wins (see the module
     docstring): the database decides for every object in one pass, however many there are.
@@ -191,6 +194,13 @@ def _verdict(
         at_cap = objects_among(frequency.objects_at_yearly_cap(yearly_cap, now), drawn=drawn)
         detail = _("近 365 天内已被抽中 %(n)s 次及以上") % {"n": yearly_cap}
         whens.append(When(at_cap, then=verdicts.exclude(Reason.YEARLY_CAP, detail)))
+    for department, cap in onsite_caps:
+        at_cap = objects_among(onsite.objects_at_onsite_cap(department.pk, cap, now), drawn=drawn)
+        detail = _("%(department)s：近 365 天内现场检查 %(n)s 次及以上") % {
+            "department": department.short_name,
+            "n": cap,
+        }
+        whens.append(When(at_cap, then=verdicts.exclude(Reason.ONSITE_CAP, detail)))
     for position, stratum in enumerate(strata):
         whens.append(When(filter_q(stratum.filter, now, drawn=drawn) or _EVERYTHING, then=Value(position)))
     judged = Case(*whens, default=verdicts.exclude(Reason.NO_STRATUM), output_field=IntegerField())
@@ -205,6 +215,14 @@ def _verdict(
 def _yearly_cap(task: Task) -> int | None:
     rule = frequency.rule_for(task.lead_department.region_id)
     return rule.max_draws_per_year if rule is not None else None
+
+
+def _onsite_caps(task: Task) -> list[tuple[Any, int]]:
+    """(department, cap) of each department of the task that has a cap on on-site inspections:
+    a department not on the task is not asked."""
+    departments = onsite.task_departments(task)
+    caps = onsite.caps_for(d.pk for d in departments)
+    return [(d, caps[d.pk]) for d in departments if caps[d.pk] is not None]
 
 
 def _groups(verdicts: Verdicts, blobs: Sequence[bytes | memoryview | None]) -> list[tuple[str, str, bytes]]:
@@ -325,7 +343,10 @@ def freeze_pool(task: Task, now: dt.datetime) -> BuiltPool:
     # A large pool's ranges take the drawn sets as lists; a small one reads the visits of its
     # own scope only.
     drawn = DrawnSets(materialise=True) if workers else DrawnSets(within=scoped)
-    judged = scoped.annotate(verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap, verdicts, drawn))
+    onsite_caps = _onsite_caps(task)
+    judged = scoped.annotate(
+        verdict=_verdict(task, now, versions, item_ids, strata, yearly_cap, verdicts, drawn, onsite_caps)
+    )
     if connection.vendor == "postgresql":
         built = _freeze_in_postgresql(task, judged, strata, verdicts, workers)
     else:

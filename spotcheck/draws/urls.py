@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from spotcheck.draws import views, views_rules
+from spotcheck.draws import views, views_onsite, views_rules
 
 app_name = "draws"
 urlpatterns = [
@@ -27,4 +27,10 @@ urlpatterns = [
     path("<int:pk>/redraw/refuse/", views.task_redraw_refuse_view, name="redraw_refuse"),
     path("<int:pk>/publish-list/", views.task_publish_list_view, name="publish_list"),
     path("<int:pk>/record.json", views.task_record_view, name="record"),
+    # 无事不扰 per body: the on-site cap (i13-onsite, issue 13 item 11)
+    path("rules/onsite/<int:department_id>/", views_onsite.onsite_cap_view, name="onsite_cap"),
+    path("rules/onsite/inspections/", views_onsite.onsite_list_view, name="onsite_list"),
+    path("rules/over-cap/", views_onsite.onsite_list_view, {"over_cap_only": True}, name="onsite_over_cap"),
+    path("rules/onsite/inspections/<int:pk>/withdraw/", views_onsite.onsite_withdraw_view, name="onsite_withdraw"),
+    path("rules/onsite/inspections/<int:pk>/review/", views_onsite.onsite_review_view, name="onsite_review"),
 ]

@@ -1,5 +1,7 @@
 """无事不扰规则 page: every staff member reads the region's yearly cap and its history; the joint
-office's coordinator sets it. Thin: writes through ``frequency.frequency_rule_set``."""
+office's coordinator sets it. Thin: writes through ``frequency.frequency_rule_set``. Below it,
+the cap on on-site inspections per department with its yearly statistics (``onsite.py``;
+the coordinator sets a department's on ``views_onsite``)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from django.views.decorators.http import require_http_methods
 from spotcheck.accounts.scope import require_staff
 from spotcheck.audit.models import AuditEntry
 from spotcheck.core.forms import put_service_errors
-from spotcheck.draws import frequency
+from spotcheck.core.params import parse_year
+from spotcheck.draws import frequency, onsite
 from spotcheck.draws.access import can_set_frequency_rule
 from spotcheck.draws.models import DrawFrequencyRule
+from spotcheck.draws.onsite_selectors import current_year, department_caps, onsite_statistics
 
 HISTORY_SHOWN = 20
 
@@ -62,8 +66,24 @@ def frequency_rule_view(request):
                 target_id=str(rule.pk),
             ).order_by("-created_at", "-pk")[:HISTORY_SHOWN]
         )
+    region_id = scope.home_region_id
+    year = parse_year(request.GET.get("year")) or current_year()
+    readable = scope.data_read_departments
     return render(
         request,
         "draws/frequency_rule.html",
-        {"rule": rule, "form": form if is_coordinator else None, "history": history},
+        {
+            "rule": rule,
+            "form": form if is_coordinator else None,
+            "history": history,
+            # 无事不扰 per body (i13-onsite): the caps, and the year's on-site inspections of the
+            # departments whose working data the user reads.
+            "onsite_default": onsite.default_cap(),
+            "onsite_caps": department_caps(region_id),
+            "onsite_can_set": scope.coordinator_region_id is not None and scope.coordinator_region_id == region_id,
+            "onsite_year": year,
+            # The records are departments' working data: not for a witness-only user.
+            "onsite_records_readable": not scope.is_witness_only,
+            "onsite_stats": onsite_statistics(region_id, year, None if readable is None else set(readable)),
+        },
     )

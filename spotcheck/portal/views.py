@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from spotcheck.audit.anchors import anchor_line
 from spotcheck.directory.object_filter import describe_object_filter
-from spotcheck.draws.models import DrawFrequencyRule, Task
+from spotcheck.draws import onsite
+from spotcheck.draws.models import DepartmentOnSiteCap, DrawFrequencyRule, Task
 from spotcheck.draws.selectors import task_visit_count
 from spotcheck.drawspec import verify_draw
 from spotcheck.planning.selectors import live_entries, published_plans
@@ -61,6 +62,12 @@ def index_view(request):
             # 无事不扰: the yearly cap is public, as the plans are.
             "frequency_rules": DrawFrequencyRule.objects.select_related("region").order_by("region__code"),
             "latest_anchor": published_anchors().first(),
+            # 无事不扰 per body (i13-onsite): the default cap on on-site inspections and each
+            # department's own.
+            "onsite_default": onsite.default_cap(),
+            "onsite_caps": DepartmentOnSiteCap.objects.filter(follows_default=False)
+            .select_related("department__region")
+            .order_by("department__region__code", "department__sort_order", "department__code"),
         },
     )
 

@@ -16,6 +16,7 @@ from spotcheck.deadlines.selectors import Board, Horizon, board_counts
 from spotcheck.directory.selectors import objects_for_scope
 from spotcheck.draws.guide import TaskStep, step_counts
 from spotcheck.draws.models import Task
+from spotcheck.draws.onsite_selectors import over_cap_to_review
 from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_witness, tasks_for_scope
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
@@ -70,6 +71,8 @@ class Dashboard:
     # i13-deadlines: the deadline dashboard's non-empty lists (期限看板) for the coordinator,
     # department admins and approvers.
     deadline_boards: list[StepCount] = field(default_factory=list)
+    # The coordinator's: over-cap on-site inspections not yet read (i13-onsite, issue 13 item 11).
+    onsite_over_cap: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -90,6 +93,7 @@ class Dashboard:
             or self.task_steps
             or self.visit_approvals
             or self.deadline_boards
+            or self.onsite_over_cap
         )
 
 
@@ -154,6 +158,9 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
             for step in ADMIN_STEPS
             if counts[step]
         ]
+    # 无事不扰 per body (i13-onsite): over-cap on-site inspections flagged to the coordinator.
+    if scope.coordinator_region_id is not None:
+        board.onsite_over_cap = over_cap_to_review(scope).count()
 
 
 # i13-deadlines

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
 from PIL import Image
 
 from spotcheck.accounts.api_tokens import api_token_issue
@@ -33,7 +34,15 @@ from spotcheck.catalog import services as catalog
 from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.directory.models import InspectionObject, LevelChange, LicenceKind, ObjectLicence, Penalty
 from spotcheck.draws import services as draws
-from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
+from spotcheck.draws.models import (
+    CeremonyJob,
+    DepartmentOnSiteCap,
+    Draw,
+    DrawFrequencyRule,
+    OnSiteInspection,
+    Task,
+    WitnessInput,
+)
 from spotcheck.evidence import services as evidence_services
 from spotcheck.evidence.models import Evidence
 from spotcheck.imports.models import ExportJob, ImportJob
@@ -336,6 +345,25 @@ def _api_token(get) -> ApiToken:
     return api_token_issue(actor=get("scjg_admin"), name="许可系统", department=get("scjg"), role="inspector").token
 
 
+def _onsite_row(over_cap: bool = False) -> Callable[[Fixtures], OnSiteInspection]:
+    """An on-site inspection of 市场监管 (i13-onsite): a 专项 of its own, flagged or not."""
+
+    def row(get: Fixtures) -> OnSiteInspection:
+        return OnSiteInspection.objects.create(
+            inspection_object=get("obj"),
+            department=get("scjg"),
+            kind=OnSiteInspection.Kind.SPECIAL,
+            trigger=OnSiteInspection.Trigger.OWN,
+            inspected_at=timezone.now(),
+            recorded_by=get("scjg_admin"),
+            recorded_at=timezone.now(),
+            over_cap=over_cap,
+            over_cap_reason="复查" if over_cap else "",
+        )
+
+    return row
+
+
 # The system administrators' (lifting a login lockout): every other role is refused.
 SYSADMIN_ONLY = DEPARTMENT_ROW | {"other_department": 403, "department_admin": 403}
 
@@ -593,6 +621,17 @@ WRITE_VIEWS: dict[str, Write] = {
     "inspections:check_in": Write(
         "a member of the visit's team", _check_in_target, DEPARTMENT_ROW, personas={"read_only": "scjg_approver"}
     ),
+    # --- i13-onsite: 无事不扰 per body. A department's cap is the coordinator's; the caps are no
+    # department's secret (the rules page shows them to all staff): another department gets 403.
+    "draws:onsite_cap": Write(
+        "coordinator",
+        lambda get: Target(
+            {"department_id": get("scjg").pk}, {"mode": "own", "max_per_year": "1"}, (DepartmentOnSiteCap,)
+        ),
+        COORDINATOR_ONLY | {"other_department": 403},
+    ),
+    "draws:onsite_withdraw": Write("department (its admin)", on(_onsite_row(), REASON), DEPARTMENT_ROW),
+    "draws:onsite_review": Write("coordinator", on(_onsite_row(over_cap=True)), COORDINATOR_ONLY),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -661,6 +700,9 @@ READ_ONLY_VIEWS = {
     "inspections:print_checklist",
     "inspections:print_record",
     "portal:check_code_form",
+    # i13-onsite
+    "draws:onsite_list",
+    "draws:onsite_over_cap",
 }
 
 # --- results (issue 13, items 5, 7, 8; i13-results): a visit's result is written by its team
