@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "spotcheck.draws",
     "spotcheck.inspections",
     "spotcheck.results",
+    # issue 13, item 9 (后续处置; i13-followups)
+    "spotcheck.followups",
     "spotcheck.portal",
     "spotcheck.imports",
     "spotcheck.demo",
@@ -370,3 +372,11 @@ SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_0
 # revoked or corrected one is taken down or corrected within the second.
 SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS = env_int("SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS", 20)
 SPOTCHECK_CORRECTION_WORKING_DAYS = env_int("SPOTCHECK_CORRECTION_WORKING_DAYS", 5)
+
+# ---- 后续处置 (issue 13, item 9; i13-followups)
+# An open follow-up older than this many days is listed as overdue (a 责令改正 also once its due
+# date has passed without a re-check); the follow-up list shows the number.
+SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
+# A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
+# enforcement officers of the department's roster (RULES.md, "Before the visit").
+SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)

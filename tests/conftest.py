@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.inspections",
     "tests.fixtures.visits",
     "tests.fixtures.imports",
+    "tests.fixtures.results",  # i13-followups
 ]
 
 

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("draws",),
     ("inspections",),
     ("results",),
+    ("followups",),  # i13-followups
     ("imports",),
     ("portal",),
     ("web",),

@@ -25,6 +25,8 @@ GROUP_LABELS: dict[str, Promise] = {
     "imports": _("导入与导出"),
     "demo": _("演示数据"),
     "workdays": _("工作日历"),
+    # 后续处置 (issue 13, item 9; i13-followups)
+    "followups": _("后续处置"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -137,6 +139,17 @@ ACTION_LABELS: dict[str, Promise] = {
     "workdays.year.load": pgettext_lazy("audit action", "录入节假日安排"),
     # demo
     "demo.load": pgettext_lazy("audit action", "载入演示数据"),
+    # 后续处置 and 风险记录 (issue 13, item 9; i13-followups)
+    "followups.followup.open": pgettext_lazy("audit action", "登记后续处置"),
+    "followups.followup.close": pgettext_lazy("audit action", "后续处置完结"),
+    "followups.followup.withdraw": pgettext_lazy("audit action", "撤回后续处置"),
+    "followups.followup.update": pgettext_lazy("audit action", "复查后更新后续处置"),
+    "followups.recheck.record": pgettext_lazy("audit action", "登记复查结果"),
+    "followups.notice.read": pgettext_lazy("audit action", "抄告标记已阅"),
+    "followups.notice.handled": pgettext_lazy("audit action", "抄告标记已处理"),
+    "directory.finding.record": pgettext_lazy("audit action", "记入风险记录"),
+    "directory.finding.update": pgettext_lazy("audit action", "更新风险记录"),
+    "directory.finding.retire": pgettext_lazy("audit action", "撤销风险记录"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).
