@@ -143,3 +143,15 @@ def test_findings_within_days_in_words(db):
     assert str(condition) == "180 天内检查发现过问题"
     [marks] = describe_object_filter({"any_of": [{"findings_within_days": 90}, {"abnormal_list": True}]})
     assert str(marks) == "任一标记：90 天内检查发现过问题、列入经营异常名录"
+
+
+def test_the_object_page_section_is_one_query(problem_result, scjg_inspector, django_assert_num_queries):
+    from django.template import Context, Template
+
+    obj = problem_result.visit.inspection_object
+    correct_result(problem_result, actor=scjg_inspector, codes=["1"])
+    correct_result(problem_result, actor=scjg_inspector, codes=["E"])
+    template = Template("{% load findings %}{% object_findings obj %}")
+    with django_assert_num_queries(1):
+        html = template.render(Context({"obj": obj}))
+    assert html.count("<tr") == 3  # the header and both entries

@@ -256,6 +256,22 @@ def test_inbox_marks(login, wsjk_admin, scjg_admin, coordinator, wsjk, notice):
     assert login(wsjk_admin).post(reverse("followups:notice_read", args=[10**30])).status_code == 404
 
 
+def test_the_inbox_query_count_is_pinned(
+    login, wsjk_admin, scjg_admin, problem_visit, scjg_inspector, wsjk, django_assert_num_queries
+):
+    visits = list(Visit.objects.filter(task=problem_visit.task).order_by("pk"))
+    client = login(wsjk_admin)
+    for rows in (visits[:2], visits[2:7]):
+        for visit in rows:
+            item = make_result(visit, actor=scjg_inspector).items.get()
+            notice = services.followup_open(
+                actor=scjg_admin, item_result=item, kind=Kind.NOTIFY, target_department=wsjk
+            )
+            services.notice_mark_handled(actor=wsjk_admin, followup=notice, note="已处理")
+        with django_assert_num_queries(5):
+            _page(client, INBOX)
+
+
 def test_a_follow_up_of_another_kind_is_no_notice(login, wsjk_admin, rectify):
     assert login(wsjk_admin).post(reverse("followups:notice_read", args=[rectify.pk])).status_code == 404
 
