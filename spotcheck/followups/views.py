@@ -185,7 +185,7 @@ def followup_withdraw_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def recheck_view(request, pk: int):
     """复查 of a 责令改正: the department's officers on the date, 已改正 or 未改正."""
-    followup = access.get_followup_for_user(request.user, pk)
+    followup = access.get_followup_for_user(request.user, pk, write=True)
     if followup.kind != FollowUp.Kind.RECTIFY:
         raise Http404(_("只有责令改正需要复查。"))
     form = ReCheckForm(request.POST or None, department_id=followup.department_id)

@@ -208,6 +208,7 @@ def test_recheck_through_the_page(login, scjg_admin, scjg_approver, wsjk_admin, 
     response = login(scjg_admin).post(url, data)
     assert response.status_code == 400 and "现有 1 名" in response.content.decode()
     assert login(scjg_approver).post(url, data).status_code == 403
+    assert login(scjg_approver).get(url).status_code == 403, "the form is for who may record"
     assert login(wsjk_admin).post(url, data).status_code == 404
     data["officers"] = [scjg_inspectors[0].pk, scjg_inspectors[1].pk]
     assert login(scjg_admin).post(url, data).status_code == 302

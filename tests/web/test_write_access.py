@@ -32,6 +32,8 @@ from spotcheck.catalog.models import InspectionItem, ItemVersion
 from spotcheck.directory.models import InspectionObject, LevelChange, LicenceKind, ObjectLicence, Penalty
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CeremonyJob, Draw, DrawFrequencyRule, Task, WitnessInput
+from spotcheck.followups import services as followups
+from spotcheck.followups.models import FollowUp, ReCheck
 from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.inspections import services as inspections
 from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval
@@ -273,6 +275,29 @@ def _csv() -> SimpleUploadedFile:
     return SimpleUploadedFile("对象.csv", (",".join(OBJECT_HEADER) + "\n").encode(), content_type="text/csv")
 
 
+# 后续处置 (i13-followups): 市场监管's confirmed result with a problem, made in the database as
+# tests/fixtures/results.py does; a follow-up of ``kind`` on its item.
+ITEM_READER = {"read_only": "scjg_approver"}
+NOTICE_READERS = {"read_only": "coordinator", "other_department": "jtys_admin"}
+
+
+def _problem_item(get):
+    get("spring_2026")
+    return get("problem_item")
+
+
+def _followup(kind: str) -> Callable[[Fixtures], FollowUp]:
+    def followup(get) -> FollowUp:
+        item = _problem_item(get)
+        extra = {
+            "rectify": {"due_on": dt.date(2026, 3, 1)},
+            "notify": {"target_department": get("wsjk")},
+        }.get(kind, {})
+        return followups.followup_open(actor=get("scjg_admin"), item_result=item, kind=kind, **extra)
+
+    return followup
+
+
 REASON = {"reason": "检查写权限"}
 PLAN_READER = {"read_only": "scjg_approver"}  # approvers are the read-only role around plans
 JTYS = {"other_department": "jtys_admin"}  # 交通运输 has no task in the merges
@@ -502,6 +527,38 @@ WRITE_VIEWS: dict[str, Write] = {
     ),
     "planning:stratum_edit": Write("department", on(_stratum, {"name": "改名"}), DEPARTMENT_ROW, personas=PLAN_READER),
     "planning:stratum_remove": Write("department", on(_stratum, REASON), DEPARTMENT_ROW, personas=PLAN_READER),
+    # --- followups: 后续处置 of 市场监管's problem item — its team and its admin write; the
+    # department's approver reads (403); 抄告 marks are the notified 卫健's admin's (i13-followups)
+    "followups:open": Write(
+        "the visit's team or the item's department admin",
+        lambda get: Target({"pk": _problem_item(get).pk}, {"kind": "routine"}, (FollowUp,)),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:close": Write(
+        "the visit's team or the item's department admin",
+        on(_followup("routine"), {"closed_on": "2026-02-16", "note": "x"}),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:withdraw": Write(
+        "the visit's team or the item's department admin",
+        on(_followup("routine"), REASON),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:recheck": Write(
+        "the visit's team or the item's department admin",
+        on(_followup("rectify"), {"checked_on": "2026-02-16", "outcome": "corrected"}, ReCheck),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:notice_read": Write(
+        "the notified department's admin", on(_followup("notify")), DEPARTMENT_ROW, personas=NOTICE_READERS
+    ),
+    "followups:notice_handled": Write(
+        "the notified department's admin", on(_followup("notify")), DEPARTMENT_ROW, personas=NOTICE_READERS
+    ),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -556,6 +613,11 @@ READ_ONLY_VIEWS = {
     "portal:verifier",
     "portal:audit_anchors",
     "portal:audit_anchor_file",
+    # followups (i13-followups)
+    "followups:list",
+    "followups:item",
+    "followups:inbox",
+    "followups:result_notice",
 }
 
 # ---------------------------------------------------------------------------- the URLconf
