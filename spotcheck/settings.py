@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     # 证据材料 (i13-evidence)
     "spotcheck.evidence",
     "spotcheck.results",
+    # issue 13, item 9 (后续处置; i13-followups)
+    "spotcheck.followups",
     "spotcheck.portal",
     "spotcheck.imports",
     "spotcheck.demo",
@@ -421,3 +423,10 @@ SPOTCHECK_RESULT_DRAFT_MAX_BYTES = env_int("SPOTCHECK_RESULT_DRAFT_MAX_BYTES", 2
 # (RULES.md, "Yearly cap"; Zhejiang's 2 as the default; the coordinator may set a department's
 # own, spotcheck/draws/onsite.py). 0: no cap unless a department has its own.
 SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR = env_int("SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR", 2)
+# ---- 后续处置 (issue 13, item 9; i13-followups)
+# An open follow-up older than this many days is listed as overdue (a 责令改正 also once its due
+# date has passed without a re-check); the follow-up list shows the number.
+SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
+# A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
+# enforcement officers of the department's roster (RULES.md, "Before the visit").
+SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)

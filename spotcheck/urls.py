@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("spotcheck.audit.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/", RedirectView.as_view(pattern_name="api:docs")),
+    path("followups/", include("spotcheck.followups.urls")),  # issue 13, item 9 (i13-followups)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # 证据材料 (i13-evidence). MEDIA_ROOT holds evidence and is served by no URL, not even with

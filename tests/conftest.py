@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.fixtures.on_site",
     # results (i13-results)
     "tests.fixtures.results",
+    "tests.fixtures.followups",  # i13-followups
 ]
 
 

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("evidence",),  # i13-evidence
     ("results",),
     ("deadlines",),  # i13-deadlines: the dashboard, reminders and completion read results
+    ("followups",),  # i13-followups
     ("imports",),
     ("portal",),
     ("web",),

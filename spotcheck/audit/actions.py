@@ -32,6 +32,8 @@ GROUP_LABELS: dict[str, Promise] = {
     "notices": _("站内提醒"),
     # results (i13-results)
     "results": _("检查结果"),
+    # 后续处置 (issue 13, item 9; i13-followups)
+    "followups": _("后续处置"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -168,6 +170,17 @@ ACTION_LABELS: dict[str, Promise] = {
     "draws.onsite.over_cap": pgettext_lazy("audit action", "超上限现场检查"),
     "draws.onsite.withdraw": pgettext_lazy("audit action", "撤回现场检查记录"),
     "draws.onsite.review": pgettext_lazy("audit action", "已阅超上限现场检查"),
+    # 后续处置 and 风险记录 (issue 13, item 9; i13-followups)
+    "followups.followup.open": pgettext_lazy("audit action", "登记后续处置"),
+    "followups.followup.close": pgettext_lazy("audit action", "后续处置完结"),
+    "followups.followup.withdraw": pgettext_lazy("audit action", "撤回后续处置"),
+    "followups.followup.update": pgettext_lazy("audit action", "复查后更新后续处置"),
+    "followups.recheck.record": pgettext_lazy("audit action", "登记复查结果"),
+    "followups.notice.read": pgettext_lazy("audit action", "抄告标记已阅"),
+    "followups.notice.handled": pgettext_lazy("audit action", "抄告标记已处理"),
+    "directory.finding.record": pgettext_lazy("audit action", "记入风险记录"),
+    "directory.finding.update": pgettext_lazy("audit action", "更新风险记录"),
+    "directory.finding.retire": pgettext_lazy("audit action", "撤销风险记录"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

@@ -269,3 +269,58 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return self.decision_number
+
+
+class ObjectFinding(models.Model):
+    """风险记录: a problem found on an object, with its source, so that later strata (the object
+    filter's ``findings_within_days``) and every department's page see it. Written by the apps
+    above (today: a confirmed inspection result with a problem, through the follow-ups app);
+    never deleted — a source that no longer holds (a corrected result) retires its entry with a
+    reason."""
+
+    class SourceKind(models.TextChoices):
+        RESULT = "result", _("抽查检查结果")
+
+    inspection_object = models.ForeignKey(
+        InspectionObject, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="findings"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("发现部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    found_on = models.DateField(_("发现日期"))
+    source_kind = models.CharField(_("来源类别"), max_length=16, choices=SourceKind.choices)
+    # What wrote it, as the writer identifies it (for a result: its item result's id), so that
+    # writing it again updates the one entry instead of adding another.
+    source_key = models.CharField(_("来源标识"), max_length=64)
+    source_reference = models.CharField(_("来源"), max_length=255, help_text=_("如：任务编号、检查、事项编码"))
+    codes = models.JSONField(_("检查结果代码"), default=list, blank=True)
+    summary = models.CharField(_("问题摘要"), max_length=500)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    retired_reason = models.CharField(_("撤销原因"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("风险记录")
+        verbose_name_plural = _("风险记录")
+        ordering = ["-found_on", "-id"]
+        indexes = [models.Index(fields=["found_on", "inspection_object"], name="finding_found_object_idx")]
+        constraints = [
+            # One standing entry per source; a retired one stays beside a later one.
+            models.UniqueConstraint(
+                fields=["source_kind", "source_key"],
+                condition=models.Q(retired_at__isnull=True),
+                name="finding_one_standing_per_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(retired_at__isnull=True) | ~models.Q(retired_reason=""),
+                name="finding_retired_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_object_id} {self.found_on} {self.source_reference}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None

@@ -7,6 +7,7 @@ scope, a plan stratum (分层), a task's pool filter (对象库筛选条件) and
      "tags": ["key_supervision"], "regions": ["320481"],
      "credit_levels": ["C", "D"], "risk_levels": ["high"], "annual_report": ["not_reported"],
      "abnormal_list": true, "serious_violation_list": false, "penalised_within_days": 365,
+     "findings_within_days": 180,
      "drawn_recently": false, "drawn_within_days": 365,
      "any_of": [{"abnormal_list": true}, {"tags": ["key_supervision"]}]}
 
@@ -21,6 +22,8 @@ Every key is optional; a missing or empty key does not restrict; the keys presen
 - ``abnormal_list``, ``serious_violation_list``: true keeps the objects on the list (经营异常名录,
   严重违法失信名单), false those not on it;
 - ``penalised_within_days``: an administrative penalty decided in that many days (1 to 3650);
+- ``findings_within_days``: a standing 风险记录 (ObjectFinding: a problem an inspection found, by
+  any department) dated in that many days (1 to 3650); a retired entry does not count;
 - ``drawn_recently`` with ``drawn_within_days`` (365 when not given): true keeps the objects
   drawn, by any task for any item, in that many days, false those not drawn. The draws live in
   an app above this one, so whoever turns such a filter into a condition passes the draws'
@@ -54,7 +57,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from spotcheck.accounts.models import Region
-from spotcheck.directory.models import Industry, InspectionObject, LicenceKind, ObjectLicence, Penalty, Tag
+from spotcheck.directory.models import (
+    Industry,
+    InspectionObject,
+    LicenceKind,
+    ObjectFinding,
+    ObjectLicence,
+    Penalty,
+    Tag,
+)
 
 # Key → label, in the order of the pages and of the canonical form.
 KEYS: dict[str, Any] = {
@@ -69,6 +80,7 @@ KEYS: dict[str, Any] = {
     "abnormal_list": gettext_lazy("列入经营异常名录"),
     "serious_violation_list": gettext_lazy("列入严重违法失信名单"),
     "penalised_within_days": gettext_lazy("近期受过行政处罚"),
+    "findings_within_days": gettext_lazy("近期有风险记录"),
     "drawn_recently": gettext_lazy("近期被抽中"),
     "drawn_within_days": gettext_lazy("被抽中期限"),
     "any_of": gettext_lazy("任一条件"),
@@ -82,6 +94,7 @@ FILTER_KEYS: tuple[str, ...] = (
     "abnormal_list",
     "serious_violation_list",
     "penalised_within_days",
+    "findings_within_days",
     "drawn_recently",
     "drawn_within_days",
     "any_of",
@@ -89,6 +102,7 @@ FILTER_KEYS: tuple[str, ...] = (
 
 DEFAULT_PENALTY_DAYS = 365
 MAX_PENALTY_DAYS = 3650
+MAX_FINDING_DAYS = 3650
 DEFAULT_DRAWN_DAYS = 365
 
 _CHOICES = {
@@ -99,7 +113,11 @@ _CHOICES = {
 }
 _TABLES = {"industries", "licences", "tags", "regions"}
 _BOOLEAN_FIELDS = {"abnormal_list": "in_abnormal_list", "serious_violation_list": "in_serious_violation_list"}
-_DAY_LIMITS = {"penalised_within_days": MAX_PENALTY_DAYS, "drawn_within_days": None}
+_DAY_LIMITS = {
+    "penalised_within_days": MAX_PENALTY_DAYS,
+    "findings_within_days": MAX_FINDING_DAYS,
+    "drawn_within_days": None,
+}
 
 # Deep enough for province → city → county → town.
 _REGION_DEPTH = 4
@@ -298,6 +316,10 @@ def object_filter_q(
     if days := flt.get("penalised_within_days"):
         since = timezone.localdate(now) - dt.timedelta(days=days)
         q &= Q(pk__in=Penalty.objects.filter(decided_on__gte=since).values("inspection_object_id"))
+    if days := flt.get("findings_within_days"):
+        since = timezone.localdate(now) - dt.timedelta(days=days)
+        standing = ObjectFinding.objects.filter(found_on__gte=since, retired_at__isnull=True)
+        q &= Q(pk__in=standing.values("inspection_object_id"))
     if "drawn_recently" in flt:
         if drawn_since is None:
             raise TypeError("a filter with drawn_recently needs drawn_since (the draws app's)")
@@ -340,7 +362,14 @@ class Condition:
 
 
 # Conditions that read as a mark an object carries: "任一标记：…" lists their phrases.
-_MARKS = {"tags", "abnormal_list", "serious_violation_list", "penalised_within_days", "drawn_recently"}
+_MARKS = {
+    "tags",
+    "abnormal_list",
+    "serious_violation_list",
+    "penalised_within_days",
+    "findings_within_days",
+    "drawn_recently",
+}
 
 
 class _Names:
@@ -388,6 +417,8 @@ def _describe(flt: Mapping[str, Any], names: _Names) -> list[Condition]:
             lines.append(Condition(key, str(label) if value else _("未列入严重违法失信名单"), []))
         elif key == "penalised_within_days":
             lines.append(Condition(key, _("%(days)s 天内受过行政处罚") % {"days": value}, []))
+        elif key == "findings_within_days":
+            lines.append(Condition(key, _("%(days)s 天内检查发现过问题") % {"days": value}, []))
         elif key == "drawn_recently":
             days = flt.get("drawn_within_days", DEFAULT_DRAWN_DAYS)
             phrase = _("%(days)s 天内被抽中过") if value else _("%(days)s 天内未被抽中")

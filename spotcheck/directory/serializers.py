@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from spotcheck.accounts.models import Department, Region
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, ObjectLicence, Tag
-from spotcheck.directory.object_filter import MAX_PENALTY_DAYS
+from spotcheck.directory.object_filter import MAX_FINDING_DAYS, MAX_PENALTY_DAYS
 
 
 class ObjectFilterSchema(serializers.Serializer):
@@ -31,6 +31,9 @@ class ObjectFilterSchema(serializers.Serializer):
     serious_violation_list = serializers.BooleanField(required=False, help_text=_("列入严重违法失信名单"))
     penalised_within_days = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PENALTY_DAYS, help_text=_("多少天内受过行政处罚")
+    )
+    findings_within_days = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_FINDING_DAYS, help_text=_("多少天内检查发现过问题（风险记录）")
     )
     drawn_recently = serializers.BooleanField(
         required=False, help_text=_("true：近期被抽中过；false：近期未被抽中（任何任务、任何事项）")

@@ -339,6 +339,7 @@ class TestValidation:
             "serious_violation_list",
             "tags",
             "penalised_within_days",
+            "findings_within_days",  # i13-followups: 风险记录
             "drawn_recently",
             "drawn_within_days",
             "any_of",

@@ -45,6 +45,8 @@ from spotcheck.draws.models import (
 )
 from spotcheck.evidence import services as evidence_services
 from spotcheck.evidence.models import Evidence
+from spotcheck.followups import services as followups
+from spotcheck.followups.models import FollowUp, ReCheck
 from spotcheck.imports.models import ExportJob, ImportJob
 from spotcheck.inspections import services as inspections
 from spotcheck.inspections.models import EmergencyStart, MergeDecline, MergedVisit, VisitApproval, VisitCheckIn
@@ -304,6 +306,29 @@ def _notice(get) -> Notice:
     """An unread notice of 市场监管's admin (i13-deadlines)."""
     user = get("scjg_admin")
     return notices_send([NoticeDraft(user.pk, Notice.Kind.VISIT_WINDOW, "k", "提醒", "", "/tasks/")])[0]
+
+
+# 后续处置 (i13-followups): 市场监管's confirmed result with a problem, made in the database as
+# tests/fixtures/results.py does; a follow-up of ``kind`` on its item.
+ITEM_READER = {"read_only": "scjg_approver"}
+NOTICE_READERS = {"read_only": "coordinator", "other_department": "jtys_admin"}
+
+
+def _problem_item(get):
+    get("spring_2026")
+    return get("problem_item")
+
+
+def _followup(kind: str) -> Callable[[Fixtures], FollowUp]:
+    def followup(get) -> FollowUp:
+        item = _problem_item(get)
+        extra = {
+            "rectify": {"due_on": dt.date(2026, 3, 1)},
+            "notify": {"target_department": get("wsjk")},
+        }.get(kind, {})
+        return followups.followup_open(actor=get("scjg_admin"), item_result=item, kind=kind, **extra)
+
+    return followup
 
 
 REASON = {"reason": "检查写权限"}
@@ -632,6 +657,38 @@ WRITE_VIEWS: dict[str, Write] = {
     ),
     "draws:onsite_withdraw": Write("department (its admin)", on(_onsite_row(), REASON), DEPARTMENT_ROW),
     "draws:onsite_review": Write("coordinator", on(_onsite_row(over_cap=True)), COORDINATOR_ONLY),
+    # --- followups: 后续处置 of 市场监管's problem item — its team and its admin write; the
+    # department's approver reads (403); 抄告 marks are the notified 卫健's admin's (i13-followups)
+    "followups:open": Write(
+        "the visit's team or the item's department admin",
+        lambda get: Target({"pk": _problem_item(get).pk}, {"kind": "routine"}, (FollowUp,)),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:close": Write(
+        "the visit's team or the item's department admin",
+        on(_followup("routine"), {"closed_on": "2026-02-16", "note": "x"}),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:withdraw": Write(
+        "the visit's team or the item's department admin",
+        on(_followup("routine"), REASON),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:recheck": Write(
+        "the visit's team or the item's department admin",
+        on(_followup("rectify"), {"checked_on": "2026-02-16", "outcome": "corrected"}, ReCheck),
+        DEPARTMENT_ROW,
+        personas=ITEM_READER,
+    ),
+    "followups:notice_read": Write(
+        "the notified department's admin", on(_followup("notify")), DEPARTMENT_ROW, personas=NOTICE_READERS
+    ),
+    "followups:notice_handled": Write(
+        "the notified department's admin", on(_followup("notify")), DEPARTMENT_ROW, personas=NOTICE_READERS
+    ),
 }
 
 # --------------------------------------------------------------------- the read-only views
@@ -703,6 +760,11 @@ READ_ONLY_VIEWS = {
     # i13-onsite
     "draws:onsite_list",
     "draws:onsite_over_cap",
+    # followups (i13-followups)
+    "followups:list",
+    "followups:item",
+    "followups:inbox",
+    "followups:result_notice",
 }
 
 # --- results (issue 13, items 5, 7, 8; i13-results): a visit's result is written by its team
