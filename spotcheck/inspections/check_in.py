@@ -6,7 +6,12 @@ the visit's body, so a second one is refused (a re-check after 责令改正 is a
 In a merged visit the arrival is recorded per visit (``merged_visit_check_in``): on every visit
 of it whose team the user is on, since each body's count is its own; another department's team
 checks in on its own visit, as a member of one team cannot vouch for another's presence. Each
-check-in notes the merged visit it was part of."""
+check-in notes the merged visit it was part of.
+
+Each check-in is recorded as an on-site inspection of the object by every department of the
+visit's task (``draws.onsite.onsite_inspection_record``, in the same transaction): what the
+body's yearly cap (无事不扰) counts. A department at its cap needs ``over_cap_reason``; the
+inspection is then flagged to the coordinator."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.audit.services import audit_record, snapshot
 from spotcheck.draws.models import Task, Visit
+from spotcheck.draws.onsite import onsite_inspection_record
 from spotcheck.inspections.access import CHECK_IN_RULE, team_inspector_of
 from spotcheck.inspections.models import VisitCheckIn
 from spotcheck.inspections.selectors import merged_visit_of, require_approved_or_emergency
@@ -66,11 +72,13 @@ def visit_check_in(
     latitude: object = None,
     longitude: object = None,
     accuracy: object = None,
+    over_cap_reason: str = "",
 ) -> VisitCheckIn:
     """到场登记 of ``visit`` by ``actor``, a member of its team, at the server's time. Refused
     when the actor is not on the team, the task is not drawn (or cancelled), the visit is
-    neither approved nor started in an emergency, or it was checked in already. The location
-    is optional: both coordinates or none (an accuracy alone is dropped)."""
+    neither approved nor started in an emergency, or it was checked in already, and when a
+    department of the task is at its yearly on-site cap and no ``over_cap_reason`` is given.
+    The location is optional: both coordinates or none (an accuracy alone is dropped)."""
     inspector = team_inspector_of(actor, visit)
     if inspector is None:
         raise PermissionDenied(CHECK_IN_RULE)
@@ -107,6 +115,18 @@ def visit_check_in(
     )
     check_in.full_clean()
     check_in.save(force_insert=True)
+    merged_with = []
+    if check_in.merged_visit is not None:
+        merged_with = list(
+            check_in.merged_visit.members.filter(is_active=True).exclude(visit=visit).values_list("visit_id", flat=True)
+        )
+    onsite_inspection_record(
+        actor=actor,
+        visit=visit,
+        inspected_at=check_in.checked_in_at,
+        over_cap_reason=over_cap_reason,
+        merged_with=merged_with,
+    )
     audit_record(
         actor=actor,
         action="inspections.visit.check_in",
@@ -125,12 +145,14 @@ def merged_visit_check_in(
     latitude: object = None,
     longitude: object = None,
     accuracy: object = None,
+    over_cap_reason: str = "",
 ) -> tuple[list[VisitCheckIn], list[tuple[Visit, str]]]:
     """One arrival at a merged visit, recorded per visit the actor is on the team of: ``visit``
     (refused as ``visit_check_in`` refuses) and each other visit of its active merged visit
     whose team the actor is on too and that is not checked in yet. Such a visit that may not be
     checked in (not approved …) is left out with the reason; the others are recorded."""
-    check_ins = [visit_check_in(actor=actor, visit=visit, latitude=latitude, longitude=longitude, accuracy=accuracy)]
+    location = {"latitude": latitude, "longitude": longitude, "accuracy": accuracy, "over_cap_reason": over_cap_reason}
+    check_ins = [visit_check_in(actor=actor, visit=visit, **location)]
     merged_visit = check_ins[0].merged_visit
     skipped: list[tuple[Visit, str]] = []
     if merged_visit is None:
@@ -150,9 +172,7 @@ def merged_visit_check_in(
     for other in others:
         try:
             with transaction.atomic():
-                check_ins.append(
-                    visit_check_in(actor=actor, visit=other, latitude=latitude, longitude=longitude, accuracy=accuracy)
-                )
+                check_ins.append(visit_check_in(actor=actor, visit=other, **location))
         except ValidationError as exc:
             skipped.append((other, " ".join(exc.messages)))
     return check_ins, skipped

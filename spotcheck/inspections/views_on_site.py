@@ -39,6 +39,7 @@ def check_in_view(request, pk: int):
             latitude=request.POST.get("latitude"),
             longitude=request.POST.get("longitude"),
             accuracy=request.POST.get("accuracy"),
+            over_cap_reason=request.POST.get("over_cap_reason", ""),
         )
     except ValidationError as exc:
         flash_service_errors(request, exc)

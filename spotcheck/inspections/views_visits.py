@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from spotcheck.accounts.scope import require_staff
+from spotcheck.draws.onsite import onsite_cap_warning
 from spotcheck.inspections import access, check_codes, selectors
 from spotcheck.inspectors.access import may_see_private_details
 
@@ -99,7 +100,10 @@ def _on_site_context(request, scope, visit) -> dict:
         "check_code_url": url,
         "check_code_qr": check_codes.qr_svg(url) if code else "",
         "check_in": selectors.check_in_of(visit),
-        "may_check_in": access.is_team_member(request.user, visit),
+        "may_check_in": (may_check_in := access.is_team_member(request.user, visit)),
+        # 无事不扰: the task's departments already at their yearly on-site cap for the object, so
+        # the form asks for the reason before posting (the service refuses without it).
+        "cap_reached": onsite_cap_warning(visit) if may_check_in and not selectors.check_in_of(visit) else [],
         "reads_feedback": reads_feedback,
         "feedback": selectors.visit_feedback(visit) if reads_feedback else [],
     }

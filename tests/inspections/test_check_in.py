@@ -199,3 +199,36 @@ def test_a_merged_visit_check_in_records_every_visit_the_user_is_on(
     assert set(rows) == {ours.pk, theirs.pk}
     assert rows[theirs.pk].latitude == rows[ours.pk].latitude == Decimal("31.100000")
     assert AuditEntry.objects.filter(action="inspections.visit.check_in").count() == 2
+
+
+# ---------------------------------------------------------------- 无事不扰: the check-in is counted
+
+
+def test_a_check_in_is_an_on_site_inspection_by_the_tasks_departments(approved_visit, scjg_inspector):
+    from spotcheck.draws.models import OnSiteInspection
+
+    check_in = visit_check_in(actor=scjg_inspector, visit=approved_visit)
+    rows = list(OnSiteInspection.objects.filter(visit=approved_visit))
+    assert {r.department_id for r in rows} == {approved_visit.task.lead_department_id}
+    assert all(r.inspected_at == check_in.checked_in_at and r.counts_toward_cap and not r.over_cap for r in rows)
+
+
+def test_a_check_in_over_the_cap_needs_a_reason_and_is_flagged(approved_visit, scjg_inspector, login, settings):
+    from spotcheck.draws.models import OnSiteInspection
+    from tests.draws.onsite_support import earlier
+
+    settings.SPOTCHECK_ONSITE_INSPECTIONS_PER_YEAR = 2
+    department = approved_visit.task.lead_department
+    for days in (30, 60):
+        earlier(approved_visit.inspection_object, department, scjg_inspector, days)
+    client = login(scjg_inspector)
+    page = client.get(_page(approved_visit)).content.decode()
+    assert 'id="over-cap"' in page and "已现场检查 2 次（上限 2 次）" in page
+    with pytest.raises(ValidationError, match="over_cap_reason|上限"):
+        visit_check_in(actor=scjg_inspector, visit=approved_visit)
+    assert not VisitCheckIn.objects.filter(visit=approved_visit).exists()  # nothing half-written
+    response = client.post(_url(approved_visit), {"over_cap_reason": "群众投诉反映问题，需到场核实"})
+    assert response.status_code == 302
+    row = OnSiteInspection.objects.get(visit=approved_visit)
+    assert row.over_cap and row.over_cap_reason == "群众投诉反映问题，需到场核实"
+    assert VisitCheckIn.objects.filter(visit=approved_visit).exists()
