@@ -14,11 +14,17 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.scope import scope_for
 from spotcheck.draws.models import Task, Visit
-from spotcheck.inspections.access import can_approve_visits, get_approval_task_for_user, get_visit_for_user
+from spotcheck.inspections.access import (
+    can_approve_visits,
+    get_approval_task_for_user,
+    get_visit_for_user,
+    reads_task_visits,
+)
 from spotcheck.inspectors.models import Inspector
 
 if TYPE_CHECKING:
@@ -62,6 +68,10 @@ def get_results_task_for_user(user: User, pk: int, write: bool = False) -> Task:
     """The task whose results are approved: 404 for a task the user may not read; a reader who
     may not approve gets a 403 when asking to write."""
     task = get_approval_task_for_user(user, pk)
+    # The results are the visits' working files until published: read by those who read every
+    # visit of the task (not a witness who reads the task's record, nor one team's inspector).
+    if not reads_task_visits(scope_for(user), task):
+        raise Http404(_("没有找到该任务的检查结果。"))
     if write and not may_approve(user, task):
         raise PermissionDenied(APPROVE_RULE)
     return task

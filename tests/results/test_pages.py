@@ -63,3 +63,12 @@ def test_a_merged_visit_links_to_the_other_visits(login, merged, scjg_inspector,
     page = login(scjg_inspector).get(reverse("results:visit", args=[ours.pk])).content.decode()
     assert "本次检查为合并检查" in page and reverse("results:visit", args=[theirs.pk]) in page
     assert theirs.task.code in page
+
+
+def test_the_tasks_results_are_not_for_a_witness_or_one_teams_inspector(login, officers, approved, witness):
+    """The task's results page lists every visit's result: a witness reads the task's record but
+    not its results; an inspector reads their own visit's result, not the others' (404)."""
+    url = reverse("results:task", args=[approved.task_id])
+    assert login(witness).get(url).status_code == 404
+    assert login(officers[0]).get(url).status_code == 404
+    assert login(officers[0]).get(reverse("results:visit", args=[approved.pk])).status_code == 200

@@ -820,7 +820,10 @@ WRITE_VIEWS |= {
     "results:edit": Write("the visit's team", _result_target, DEPARTMENT_ROW, personas=RESULT_WRITER),
     "results:draft": Write("the visit's team", _result_draft_target, DEPARTMENT_ROW, personas=RESULT_WRITER),
     "results:confirm": Write("the visit's team", _result_confirm_target, DEPARTMENT_ROW, personas=RESULT_WRITER),
-    "results:task_approve": Write("the lead department's approver", _results_approve_target, COORDINATOR_ONLY),
+    # The task's results are read by those who read every visit (not one team's inspector: 404).
+    "results:task_approve": Write(
+        "the lead department's approver", _results_approve_target, COORDINATOR_ONLY | {"read_only": 404}
+    ),
 }
 READ_ONLY_VIEWS |= {"results:visit", "results:revisions", "results:task"}
 
