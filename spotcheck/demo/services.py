@@ -19,6 +19,7 @@ from spotcheck.audit.services import audit_record
 from spotcheck.core import codes
 from spotcheck.demo.clock import clock_at, story
 from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
+from spotcheck.demo.inspections_story import create_inspections
 from spotcheck.demo.items import create_items
 from spotcheck.demo.objects import ObjectGenerator
 from spotcheck.demo.people import create_recusals, create_roster, create_staff_accounts, hashed_demo_password
@@ -163,6 +164,8 @@ def demo_load(
     joint_office = frame.departments[JOINT_OFFICE_CODE]
     # Last, through the services: the plans and the draws read the whole directory and roster.
     plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor, story=timeline)
+    # i13-demo: the first drawn task's inspections, results, evidence and follow-ups.
+    plan_counts.update(create_inspections(users=users, after=timeline.rule))
 
     all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals, **plan_counts}
     seconds = time.perf_counter() - started

@@ -1,0 +1,271 @@
+"""The demo's inspections (issue 13, item 14): after the draws, the first drawn task that 市场监管
+leads or joins lives its inspections, every step through the services with the demo accounts as actors and
+at a moment of the story (``clock_at``), so pages show each state:
+
+approved → checked in (with a generated evidence photo) → results entered → confirmed by two
+officers (one corrected with a reason and confirmed anew) → follow-ups: one 责令改正 whose
+deadline has passed (overdue), one open with a deadline ahead, one closed; the enterprise's
+rating of one visit.
+
+The steps come after the story's last step (``Story.rule``, the last working day before the load
+day), a few minutes apart and none later than now, so the audit trail still reads in time
+order. On the load day the 责令改正 due that day is overdue.
+
+The demo's ``scjg_inspector`` login is first linked to the roster inspector of 市场监管 on the
+most teams of that task (swapped with the login that inspector had), so 我的检查 is not empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from spotcheck.accounts.models import User
+from spotcheck.demo.clock import add_working_days, clock_at, working_day_on_or_after
+from spotcheck.draws.models import Task, Visit, VisitMember
+from spotcheck.evidence.services import evidence_upload
+from spotcheck.followups.models import FollowUp
+from spotcheck.followups.services import followup_close, followup_open
+from spotcheck.inspections.check_in import visit_check_in
+from spotcheck.inspections.feedback import visit_feedback_submit
+from spotcheck.inspections.services import visits_approve
+from spotcheck.inspectors.models import Inspector
+from spotcheck.inspectors.services import inspector_update
+from spotcheck.results.models import ItemResult, VisitResult
+from spotcheck.results.selectors import entry_items
+from spotcheck.results.services import result_confirm, result_save
+
+DEMO_DEPARTMENT = "SCJG"
+DEMO_INSPECTOR = "scjg_inspector"
+# Visits the story takes through its steps (the team's two officers must both have logins).
+VISITS_CHECKED_IN = 6
+# Working days the open 责令改正 leaves the enterprise after the story's day.
+OPEN_RECTIFY_WORKING_DAYS = 10
+RATING = 5
+
+
+@dataclass
+class _Visit:
+    visit: Visit
+    users: list[User]  # the team's officers' logins, the demo inspector first
+
+
+def _first_drawn_task() -> Task | None:
+    """The earliest drawn task 市场监管 leads or joins (``scjg_inspector`` is one of its officers)."""
+    joined = Q(lead_department__code=DEMO_DEPARTMENT) | Q(participating_departments__code=DEMO_DEPARTMENT)
+    return (
+        Task.objects.filter(joined, status=Task.Status.DRAWN)
+        .select_related("draw", "lead_department")
+        .order_by("draw__drawn_at", "pk")
+        .first()
+    )
+
+
+def _link_demo_inspector(*, admin: User, task: Task) -> Inspector | None:
+    """Link ``scjg_inspector`` to the certified 市场监管 inspector on the most teams of ``task``
+    (through ``inspector_update``, swapping logins with them)."""
+    user = User.objects.filter(username=DEMO_INSPECTOR).first()
+    if user is None:
+        return None
+    busiest = (
+        VisitMember.objects.filter(
+            visit__task=task,
+            inspector__department__code=DEMO_DEPARTMENT,
+            inspector__user__isnull=False,
+        )
+        .values("inspector")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "inspector")
+        .first()
+    )
+    if busiest is None:
+        return None
+    target = Inspector.objects.get(pk=busiest["inspector"])
+    if target.user_id == user.pk:
+        return target
+    current = Inspector.objects.filter(user=user).first()
+    their_login = target.user
+    if current is not None:
+        inspector_update(actor=admin, inspector=current, changes={"user": None})
+    target = inspector_update(actor=admin, inspector=target, changes={"user": user})
+    if current is not None:
+        inspector_update(actor=admin, inspector=current, changes={"user": their_login})
+    return target
+
+
+class _Moments:
+    """Increasing moments after ``start``, ``STEP`` apart (closer when now is near), none later
+    than now."""
+
+    STEP = dt.timedelta(minutes=3)
+    COUNT = 40  # more than the steps the story takes
+
+    def __init__(self, start: dt.datetime) -> None:
+        room = (timezone.now() - start) / (self.COUNT + 1)
+        self.step = min(self.STEP, room)
+        self.moment = start
+
+    def next(self) -> dt.datetime:
+        self.moment += self.step
+        return self.moment
+
+
+def _story_visits(task: Task, inspector: Inspector, day: dt.date) -> list[_Visit]:
+    """The demo inspector's visits of ``task`` whose every officer has a login and a valid
+    certificate (both confirm), the first ``VISITS_CHECKED_IN``."""
+    chosen = []
+    visits = Visit.objects.filter(task=task, members__inspector=inspector).order_by("rank", "pk")
+    for visit in visits.select_related("task", "inspection_object"):
+        members = [m.inspector for m in visit.members.select_related("inspector__user").order_by("position")]
+        officers = [i for i in members if i.user_id is not None and i.certificate_valid_on(day)]
+        if len(officers) < 2 or inspector not in officers:
+            continue
+        users = [inspector.user] + [i.user for i in officers if i.pk != inspector.pk]
+        chosen.append(_Visit(visit, users[:2]))
+        if len(chosen) == VISITS_CHECKED_IN:
+            break
+    return chosen
+
+
+def _result_data(visit: Visit, day: dt.date, *, problem: bool, note: str = "") -> dict[str, Any]:
+    items = {}
+    for entry in entry_items(visit):
+        answer = "nonconforming" if problem else "conforms"
+        items[str(entry.version.pk)] = {
+            "checked": True,
+            "method": "1",
+            "adopted_from": "",
+            "codes": ["A", "B"] if problem else ["1"],
+            "answers": {str(q.pk): {"answer": answer, "note": ""} for q in entry.questions},
+            "note": note or ("未按规定公示年度报告信息。" if problem else "现场检查情况良好。"),
+            "checked_on": "",
+        }
+    return {"outcome": "carried_out", "completed_on": day.isoformat(), "items": items}
+
+
+def _photo(visit: Visit) -> io.BytesIO:
+    """A generated evidence photo (JPEG): a shop front in flat colours with the visit's id."""
+    image = Image.new("RGB", (800, 600), (186, 205, 222))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((120, 180, 680, 560), fill=(226, 214, 190), outline=(90, 80, 70), width=6)
+    draw.rectangle((160, 220, 640, 290), fill=(170, 40, 40))
+    draw.rectangle((330, 360, 470, 560), fill=(110, 80, 60))
+    draw.text((180, 240), visit.public_id, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    out.seek(0)
+    out.name = f"{visit.public_id}.jpg"
+    return out
+
+
+def _confirm_by_both(result: VisitResult, users: list[User]) -> None:
+    for user in users:
+        result_confirm(actor=user, visit_result=result, revision=result.revision)
+
+
+def create_inspections(*, users: dict[str, int], after: dt.datetime) -> dict[str, int]:
+    """The inspections of the demo's first drawn task 市场监管 takes part in, each step a few
+    minutes after the one before, from ``after`` (see the module's docstring). Returns counts."""
+    task = _first_drawn_task()
+    if task is None:
+        return {}
+    actors = User.objects.in_bulk(list(users.values()))
+    actors = {name: actors[pk] for name, pk in users.items()}
+    admin = actors[f"{DEMO_DEPARTMENT.lower()}_admin"]
+    approver = actors[f"{task.lead_department.code.lower()}_approver"]
+    moments = _Moments(after)
+    day = timezone.localdate(after)
+
+    with clock_at(moments.next()):
+        inspector = _link_demo_inspector(admin=admin, task=task)
+    if inspector is None:
+        return {}
+    with clock_at(moments.next()):
+        approvals = visits_approve(actor=approver, task=task)
+    story = _story_visits(task, inspector, day)
+    counts = {"visits_approved": len(approvals), "visits_checked_in": 0}
+    for row in story:
+        with clock_at(moments.next()):
+            visit_check_in(actor=row.users[0], visit=row.visit)
+        counts["visits_checked_in"] += 1
+    if not story:
+        return counts
+    with clock_at(moments.next()):
+        evidence_upload(actor=story[0].users[0], visit=story[0].visit, file=_photo(story[0].visit), caption="门店外观")
+    counts["evidence"] = 1
+    # Results: the first three with a problem (for the follow-ups), the fourth without one and
+    # then corrected, the fifth confirmed without a problem, the sixth entered only.
+    confirmed = story[:-1] if len(story) > 1 else story
+    results: list[VisitResult] = []
+    for n, row in enumerate(story):
+        with clock_at(moments.next()):
+            data = _result_data(row.visit, day, problem=n < 3)
+            results.append(result_save(actor=row.users[0], visit=row.visit, data=data, base_revision=None))
+    for row, result in zip(confirmed, results, strict=False):
+        with clock_at(moments.next()):
+            _confirm_by_both(result, row.users)
+    counts["results_confirmed"] = len(confirmed)
+    if len(confirmed) >= 4:
+        # A correction of the fourth result with its reason, confirmed again by both officers.
+        row = story[3]
+        with clock_at(moments.next()):
+            result = result_save(
+                actor=row.users[0],
+                visit=row.visit,
+                data=_result_data(row.visit, day, problem=False, note="现场检查情况良好，经营场所与登记住所一致。"),
+                base_revision=VisitResult.objects.get(pk=results[3].pk).revision,
+                reason="补充检查情况说明：漏记经营场所核对情况。",
+            )
+            _confirm_by_both(result, row.users)
+        counts["results_corrected"] = 1
+    counts.update(_followups(story, results[:3], moments, day))
+    # The enterprise rates the first visit.
+    with clock_at(moments.next()):
+        visit_feedback_submit(visit=story[0].visit, rating=RATING)
+    counts["feedback"] = 1
+    return counts
+
+
+def _problem_item(result: VisitResult) -> ItemResult | None:
+    return result.items.filter(problem_found=True).order_by("pk").first()
+
+
+def _followups(story: list[_Visit], results: list[VisitResult], moments: _Moments, day: dt.date) -> dict[str, int]:
+    """One 责令改正 due on the story's day (overdue from the next day on), one open with its
+    deadline ahead, one 反馈日常监管 closed the same day."""
+    counts = {"followups_open": 0, "followups_overdue": 0, "followups_closed": 0}
+    items = [_problem_item(r) for r in results]
+    if len(items) < 3 or None in items:
+        return counts
+    with clock_at(moments.next()):
+        followup_open(
+            actor=story[0].users[0],
+            item_result=items[0],
+            kind=FollowUp.Kind.RECTIFY,
+            due_on=day,
+            note="责令当日补报年度报告。",
+        )
+    counts["followups_overdue"] += 1
+    with clock_at(moments.next()):
+        followup_open(
+            actor=story[1].users[0],
+            item_result=items[1],
+            kind=FollowUp.Kind.RECTIFY,
+            due_on=add_working_days(working_day_on_or_after(day), OPEN_RECTIFY_WORKING_DAYS),
+            note="责令限期补报年度报告并公示。",
+        )
+    counts["followups_open"] += 1
+    with clock_at(moments.next()):
+        routine = followup_open(
+            actor=story[2].users[0], item_result=items[2], kind=FollowUp.Kind.ROUTINE, note="纳入日常监管。"
+        )
+    with clock_at(moments.next()):
+        followup_close(actor=story[2].users[0], followup=routine, closed_on=day, note="日常监管中已核实整改。")
+    counts["followups_closed"] += 1
+    return counts
