@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("spotcheck.catalog.api_urls")),
     path("", include("spotcheck.planning.api_urls")),
     path("", include("spotcheck.draws.api_urls")),
+    path("", include("spotcheck.inspections.api_urls")),  # i13-api
 ]
 
 urlpatterns = [
