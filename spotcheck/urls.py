@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("spotcheck.planning.api_urls")),
     path("", include("spotcheck.draws.api_urls")),
     path("", include("spotcheck.inspections.api_urls")),  # i13-api
+    path("", include("spotcheck.results.api_urls")),  # i13-api
 ]
 
 urlpatterns = [
