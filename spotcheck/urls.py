@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("spotcheck.inspections.api_urls")),  # i13-api
     path("", include("spotcheck.results.api_urls")),  # i13-api
     path("", include("spotcheck.evidence.api_urls")),  # i13-api
+    path("", include("spotcheck.followups.api_urls")),  # i13-api
 ]
 
 urlpatterns = [
