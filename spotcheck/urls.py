@@ -16,6 +16,10 @@ api_patterns = [
     path("", include("spotcheck.catalog.api_urls")),
     path("", include("spotcheck.planning.api_urls")),
     path("", include("spotcheck.draws.api_urls")),
+    path("", include("spotcheck.inspections.api_urls")),  # i13-api
+    path("", include("spotcheck.results.api_urls")),  # i13-api
+    path("", include("spotcheck.evidence.api_urls")),  # i13-api
+    path("", include("spotcheck.followups.api_urls")),  # i13-api
 ]
 
 urlpatterns = [

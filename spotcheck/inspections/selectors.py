@@ -471,6 +471,26 @@ def _team_queryset() -> QuerySet[VisitMember]:
     return VisitMember.objects.select_related("inspector__department").order_by("position")
 
 
+def _filter_state(visits: QuerySet[Visit], state: str | None) -> QuerySet[Visit]:
+    """``visits`` (annotated with ``_state_annotations``) in ``state`` (one of MyVisitState)."""
+    today = timezone.localdate()
+    may_proceed = Q(is_approved=True) | Q(is_emergency=True)
+    no_result = Q(result_status__isnull=True)
+    if state == MyVisitState.WAITING:
+        visits = visits.filter(~may_proceed, no_result, is_checked_in=False, task__window_end__gte=today)
+    elif state == MyVisitState.PENDING:
+        visits = visits.filter(may_proceed, no_result, is_checked_in=False, task__window_end__gte=today)
+    elif state == MyVisitState.CHECKED_IN:
+        visits = visits.filter(no_result, is_checked_in=True)
+    elif state == MyVisitState.TO_CONFIRM:
+        visits = visits.filter(result_status=_RESULT_ENTERED)
+    elif state == MyVisitState.DONE:
+        visits = visits.filter(result_status__isnull=False).exclude(result_status=_RESULT_ENTERED)
+    elif state == MyVisitState.EXPIRED:
+        visits = visits.filter(no_result, is_checked_in=False, task__window_end__lt=today)
+    return visits
+
+
 def my_visits(
     scope: Scope,
     *,
@@ -486,22 +506,7 @@ def my_visits(
     visits = Visit.objects.filter(
         Exists(VisitMember.objects.filter(visit=OuterRef("pk"), inspector__user_id=scope.user_id))
     ).exclude(task__status=Task.Status.CANCELLED)
-    today = timezone.localdate()
-    visits = visits.annotate(**_state_annotations())
-    may_proceed = Q(is_approved=True) | Q(is_emergency=True)
-    no_result = Q(result_status__isnull=True)
-    if state == MyVisitState.WAITING:
-        visits = visits.filter(~may_proceed, no_result, is_checked_in=False, task__window_end__gte=today)
-    elif state == MyVisitState.PENDING:
-        visits = visits.filter(may_proceed, no_result, is_checked_in=False, task__window_end__gte=today)
-    elif state == MyVisitState.CHECKED_IN:
-        visits = visits.filter(no_result, is_checked_in=True)
-    elif state == MyVisitState.TO_CONFIRM:
-        visits = visits.filter(result_status=_RESULT_ENTERED)
-    elif state == MyVisitState.DONE:
-        visits = visits.filter(result_status__isnull=False).exclude(result_status=_RESULT_ENTERED)
-    elif state == MyVisitState.EXPIRED:
-        visits = visits.filter(no_result, is_checked_in=False, task__window_end__lt=today)
+    visits = _filter_state(visits.annotate(**_state_annotations()), state)
     if window_from is not None:
         visits = visits.filter(task__window_end__gte=window_from)
     if window_to is not None:
@@ -635,4 +640,20 @@ def feedback_for_departments(
         feedback = feedback.filter(complaint="")
     return feedback.select_related("visit__inspection_object", "visit__task__lead_department").order_by(
         "-created_at", "-id"
+    )
+
+
+# ------------------------------------------------------------------ the visits API (i13-api)
+
+
+def task_visits_with_state(task: Task, *, state: str | None = None) -> QuerySet[Visit]:
+    """Every visit of ``task``, annotated as ``my_visits`` is (for ``my_visit_state``; ``state``
+    filters as there), with its object, task and team; for those who read the task's visits."""
+    visits = Visit.objects.filter(task=task).annotate(**_state_annotations())
+    if state is not None:
+        visits = _filter_state(visits, state)
+    return (
+        visits.select_related("task__lead_department", "inspection_object")
+        .prefetch_related(Prefetch("members", queryset=_team_queryset()))
+        .order_by("stratum__name", "rank")
     )
