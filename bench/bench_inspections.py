@@ -267,22 +267,10 @@ def _contiguous(rows, count: int) -> int:
     return found["low"]
 
 
-def _other_cpu_seconds() -> float:
-    """CPU seconds used by every process but this one so far (from /proc), to say how busy the
-    machine was during a run."""
-    total = 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-    me = str(os.getpid())
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or pid == me:
-            continue
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 def _time(label: str, call: Callable[[], object], requests: int) -> list[float]:
@@ -350,16 +338,15 @@ def main() -> None:
     ]
     medians: dict[str, list[float]] = {label: [] for label, _, _ in pages}
     for run in range(1, args.runs + 1):
-        cpu_before, wall_before = _other_cpu_seconds(), time.perf_counter()
         figures = []
-        for label, call, _ in pages:
-            timings = _time(label, call, args.requests)
-            median = statistics.median(timings)
-            medians[label].append(median)
-            p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
-            figures.append(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms")
-        busy = (_other_cpu_seconds() - cpu_before) / (time.perf_counter() - wall_before)
-        print(f"run {run} (other processes kept {busy:.1f} of {os.cpu_count()} cores busy):")
+        with machine.CpuWatch(_backend_pid()) as watch:
+            for label, call, _ in pages:
+                timings = _time(label, call, args.requests)
+                median = statistics.median(timings)
+                medians[label].append(median)
+                p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
+                figures.append(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms")
+        print(f"run {run} ({watch.describe()}):")
         print("\n".join(figures))
     base = statistics.median(medians[pages[0][0]])
     print("over all runs:")

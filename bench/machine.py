@@ -1,8 +1,12 @@
-"""What a benchmark ran on: printed at the top of every bench script's output."""
+"""What a benchmark ran on: printed at the top of every bench script's output; and how busy the
+rest of the machine was while a run went on (``CpuWatch``)."""
+
+from __future__ import annotations
 
 import os
 import platform
 import sys
+import time
 
 
 def _memory_gib() -> str:
@@ -53,3 +57,48 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+class CpuWatch:
+    """CPU time the rest of the machine used while a run went on: all busy time from
+    /proc/stat less this process's and its database backend's."""
+
+    def __init__(self, backend_pid: int | None) -> None:
+        self.backend_pid = backend_pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _busy_total(self) -> tuple[float, float]:
+        with open("/proc/stat", encoding="ascii") as fh:
+            values = [int(v) for v in fh.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return (sum(values[:8]) - idle) / self.tick, sum(values[:8]) / self.tick
+
+    def _own(self) -> float:
+        used = sum(os.times()[:2])
+        if self.backend_pid:
+            try:
+                with open(f"/proc/{self.backend_pid}/stat", encoding="ascii") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                used += (int(fields[11]) + int(fields[12])) / self.tick
+            except OSError:
+                pass
+        return used
+
+    def __enter__(self) -> CpuWatch:
+        self.loadavg_before = os.getloadavg()[0]
+        self.start = (*self._busy_total(), self._own(), time.perf_counter())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        busy, _, own, wall = (*self._busy_total(), self._own(), time.perf_counter())
+        elapsed = wall - self.start[3]
+        self.others_cores = max(0.0, (busy - self.start[0]) - (own - self.start[2])) / elapsed
+        self.loadavg = max(self.loadavg_before, os.getloadavg()[0])
+
+    def describe(self) -> str:
+        cores = os.cpu_count() or 1
+        verdict = "BUSY" if self.others_cores > 0.25 * cores else "quiet"
+        return (
+            f"machine {verdict}: other processes kept {self.others_cores:.1f} of {cores} cores busy "
+            f"(load average {self.loadavg:.1f})"
+        )
