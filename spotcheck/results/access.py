@@ -164,14 +164,26 @@ def get_result_visit_for_user(user: User, pk: int, write: bool = False) -> Visit
     """The visit whose result is read (404 for whoever does not read the visit) or, with
     ``write``, entered (403 for a reader who is not on its team; a department's system is
     checked by its own rule, ``require_system_writes``, and names the officer in the body)."""
+    system = system_of(user) if write else None
+    if system is not None and system.role != ApiToken.Access.WRITE:
+        # A read-only token (an inspector's role) reads no team's visit, yet a visit of its own
+        # department is no secret to it: it is told the rule rather than "not found".
+        visit = Visit.objects.select_related("task").filter(pk=pk).first()
+        if visit is not None and system.department_id in entry_departments(visit):
+            raise PermissionDenied(SYSTEM_READ_ONLY_RULE)
     visit = get_visit_for_user(user, pk)
     if write:
-        system = system_of(user)
         if system is not None:
             require_system_writes(system, user, visit)
         elif not may_enter(user, visit):
             raise PermissionDenied(ENTRY_RULE)
     return visit
+
+
+def get_confirm_visit_for_user(user: User, pk: int) -> Visit:
+    """The visit whose result is confirmed: a person must read it (who may confirm is decided
+    by ``confirming_inspector``); a department's system as for entering."""
+    return get_result_visit_for_user(user, pk, write=system_of(user) is not None)
 
 
 def get_results_task_for_user(user: User, pk: int, write: bool = False) -> Task:

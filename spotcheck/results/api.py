@@ -205,7 +205,7 @@ class VisitResultViewSet(viewsets.ViewSet):
         responses={200: VisitResultApiSerializer},
     )
     def confirm(self, request: Request, visit_pk: str) -> Response:
-        visit = access.get_result_visit_for_user(request.user, int(visit_pk))
+        visit = access.get_confirm_visit_for_user(request.user, int(visit_pk))
         result = _result_or_404(visit)
         body = ResultConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
