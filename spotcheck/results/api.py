@@ -198,7 +198,8 @@ class VisitResultViewSet(viewsets.ViewSet):
     @extend_schema(
         summary=gettext_lazy("确认检查结果（持有效执法证的检查组成员，或部门业务系统代其确认）"),
         description=gettext_lazy(
-            "须两名持有效执法证的检查组成员确认当前版本，其中一人为录入者（系统代录时为所代的成员）。"
+            "须规定人数（SPOTCHECK_RESULT_CONFIRMATIONS，默认 2 名）持有效执法证的检查组成员确认当前版本，"
+            "其中一人为录入者（系统代录时为所代的成员）。"
             "部门业务系统须以 inspector 指明代为确认的成员；同一成员不能重复确认。"
         ),
         request=ResultConfirmSerializer,
