@@ -47,4 +47,6 @@ urlpatterns = [
     path("", include("spotcheck.deadlines.urls")),
     # --- results (issue 13, items 5, 7, 8; i13-results) ---
     path("results/", include("spotcheck.results.urls")),
+    # 检查结果公示 (issue 14, item 1; pub14)
+    path("publication/", include("spotcheck.publication.urls")),
 ]

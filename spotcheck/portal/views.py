@@ -19,6 +19,7 @@ from spotcheck.draws.selectors import task_visit_count
 from spotcheck.drawspec import verify_draw
 from spotcheck.planning.selectors import live_entries, published_plans
 from spotcheck.planning.strata import describe_stratum_filters
+from spotcheck.portal import selectors_results
 from spotcheck.portal.selectors import (
     list_is_public,
     notice_strata,
@@ -180,3 +181,27 @@ def audit_anchor_file_view(request):
     which ``verify_audit_chain --anchors`` reads."""
     lines = [anchor_line(anchor) + "\n" for anchor in published_anchors().reverse()]
     return _attachment("".join(lines).encode(), "audit-anchors.jsonl", "text/plain; charset=utf-8")
+
+
+# ------------------------------------------------------------------ 检查结果公告 (pub14)
+
+
+@require_GET
+def result_notice_list_view(request):
+    page_obj = Paginator(selectors_results.public_result_notices(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/result_notice_list.html", {"page_obj": page_obj})
+
+
+@require_GET
+def result_notice_view(request, pk: int):
+    notice = selectors_results.public_result_notice(pk)
+    page_obj = Paginator(selectors_results.notice_results(notice), TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/result_notice.html",
+        {
+            "notice": notice,
+            "page_obj": page_obj,
+            "results": [selectors_results.public_result(row) for row in page_obj.object_list],
+        },
+    )
