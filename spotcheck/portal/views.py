@@ -60,6 +60,7 @@ def index_view(request):
         {
             "plans": published_plans()[:INDEX_SIZE],
             "tasks": public_tasks()[:INDEX_SIZE],
+            "result_notices": selectors_results.public_result_notices()[:INDEX_SIZE],  # pub14
             # 无事不扰: the yearly cap is public, as the plans are.
             "frequency_rules": DrawFrequencyRule.objects.select_related("region").order_by("region__code"),
             "latest_anchor": published_anchors().first(),
@@ -132,6 +133,8 @@ def task_detail_view(request, code: str):
         # 重新抽取: both tasks link to each other, the cancelled one stays public.
         "replaced_task": public_replaced_task(task),
         "replacements": public_replacements(task),
+        # pub14: the task's result notice, once a result of it is public.
+        "result_notice": selectors_results.public_result_notices().filter(task=task).first(),
     }
     if show_list:
         stratum = request.GET.get("stratum") or ""

@@ -211,6 +211,9 @@ def test_the_portal_lists_only_notices_with_something_shown(final_result, scjg_a
     notice = ResultNotice.objects.get()
     listing = client.get(reverse("portal:result_notice_list")).content.decode()
     assert notice.title in listing
+    assert notice.title in client.get(reverse("portal:index")).content.decode()
+    task_page = client.get(reverse("portal:task_detail", args=[notice.task.code])).content.decode()
+    assert reverse("portal:result_notice", args=[notice.pk]) in task_page
     assert client.get(reverse("portal:result_notice", args=[notice.pk + 1])).status_code == 404
 
 
