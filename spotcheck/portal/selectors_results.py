@@ -124,3 +124,49 @@ def notice_results(notice: ResultNotice) -> QuerySet[PublishedResult]:
 
 def object_results(obj: InspectionObject) -> QuerySet[PublishedResult]:
     return PublishedResult.objects.filter(inspection_object=obj, state__in=SHOWN).order_by("-completed_on", "-pk")
+
+
+# ------------------------------------------------------------------ an enterprise's page
+
+
+def public_object(public_code: str) -> InspectionObject:
+    """The object whose page is asked for: only one with a result shown on the portal (the
+    directory itself is not published through this page)."""
+    code = (public_code or "").strip()[:32]
+    shown = PublishedResult.objects.filter(inspection_object=OuterRef("pk"), state__in=SHOWN)
+    obj = InspectionObject.objects.filter(public_code=code).filter(Exists(shown)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@dataclass(frozen=True)
+class PublicFollowUp:
+    kind: str
+    status: str
+    closed_on: Any
+
+
+def public_followups(rows: list[PublishedResult]) -> dict[int, list[PublicFollowUp]]:
+    """后续处置 where public: the kind and whether it is finished (完结 and its date) of each
+    follow-up of the current versions in ``rows`` (not withdrawn ones; never the notes, the case
+    number or the department notified)."""
+    from spotcheck.followups.models import FollowUp
+
+    current = {row.visit_result_id: row.pk for row in rows if row.state == PublishedResult.State.CURRENT}
+    found: dict[int, list[PublicFollowUp]] = {}
+    followups = (
+        FollowUp.objects.filter(item_result__visit_result_id__in=current)
+        .exclude(status=FollowUp.Status.WITHDRAWN)
+        .values("item_result__visit_result_id", "kind", "status", "closed_on")
+        .order_by("created_at", "pk")
+    )
+    for f in followups:
+        found.setdefault(current[f["item_result__visit_result_id"]], []).append(
+            PublicFollowUp(
+                kind=_label(FollowUp.Kind, f["kind"]),
+                status=_label(FollowUp.Status, f["status"]),
+                closed_on=f["closed_on"],
+            )
+        )
+    return found

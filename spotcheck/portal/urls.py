@@ -21,4 +21,5 @@ urlpatterns = [
     # 检查结果公告 (issue 14, item 1; pub14)
     path("results/", views.result_notice_list_view, name="result_notice_list"),
     path("results/<int:pk>/", views.result_notice_view, name="result_notice"),
+    path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
 ]

@@ -208,3 +208,26 @@ def result_notice_view(request, pk: int):
             "results": [selectors_results.public_result(row) for row in page_obj.object_list],
         },
     )
+
+
+@require_GET
+def enterprise_view(request, public_code: str):
+    """A page per enterprise (as the national publicity system shows it): every published result
+    of every department, with its 后续处置 where public."""
+    obj = selectors_results.public_object(public_code)
+    page_obj = Paginator(selectors_results.object_results(obj), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
+    results = [selectors_results.public_result(row) for row in rows]
+    followups = selectors_results.public_followups(rows)
+    return render(
+        request,
+        "portal/enterprise.html",
+        {
+            # The name as last published (masked for a 个体工商户), not the directory's.
+            "name": results[0].name if results else "",
+            "public_code": obj.public_code,
+            "uscc": obj.uscc or "",
+            "page_obj": page_obj,
+            "rows": [(r, followups.get(r.pk, [])) for r in results],
+        },
+    )

@@ -882,7 +882,13 @@ WRITE_VIEWS |= {
         "the lead department's admin or approver", _withdraw_target, DEPARTMENT_ROW | {"read_only": 404}
     ),
 }
-READ_ONLY_VIEWS |= {"publication:index", "publication:task", "portal:result_notice_list", "portal:result_notice"}
+READ_ONLY_VIEWS |= {
+    "publication:index",
+    "publication:task",
+    "portal:result_notice_list",
+    "portal:result_notice",
+    "portal:enterprise",
+}
 
 # ---------------------------------------------------------------------------- the URLconf
 
