@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("spotcheck.results.api_urls")),  # i13-api
     path("", include("spotcheck.evidence.api_urls")),  # i13-api
     path("", include("spotcheck.followups.api_urls")),  # i13-api
+    path("", include("spotcheck.publication.api_urls")),  # pub14
 ]
 
 urlpatterns = [
