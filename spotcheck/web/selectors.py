@@ -25,6 +25,7 @@ from spotcheck.inspections.selectors import merge_proposal_count, my_pending_vis
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
+from spotcheck.publication.selectors import tasks_awaiting
 
 CERTIFICATE_WARNING_DAYS = 30
 AWAITING_WITNESS_SHOWN = 20
@@ -73,6 +74,8 @@ class Dashboard:
     deadline_boards: list[StepCount] = field(default_factory=list)
     # The coordinator's: over-cap on-site inspections not yet read (i13-onsite, issue 13 item 11).
     onsite_over_cap: int = 0
+    # pub14: a department admin's or approver's tasks with results (or corrections) to publish.
+    tasks_to_publish: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -94,6 +97,7 @@ class Dashboard:
             or self.visit_approvals
             or self.deadline_boards
             or self.onsite_over_cap
+            or self.tasks_to_publish
         )
 
 
@@ -161,6 +165,10 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
     # 无事不扰 per body (i13-onsite): over-cap on-site inspections flagged to the coordinator.
     if scope.coordinator_region_id is not None:
         board.onsite_over_cap = over_cap_to_review(scope).count()
+    # pub14: 检查结果公示, for those who publish (the lead department's admin or approver).
+    publishers = scope.departments_with_role(Role.DEPT_ADMIN, Role.APPROVER)
+    if publishers:
+        board.tasks_to_publish = tasks_awaiting(Task.objects.filter(lead_department_id__in=publishers)).count()
 
 
 # i13-deadlines

@@ -222,3 +222,11 @@ def test_the_publisher_must_hold_the_role_in_the_lead_department(final_result, w
     MembershipFactory(user=user, department=wsjk, role="approver")
     with pytest.raises(PermissionDenied):
         services.results_publish(actor=user, task=final_result.visit.task)
+
+
+def test_the_home_page_says_what_waits_for_publication(final_result, login, scjg_admin, wsjk_admin):
+    page = login(scjg_admin).get(reverse("web:home")).content.decode()
+    assert "1 个抽查任务有检查结果待公示" in page and reverse("publication:index") in page
+    assert "有检查结果待公示" not in login(wsjk_admin).get(reverse("web:home")).content.decode()
+    services.results_publish(actor=scjg_admin, task=final_result.visit.task)
+    assert "有检查结果待公示" not in login(scjg_admin).get(reverse("web:home")).content.decode()
