@@ -6,8 +6,9 @@ real clicks, as three people in three browsers and an enterprise without a login
    the browser's location;
 3. A uploads one photo, enters the result, loses the connection while typing, gets the draft
    back after a reload once online, and saves it; A confirms;
-4. inspector B, the team's second officer, confirms: the result is complete;
-5. the approver approves the results (the department asks for it: results_need_approval);
+4. inspector B, the team's second officer, confirms from the 待办: the result is complete;
+5. the approver approves the results from the 待办 (the department asks for it:
+   results_need_approval);
 6. the enterprise opens the 检查码 page A showed it: the body, the task, the officers and their
    certificate numbers, the check-in, and then the rating form.
 
@@ -216,11 +217,9 @@ def test_an_inspection_from_approval_to_the_public_page(
     # 4. Inspector B, the second officer, confirms from 我的检查: the result is complete.
     second = phones("inspector B")
     log_in(second, inspector_b)
-    # Their 待办 counts visits to carry out; the result waiting for them is under 结果待确认.
-    second.get_by_role("link", name="项检查待实施").click()
-    second.select_option("#id_state", "to_confirm")
-    second.get_by_role("button", name="筛选").click()
-    second.wait_for_url("**state=to_confirm**")
+    _step(second, "13-home-of-b")
+    second.get_by_role("link", name="1 项检查的结果待确认").click()
+    second.wait_for_url("**/inspections/mine/?state=to_confirm")
     assert second.locator("#my-visits tr.visit").count() == 1
     _step(second, "13-my-visits-to-confirm")
     second.locator(f'#my-visits a[href="/inspections/visits/{visit.pk}/"]').click()
@@ -234,10 +233,10 @@ def test_an_inspection_from_approval_to_the_public_page(
     assert set(result.confirmations.values_list("user", flat=True)) == {inspector_a.pk, inspector_b.pk}
     _step(second, "14-confirmed-by-b")
 
-    # 5. The approver approves the results, from the task page.
-    approver.get_by_role("link", name=scjg_task.code).first.click()
-    approver.wait_for_url(f"**/tasks/{scjg_task.pk}/")
-    approver.locator("#task-completion").get_by_role("link", name="查看本任务的检查结果").click()
+    # 5. The approver approves the results, from the home page's 待办.
+    approver.goto(f"{approver.base_url}/")
+    _step(approver, "15-home-of-the-approver")
+    approver.get_by_role("link", name=f"检查结果待审批：{scjg_task.code} {scjg_task.title}").click()
     approver.wait_for_url(f"**/results/tasks/{scjg_task.pk}/")
     _step(approver, "15-results-to-approve")
     approver.once("dialog", lambda dialog: dialog.accept())
