@@ -118,14 +118,14 @@ def test_an_inspection_from_approval_to_the_public_page(
     log_in(page, inspector_a)
     page.get_by_role("link", name="项检查待实施").click()
     page.locator("#my-visits").wait_for()
+    row = page.locator("#my-visits tr.visit", has=page.locator(f'a[href="/inspections/visits/{visit.pk}/"]'))
+    assert row.locator("[data-state]").get_attribute("data-state") == "pending"
     _step(page, "03-my-visits")
-    page.locator(f'#my-visits a[href="/inspections/visits/{visit.pk}/"]').click()
+    row.get_by_role("link", name=visit.inspection_object.name).click()
     page.locator("#check-code svg.qr").wait_for()
     assert visit.inspection_object.name in page.locator("h1").inner_text()
     _step(page, "04-visit")
-    check_code_url = page.locator("#check-code a.wrap-anywhere, #check-code .wrap-anywhere a").first.get_attribute(
-        "href"
-    )
+    check_code_url = page.locator("#check-code .wrap-anywhere a").get_attribute("href")
     code = VisitCode.objects.get(visit=visit).code
     assert check_code_url.endswith(f"/public/check/{code}/")
 
@@ -136,14 +136,17 @@ def test_an_inspection_from_approval_to_the_public_page(
     assert "检查组尚未登记到场" in public.locator("#visit").inner_text()
     assert public.locator("#feedback form").count() == 0
     assert "检查组登记到场后" in public.locator("#feedback").inner_text()
-    _step(public, "04-public-page-before-check-in")
+    _step(public, "04b-public-page-before-check-in")
 
     page.get_by_role("link", name="打印检查表").click()
     page.locator("#print-checklist").wait_for()
     _step(page, "05-print-checklist-screen")
     page.emulate_media(media="print")
     assert not page.locator("header.topbar").is_visible()
-    assert page.locator("#print-checklist").get_by_text(version.item.code).count() >= 1
+    printed = page.locator("#print-checklist").inner_text()
+    assert version.item.code in printed and visit.inspection_object.name in printed
+    assert all(m.inspector.certificate_number in printed for m in visit.members.select_related("inspector"))
+    assert page.locator("#print-checklist svg").count() == 1  # the QR, to scan on site
     shot(page, "e2e-06-print-checklist-print")
     page.emulate_media(media="screen")
     page.go_back()
@@ -152,6 +155,7 @@ def test_an_inspection_from_approval_to_the_public_page(
     check_in = VisitCheckIn.objects.get(visit=visit)
     assert check_in.inspector.user == inspector_a
     assert float(check_in.latitude) == pytest.approx(POSITION["latitude"]) and check_in.accuracy == 25
+    assert "纬度 31.432100" in page.locator("#check-in").inner_text()
     _step(page, "07-checked-in", seen=True)
 
     # 3. One photo, under the checklist item.
@@ -207,6 +211,7 @@ def test_an_inspection_from_approval_to_the_public_page(
     result = VisitResult.objects.get(visit=visit)
     assert result.revision == 1 and result.items.get().note == NOTE_ONLINE + NOTE_OFFLINE
     assert not ResultDraft.objects.filter(visit=visit).exists()
+    assert NOTE_ONLINE + NOTE_OFFLINE in page.locator("#items").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="确认第 1 版检查结果").click()
     page.get_by_text("已确认第 1 版检查结果").wait_for()
@@ -214,7 +219,7 @@ def test_an_inspection_from_approval_to_the_public_page(
     assert result.status == VisitResult.Status.ENTERED
     _step(page, "12-confirmed-by-a")
 
-    # 4. Inspector B, the second officer, confirms from 我的检查: the result is complete.
+    # 4. Inspector B, the second officer, confirms from the 待办: the result is complete.
     second = phones("inspector B")
     log_in(second, inspector_b)
     _step(second, "13-home-of-b")
