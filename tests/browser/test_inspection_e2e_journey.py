@@ -52,8 +52,8 @@ def phones(_browser, live_server, page):
     every console message of a Content-Security-Policy block fails the test, as with ``page``."""
     contexts, blocked = [], page.csp_blocked
 
-    def _open(name: str, **options):
-        context = _browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, **options)
+    def _open(name: str):
+        context = _browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
         contexts.append(context)
         tab = context.new_page()
         tab.set_default_timeout(15000)
