@@ -18,4 +18,6 @@ urlpatterns = [
     # 检查码 (扫码入企; issue 13, item 3; i13-code)
     path("check/", views_check.check_code_form_view, name="check_code_form"),
     path("check/<str:code>/", views_check.check_code_view, name="check_code"),
+    # verify a draw record in the browser (issue 14, item 5; verify14)
+    path("verify/", views.verify_view, name="verify"),
 ]

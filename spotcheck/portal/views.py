@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -131,7 +132,7 @@ def task_detail_view(request, code: str):
         # 重新抽取: both tasks link to each other, the cancelled one stays public.
         "replaced_task": public_replaced_task(task),
         "replacements": public_replacements(task),
-    }
+    } | _browser_verifier_limit()
     if show_list:
         stratum = request.GET.get("stratum") or ""
         if stratum not in {s.name for s in strata}:
@@ -164,6 +165,18 @@ def task_record_view(request, code: str):
 def verifier_view(request):
     """The one-file verifier, served as it is in the code base (standard library only)."""
     return _attachment(VERIFIER.read_bytes(), "verify_draw.py", "text/x-python; charset=utf-8")
+
+
+def _browser_verifier_limit() -> dict[str, int]:
+    limit = settings.SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES
+    return {"verify_max_bytes": limit, "verify_max_mb": max(1, limit // (1024 * 1024))}
+
+
+@require_GET
+def verify_view(request):
+    """Verify any draw record in the browser (a file opened from disk, or pasted): the page's
+    own script (static/portal/verify/) does the work; the record never leaves the browser."""
+    return render(request, "portal/verify.html", _browser_verifier_limit())
 
 
 @require_GET
