@@ -47,13 +47,9 @@ def expected(text: str) -> dict:
 
 # The page's verifier on many record texts at once, as the page reads them (no UI).
 JUDGE = """texts => texts.map(text => {
-  let record;
-  try { record = SpotcheckVerify.parseRecord(text); }
-  catch (e) { if (e instanceof SpotcheckVerify.ReadError) return {verdict: "unreadable"}; throw e; }
-  const reasons = SpotcheckVerify.verify(record);
-  return {verdict: reasons.length ? "fail" : "pass", reasons: reasons,
-          zh: reasons.map(SpotcheckVerify.inChinese),
-          unchecked: !reasons.length && SpotcheckVerify.teamsUnchecked(record)};
+  const v = SpotcheckVerify.judge({text: text});
+  return v.verdict === "unreadable" ? {verdict: v.verdict}
+    : {verdict: v.verdict, reasons: v.reasons, zh: v.zh, unchecked: v.unchecked};
 })"""
 
 
@@ -80,6 +76,7 @@ def shown_verdict(page) -> dict:
         "text": box.inner_text(),
         "reasons": [items.nth(i).get_attribute("data-reason") for i in range(items.count())],
         "shown": [items.nth(i).inner_text() for i in range(items.count())],
+        "where": box.get_attribute("data-verified-in"),
     }
 
 
@@ -108,6 +105,7 @@ def test_every_vector_file_gets_verify_draw_py_verdict_and_reasons(page):
         assert got["shown"] == want["zh"], path.name
         assert got["title"] == ("验证通过" if want["verdict"] == "pass" else "验证失败"), path.name
         assert ("回避名单未公开" in got["text"]) == want["unchecked"], path.name
+        assert got["where"] == "worker", path.name  # off the page's main thread
         verdicts.append(got["verdict"])
         if path.name == "invalid-006.json":
             shot(page, "verify-page-failed-1280")
@@ -209,6 +207,19 @@ def test_changed_records_get_the_same_reasons_as_verify_draw_py(page):
             }
         ),
     ]
+    # An id in two strata, and in three; a few strata and many (the verifier checks them two ways).
+    for base in sorted(VECTORS.glob("valid-0[01]?.json")):
+        record = json.loads(base.read_text("utf-8"))
+        names = [n for n, ids in record["pool"].items() if ids]
+        if len(names) < 2:
+            continue
+        moved = record["pool"][names[-1]][-1]
+        for name in names[:-1]:
+            record["pool"][name] = sorted({*record["pool"][name], moved}, key=lambda i: i.encode())
+        texts.append(json.dumps(record, ensure_ascii=False))
+    many = {f"层{k:02d}": sorted({f"id{(k * 3 + j) % 40:02d}" for j in range(6)}) for k in range(20)}
+    texts.append(json.dumps({**record, "pool": many}, ensure_ascii=False))
+    texts.append(json.dumps({**record, "pool": dict(list(many.items())[:5])}, ensure_ascii=False))
     texts = [t for t in texts if t.isascii() or not any("\ud800" <= c <= "\udfff" for c in t)]
     got = judge_in_browser(page, texts)
     differ = [(t[:200], want, js) for t, want, js in zip(texts, map(expected, texts), got, strict=True) if want != js]
@@ -216,6 +227,8 @@ def test_changed_records_get_the_same_reasons_as_verify_draw_py(page):
     verdicts = {g["verdict"] for g in got}
     assert verdicts == {"pass", "fail", "unreadable"}
     assert any(r.startswith("malformed record (ValueError)") for g in got for r in g.get("reasons", []))
+    assert sum(r.endswith(" in two strata") for r in got[-1]["reasons"]) > 5
+    assert sum(r.endswith(" in two strata") for r in got[-2]["reasons"]) > 20
 
 
 def test_canonical_json_as_python_writes_it(page):
@@ -301,14 +314,30 @@ def test_sha256_known_answers_in_the_browser(page):
 
 
 def test_verifies_without_subtle_crypto(page):
-    """On http://10.x.x.x/ the browser has no crypto.subtle: take it away and verify."""
-    page.context.add_init_script("delete Crypto.prototype.subtle; delete window.crypto.subtle;")
+    """On http://10.x.x.x/ the browser has no crypto.subtle: take it away, in the worker (its
+    script changed on the way) and in the page (without workers), and verify."""
+    no_subtle = "delete Crypto.prototype.subtle; delete self.crypto.subtle;"
+
+    def worker_without_subtle(route):
+        body = route.fetch().text()
+        check = "if (self.crypto.subtle !== undefined) throw new Error('subtle still there');"
+        route.fulfill(body=no_subtle + check + body, content_type="text/javascript")
+
+    page.route("**/verify_worker.js", worker_without_subtle)
+    page.context.add_init_script(no_subtle)
     open_verify_page(page)
     assert page.evaluate("() => typeof window.crypto.subtle") == "undefined"
-    for name in ("valid-013.json", "valid-013-public.json", "invalid/invalid-011.json"):
+    names = ("valid-013.json", "valid-013-public.json", "invalid/invalid-011.json")
+    for name in names:
         want = expected((VECTORS / name).read_text("utf-8"))
         got = verify_file_in_page(page, VECTORS / name)
-        assert (got["verdict"], got["reasons"]) == (want["verdict"], want["reasons"]), name
+        assert (got["verdict"], got["reasons"], got["where"]) == (want["verdict"], want["reasons"], "worker"), name
+
+    page.evaluate("() => { delete window.Worker; }")  # a browser without workers: in the page
+    for name in names:
+        want = expected((VECTORS / name).read_text("utf-8"))
+        got = verify_file_in_page(page, VECTORS / name)
+        assert (got["verdict"], got["reasons"], got["where"]) == (want["verdict"], want["reasons"], "page"), name
 
 
 def _click_verify_on_task_page(page, code: str) -> dict:

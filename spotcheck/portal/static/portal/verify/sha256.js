@@ -24,6 +24,8 @@
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
   ]);
   var INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+  var HEX = [];
+  for (var b = 0; b < 256; b++) HEX.push((b < 16 ? "0" : "") + b.toString(16));
   var TEXT_BATCH = 1 << 15; // characters of text gathered before they are encoded and hashed
   var encoder = typeof TextEncoder === "function" ? new TextEncoder() : null;
 
@@ -64,15 +66,21 @@
   }
 
   function Hasher() {
-    this.state = new Int32Array(INITIAL);
+    this.state = new Int32Array(8);
     this.block = new Uint8Array(64);
     this.words = new Int32Array(64);
+    this.reset();
+  }
+
+  Hasher.prototype.reset = function () {
+    this.state.set(INITIAL);
     this.filled = 0; // bytes waiting in block
     this.total = 0; // bytes hashed in all (a Number: exact up to 2^53)
     this.pending = []; // text not yet encoded
     this.pendingLength = 0;
     this.done = false;
-  }
+    return this;
+  };
 
   // One 64-byte block from bytes[offset …].
   Hasher.prototype.compress = function (bytes, offset) {
@@ -184,9 +192,14 @@
     tail[end - 1] = low & 255;
     for (var o = 0; o < end; o += 64) this.compress(tail, o);
     var hex = "";
-    for (var i = 0; i < 8; i++) hex += ("0000000" + (this.state[i] >>> 0).toString(16)).slice(-8);
+    for (var i = 0; i < 8; i++) {
+      var word = this.state[i];
+      hex += HEX[(word >>> 24) & 255] + HEX[(word >>> 16) & 255] + HEX[(word >>> 8) & 255] + HEX[word & 255];
+    }
     return hex;
   };
+
+  var shared = new Hasher();
 
   global.SpotcheckSha256 = {
     create: function () {
@@ -194,11 +207,11 @@
     },
     // SHA-256 of a string (as UTF-8) or of a Uint8Array, as hex.
     hex: function (input) {
-      var h = new Hasher();
+      var h = shared.reset(); // one hasher for the many short texts of a draw (no allocation)
       if (typeof input === "string") h.text(input);
       else h.bytes(input);
       return h.digestHex();
     },
     utf8: utf8,
   };
-})(typeof window !== "undefined" ? window : this);
+})(typeof self !== "undefined" ? self : this); // the page (window) or a worker

@@ -345,7 +345,10 @@
   // int(hex, 16) % m, digit by digit (m is at most a list's length)
   function hexMod(hex, m) {
     var r = 0;
-    for (var k = 0; k < hex.length; k++) r = (r * 16 + parseInt(hex[k], 16)) % m;
+    for (var k = 0; k < hex.length; k++) {
+      var c = hex.charCodeAt(k);
+      r = (r * 16 + (c <= 57 ? c - 48 : c - 87)) % m; // "0"-"9", "a"-"f": sha256 hex is lowercase
+    }
     return r;
   }
 
@@ -404,6 +407,45 @@
     return JSON.stringify([t, i]);
   }
 
+  // The ids of each stratum (in pool order, each stratum's ids sorted) that an earlier stratum
+  // holds too, in that order: where verify_draw.py's seen.setdefault() finds an id a second
+  // time. A few strata: walk each against every earlier one (both sorted; a Map of millions of
+  // ids takes seconds); many: the Map.
+  function idsInTwoStrata(strata) {
+    var found = [];
+    var j, k;
+    if (strata.length > 16) {
+      var seen = new Map();
+      for (j = 0; j < strata.length; j++) {
+        for (k = 0; k < strata[j].length; k++) {
+          var first = seen.get(strata[j][k]);
+          if (first === undefined) seen.set(strata[j][k], j);
+          else if (first !== j) found.push(strata[j][k]);
+        }
+      }
+      return found;
+    }
+    for (j = 1; j < strata.length; j++) {
+      var b = strata[j];
+      var again = new Uint8Array(b.length);
+      for (var i = 0; i < j; i++) {
+        var a = strata[i];
+        var x = 0;
+        var y = 0;
+        while (x < a.length && y < b.length) {
+          var c = compare(a[x], b[y]);
+          if (c < 0) x++;
+          else {
+            if (c === 0) again[y] = 1;
+            y++;
+          }
+        }
+      }
+      for (k = 0; k < b.length; k++) if (again[k]) found.push(b[k]);
+    }
+    return found;
+  }
+
   // Every reason the record fails, in English; an empty list means it is reproduced exactly.
   function verify(record) {
     if (!isDict(record)) return ["record is not a JSON object"];
@@ -450,6 +492,7 @@
 
     // 1. The pool: each stratum in byte order, no id in two strata.
     var pool = get(record, "pool", isDict, "pool");
+    var unordered = new Set(); // strata whose ids must be sorted (the others already are)
     if (pool !== null) {
       for (var entry of pool) {
         name = entry[0];
@@ -462,6 +505,7 @@
         for (k = 1; k < ids.length; k++) {
           if (compare(ids[k - 1], ids[k]) >= 0) {
             fail("stratum " + quoted(name) + " ids not in strictly increasing byte order");
+            unordered.add(name);
             break;
           }
         }
@@ -469,15 +513,11 @@
     }
     if (pool !== null) {
       var sortedPool = new Map();
-      for (var e of pool) sortedPool.set(e[0], sorted(e[1]));
+      for (var e of pool) sortedPool.set(e[0], unordered.has(e[0]) ? sorted(e[1]) : e[1]);
       pool = sortedPool;
-      var seen = new Map();
-      for (var e2 of pool) {
-        for (var id of e2[1]) {
-          if (!seen.has(id)) seen.set(id, e2[0]);
-          if (seen.get(id) !== e2[0]) fail("id " + quoted(id) + " in two strata");
-        }
-      }
+      idsInTwoStrata(Array.from(pool.values())).forEach(function (id) {
+        fail("id " + quoted(id) + " in two strata");
+      });
     }
     var digests = new Map(); // each stratum's digest, computed once
     function digestOf(stratum) {
@@ -724,7 +764,48 @@
     return reason;
   }
 
+  // A record file (its bytes, or pasted text) to a verdict, as verify_draw.py's main() reads
+  // and judges it: {verdict: "pass" | "fail" | "unreadable", …}. Plain data, so that a worker
+  // can post it back to the page.
+  function judge(input) {
+    var text = input.text;
+    if (typeof text !== "string") {
+      try {
+        // UTF-8 as verify_draw.py opens the file; a byte-order mark is kept, and refused by the
+        // JSON reader as Python's json refuses it
+        text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(input.bytes);
+      } catch (e) {
+        return { verdict: "unreadable", problem: "not-utf8" };
+      }
+    }
+    var record;
+    try {
+      record = parseRecord(text);
+    } catch (e) {
+      if (!(e instanceof ReadError)) throw e;
+      return { verdict: "unreadable", problem: "not-json", error: e.message };
+    }
+    var reasons = verify(record);
+    var out = {
+      verdict: reasons.length ? "fail" : "pass",
+      reasons: reasons,
+      zh: reasons.map(inChinese),
+      unchecked: !reasons.length && teamsUnchecked(record),
+    };
+    // what was verified, when the record says it plainly: the task and how many targets
+    var input_ = isDict(record) ? pget(record, "input") : null;
+    var result = isDict(record) ? pget(record, "result") : null;
+    var task = isDict(input_) ? pget(input_, "task") : null;
+    var targets = isDict(result) ? pget(result, "targets") : null;
+    if (isStr(task) && isList(targets)) {
+      out.task = task;
+      out.targets = targets.length;
+    }
+    return out;
+  }
+
   global.SpotcheckVerify = {
+    judge: judge,
     parseRecord: parseRecord,
     ReadError: ReadError,
     verify: verify,
@@ -732,4 +813,4 @@
     teamsUnchecked: teamsUnchecked,
     canonicalJson: canonicalJson,
   };
-})(typeof window !== "undefined" ? window : this);
+})(typeof self !== "undefined" ? self : this); // the page (window) or a worker

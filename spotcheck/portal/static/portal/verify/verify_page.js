@@ -1,12 +1,12 @@
 // The portal's "verify in the browser" boxes (portal/_verify_in_browser.html): the task page's
 // button fetches the task's record (same origin); /public/verify/ reads a file the visitor opens
-// or the text they paste. The record never leaves the browser. The verdict and every reason, in
-// the page's language: the reasons in Chinese as verify_draw.py prints them, in English as its
+// or the text they paste. The record never leaves the browser. The work runs in a worker
+// (verify_worker.js) where the browser has one, else here. The verdict and every reason, in the
+// page's language: the reasons in Chinese as verify_draw.py prints them, in English as its
 // --lang en does. The page's other messages come translated from the template (data-msg-*).
 (function () {
   "use strict";
 
-  var V = window.SpotcheckVerify;
   var english = /^en\b/i.test(document.documentElement.lang || "");
 
   function message(box, key, values) {
@@ -22,7 +22,7 @@
     return el;
   }
 
-  function show(box, verdict, title, lines, reasons) {
+  function show(box, verdict, title, lines, reasons, shown) {
     var out = box.querySelector("[data-verdict-box]");
     out.textContent = "";
     out.setAttribute("data-verdict", verdict);
@@ -32,8 +32,8 @@
     });
     if (reasons && reasons.length) {
       var list = element("ol");
-      reasons.forEach(function (reason) {
-        var item = element("li", english ? reason : V.inChinese(reason));
+      reasons.forEach(function (reason, k) {
+        var item = element("li", shown[k]);
         item.setAttribute("data-reason", reason); // the English reason, as verify_draw.verify() gives it
         list.appendChild(item);
       });
@@ -46,59 +46,61 @@
     show(box, "unreadable", message(box, "unreadable"), [text]);
   }
 
-  // "任务 X，抽中 N 个检查对象", when the record says so plainly.
-  function summary(box, record) {
-    var input = record.get("input");
-    var result = record.get("result");
-    var task = input instanceof Map ? input.get("task") : null;
-    var targets = result instanceof Map ? result.get("targets") : null;
-    if (typeof task !== "string" || !Array.isArray(targets)) return [];
-    return [message(box, "summary", { task: task, targets: targets.length })];
+  // SpotcheckVerify.judge()'s verdict, on the page.
+  function render(box, v, where) {
+    if (v.verdict === "unreadable") {
+      unreadable(box, v.problem === "not-utf8" ? message(box, "not-utf8") : message(box, "not-json", { error: v.error }));
+    } else if (v.verdict === "fail") {
+      var lines = [message(box, "fail-count", { count: v.reasons.length })];
+      show(box, "fail", message(box, "fail"), lines, v.reasons, english ? v.reasons : v.zh);
+    } else {
+      var passed = [message(box, "pass-detail")];
+      if (v.task !== undefined) passed.push(message(box, "summary", { task: v.task, targets: v.targets }));
+      if (v.unchecked) passed.push(message(box, "unchecked"));
+      show(box, "pass", message(box, "pass"), passed);
+    }
+    box.querySelector("[data-verdict-box]").setAttribute("data-verified-in", where); // "worker" or "page"
   }
 
-  // Decode (UTF-8, as verify_draw.py opens the file), read and verify; show the verdict.
-  function verifyBytes(box, bytes) {
-    var text;
-    try {
-      // ignoreBOM: keep a byte-order mark, which Python's json refuses as verify_draw.py does
-      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch (e) {
-      unreadable(box, message(box, "not-utf8"));
-      return;
-    }
-    verifyText(box, text);
-  }
-
-  function verifyText(box, text) {
-    var record;
-    try {
-      record = V.parseRecord(text);
-    } catch (e) {
-      if (!(e instanceof V.ReadError)) throw e;
-      unreadable(box, message(box, "not-json", { error: e.message }));
-      return;
-    }
-    var reasons = V.verify(record);
-    if (reasons.length) {
-      var lines = [message(box, "fail-count", { count: reasons.length })];
-      show(box, "fail", message(box, "fail"), lines, reasons);
-      return;
-    }
-    var lines2 = [message(box, "pass-detail")].concat(summary(box, record));
-    if (V.teamsUnchecked(record)) lines2.push(message(box, "unchecked"));
-    show(box, "pass", message(box, "pass"), lines2);
-  }
-
-  // Show "verifying…" and let the page paint before the work (a large record takes seconds).
-  function working(box, then) {
-    show(box, "working", message(box, "working"));
+  function here(box, input) {
+    // let the page paint "verifying…" first
     window.setTimeout(function () {
       try {
-        then();
+        render(box, window.SpotcheckVerify.judge(input), "page");
       } catch (e) {
         unreadable(box, String(e && e.message ? e.message : e));
       }
     }, 30);
+  }
+
+  // Verify input ({bytes} or {text}) in a worker, or here when there is none or it fails.
+  function run(box, input) {
+    show(box, "working", message(box, "working"));
+    var worker = null;
+    if (typeof Worker === "function" && box.getAttribute("data-worker-url")) {
+      try {
+        worker = new Worker(box.getAttribute("data-worker-url"));
+      } catch (e) {
+        worker = null;
+      }
+    }
+    if (!worker) {
+      here(box, input);
+      return;
+    }
+    worker.onmessage = function (event) {
+      worker.terminate();
+      render(box, event.data, "worker");
+    };
+    worker.onerror = function (event) {
+      event.preventDefault();
+      worker.terminate();
+      here(box, input);
+    };
+    var scripts = [box.getAttribute("data-sha256-url"), box.getAttribute("data-verifier-url")].map(function (url) {
+      return new URL(url, document.baseURI).href;
+    });
+    worker.postMessage({ scripts: scripts, input: input });
   }
 
   function tooLarge(box) {
@@ -145,10 +147,7 @@
       })
       .then(function (bytes) {
         if (bytes === null) tooLarge(box);
-        else
-          working(box, function () {
-            verifyBytes(box, bytes);
-          });
+        else run(box, { bytes: bytes });
       })
       .catch(function (error) {
         unreadable(box, message(box, "fetch-failed", { error: error.message || String(error) }));
@@ -163,9 +162,7 @@
     show(box, "working", message(box, "working"));
     var reader = new FileReader();
     reader.onload = function () {
-      working(box, function () {
-        verifyBytes(box, new Uint8Array(reader.result));
-      });
+      run(box, { bytes: new Uint8Array(reader.result) });
     };
     reader.onerror = function () {
       unreadable(box, message(box, "fetch-failed", { error: String(reader.error && reader.error.name) }));
@@ -201,9 +198,7 @@
           tooLarge(box);
           return;
         }
-        working(box, function () {
-          verifyText(box, text);
-        });
+        run(box, { text: text });
       });
     }
   }
