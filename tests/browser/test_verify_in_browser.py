@@ -16,7 +16,7 @@ from spotcheck.draws.models import Task
 from spotcheck.draws.selectors import full_record
 from spotcheck.drawspec import verify_draw
 from spotcheck.portal.selectors import list_is_public, public_record
-from tests.browser_support import shot
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, shot
 from tests.clock import clock_at
 from tests.factories import DEMO_ANCHOR, load_demo
 
@@ -338,6 +338,28 @@ def test_verifies_without_subtle_crypto(page):
         want = expected((VECTORS / name).read_text("utf-8"))
         got = verify_file_in_page(page, VECTORS / name)
         assert (got["verdict"], got["reasons"], got["where"]) == (want["verdict"], want["reasons"], "page"), name
+
+
+def test_verifies_over_plain_http_on_an_intranet_name(_browser, live_server, settings, make_task, run_ceremony):
+    """A real insecure origin: http://spotcheck.intranet:PORT/ (resolved to this machine), where
+    Chromium itself gives no crypto.subtle, as on a county office's intranet address."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "spotcheck.intranet"]
+    task = run_ceremony(make_task())
+    port = live_server.url.rsplit(":", 1)[1]
+    browser = _browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP spotcheck.intranet 127.0.0.1"],
+        headless=True,
+    )
+    try:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"http://spotcheck.intranet:{port}" + reverse("portal:task_detail", args=[task.code]))
+        assert page.evaluate("() => [window.isSecureContext, typeof window.crypto.subtle]") == [False, "undefined"]
+        page.get_by_role("button", name="在浏览器中验证").click()
+        got = shown_verdict(page)
+        assert (got["verdict"], got["reasons"], got["where"]) == ("pass", [], "worker"), got
+    finally:
+        browser.close()
 
 
 def _click_verify_on_task_page(page, code: str) -> dict:
