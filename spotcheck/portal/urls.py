@@ -22,4 +22,6 @@ urlpatterns = [
     path("results/", views.result_notice_list_view, name="result_notice_list"),
     path("results/<int:pk>/", views.result_notice_view, name="result_notice"),
     path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
+    # verify a draw record in the browser (issue 14, item 5; verify14)
+    path("verify/", views.verify_view, name="verify"),
 ]
