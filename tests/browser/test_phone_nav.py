@@ -91,7 +91,7 @@ def test_the_menu_folds_on_a_phone_and_not_on_a_desktop(page, many_roles):
     assert page.locator("details.navmenu").get_attribute("open") is None
     page.locator(".navmenu > summary").click()
     assert page.locator(".navmenu-links a[aria-current=page]").inner_text() == "工作日历"
-    # Escape-free closing: the summary again.
+    # The summary closes it again.
     page.locator(".navmenu > summary").click()
     assert not page.locator(".navmenu-links").is_visible()
     _no_sideways_scrolling(page)
