@@ -11,7 +11,7 @@ for the length of one step touches no one else.
 A year's story: the region's data are loaded in the December before, the plans are drafted
 then too and go through 提交 → 审核 → 备案 → 公布 in January; the tasks then run one after
 another, each frozen and announced on one day, its two witnesses entering their inputs on the
-next two, drawn on the fourth; then the first task's inspections (``InspectionDays``) take the
+next two, drawn on the fourth; then one task's inspections (``InspectionDays``) take the
 last five weeks or so before the load day. Those days are counted back from the load day so
 that on it the deadline dashboard (/deadlines/) has a row in each of its lists, whatever the
 day: results confirmed long enough ago to be overdue for publication and others due within the
@@ -113,7 +113,7 @@ class PlanMoments:
 
 @dataclass(frozen=True)
 class InspectionDays:
-    """The working days of the first drawn task's inspections (``inspections_story``) and the
+    """The working days of the demo's inspections (``inspections_story``) and the
     tasks' windows, counted back from the load day ``today`` so that on it the deadline
     dashboard lists visits near and past their window's end and results due for publication
     soon and overdue (SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS after the confirmation,

@@ -1,6 +1,7 @@
-"""The demo's inspections (issue 13, item 14): after the draws, the first drawn task that 市场监管
-leads or joins lives its inspections, every step through the services with the demo accounts as
-actors and on a day of ``clock.InspectionDays`` (``clock_at``), so pages show each state:
+"""The demo's inspections (issue 13, item 14): after the draws, a drawn task that 市场监管 leads or
+joins (the first with room for the story's visits) lives its inspections, every step through
+the services with the demo accounts as actors and on a day of ``clock.InspectionDays``
+(``clock_at``), so pages show each state:
 
 approved → checked in (with a generated evidence photo) → results entered → confirmed by two
 officers (one corrected with a reason and confirmed anew) → follow-ups: one 责令改正 whose
@@ -8,12 +9,13 @@ deadline has passed (overdue), one open with a deadline ahead, one closed; the e
 rating of one visit.
 
 The days are counted back from the load day so that on it the deadline dashboard (/deadlines/)
-lists results overdue for publication and results due within the warning working days; the
-task's window has just ended with visits not done. They come after the story's last step
+lists results overdue for publication and results due within the warning working days (the
+windows that end just before and just after it are the tasks', ``plans_and_draws.Windows``).
+They come after the story's last step
 (``Story.rule``), so the audit trail still reads in time order.
 
 The demo's ``scjg_inspector`` username is first given to the login of the roster inspector of
-市场监管 on the most teams of that task (swapped with the username that login had), so 我的检查
+市场监管 on the most of those teams (swapped with the username that login had), so 我的检查
 is not empty and the account's name is that inspector's.
 """
 
@@ -21,10 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from PIL import Image, ImageDraw
 
 from spotcheck.accounts.models import User
@@ -63,39 +67,54 @@ class _Visit:
     users: list[User]  # the team's officers' logins, the demo inspector first
 
 
-def _first_drawn_task() -> Task | None:
-    """The earliest drawn task 市场监管 leads or joins (``scjg_inspector`` is one of its officers)."""
+def _takeable(task: Task, day: dt.date) -> Counter[int]:
+    """Per 市场监管 inspector, the visits of ``task`` the story can take with them: every officer
+    of the team with a login and a certificate valid on ``day`` (both confirm the result)."""
+    takeable: Counter[int] = Counter()
+    members = (
+        VisitMember.objects.filter(visit__task=task)
+        .select_related("inspector__department")
+        .order_by("visit_id", "position")
+    )
+    for _visit_id, rows in itertools.groupby(members, key=lambda m: m.visit_id):
+        officers = [m.inspector for m in rows if m.inspector.user_id and m.inspector.certificate_valid_on(day)]
+        if len(officers) >= 2:
+            takeable.update(i.pk for i in officers if i.department.code == DEMO_DEPARTMENT)
+    return takeable
+
+
+def _story_task(day: dt.date) -> Task | None:
+    """The drawn task 市场监管 leads or joins where one of its inspectors can take the story's
+    visits (``VISITS_CHECKED_IN``, else the most), the earliest drawn among equals."""
     joined = Q(lead_department__code=DEMO_DEPARTMENT) | Q(participating_departments__code=DEMO_DEPARTMENT)
-    return (
+    tasks = (
         Task.objects.filter(joined, status=Task.Status.DRAWN)
         .select_related("draw", "lead_department")
         .order_by("draw__drawn_at", "pk")
-        .first()
+        .distinct()
     )
+    best, most = None, 0
+    for task in tasks:
+        room = min(max(_takeable(task, day).values(), default=0), VISITS_CHECKED_IN)
+        if room > most:
+            best, most = task, room
+    return best
 
 
 def _link_demo_inspector(*, sysadmin: User, task: Task, moments: _Moments, day: dt.date) -> Inspector | None:
     """Give the username ``scjg_inspector`` to the login of the certified 市场监管 inspector on
-    the most teams of ``task``, and that login's username to the account that had it (the
+    the most teams of ``task`` the story can take, and that login's username to the account that had it (the
     system admin renames both through ``reference_save``, as in /admin/). Each person keeps
     their own account, name and phone: the header, 我的检查 and the teams name the same one."""
     user = User.objects.filter(username=DEMO_INSPECTOR).first()
     if user is None:
         return None
-    busiest = (
-        VisitMember.objects.filter(
-            visit__task=task,
-            inspector__department__code=DEMO_DEPARTMENT,
-            inspector__user__isnull=False,
-        )
-        .values("inspector")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "inspector")
-        .first()
-    )
-    if busiest is None:
+    # The inspector with the most visits the story can take, fewest pk first among equals.
+    takeable = _takeable(task, day)
+    if not takeable:
         return None
-    target = Inspector.objects.select_related("user").get(pk=busiest["inspector"])
+    best = min(takeable, key=lambda pk: (-takeable[pk], pk))
+    target = Inspector.objects.select_related("user").get(pk=best)
     their_login = target.user
     if their_login.pk == user.pk:
         return target
@@ -178,9 +197,9 @@ def _confirm_by_both(result: VisitResult, users: list[User]) -> None:
 
 
 def create_inspections(*, users: dict[str, int], days: InspectionDays) -> dict[str, int]:
-    """The inspections of the demo's first drawn task 市场监管 takes part in, each step on its
+    """The inspections of a drawn task 市场监管 takes part in (``_story_task``), each step on its
     day of ``days`` (see the module's docstring). Returns counts."""
-    task = _first_drawn_task()
+    task = _story_task(days.start)
     if task is None:
         return {}
     actors = User.objects.in_bulk(list(users.values()))
@@ -241,7 +260,8 @@ def create_inspections(*, users: dict[str, int], days: InspectionDays) -> dict[s
             with clock_at(moments.on(days.due_confirmed)):
                 _confirm_by_both(results[n], story[n].users)
     counts["results_confirmed"] = confirmed
-    counts.update(_followups(story, results[:3], moments, days))
+    # Follow-ups need a confirmed result.
+    counts.update(_followups(story, results[: min(3, confirmed)], moments, days))
     return counts
 
 

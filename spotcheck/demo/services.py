@@ -165,7 +165,7 @@ def demo_load(
     joint_office = frame.departments[JOINT_OFFICE_CODE]
     # Last, through the services: the plans and the draws read the whole directory and roster.
     plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor, story=timeline)
-    # i13-demo: the first drawn task's inspections, results, evidence and follow-ups.
+    # i13-demo: a drawn task's inspections, results, evidence and follow-ups.
     plan_counts.update(create_inspections(users=users, days=timeline.inspections))
 
     all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals, **plan_counts}
