@@ -107,6 +107,7 @@ class VisitEvidenceViewSet(viewsets.ViewSet):
     """证据材料 of one visit (``/visits/<id>/evidence/``): list, and upload."""
 
     serializer_class = EvidenceApiSerializer
+    pagination_class = PageNumberPagination  # for the schema: the list is paged
     # An upload is a multipart form; any other body is a 415.
     parser_classes = [parsers.MultiPartParser]
     _limit: EvidenceUploadLimitHandler | None = None
@@ -122,7 +123,7 @@ class VisitEvidenceViewSet(viewsets.ViewSet):
     @extend_schema(summary=gettext_lazy("检查的证据材料（元数据，含已撤回的及其原因）"))
     def list(self, request: Request, visit_pk: str) -> Response:
         visit = get_visit_for_user(request.user, int(visit_pk))
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.evidence_of_visits(visits_together(visit)), request, view=self)
         return paginator.get_paginated_response(
             EvidenceApiSerializer(page, many=True, context={"request": request}).data
