@@ -119,6 +119,8 @@ def test_odd_requests_are_4xx(login, scjg_inspector, problem_item):
     client = login(scjg_inspector)
     assert post(client, open_url(problem_item), "[" * 100_000).status_code == 400
     assert post(client, open_url(problem_item), ["routine"]).status_code == 400
+    huge = post(client, open_url(problem_item), {"kind": "other", "note": "长" * 3_000_000})
+    assert huge.status_code == 400 and "note" in huge.json()
     assert client.post(open_url(problem_item), "kind=routine", content_type="text/plain").status_code == 415
     assert post(client, f"{ITEMS}abc/followups/", {"kind": "routine"}).status_code == 404
     assert post(client, f"{ITEMS}{10**17}/followups/", {"kind": "routine"}).status_code == 404
