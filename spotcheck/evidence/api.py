@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import parsers, serializers, status, viewsets
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from spotcheck.draws.models import Visit
 from spotcheck.evidence import access, selectors, services
 from spotcheck.evidence.access import visits_together
 from spotcheck.evidence.checks import megabytes
@@ -71,6 +72,15 @@ class EvidenceUploadSerializer(serializers.Serializer):
         allow_empty_file=True,
         help_text=gettext_lazy("照片（JPEG、PNG、WebP）或 PDF 文件；类型按内容判断，大小上限见设置"),
     )
+    item = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text=gettext_lazy(
+            "检查表上的检查事项代码（如任务的 items 所列）；与 item_version 二选一，都不填为整个检查"
+        ),
+    )
     item_version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -78,6 +88,12 @@ class EvidenceUploadSerializer(serializers.Serializer):
         max_value=MAX_ID,
         help_text=gettext_lazy("检查表上的事项版本编号；不填为整个检查"),
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("item") and attrs.get("item_version") is not None:
+            raise serializers.ValidationError({"item": [_("检查事项代码和事项版本编号只能填一个。")]})
+        return attrs
+
     caption = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     client_id = serializers.UUIDField(
         required=False,
@@ -97,6 +113,15 @@ class UploadTooLarge(APIException):
     def __init__(self) -> None:
         limit = megabytes(settings.SPOTCHECK_EVIDENCE_MAX_BYTES)
         super().__init__({"file": [_("上传的文件超过上限 %(limit)s MB，不能上传。") % {"limit": limit}]})
+
+
+def _item_version(visit: Visit, code: str) -> int:
+    """The version of the item ``code`` on the visit's checklist (merged visits' items included),
+    as the page offers them; the service checks it again."""
+    for version in selectors.checklist_versions(selectors.checklist_of(visit)):
+        if version.item.code == code:
+            return version.pk
+    raise ValidationError({"item": [_("本次检查的检查表上没有代码为“%(code)s”的检查事项。") % {"code": code}]})
 
 
 def _metadata(request: Request, evidence: Evidence, code: int = status.HTTP_200_OK) -> Response:
@@ -155,7 +180,7 @@ class VisitEvidenceViewSet(viewsets.ViewSet):
             actor=request.user,
             visit=visit,
             file=data["file"],
-            item_version=data.get("item_version"),
+            item_version=_item_version(visit, data["item"]) if data["item"] else data.get("item_version"),
             caption=data["caption"],
             client_id=data.get("client_id"),
         )

@@ -69,6 +69,10 @@ def test_the_team_uploads_to_an_item_and_to_the_visit(login, scjg_inspector, app
     # To the visit as a whole: no item; a PDF.
     response = client.post(url(approved_visit), {"file": upload(pdf_bytes(), "笔录.pdf", "application/pdf")})
     assert response.status_code == 201 and response.json()["item"] is None and response.json()["kind"] == "pdf"
+    # Or by the item's code, as the task lists its items.
+    by_code = {"file": upload(photo_bytes(color=(1, 2, 3))), "item": item_of.item.code}
+    response = client.post(url(approved_visit), by_code)
+    assert response.status_code == 201 and response.json()["item_version"] == item_of.pk
     # The metadata of one piece.
     detail = client.get(f"/api/v1/evidence/{evidence.pk}/").json()
     assert detail["sha256"] == evidence.sha256 and detail["id"] == evidence.pk
@@ -156,6 +160,8 @@ def test_a_file_over_the_limit_is_cut_off_while_it_arrives(client, scjg_inspecto
         ({"file": upload(photo_bytes()), "item_version": "999999999"}, "item_version", "不在本次检查的检查表上"),
         ({"file": upload(photo_bytes()), "item_version": str(10**30)}, "item_version", None),
         ({"file": upload(photo_bytes()), "client_id": "x"}, "client_id", None),
+        ({"file": upload(photo_bytes()), "item": "NO-SUCH-ITEM"}, "item", "检查表上没有代码为“NO-SUCH-ITEM”"),
+        ({"file": upload(photo_bytes()), "item": "X", "item_version": "1"}, "item", "只能填一个"),
         ({"file": upload(photo_bytes()), "caption": "长" * 201}, "caption", "说明不能超过 200 个字符"),
     ],
 )
