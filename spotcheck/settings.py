@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # 证据材料 (i13-evidence)
     "spotcheck.evidence",
     "spotcheck.results",
+    "spotcheck.publication",  # issue 14, item 1 (pub14)
     # issue 13, item 9 (后续处置; i13-followups)
     "spotcheck.followups",
     "spotcheck.portal",
@@ -377,6 +378,10 @@ SPOTCHECK_CEREMONY_JOB_OBJECTS = env_int("SPOTCHECK_CEREMONY_JOB_OBJECTS", 200_0
 # revoked or corrected one is taken down or corrected within the second.
 SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS = env_int("SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS", 20)
 SPOTCHECK_CORRECTION_WORKING_DAYS = env_int("SPOTCHECK_CORRECTION_WORKING_DAYS", 5)
+# (pub14) The daily job (manage.py publish_due_results) publishes a final result this many
+# working days before its publication deadline, if the department has not published it by then;
+# a negative number turns the job's publishing off (the departments publish by hand).
+SPOTCHECK_AUTO_PUBLISH_WORKING_DAYS_BEFORE_DEADLINE = env_int("SPOTCHECK_AUTO_PUBLISH_WORKING_DAYS_BEFORE_DEADLINE", 2)
 
 # 证据材料 (i13-evidence; issue 13, item 6). Evidence files are kept by content hash under
 # SPOTCHECK_MEDIA_ROOT/evidence (the variable above, read once: MEDIA_ROOT is the same folder and
@@ -430,3 +435,7 @@ SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
 # A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
 # enforcement officers of the department's roster (RULES.md, "Before the visit").
 SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
+# ---- (verify14) verifying a draw record in the visitor's browser (issue 14, item 5): the
+# largest record the portal's in-browser verifier reads (bytes); a larger one is left to the
+# downloadable verify_draw.py, and the page says so.
+SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES", 64 * 1024 * 1024)

@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("spotcheck.results.api_urls")),  # i13-api
     path("", include("spotcheck.evidence.api_urls")),  # i13-api
     path("", include("spotcheck.followups.api_urls")),  # i13-api
+    path("", include("spotcheck.publication.api_urls")),  # pub14
 ]
 
 urlpatterns = [
@@ -47,4 +48,6 @@ urlpatterns = [
     path("", include("spotcheck.deadlines.urls")),
     # --- results (issue 13, items 5, 7, 8; i13-results) ---
     path("results/", include("spotcheck.results.urls")),
+    # 检查结果公示 (issue 14, item 1; pub14)
+    path("publication/", include("spotcheck.publication.urls")),
 ]

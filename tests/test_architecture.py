@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("inspections",),
     ("evidence",),  # i13-evidence
     ("results",),
+    ("publication",),  # issue 14 (pub14): the public record of results; the deadlines read it
     ("deadlines",),  # i13-deadlines: the dashboard, reminders and completion read results
     ("followups",),  # i13-followups
     ("imports",),

@@ -139,3 +139,11 @@ def api_tokens_for(user: User):
     if departments is not None:
         tokens = tokens.filter(department_id__in=departments)
     return tokens.order_by("-created_at", "-id")
+
+
+def api_token_of_account(user: Any) -> ApiToken | None:
+    """The active token whose service account ``user`` is (a department's system acting through
+    the API), or None for a person. (api13: results entered for a team officer by a system.)"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).select_related("department").first()

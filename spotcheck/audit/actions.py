@@ -181,6 +181,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "directory.finding.record": pgettext_lazy("audit action", "记入风险记录"),
     "directory.finding.update": pgettext_lazy("audit action", "更新风险记录"),
     "directory.finding.retire": pgettext_lazy("audit action", "撤销风险记录"),
+    # pub14: 检查结果公示 (issue 14, item 1)
+    "publication.results.publish": pgettext_lazy("audit action", "公示检查结果"),
+    "publication.result.correct": pgettext_lazy("audit action", "公示检查结果更正"),
+    "publication.result.withdraw": pgettext_lazy("audit action", "撤下已公示的检查结果"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

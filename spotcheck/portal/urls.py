@@ -18,4 +18,10 @@ urlpatterns = [
     # 检查码 (扫码入企; issue 13, item 3; i13-code)
     path("check/", views_check.check_code_form_view, name="check_code_form"),
     path("check/<str:code>/", views_check.check_code_view, name="check_code"),
+    # 检查结果公告 (issue 14, item 1; pub14)
+    path("results/", views.result_notice_list_view, name="result_notice_list"),
+    path("results/<int:pk>/", views.result_notice_view, name="result_notice"),
+    path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
+    # verify a draw record in the browser (issue 14, item 5; verify14)
+    path("verify/", views.verify_view, name="verify"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from spotcheck.draws.selectors import task_visit_count
 from spotcheck.drawspec import verify_draw
 from spotcheck.planning.selectors import live_entries, published_plans
 from spotcheck.planning.strata import describe_stratum_filters
+from spotcheck.portal import selectors_results
 from spotcheck.portal.selectors import (
     list_is_public,
     notice_strata,
@@ -59,6 +61,7 @@ def index_view(request):
         {
             "plans": published_plans()[:INDEX_SIZE],
             "tasks": public_tasks()[:INDEX_SIZE],
+            "result_notices": selectors_results.public_result_notices()[:INDEX_SIZE],  # pub14
             # 无事不扰: the yearly cap is public, as the plans are.
             "frequency_rules": DrawFrequencyRule.objects.select_related("region").order_by("region__code"),
             "latest_anchor": published_anchors().first(),
@@ -131,7 +134,9 @@ def task_detail_view(request, code: str):
         # 重新抽取: both tasks link to each other, the cancelled one stays public.
         "replaced_task": public_replaced_task(task),
         "replacements": public_replacements(task),
-    }
+        # pub14: the task's result notice, once a result of it is public.
+        "result_notice": selectors_results.public_result_notices().filter(task=task).first(),
+    } | _browser_verifier_limit()
     if show_list:
         stratum = request.GET.get("stratum") or ""
         if stratum not in {s.name for s in strata}:
@@ -166,6 +171,18 @@ def verifier_view(request):
     return _attachment(VERIFIER.read_bytes(), "verify_draw.py", "text/x-python; charset=utf-8")
 
 
+def _browser_verifier_limit() -> dict[str, int]:
+    limit = settings.SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES
+    return {"verify_max_bytes": limit, "verify_max_mb": max(1, limit // (1024 * 1024))}
+
+
+@require_GET
+def verify_view(request):
+    """Verify any draw record in the browser (a file opened from disk, or pasted): the page's
+    own script (static/portal/verify/) does the work; the record never leaves the browser."""
+    return render(request, "portal/verify.html", _browser_verifier_limit())
+
+
 @require_GET
 def audit_anchor_list_view(request):
     """The audit chain's published heads: copies of them outside the platform make a rewrite or
@@ -180,3 +197,50 @@ def audit_anchor_file_view(request):
     which ``verify_audit_chain --anchors`` reads."""
     lines = [anchor_line(anchor) + "\n" for anchor in published_anchors().reverse()]
     return _attachment("".join(lines).encode(), "audit-anchors.jsonl", "text/plain; charset=utf-8")
+
+
+# ------------------------------------------------------------------ 检查结果公告 (pub14)
+
+
+@require_GET
+def result_notice_list_view(request):
+    page_obj = Paginator(selectors_results.public_result_notices(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/result_notice_list.html", {"page_obj": page_obj})
+
+
+@require_GET
+def result_notice_view(request, pk: int):
+    notice = selectors_results.public_result_notice(pk)
+    page_obj = Paginator(selectors_results.notice_results(notice), TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/result_notice.html",
+        {
+            "notice": notice,
+            "page_obj": page_obj,
+            "results": [selectors_results.public_result(row) for row in page_obj.object_list],
+        },
+    )
+
+
+@require_GET
+def enterprise_view(request, public_code: str):
+    """A page per enterprise (as the national publicity system shows it): every published result
+    of every department, with its 后续处置 where public."""
+    obj = selectors_results.public_object(public_code)
+    page_obj = Paginator(selectors_results.object_results(obj), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
+    results = [selectors_results.public_result(row) for row in rows]
+    followups = selectors_results.public_followups(rows)
+    return render(
+        request,
+        "portal/enterprise.html",
+        {
+            # The name as last published (masked for a 个体工商户), not the directory's.
+            "name": results[0].name if results else "",
+            "public_code": obj.public_code,
+            "uscc": obj.uscc or "",
+            "page_obj": page_obj,
+            "rows": [(r, followups.get(r.pk, [])) for r in results],
+        },
+    )

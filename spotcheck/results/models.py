@@ -144,6 +144,17 @@ class ResultRevision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("保存人"), on_delete=models.PROTECT, related_name="+"
     )
     saved_at = models.DateTimeField(_("保存时间"))
+    # Set when a department's system (``saved_by`` is its API token's service account) saved it
+    # for a team officer: who really wrote it stays on record, and the officer counts as the
+    # saver for confirmation. Null when a team member saved it themself.
+    entered_for = models.ForeignKey(
+        "inspectors.Inspector",
+        verbose_name=_("代为录入的执法检查人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # The id the browser (or a department's system) gave the submission: a resent form is
     # recognised and saved once.
     client_id = models.UUIDField(_("提交标识"), null=True, blank=True)
@@ -166,6 +177,22 @@ class ResultRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_result_id} r{self.number}"
+
+    @property
+    def saved_by_label(self) -> str:
+        """Who saved it, as pages and the API show it: the person, or "由 {系统} 代 {姓名} 录入"
+        (select ``saved_by__api_token`` and ``entered_for`` with it)."""
+        return saver_label(self.saved_by, self.entered_for, _("由 %(system)s 代 %(name)s 录入"))
+
+
+def saver_label(user, inspector, template) -> str:
+    """A person's name, or ``template`` with the system's name and the officer's when a
+    department's system acted for ``inspector``."""
+    if inspector is None:
+        return user.display_name
+    token = getattr(user, "api_token", None)
+    system = token.name if token is not None else user.display_name
+    return str(template) % {"system": system, "name": inspector.name}
 
 
 class ResultConfirmation(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from spotcheck.accounts.models import Department, Membership
 from spotcheck.catalog.models import ChecklistQuestion, ItemVersion
 from spotcheck.draws.models import Task, Visit
+from spotcheck.results import access
 from spotcheck.results.codes import OFF_SITE_METHODS, Method, NotCarriedOut, ResultCode
 from spotcheck.results.content import EntryItem
 from spotcheck.results.models import ItemResult, ResultConfirmation, ResultDraft, ResultRevision, VisitResult
@@ -155,7 +156,7 @@ class RevisionView:
 
 def revision_history(visit_result: VisitResult, items: list[EntryItem]) -> list[RevisionView]:
     """Every revision, newest first, each with what changed from the one before."""
-    revisions = list(visit_result.revisions.select_related("saved_by").order_by("number"))
+    revisions = list(visit_result.revisions.select_related("saved_by__api_token", "entered_for").order_by("number"))
     views: list[RevisionView] = []
     previous: list[Row] | None = None
     for revision in revisions:
@@ -180,6 +181,12 @@ class ResultPage:
     confirmations: list[ResultConfirmation]
     saved_by_id: int | None
     needs_approval: bool
+    # The officer the current revision counts as saved by (the one a system entered for, or the
+    # saver's own team inspector): their confirmation carries the 录入人 badge.
+    saver_inspector_id: int | None = None
+    # "由 {系统} 代 {姓名} 录入" or the person's name, of the first and of the current revision.
+    entered_by_label: str = ""
+    updated_by_label: str = ""
 
     @property
     def confirmations_needed(self) -> int:
@@ -200,15 +207,29 @@ def result_page(visit: Visit) -> ResultPage:
     groups = entry_groups(visit)
     item_results: dict[int, ItemResult] = {}
     confirmations: list[ResultConfirmation] = []
-    saved_by_id = None
+    saved_by_id = saver_inspector = None
+    labels = {"entered_by_label": "", "updated_by_label": ""}
     if result is not None:
         item_results = {row.item_version_id: row for row in result.items.all()}
         confirmations = list(
             result.confirmations.filter(revision=result.revision)
-            .select_related("inspector", "user")
+            .select_related("inspector", "user__api_token")
             .order_by("confirmed_at")
         )
-        saved_by_id = result.revisions.filter(number=result.revision).values_list("saved_by_id", flat=True).first()
+        revisions = {
+            r.number: r
+            for r in result.revisions.filter(number__in={1, result.revision}).select_related(
+                "saved_by__api_token", "entered_for"
+            )
+        }
+        first, current = revisions.get(1), revisions.get(result.revision)
+        labels = {
+            "entered_by_label": first.saved_by_label if first else result.entered_by.display_name,
+            "updated_by_label": current.saved_by_label if current else result.updated_by.display_name,
+        }
+        if current is not None:
+            saved_by_id = current.saved_by_id
+            saver_inspector = access.saver_inspector_id(visit, current.saved_by_id, current.entered_for_id)
     return ResultPage(
         visit,
         result,
@@ -217,6 +238,8 @@ def result_page(visit: Visit) -> ResultPage:
         confirmations,
         saved_by_id,
         visit.task.lead_department.results_need_approval,
+        saver_inspector,
+        **labels,
     )
 
 

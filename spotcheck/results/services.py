@@ -1,10 +1,12 @@
 """检查结果 writes (issue 13, items 5, 7, 8), each checked, in one transaction and audited:
 
-- ``result_save``: a team member enters or edits a visit's result; every save is a whole
+- ``result_save``: a team member enters or edits a visit's result (or a department's system
+  for a named team officer, ``entered_for``: both kept on the revision); every save is a whole
   ``ResultRevision``; a resent submission (same client id) returns what was saved; an edit
   against a stale revision raises ``StaleRevision`` (the view answers 409); after confirmation
   only with a reason (更正), and the result must be confirmed again.
-- ``result_confirm``: a certified officer of the team confirms the current revision; with
+- ``result_confirm``: a certified officer of the team (or a department's system for one it
+  names) confirms the current revision; with
   enough confirmations the result is complete (its publication deadline set, ``result_confirmed``
   sent).
 - ``result_approve``: the lead department's approver approves a task's confirmed results, where
@@ -29,6 +31,7 @@ from spotcheck.audit.services import audit_record
 from spotcheck.core.reasons import clean_reason
 from spotcheck.draws.models import Task, Visit
 from spotcheck.inspections.selectors import require_approved_or_emergency
+from spotcheck.inspectors.models import Inspector
 from spotcheck.results import access
 from spotcheck.results.content import clean_result
 from spotcheck.results.models import ItemResult, ResultConfirmation, ResultDraft, ResultRevision, VisitResult
@@ -62,17 +65,18 @@ def _locked_visit(visit: Visit) -> Visit:
     )
 
 
-def require_enterable(actor: User, visit: Visit) -> None:
-    """A result is entered by the team, once the visit is approved (or started in an
-    emergency), while its task is drawn."""
-    if not access.may_enter(actor, visit):
-        raise PermissionDenied(access.ENTRY_RULE)
+def require_enterable(actor: User, visit: Visit, entered_for: int | None = None) -> Inspector | None:
+    """A result is entered by the team (or by a department's system for a named team officer:
+    returned), once the visit is approved (or started in an emergency), while its task is
+    drawn."""
+    inspector = access.entering_inspector(actor, visit, entered_for)
     if visit.task.status != Task.Status.DRAWN:
         raise ValidationError(
             _("任务当前状态为“%(status)s”，不能录入检查结果。") % {"status": visit.task.get_status_display()},
             code="task_not_drawn",
         )
     require_approved_or_emergency(visit)
+    return inspector
 
 
 def _parse_client_id(client_id: Any) -> uuid.UUID | None:
@@ -116,9 +120,11 @@ def result_save(
     base_revision: int | None,
     client_id: Any = None,
     reason: str = "",
+    entered_for: int | None = None,
 ) -> VisitResult:
     """Enter (``base_revision=None``) or edit (the revision the form was loaded at) the result of
-    ``visit``. All or nothing; the new revision is kept whole."""
+    ``visit``. All or nothing; the new revision is kept whole. A department's system names the
+    team officer it enters for (``entered_for``, an Inspector id); a person names nobody."""
     client_uuid = _parse_client_id(client_id)
     visit = _locked_visit(visit)
     if client_uuid is not None:
@@ -129,7 +135,7 @@ def result_save(
             if revision.visit_result.visit_id != visit.pk:
                 raise ValidationError({"client_id": [_("该提交标识已用于另一个检查。")]}, code="client_id_reused")
             return revision.visit_result
-    require_enterable(actor, visit)
+    officer = require_enterable(actor, visit, entered_for)
     current = VisitResult.objects.select_for_update().filter(visit=visit).first()
     current_revision = current.revision if current is not None else None
     if base_revision != current_revision:
@@ -182,6 +188,7 @@ def result_save(
                 saved_by=actor,
                 saved_at=now,
                 client_id=client_uuid,
+                entered_for=officer,
             )
     except IntegrityError:
         # The same client id saved by a concurrent request of the same user: theirs won.
@@ -201,6 +208,7 @@ def result_save(
             "visit_public_id": visit.public_id,
             "reason": reason,
             "client_id": str(client_uuid) if client_uuid else "",
+            **_on_behalf(actor, officer),
             "data": clean,
         },
         department_id=visit.task.lead_department_id,
@@ -208,17 +216,35 @@ def result_save(
     return visit_result
 
 
+def _on_behalf(actor: User, officer: Inspector | None) -> dict[str, Any]:
+    """The audit entry's names when a department's system acted for an officer: the system
+    (the entry's actor is its service account) and the officer."""
+    if officer is None:
+        return {}
+    system = access.system_of(actor)
+    return {
+        "system": system.name if system is not None else actor.display_name,
+        "entered_for": {
+            "inspector": officer.pk,
+            "name": officer.name,
+            "certificate_number": officer.certificate_number,
+        },
+    }
+
+
 @transaction.atomic
-def result_confirm(*, actor: User, visit_result: VisitResult, revision: int) -> ResultConfirmation:
-    """确认: a certified officer of the team confirms ``revision`` (it must be the current one).
-    With SPOTCHECK_RESULT_CONFIRMATIONS confirmations of the current revision, one of them by
-    the officer who saved it, the result is complete."""
+def result_confirm(
+    *, actor: User, visit_result: VisitResult, revision: int, inspector: int | None = None
+) -> ResultConfirmation:
+    """确认: a certified officer of the team confirms ``revision`` (it must be the current one);
+    a department's system names the officer it confirms for (``inspector``, an Inspector id).
+    With SPOTCHECK_RESULT_CONFIRMATIONS confirmations of the current revision by different
+    officers, one of them the officer who saved it, the result is complete."""
     visit = _locked_visit(visit_result.visit)
     visit_result = VisitResult.objects.select_for_update().get(pk=visit_result.pk)
-    inspector = access.team_inspector(actor, visit)
     today = timezone.localdate()
-    if inspector is None or not access.certified_on(inspector, today):
-        raise PermissionDenied(access.CONFIRM_RULE)
+    named = inspector
+    inspector = access.confirming_inspector(actor, visit, named, today)
     if visit.task.status != Task.Status.DRAWN:
         raise ValidationError(_("任务已不在实施中，不能确认检查结果。"), code="task_not_drawn")
     if revision != visit_result.revision:
@@ -230,9 +256,14 @@ def result_confirm(*, actor: User, visit_result: VisitResult, revision: int) -> 
     if visit_result.is_confirmed:
         raise ValidationError(_("检查结果已确认完成。"), code="already_complete")
     if ResultConfirmation.objects.filter(visit_result=visit_result, revision=revision, inspector=inspector).exists():
-        raise ValidationError(
-            _("您已确认过第 %(revision)s 版检查结果，不能重复确认。") % {"revision": revision}, code="already_confirmed"
-        )
+        if named is not None:
+            message = _("%(name)s 已确认过第 %(revision)s 版检查结果，不能重复确认。") % {
+                "name": inspector.name,
+                "revision": revision,
+            }
+        else:
+            message = _("您已确认过第 %(revision)s 版检查结果，不能重复确认。") % {"revision": revision}
+        raise ValidationError(message, code="already_confirmed")
     now = timezone.now()
     confirmation = ResultConfirmation.objects.create(
         visit_result=visit_result, revision=revision, inspector=inspector, user=actor, confirmed_at=now
@@ -241,16 +272,25 @@ def result_confirm(*, actor: User, visit_result: VisitResult, revision: int) -> 
         actor=actor,
         action="results.result.confirm",
         target=visit_result,
-        after={"revision": revision, "inspector": inspector.pk, "certificate_number": inspector.certificate_number},
+        after={
+            "revision": revision,
+            "inspector": inspector.pk,
+            "certificate_number": inspector.certificate_number,
+            **({"system": _on_behalf(actor, inspector)["system"], "name": inspector.name} if named else {}),
+        },
         department_id=visit.task.lead_department_id,
     )
+    # Counted by officer, not by account: a system's confirmations are each for another
+    # officer, and the saver is the officer the revision was entered for (or the person's own).
     confirmers = set(
         ResultConfirmation.objects.filter(visit_result=visit_result, revision=revision).values_list(
-            "user_id", flat=True
+            "inspector_id", flat=True
         )
     )
-    saver = ResultRevision.objects.filter(visit_result=visit_result, number=revision).values_list("saved_by", flat=True)
-    if len(confirmers) >= settings.SPOTCHECK_RESULT_CONFIRMATIONS and saver.first() in confirmers:
+    saved = ResultRevision.objects.filter(visit_result=visit_result, number=revision).values("saved_by", "entered_for")
+    saver = next(iter(saved), None)
+    saver_id = access.saver_inspector_id(visit, saver["saved_by"], saver["entered_for"]) if saver else None
+    if len(confirmers) >= settings.SPOTCHECK_RESULT_CONFIRMATIONS and saver_id in confirmers:
         _complete(actor, visit, visit_result, now)
     return confirmation
 

@@ -113,16 +113,18 @@ def test_another_department_gets_a_404(request, login, result_officers, result_a
     )
 
 
-def test_a_departments_system_reads_the_result_and_enters_none(
+def test_a_departments_system_reads_the_result_and_enters_only_for_a_named_officer(
     client, result_officers, result_approved, scjg_system, wsjk_system
 ):
     """A system's token is a service account of its department, on no team: it reads the result
-    as the department's admins do; entering stays with the team's officers."""
+    as the department's admins do; it enters only for a named team officer (api13:
+    tests/api_i13/test_results_token_api.py), so a save naming nobody is refused."""
     assert put(login_as(client, result_officers[0]), result_approved, result_data(result_approved)).status_code == 200
     client.logout()
     assert client.get(url(result_approved), **bearer(scjg_system.secret)).status_code == 200
     response = put(client, result_approved, result_data(result_approved), 1, None, **bearer(scjg_system.secret))
-    assert response.status_code == 403
+    assert response.status_code == 400 and "entered_for" in response.json()
+    assert VisitResult.objects.get().revision == 1
     assert client.get(url(result_approved), **bearer(wsjk_system.secret)).status_code == 404
 
 

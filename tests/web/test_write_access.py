@@ -827,6 +827,69 @@ WRITE_VIEWS |= {
 }
 READ_ONLY_VIEWS |= {"results:visit", "results:revisions", "results:task"}
 
+# pub14: 检查结果公示 (issue 14, item 1). The lead department's admin or approver publishes; the
+# page is read by those who read every visit (a team's inspector: 404).
+
+
+def _final_result(get):
+    from spotcheck.results import services as results
+
+    result = _saved_result(get)
+    for officer in get("result_officers"):
+        results.result_confirm(actor=officer, visit_result=result, revision=1)
+    result.refresh_from_db()
+    return result
+
+
+def _publish_target(get) -> Target:
+    from spotcheck.publication.models import PublishedResult
+
+    result = _final_result(get)
+    return Target({"pk": result.visit.task_id}, {}, (result, PublishedResult))
+
+
+def _published(get):
+    from spotcheck.publication import services as publication
+
+    [row] = publication.results_publish(actor=get("scjg_admin"), task=_final_result(get).visit.task)
+    return row
+
+
+def _correct_target(get) -> Target:
+    from spotcheck.publication.models import PublishedResult
+    from tests.publication.conftest import correct
+
+    row = _published(get)
+    corrected = correct(row.visit_result, get("result_officers"))
+    return Target({"pk": corrected.pk}, {"reason": "更正"}, (row, PublishedResult))
+
+
+def _withdraw_target(get) -> Target:
+    from spotcheck.publication.models import PublishedResult
+
+    row = _published(get)
+    return Target({"pk": row.pk}, {"reason": "撤销"}, (row, PublishedResult))
+
+
+WRITE_VIEWS |= {
+    "publication:publish": Write(
+        "the lead department's admin or approver", _publish_target, DEPARTMENT_ROW | {"read_only": 404}
+    ),
+    "publication:correct": Write(
+        "the lead department's admin or approver", _correct_target, DEPARTMENT_ROW | {"read_only": 404}
+    ),
+    "publication:withdraw": Write(
+        "the lead department's admin or approver", _withdraw_target, DEPARTMENT_ROW | {"read_only": 404}
+    ),
+}
+READ_ONLY_VIEWS |= {
+    "publication:index",
+    "publication:task",
+    "portal:result_notice_list",
+    "portal:result_notice",
+    "portal:enterprise",
+}
+
 # ---------------------------------------------------------------------------- the URLconf
 
 
