@@ -182,6 +182,14 @@ def _generate_tasks(departments: list[Department], version: ItemVersion, creator
                     """,
                     [creator.pk, creator.pk, ids],
                 )
+                # The visit's copy of its result's status, as the result services keep it.
+                cursor.execute(
+                    """
+                    UPDATE draws_visit v SET result_state = r.status
+                      FROM results_visitresult r WHERE r.visit_id = v.id AND v.task_id = ANY(%s)
+                    """,
+                    [ids],
+                )
                 cursor.execute(
                     """
                     INSERT INTO results_itemresult (visit_result_id, item_version_id, department_id, checked,
