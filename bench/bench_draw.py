@@ -28,11 +28,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import fixtures
 import machine
 
 machine.setup_django()
 
+import fixtures  # noqa: E402  (needs Django set up)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 

@@ -35,11 +35,11 @@ from collections.abc import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import fixtures
 import machine
 
 machine.setup_django()
 
+import fixtures  # noqa: E402  (needs Django set up)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from spotcheck.core.counting import COUNT_CAP, CappedRows
+from spotcheck.core import counting
+from spotcheck.core.counting import CappedRows
 from spotcheck.deadlines import selectors
 from spotcheck.deadlines.access import require_dashboard
 from spotcheck.deadlines.board_text import board_text
@@ -58,7 +59,7 @@ def dashboard_view(request):
             "horizon": horizon,
             "all_departments": allowed is None,
             "show_filter": allowed is None or len(allowed) > 1,
-            "count_cap": COUNT_CAP,
+            "count_cap": counting.COUNT_CAP,
         },
     )
 
