@@ -888,6 +888,7 @@ READ_ONLY_VIEWS |= {
     "portal:result_notice_list",
     "portal:result_notice",
     "portal:enterprise",
+    "portal:verify",  # verify14: the record is checked in the visitor's browser
 }
 
 # ---------------------------------------------------------------------------- the URLconf
