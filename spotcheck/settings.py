@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # i13-deadlines: notices (站内提醒) and the deadline dashboard, reminders, task completion
     "spotcheck.notices",
     "spotcheck.deadlines",
+    "spotcheck.replies",  # issue 14, item 4: 企业说明/异议, 投诉答复 (voice14)
 ]
 
 MIDDLEWARE = [
@@ -435,3 +436,11 @@ SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
 # A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
 # enforcement officers of the department's roster (RULES.md, "Before the visit").
 SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
+# ---- 企业说明/异议 and 投诉答复 (issue 14, item 4; voice14)
+# An enterprise's statement or objection to a published result, without login (proved by the
+# visit's 检查码): at most this many submissions (and wrong codes) per client address per hour
+# (counted in the cache), this many per result in all, and this many characters; the longest
+# answer to a complaint is the same.
+SPOTCHECK_REPLY_PER_IP_PER_HOUR = env_int("SPOTCHECK_REPLY_PER_IP_PER_HOUR", 5)
+SPOTCHECK_REPLY_PER_RESULT = env_int("SPOTCHECK_REPLY_PER_RESULT", 5)
+SPOTCHECK_REPLY_MAX_CHARS = env_int("SPOTCHECK_REPLY_MAX_CHARS", 1000)
