@@ -25,6 +25,7 @@ from spotcheck.inspections.selectors import merge_proposal_count, my_pending_vis
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
+from spotcheck.replies.selectors import pending_reply_count, unanswered_complaint_count  # voice14
 
 CERTIFICATE_WARNING_DAYS = 30
 AWAITING_WITNESS_SHOWN = 20
@@ -73,6 +74,10 @@ class Dashboard:
     deadline_boards: list[StepCount] = field(default_factory=list)
     # The coordinator's: over-cap on-site inspections not yet read (i13-onsite, issue 13 item 11).
     onsite_over_cap: int = 0
+    # voice14 (issue 14, item 4): a lead department's admin's or approver's replies to review and
+    # complaints to answer.
+    replies_pending: int = 0
+    complaints_unanswered: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -94,6 +99,8 @@ class Dashboard:
             or self.visit_approvals
             or self.deadline_boards
             or self.onsite_over_cap
+            or self.replies_pending
+            or self.complaints_unanswered
         )
 
 
@@ -161,6 +168,9 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
     # 无事不扰 per body (i13-onsite): over-cap on-site inspections flagged to the coordinator.
     if scope.coordinator_region_id is not None:
         board.onsite_over_cap = over_cap_to_review(scope).count()
+    # voice14: the enterprise's voice waiting for its department's answer.
+    board.replies_pending = pending_reply_count(scope)
+    board.complaints_unanswered = unanswered_complaint_count(scope)
 
 
 # i13-deadlines
