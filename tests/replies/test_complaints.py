@@ -115,3 +115,18 @@ def test_the_printed_result_notice_shows_the_check_code(published, code, login, 
     visit = published.visit_result.visit
     page = login(scjg_admin).get(reverse("followups:result_notice", args=[visit.pk])).content.decode()
     assert grouped(code) in page and reverse("portal:check_code", args=[code]) in page
+
+
+def test_the_complaint_list_takes_a_fixed_number_of_queries(
+    checked_in_visit, login, scjg_admin, settings, django_assert_max_num_queries
+):
+    settings.SPOTCHECK_FEEDBACK_PER_IP_PER_HOUR = 100
+    for n in range(10):
+        feedback = visit_feedback_submit(visit=checked_in_visit, complaint=f"投诉 {n}", client_ip="203.0.113.5")
+        if n % 2:
+            services.complaint_answer(actor=scjg_admin, feedback=feedback, text=f"答复 {n}")
+    staff = login(scjg_admin)
+    staff.get(reverse("replies:complaints"))
+    with django_assert_max_num_queries(8):
+        page = staff.get(reverse("replies:complaints") + "?state=all").content.decode()
+    assert page.count('class="complaint"') == 10 and page.count('<span class="badge ok">') == 5

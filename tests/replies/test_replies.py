@@ -271,3 +271,19 @@ def test_the_home_page_counts_replies_to_review(reply, login, scjg_admin, wsjk_a
     page = login(scjg_admin).get("/").content.decode()
     assert "1 份企业说明/异议待审核" in page and reverse("replies:list") + "?state=pending" in page
     assert "企业说明/异议待审核" not in login(wsjk_admin).get("/").content.decode()
+
+
+def test_the_staff_lists_take_a_fixed_number_of_queries(
+    published, code, login, scjg_admin, settings, django_assert_max_num_queries
+):
+    settings.SPOTCHECK_REPLY_PER_IP_PER_HOUR = 100
+    settings.SPOTCHECK_REPLY_PER_RESULT = 100
+    for n in range(12):
+        services.reply_submit(published=published, code=code, kind="statement", text=f"说明 {n}")
+    staff = login(scjg_admin)
+    staff.get(reverse("replies:list"))
+    with django_assert_max_num_queries(8):
+        page = staff.get(reverse("replies:list")).content.decode()
+    assert page.count('class="reply"') == 12
+    with django_assert_max_num_queries(8):
+        assert staff.get(reverse("replies:list") + "?state=all").status_code == 200
