@@ -48,7 +48,6 @@ def reply_list_view(request):
                 ("all", _("全部")),
             ],
             "querystring": urlencode({"state": state}),
-            "reviewable": access.review_departments(scope),
         },
     )
 
