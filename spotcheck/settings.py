@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # i13-deadlines: notices (站内提醒) and the deadline dashboard, reminders, task completion
     "spotcheck.notices",
     "spotcheck.deadlines",
+    "spotcheck.replies",  # issue 14, item 4: 企业说明/异议, 投诉答复 (voice14)
 ]
 
 MIDDLEWARE = [
@@ -439,3 +440,11 @@ SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
 # largest record the portal's in-browser verifier reads (bytes); a larger one is left to the
 # downloadable verify_draw.py, and the page says so.
 SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES", 64 * 1024 * 1024)
+# ---- 企业说明/异议 and 投诉答复 (issue 14, item 4; voice14)
+# An enterprise's statement or objection to a published result, without login (proved by the
+# visit's 检查码): at most this many submissions (and wrong codes) per client address per hour
+# (counted in the cache), this many per result in all, and this many characters; the longest
+# answer to a complaint is the same.
+SPOTCHECK_REPLY_PER_IP_PER_HOUR = env_int("SPOTCHECK_REPLY_PER_IP_PER_HOUR", 5)
+SPOTCHECK_REPLY_PER_RESULT = env_int("SPOTCHECK_REPLY_PER_RESULT", 5)
+SPOTCHECK_REPLY_MAX_CHARS = env_int("SPOTCHECK_REPLY_MAX_CHARS", 1000)

@@ -50,4 +50,6 @@ urlpatterns = [
     path("results/", include("spotcheck.results.urls")),
     # 检查结果公示 (issue 14, item 1; pub14)
     path("publication/", include("spotcheck.publication.urls")),
+    # 企业说明/异议, 投诉答复 (issue 14, item 4; voice14)
+    path("replies/", include("spotcheck.replies.urls")),
 ]

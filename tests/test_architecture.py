@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("deadlines",),  # i13-deadlines: the dashboard, reminders and completion read results
     ("followups",),  # i13-followups
     ("imports",),
+    ("replies",),  # voice14 (issue 14, item 4): replies to published results, answers to complaints
     ("portal",),
     ("web",),
     ("demo",),

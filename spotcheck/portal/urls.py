@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.portal import views, views_check
+from spotcheck.portal import views, views_check, views_replies
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +24,7 @@ urlpatterns = [
     path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
     # verify a draw record in the browser (issue 14, item 5; verify14)
     path("verify/", views.verify_view, name="verify"),
+    # 企业说明/异议 (issue 14, item 4; voice14)
+    path("results/published/<int:pk>/reply/", views_replies.reply_form_view, name="reply"),
+    path("replies/status/", views_replies.reply_status_view, name="reply_status"),
 ]

@@ -37,6 +37,7 @@ from spotcheck.portal.selectors import (
     published_anchors,
     withdrawn_public_entries,
 )
+from spotcheck.replies.selectors import accepted_replies  # voice14
 
 PAGE_SIZE = 30
 ANCHORS_PER_PAGE = 100
@@ -212,13 +213,15 @@ def result_notice_list_view(request):
 def result_notice_view(request, pk: int):
     notice = selectors_results.public_result_notice(pk)
     page_obj = Paginator(selectors_results.notice_results(notice), TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
+    replies = accepted_replies(rows)  # voice14: 企业说明（已审核） beside the result
     return render(
         request,
         "portal/result_notice.html",
         {
             "notice": notice,
             "page_obj": page_obj,
-            "results": [selectors_results.public_result(row) for row in page_obj.object_list],
+            "results": [(selectors_results.public_result(row), replies.get(row.pk, [])) for row in rows],
         },
     )
 
@@ -232,6 +235,7 @@ def enterprise_view(request, public_code: str):
     rows = list(page_obj.object_list)
     results = [selectors_results.public_result(row) for row in rows]
     followups = selectors_results.public_followups(rows)
+    replies = accepted_replies(rows)  # voice14: 企业说明（已审核） beside the result
     return render(
         request,
         "portal/enterprise.html",
@@ -241,6 +245,6 @@ def enterprise_view(request, public_code: str):
             "public_code": obj.public_code,
             "uscc": obj.uscc or "",
             "page_obj": page_obj,
-            "rows": [(r, followups.get(r.pk, [])) for r in results],
+            "rows": [(r, followups.get(r.pk, []), replies.get(r.pk, [])) for r in results],
         },
     )

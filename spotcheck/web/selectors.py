@@ -32,6 +32,7 @@ from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
 from spotcheck.publication.selectors import tasks_awaiting
+from spotcheck.replies.selectors import pending_reply_count, unanswered_complaint_count  # voice14
 from spotcheck.results.selectors import tasks_with_results_to_approve
 
 CERTIFICATE_WARNING_DAYS = 30
@@ -87,6 +88,10 @@ class Dashboard:
     # an approver's tasks with confirmed results to approve, each linking to its results page.
     results_to_confirm: int = 0
     results_to_approve: list[Task] = field(default_factory=list)
+    # voice14 (issue 14, item 4): a lead department's admin's or approver's replies to review and
+    # complaints to answer.
+    replies_pending: int = 0
+    complaints_unanswered: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -111,6 +116,8 @@ class Dashboard:
             or self.tasks_to_publish
             or self.results_to_confirm
             or self.results_to_approve
+            or self.replies_pending
+            or self.complaints_unanswered
         )
 
 
@@ -183,6 +190,9 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
     publishers = scope.departments_with_role(Role.DEPT_ADMIN, Role.APPROVER)
     if publishers:
         board.tasks_to_publish = tasks_awaiting(Task.objects.filter(lead_department_id__in=publishers)).count()
+    # voice14: the enterprise's voice waiting for its department's answer.
+    board.replies_pending = pending_reply_count(scope)
+    board.complaints_unanswered = unanswered_complaint_count(scope)
 
 
 # i13-deadlines
