@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # i13-deadlines: notices (站内提醒) and the deadline dashboard, reminders, task completion
     "spotcheck.notices",
     "spotcheck.deadlines",
+    "spotcheck.bulkdata",  # open data: bulk files, data dictionary, Atom feeds (bulk14)
 ]
 
 MIDDLEWARE = [
@@ -439,3 +440,17 @@ SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
 # largest record the portal's in-browser verifier reads (bytes); a larger one is left to the
 # downloadable verify_draw.py, and the page says so.
 SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES", 64 * 1024 * 1024)
+# ---- (bulk14) open data (issue 14, item 6): the bulk files' folder (empty: opendata/ in
+# SPOTCHECK_MEDIA_ROOT), the licence shown on /public/data/ and in every file and the manifest,
+# and the authority of the Atom entries' tag: URIs (set it once to the portal's domain name and
+# never change it: feed readers know entries by these ids).
+SPOTCHECK_BULK_ROOT = env_str("SPOTCHECK_BULK_ROOT", "")
+SPOTCHECK_OPEN_DATA_LICENCE = env_str(
+    "SPOTCHECK_OPEN_DATA_LICENCE",
+    # The same text as spotcheck/bulkdata/licence.py (which puts it in the message catalogue).
+    "本数据按知识共享署名 4.0 国际许可协议（CC BY 4.0）开放：可以自由复制、分发、改编和用于商业目的，须注明来源。",
+)
+SPOTCHECK_OPEN_DATA_LICENCE_URL = env_str(
+    "SPOTCHECK_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/legalcode.zh-hans"
+)
+SPOTCHECK_FEED_TAG_AUTHORITY = env_str("SPOTCHECK_FEED_TAG_AUTHORITY", "spotcheck.invalid")

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("followups",),  # i13-followups
     ("imports",),
     ("portal",),
+    ("bulkdata",),  # bulk14: open-data bulk files and feeds, read through the portal's selectors
     ("web",),
     ("demo",),
 ]

@@ -1,6 +1,6 @@
 """The public portal (一公开): what anyone may read without logging in."""
 
-from django.urls import path
+from django.urls import include, path
 
 from spotcheck.portal import views, views_check
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
     # verify a draw record in the browser (issue 14, item 5; verify14)
     path("verify/", views.verify_view, name="verify"),
+    # open data: bulk files, data dictionary, Atom feeds (issue 14, item 6; bulk14). Included by
+    # name, not imported: the app sits above the portal and reads through its selectors.
+    path("", include("spotcheck.bulkdata.urls")),
 ]
