@@ -95,7 +95,7 @@ def test_a_failed_build_leaves_the_old_file(published, scjg, monkeypatch):
     original = content.ROWS["results"]
 
     def broken(*args):
-        for n, r in enumerate(original(*args)):
+        for r in original(*args):
             yield r | {"task_title": "changed"}
             raise OSError("disk full")
 
