@@ -889,6 +889,16 @@ READ_ONLY_VIEWS |= {
     "portal:result_notice",
     "portal:enterprise",
 }
+# bulk14: open data (bulk files, manifest, data dictionary, Atom feeds)
+READ_ONLY_VIEWS |= {
+    "portal:bulkdata:index",
+    "portal:bulkdata:dictionary",
+    "portal:bulkdata:manifest",
+    "portal:bulkdata:file",
+    "portal:bulkdata:feed_notices",
+    "portal:bulkdata:feed_department",
+    "portal:bulkdata:feed_enterprise",
+}
 
 # ---------------------------------------------------------------------------- the URLconf
 
