@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department
+from spotcheck.bulkdata.views import clean_text
 from spotcheck.portal import selectors as portal
 from spotcheck.portal import selectors_results as portal_results
 
@@ -135,7 +136,7 @@ class DepartmentFeed(_AtomFeed):
     """One department's notices: the tasks it leads or joins, the result notices it issues."""
 
     def get_object(self, request, code: str) -> Department:
-        department = Department.objects.filter(code=(code or "").strip()[:16]).first()
+        department = Department.objects.filter(code=clean_text(code, 16)).first()
         if department is None:
             raise Http404
         return department
@@ -161,7 +162,8 @@ class EnterpriseFeed(_AtomFeed):
     """One enterprise's published results, corrections and withdrawals."""
 
     def get_object(self, request, public_code: str):
-        return portal_results.public_object(public_code)  # 404 unless it has a public result
+        # 404 unless it has a public result.
+        return portal_results.public_object(clean_text(public_code, 32))
 
     def _name(self, obj) -> str:
         latest = portal_results.object_results(obj).first()

@@ -34,6 +34,11 @@ def _licence_context() -> dict:
     }
 
 
+def clean_text(value: str | None, limit: int) -> str:
+    """A request's text as a lookup takes it: no NUL (PostgreSQL refuses it), at most ``limit``."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
 def _year(value: str | None) -> int | None:
     text = (value or "").strip()
     if text.isascii() and text.isdigit() and len(text) == 4:
@@ -47,7 +52,7 @@ def data_index_view(request):
         "-year", "department__sort_order", "department__code", "kind", "format"
     )
     year = _year(request.GET.get("year"))
-    code = (request.GET.get("department") or "").strip()[:16]
+    code = clean_text(request.GET.get("department"), 16)
     department = Department.objects.filter(code=code).first() if code else None
     if year is not None:
         files = files.filter(year=year)
@@ -73,19 +78,19 @@ def data_index_view(request):
 
 
 def _public_file(name: str) -> BulkFile:
-    row = BulkFile.objects.filter(name=(name or "")[:100]).first()
+    row = BulkFile.objects.filter(name=clean_text(name, 100)).first()
     if row is None or not (bulk_root() / row.name).is_file():
         raise Http404
     return row
 
 
 def _etag(request, name: str) -> str | None:
-    row = BulkFile.objects.filter(name=(name or "")[:100]).only("sha256").first()
+    row = BulkFile.objects.filter(name=clean_text(name, 100)).only("sha256").first()
     return f'"{row.sha256}"' if row else None
 
 
 def _last_modified(request, name: str):
-    row = BulkFile.objects.filter(name=(name or "")[:100]).only("updated_at").first()
+    row = BulkFile.objects.filter(name=clean_text(name, 100)).only("updated_at").first()
     return row.updated_at if row else None
 
 

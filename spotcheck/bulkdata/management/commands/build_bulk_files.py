@@ -30,7 +30,7 @@ class Command(BaseCommand):
             the_year = int(text)
         the_department = None
         if department is not None:
-            the_department = Department.objects.filter(code=department.strip()[:16]).first()
+            the_department = Department.objects.filter(code=department.replace("\x00", "").strip()[:16]).first()
             if the_department is None:
                 raise CommandError(f"没有代码为“{department}”的部门。")
         if enqueue:
