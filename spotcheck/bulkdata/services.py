@@ -7,7 +7,9 @@ changes only what changed."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import hashlib
 import io
 import json
@@ -234,7 +236,7 @@ def bulk_files_build(*, year: int | None = None, department: Department | None =
     root = bulk_root()
     report = BuildReport()
     departments = {d.pk: d for d in Department.objects.all()}
-    with translation.override("zh-hans"):
+    with _build_lock(root), translation.override("zh-hans"):
         for kind in BulkFile.Kind.values:
             groups = _groups(kind, year=year, department=department)
             for group_year, department_id in sorted(groups, key=lambda g: (g[0] or 0, g[1] or 0)):
@@ -243,6 +245,19 @@ def bulk_files_build(*, year: int | None = None, department: Department | None =
                     _build_one(kind, group_year, owner, fmt, root, report)
         write_manifest(root)
     return report
+
+
+@contextlib.contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    """One build at a time (the timer's and a queued one): the second waits, then finds the files
+    unchanged, instead of both writing the same manifest rows."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".build.lock").open("a") as lock:  # "a": never truncated, mtime kept
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def manifest() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_GET, require_safe
 
 from spotcheck.accounts.models import Department
 from spotcheck.bulkdata.fields import CODE_LISTS, FIELDS, RECORD_FIELDS, TYPE_LABELS
@@ -94,7 +94,7 @@ def _last_modified(request, name: str):
     return row.updated_at if row else None
 
 
-@require_GET
+@require_safe  # HEAD too: a mirror asks for the ETag only
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def data_file_view(request, name: str):
     """One bulk file, as an attachment; If-None-Match / If-Modified-Since answer 304."""
@@ -108,7 +108,7 @@ def data_file_view(request, name: str):
     return response
 
 
-@require_GET
+@require_safe
 def data_manifest_view(request):
     """Every file with its SHA-256, size, row count and update time, and the licence."""
     content = json.dumps(manifest(), ensure_ascii=False, indent=1, sort_keys=True).encode()

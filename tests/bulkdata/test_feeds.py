@@ -90,3 +90,13 @@ def test_odd_codes_are_404(client, db):
 def test_an_object_without_a_public_result_has_no_feed(result_visit, client):
     code = result_visit.inspection_object.public_code
     assert client.get(reverse("portal:bulkdata:feed_enterprise", args=[code])).status_code == 404
+
+
+def test_a_correction_is_a_new_entry_marked_as_such(published, client, result_officers, scjg_admin):
+    from tests.publication.conftest import correct
+
+    result = correct(published.visit_result, result_officers, codes=("A", "D"), reason="复核后更正")
+    publication.result_publication_correct(actor=scjg_admin, visit_result=result, reason="复核后更正")
+    url = reverse("portal:bulkdata:feed_enterprise", args=[published.inspection_object.public_code])
+    [entry] = _atom(client, url)  # the superseded version is not shown any more
+    assert not entry["id"].endswith(f"result/{published.pk}") and entry["title"].startswith("更正")
