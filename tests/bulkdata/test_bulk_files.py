@@ -135,6 +135,7 @@ def test_the_page_lists_and_serves_the_files(published, client, scjg):
     assert response["ETag"] == f'"{f.sha256}"' and "Last-Modified" in response
     assert "attachment" in response["Content-Disposition"] and response["Content-Type"].startswith("text/csv")
     assert client.get(url, HTTP_IF_NONE_MATCH=f'"{f.sha256}"').status_code == 304
+    assert client.head(url)["ETag"] == f'"{f.sha256}"' and client.post(url).status_code == 405
     manifest = client.get(reverse("portal:bulkdata:manifest")).json()
     assert {m["name"]: m["sha256"] for m in manifest["files"]}[f.name] == f.sha256
 
