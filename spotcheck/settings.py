@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "spotcheck.notices",
     "spotcheck.deadlines",
     "spotcheck.replies",  # issue 14, item 4: 企业说明/异议, 投诉答复 (voice14)
+    "spotcheck.bulkdata",  # open data: bulk files, data dictionary, Atom feeds (bulk14)
 ]
 
 MIDDLEWARE = [
@@ -448,3 +449,17 @@ SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX
 SPOTCHECK_REPLY_PER_IP_PER_HOUR = env_int("SPOTCHECK_REPLY_PER_IP_PER_HOUR", 5)
 SPOTCHECK_REPLY_PER_RESULT = env_int("SPOTCHECK_REPLY_PER_RESULT", 5)
 SPOTCHECK_REPLY_MAX_CHARS = env_int("SPOTCHECK_REPLY_MAX_CHARS", 1000)
+# ---- (bulk14) open data (issue 14, item 6): the bulk files' folder (empty: opendata/ in
+# SPOTCHECK_MEDIA_ROOT), the licence shown on /public/data/ and in every file and the manifest,
+# and the authority of the Atom entries' tag: URIs (set it once to the portal's domain name and
+# never change it: feed readers know entries by these ids).
+SPOTCHECK_BULK_ROOT = env_str("SPOTCHECK_BULK_ROOT", "")
+SPOTCHECK_OPEN_DATA_LICENCE = env_str(
+    "SPOTCHECK_OPEN_DATA_LICENCE",
+    # The same text as spotcheck/bulkdata/licence.py (which puts it in the message catalogue).
+    "本数据按知识共享署名 4.0 国际许可协议（CC BY 4.0）开放：可以自由复制、分发、改编和用于商业目的，须注明来源。",
+)
+SPOTCHECK_OPEN_DATA_LICENCE_URL = env_str(
+    "SPOTCHECK_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/legalcode.zh-hans"
+)
+SPOTCHECK_FEED_TAG_AUTHORITY = env_str("SPOTCHECK_FEED_TAG_AUTHORITY", "spotcheck.invalid")

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("imports",),
     ("replies",),  # voice14 (issue 14, item 4): replies to published results, answers to complaints
     ("portal",),
+    ("bulkdata",),  # bulk14: open-data bulk files and feeds, read through the portal's selectors
     ("web",),
     ("demo",),
 ]

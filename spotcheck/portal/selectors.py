@@ -14,11 +14,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from spotcheck.audit.models import AuditAnchor
+from spotcheck.catalog.models import ItemVersion
 from spotcheck.draws.models import Task, Visit, WitnessInput
 from spotcheck.draws.selectors import RedrawCount, VisitPages, filter_visits, notice_for, record_for, redraw_counts
 from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
-from spotcheck.planning.selectors import published_plans
+from spotcheck.planning.selectors import live_entries, published_plans
 
 # Steps of a plan's history the public sees: the publication and every adjustment after it.
 PUBLIC_PLAN_ACTIONS = (PlanEvent.Action.PUBLISHED, PlanEvent.Action.ADJUSTED)
@@ -173,3 +174,46 @@ def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPa
 def published_anchors() -> QuerySet[AuditAnchor]:
     """The audit chain's published heads, newest first (in the order they were published)."""
     return AuditAnchor.objects.order_by("-pk")
+
+
+# ----------------------------------------------------- open data: bulk files and feeds (bulk14)
+
+
+def public_item_versions() -> QuerySet[ItemVersion]:
+    """The item list as published (抽查事项清单): each item's version in force once filed and
+    published, of items not retired."""
+    return (
+        ItemVersion.objects.filter(status=ItemVersion.Status.PUBLISHED, item__retired_at__isnull=True)
+        .select_related("item__department")
+        .prefetch_related("joint_departments")
+        .order_by("item__department__sort_order", "item__code", "pk")
+    )
+
+
+def public_plan_entries(plan: AnnualPlan) -> QuerySet[PlanEntry]:
+    """The entries in force of a published plan, as its portal page shows them."""
+    return live_entries(plan)
+
+
+def public_drawn_tasks() -> QuerySet[Task]:
+    """Public tasks whose drawn list is public (drawn, list published)."""
+    return public_tasks().filter(draw__drawn_at__isnull=False, list_published_at__isnull=False)
+
+
+def public_drawn_visits(task: Task) -> QuerySet[Visit]:
+    """The drawn objects of a task whose list is public, in list order, with what masks a
+    个体工商户's name (the operator's name is read only to hide it)."""
+    return (
+        Visit.objects.filter(task=task)
+        .select_related("stratum", "inspection_object")
+        .only(
+            "rank",
+            "public_id",
+            "stratum__name",
+            "inspection_object__name",
+            "inspection_object__kind",
+            "inspection_object__legal_representative",
+            "inspection_object__uscc",
+        )
+        .order_by("stratum__name", "rank")
+    )

@@ -1,6 +1,6 @@
 """The public portal (一公开): what anyone may read without logging in."""
 
-from django.urls import path
+from django.urls import include, path
 
 from spotcheck.portal import views, views_check, views_replies
 
@@ -27,4 +27,7 @@ urlpatterns = [
     # 企业说明/异议 (issue 14, item 4; voice14)
     path("results/published/<int:pk>/reply/", views_replies.reply_form_view, name="reply"),
     path("replies/status/", views_replies.reply_status_view, name="reply_status"),
+    # open data: bulk files, data dictionary, Atom feeds (issue 14, item 6; bulk14). Included by
+    # name, not imported: the app sits above the portal and reads through its selectors.
+    path("", include("spotcheck.bulkdata.urls")),
 ]

@@ -893,6 +893,16 @@ READ_ONLY_VIEWS |= {
     "portal:enterprise",
     "portal:verify",  # verify14: the record is checked in the visitor's browser
 }
+# bulk14: open data (bulk files, manifest, data dictionary, Atom feeds)
+READ_ONLY_VIEWS |= {
+    "portal:bulkdata:index",
+    "portal:bulkdata:dictionary",
+    "portal:bulkdata:manifest",
+    "portal:bulkdata:file",
+    "portal:bulkdata:feed_notices",
+    "portal:bulkdata:feed_department",
+    "portal:bulkdata:feed_enterprise",
+}
 
 # voice14: 企业说明/异议 and 投诉答复 (issue 14, item 4). The lead department's admin or approver
 # decides; the readers are the departments' admins, approvers and auditors (a team's inspector: 404).
