@@ -15,11 +15,13 @@ from django.http import Http404
 
 from spotcheck.audit.models import AuditAnchor
 from spotcheck.catalog.models import ItemVersion
+from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import Task, Visit, WitnessInput
 from spotcheck.draws.selectors import RedrawCount, VisitPages, filter_visits, notice_for, record_for, redraw_counts
 from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
 from spotcheck.planning.selectors import live_entries, published_plans
+from spotcheck.publication.public_record import public_name
 
 # Steps of a plan's history the public sees: the publication and every adjustment after it.
 PUBLIC_PLAN_ACTIONS = (PlanEvent.Action.PUBLISHED, PlanEvent.Action.ADJUSTED)
@@ -155,17 +157,42 @@ def public_page_record(task: Task) -> dict[str, Any]:
     return page
 
 
+class PublicTargetPages(VisitPages):
+    """The drawn objects a page at a time, each with ``public_name``: the name as the result
+    notices publish it (a 个体工商户's operator name masked, publication.public_record)."""
+
+    def __getitem__(self, index: slice) -> list[Visit]:
+        visits = super().__getitem__(index)
+        for visit in visits:
+            visit.public_name = public_name(visit.inspection_object)
+        return visits
+
+
 def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPages:
-    """The drawn objects in target-list order (strata by name, then rank) with their names,
-    for ``Paginator``: one stratum or a search by code or name prefix, as on the staff page.
-    Only once the list is public (``list_is_public``)."""
+    """The drawn objects in target-list order (strata by name, then rank) with their public
+    names, for ``Paginator``: one stratum or a search by code or name prefix, as on the staff
+    page. Only once the list is public (``list_is_public``). A search by name never finds a
+    个体工商户 through its operator's name (the name shown masks it)."""
     visits = (
         Visit.objects.filter(task=task)
         .select_related("stratum", "inspection_object")
-        .only("rank", "public_id", "stratum__name", "inspection_object__name")
+        .only(
+            "rank",
+            "public_id",
+            "stratum__name",
+            "inspection_object__name",
+            "inspection_object__kind",
+            "inspection_object__legal_representative",
+        )
         .order_by("stratum__name", "rank")
     )
-    return VisitPages(filter_visits(visits, stratum=stratum, query=query))
+    found = filter_visits(visits, stratum=stratum, query=query)
+    if query.strip():
+        found = found.exclude(
+            inspection_object__kind=InspectionObject.Kind.INDIVIDUAL,
+            inspection_object__legal_representative__contains=query.strip(),
+        )
+    return PublicTargetPages(found)
 
 
 # ------------------------------------------------------------------------- audit anchors
