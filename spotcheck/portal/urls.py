@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spotcheck.portal import views, views_check
+from spotcheck.portal import views, views_check, views_search
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
     path("results/", views.result_notice_list_view, name="result_notice_list"),
     path("results/<int:pk>/", views.result_notice_view, name="result_notice"),
     path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
+    # the search of published results (issue 14, item 3; search14)
+    path("search/", views_search.search_view, name="search"),
 ]
