@@ -177,34 +177,36 @@ def _fill_directory(cursor, target: int) -> None:
         f"{_pick(_sql_array(PREFIXES), 48271)} || {_pick(_sql_array(WORDS), 69621)} || "
         f"{_pick(_sql_array(WORDS), 16807)} || {_pick(_sql_array(TRADES), 39373)} || {_pick(_sql_array(FORMS), 40692)}"
     )
-    start = top + 1
-    end = top + (target - count)
-    for lo in range(start, end + 1, BATCH):
-        hi = min(end, lo + BATCH - 1)
-        began = time.perf_counter()
+    try:
+        start = top + 1
+        end = top + (target - count)
+        for lo in range(start, end + 1, BATCH):
+            hi = min(end, lo + BATCH - 1)
+            began = time.perf_counter()
+            cursor.execute(
+                f"""
+                INSERT INTO directory_inspectionobject (id, public_code, uscc, kind, name, legal_representative,
+                    address, status, risk_level, credit_level, in_abnormal_list, in_serious_violation_list,
+                    annual_report_status, retired_reason, created_at, updated_at, industry_id, owner_department_id,
+                    region_id)
+                SELECT g, 'Z9' || lpad(g::text, 16, '0'), 'Z9' || lpad(g::text, 16, '0'), 'enterprise', {name},
+                    '', '', 'active', 'general', 'B', false, false, 'reported', '', now(), now(),
+                    {_pick("ARRAY" + str(industries), 22695477)},
+                    {_pick("ARRAY" + str(departments), 1103515245)}, {_pick("ARRAY" + str(regions), 134775813)}
+                FROM generate_series(%s, %s) g
+                """,
+                [lo, hi],
+            )
+            print(f"  objects {hi - top:,}/{target - count:,} in {time.perf_counter() - began:.0f} s", flush=True)
         cursor.execute(
-            f"""
-            INSERT INTO directory_inspectionobject (id, public_code, uscc, kind, name, legal_representative,
-                address, status, risk_level, credit_level, in_abnormal_list, in_serious_violation_list,
-                annual_report_status, retired_reason, created_at, updated_at, industry_id, owner_department_id,
-                region_id)
-            SELECT g, 'Z9' || lpad(g::text, 16, '0'), 'Z9' || lpad(g::text, 16, '0'), 'enterprise', {name},
-                '', '', 'active', 'general', 'B', false, false, 'reported', '', now(), now(),
-                {_pick("ARRAY" + str(industries), 22695477)},
-                {_pick("ARRAY" + str(departments), 1103515245)}, {_pick("ARRAY" + str(regions), 134775813)}
-            FROM generate_series(%s, %s) g
-            """,
-            [lo, hi],
+            "SELECT setval(pg_get_serial_sequence('directory_inspectionobject', 'id'), "
+            "(SELECT max(id) FROM directory_inspectionobject))"
         )
-        print(f"  objects {hi - top:,}/{target - count:,} in {time.perf_counter() - began:.0f} s", flush=True)
-    cursor.execute(
-        "SELECT setval(pg_get_serial_sequence('directory_inspectionobject', 'id'), "
-        "(SELECT max(id) FROM directory_inspectionobject))"
-    )
-    for name, definition in saved:
-        began = time.perf_counter()
-        cursor.execute(definition)
-        print(f"  rebuilt {name} in {time.perf_counter() - began:.0f} s", flush=True)
+    finally:  # a load cut short still gives the directory its indexes back
+        for name, definition in saved:
+            began = time.perf_counter()
+            cursor.execute(definition)
+            print(f"  rebuilt {name} in {time.perf_counter() - began:.0f} s", flush=True)
 
 
 def _fill_published(cursor, results: int) -> None:
@@ -260,6 +262,9 @@ def _fill_published(cursor, results: int) -> None:
         flush=True,
     )
     cursor.execute("DROP TABLE gen")
+    # As autovacuum would soon: statistics for the planner, the visibility map for index-only scans.
+    cursor.execute("VACUUM ANALYZE publication_publicobject")
+    cursor.execute("VACUUM ANALYZE publication_publicobjectresult")
 
 
 def _stats(values: list[float]) -> tuple[float, float]:
@@ -339,10 +344,9 @@ def main() -> None:
         print(f"directory: filling to {args.objects:,} objects by SQL …", flush=True)
         _fill_directory(cursor, args.objects)
         _fill_published(cursor, args.results)
-        for table in ("directory_inspectionobject", "publication_publicobject", "publication_publicobjectresult"):
-            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [table])
-            if not cursor.fetchone()[0]:
-                cursor.execute(f"VACUUM ANALYZE {table}")
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'directory_inspectionobject'")
+        if not cursor.fetchone()[0]:
+            cursor.execute("VACUUM ANALYZE directory_inspectionobject")
         cursor.execute("SELECT count(*) FROM directory_inspectionobject")
         objects = cursor.fetchone()[0]
         cursor.execute("SELECT count(*), count(DISTINCT public_object_id) FROM publication_publicobjectresult")

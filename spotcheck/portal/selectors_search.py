@@ -11,8 +11,8 @@ publication services; every filter is an index there:
   give the order, latest completion first;
 - department, result and dates: an EXISTS on the result rows' composite indexes.
 
-Totals are capped like the directory's search (``SEARCH_CAP``, shown as "1,000+"): the first
-cap + 1 matches are read in order, and a page reads its own rows by id."""
+Totals are capped like the directory's search (``SEARCH_CAP``, shown as "1,000+"; see
+``CappedSearch``), and a page reads its own rows by id."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -70,28 +70,36 @@ def _subtree(model, root_pk: int) -> list[int]:
 
 
 def _name_filter(qs: QuerySet[PublicObject], fragment: str) -> QuerySet[PublicObject]:
-    qs = qs.filter(name__icontains=fragment)
     pairs = fragment_bigrams(fragment)
-    if connection.vendor == "postgresql" and pairs:
-        # The GIN index (migration publication 0002) finds the names holding every pair; LIKE
-        # above keeps those holding them in order.
-        qs = qs.filter(RawSQL("string_to_array(name_bigrams, ' ') @> %s::text[]", [pairs], output_field=BooleanField()))
-    return qs
+    if connection.vendor != "postgresql" or not pairs:
+        return qs.filter(name__icontains=fragment)
+    # The GIN index (migration publication 0002) finds the names holding every pair. A fragment
+    # of two characters is its pair: nothing to recheck, and the planner's estimate of how many
+    # names hold it (from the index's statistics) stays whole. A longer one is rechecked with
+    # LIKE, which keeps the names holding the pairs in this order.
+    qs = qs.filter(RawSQL("string_to_array(name_bigrams, ' ') @> %s::text[]", [pairs], output_field=BooleanField()))
+    return qs if pairs == [fragment.upper()] else qs.filter(name__icontains=fragment)
 
 
-def search_public_objects(criteria: SearchCriteria) -> QuerySet[PublicObject]:
-    """The enterprises matching ``criteria``, latest completion first."""
+def _objects(criteria: SearchCriteria) -> QuerySet[PublicObject] | None:
+    """The enterprises matching the criteria on the enterprise itself, or None without any."""
     qs = PublicObject.objects.all()
+    narrowed = False
     if criteria.q:
-        qs = _name_filter(qs, criteria.q)
+        qs, narrowed = _name_filter(qs, criteria.q), True
     if criteria.code:
         code = criteria.code.upper()
-        qs = qs.filter(Q(public_code=code) | Q(uscc=code))
+        qs, narrowed = qs.filter(Q(public_code=code) | Q(uscc=code)), True
     if criteria.region is not None:
-        qs = qs.filter(region_id__in=_subtree(Region, criteria.region.pk))
+        qs, narrowed = qs.filter(region_id__in=_subtree(Region, criteria.region.pk)), True
     if criteria.industry is not None:
-        qs = qs.filter(industry_id__in=_subtree(Industry, criteria.industry.pk))
-    rows = PublicObjectResult.objects.filter(public_object=OuterRef("pk"))
+        qs, narrowed = qs.filter(industry_id__in=_subtree(Industry, criteria.industry.pk)), True
+    return qs if narrowed else None
+
+
+def _results(criteria: SearchCriteria) -> QuerySet[PublicObjectResult] | None:
+    """The current published results matching the criteria on the result, or None without any."""
+    rows = PublicObjectResult.objects.all()
     narrowed = False
     if criteria.department is not None:
         rows, narrowed = rows.filter(department=criteria.department), True
@@ -105,17 +113,57 @@ def search_public_objects(criteria: SearchCriteria) -> QuerySet[PublicObject]:
         rows, narrowed = rows.filter(completed_on__gte=criteria.date_from), True
     if criteria.date_to is not None:
         rows, narrowed = rows.filter(completed_on__lte=criteria.date_to), True
-    if narrowed:
-        qs = qs.filter(Exists(rows))
-    return qs.order_by("-latest_completed_on", "-inspection_object")
+    return rows if narrowed else None
+
+
+RESULT_CHUNK = 2000
+
+
+def _ids_by_result(rows: QuerySet[PublicObjectResult], wanted: int) -> list[int]:
+    """The first ``wanted`` distinct enterprises of ``rows``, latest matching result first: the
+    rows are read down their index (each filter's index ends in date and object), a chunk at a
+    time, from where the last chunk stopped."""
+    ordered = rows.order_by("-completed_on", "-public_object_id").values_list("completed_on", "public_object_id")
+    seen: dict[int, None] = {}
+    chunk = list(ordered[:RESULT_CHUNK])
+    while chunk:
+        for _day, object_id in chunk:
+            seen.setdefault(object_id)
+            if len(seen) >= wanted:
+                return list(seen)
+        if len(chunk) < RESULT_CHUNK:
+            break
+        day, last = chunk[-1]
+        chunk = list(
+            ordered.filter(Q(completed_on__lt=day) | Q(completed_on=day, public_object_id__lt=last))[:RESULT_CHUNK]
+        )
+    return list(seen)
 
 
 class CappedSearch:
-    """The matches for ``Paginator``: at most ``cap`` of them, in the search's order; ``truncated``
-    says there are more (the page shows "1,000+"), as the directory's search does."""
+    """The matches for ``Paginator``: at most ``cap`` of them; ``truncated`` says there are more
+    (the page shows "1,000+"), as the directory's search does.
 
-    def __init__(self, queryset: QuerySet[PublicObject], cap: int = SEARCH_CAP) -> None:
-        ids = list(queryset.values_list("pk", flat=True)[: cap + 1])
+    Nothing sorts every match. With a criterion on the result (department, result, dates) the
+    result rows are read down their index, latest first, until cap + 1 enterprises are found.
+    Otherwise a name fragment takes the first cap + 1 matches the index gives (a common pair of
+    characters, 有限 or 公司, is in half the names: reading them all to sort them would cost a
+    heap page per match), sorted here, latest first; the other criteria (code, region,
+    industry) walk the enterprises' composite indexes in order. A page reads its own rows by id.
+    """
+
+    def __init__(self, criteria: SearchCriteria, cap: int = SEARCH_CAP) -> None:
+        objects, rows = _objects(criteria), _results(criteria)
+        if rows is not None:
+            if objects is not None:
+                rows = rows.filter(public_object__in=objects.order_by().values("pk"))
+            ids = _ids_by_result(rows, cap + 1)
+        elif criteria.q:
+            found = objects.order_by().values_list("latest_completed_on", "pk")[: cap + 1]
+            ids = [pk for _day, pk in sorted(found, reverse=True)]
+        else:
+            qs = objects if objects is not None else PublicObject.objects.all()
+            ids = list(qs.order_by("-latest_completed_on", "-pk").values_list("pk", flat=True)[: cap + 1])
         self.truncated = len(ids) > cap
         self.cap = cap
         self._ids = ids[:cap]

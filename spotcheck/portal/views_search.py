@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from spotcheck.portal.forms_search import PublicSearchForm
-from spotcheck.portal.selectors_search import CappedSearch, search_public_objects
+from spotcheck.portal.selectors_search import CappedSearch
 
 PAGE_SIZE = 50
 
@@ -21,13 +21,15 @@ def search_view(request):
     form = PublicSearchForm(params or None)
     matches = page_obj = None
     if form.is_bound and form.is_valid() and not form.criteria().is_empty:
-        matches = CappedSearch(search_public_objects(form.criteria()))
+        matches = CappedSearch(form.criteria())
         page_obj = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/search.html",
         {
             "form": form,
+            "options": form.options(),
+            "values": {name: form.value(name) for name in form.fields},
             "matches": matches,
             "page_obj": page_obj,
             "querystring": params.urlencode(),

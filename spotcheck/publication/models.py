@@ -160,7 +160,7 @@ class PublicObject(models.Model):
     class Meta:
         verbose_name = _("公示检索对象")
         verbose_name_plural = _("公示检索对象")
-        ordering = ["-latest_completed_on", "-inspection_object"]
+        ordering = ["-latest_completed_on", "-pk"]
         indexes = [
             models.Index(fields=["public_code"], name="public_object_code_idx"),
             models.Index(fields=["uscc"], name="public_object_uscc_idx"),
@@ -181,24 +181,34 @@ class PublicObjectResult(models.Model):
     """One row per current published result and result code in it (a result without codes has one
     row with code ""): the department, date and result to search by, each an index."""
 
+    # Indexed by the composite indexes below, which lead with them.
     public_object = models.ForeignKey(
-        PublicObject, verbose_name=_("公示检索对象"), on_delete=models.CASCADE, related_name="results"
+        PublicObject, verbose_name=_("公示检索对象"), on_delete=models.CASCADE, related_name="results", db_index=False
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("抽查机关"), on_delete=models.PROTECT, related_name="+"
+        "accounts.Department",
+        verbose_name=_("抽查机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     completed_on = models.DateField(_("抽查完成日期"))
+    # Whether the result found a problem, as this department sees it (in its own items; the
+    # lead department: in any).
     problem_found = models.BooleanField(_("发现问题"), default=False)
     code = models.CharField(_("检查结果代码"), max_length=4, blank=True)
 
     class Meta:
         verbose_name = _("公示检索结果")
         verbose_name_plural = _("公示检索结果")
+        # Each filter walks its index from the latest date back (selectors_search): the date,
+        # then the object, is the order of the matches.
         indexes = [
             models.Index(fields=["public_object", "completed_on"], name="public_result_object_idx"),
-            models.Index(fields=["department", "completed_on"], name="public_result_department_idx"),
-            models.Index(fields=["problem_found", "completed_on"], name="public_result_problem_idx"),
-            models.Index(fields=["code", "completed_on"], name="public_result_code_idx"),
+            models.Index(fields=["department", "completed_on", "public_object"], name="public_result_department_idx"),
+            models.Index(fields=["problem_found", "completed_on", "public_object"], name="public_result_problem_idx"),
+            models.Index(fields=["code", "completed_on", "public_object"], name="public_result_code_idx"),
+            models.Index(fields=["completed_on", "public_object"], name="public_result_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -139,6 +139,8 @@ def test_a_withdrawn_result_no_longer_matches_a_problem(published, client, scjg_
         ({"industry": "' OR 1=1 --"}, "有效的选项"),
         ({"code": "x" * 5000}, "32"),
         ({"q": "%_"}, None),
+        ({"q": "五金\x00"}, "空字符"),
+        ({"code": "\x00"}, "空字符"),
     ],
 )
 def test_odd_input_gets_a_message_not_a_500(published, client, params, message):
@@ -168,6 +170,24 @@ def test_totals_are_capped_and_pages_follow(published, client, monkeypatch, scjg
     first = search(client, department=scjg.code).content.decode()
     assert "第 1 / 3 页，共 3 条" in first and "department=" in first.split("下一页")[0].split("<nav")[-1]
     assert _names(search(client, department=scjg.code, page="2")) == ["***五金店"]
+
+
+def test_the_results_are_read_in_chunks_latest_first(published, client, monkeypatch, scjg):
+    monkeypatch.setattr(selectors_search, "RESULT_CHUNK", 1)
+    page = search(client, department=scjg.code).content.decode()
+    assert page.index("天目湖餐饮") < page.index("***五金店") < page.index("金鼎五金")
+    assert "符合条件的企业共 3 家" in page
+    monkeypatch.setattr(selectors_search.CappedSearch.__init__, "__defaults__", (2,))
+    capped = search(client, department=scjg.code).content.decode()
+    assert "超过 2 家（2+）" in capped and "金鼎五金" not in capped  # the two latest
+
+
+def test_the_form_keeps_what_was_asked(published, client, scjg, towns):
+    page = search(client, q="五金", department=scjg.code, region=towns[0].code, result="D", **{"from": "2026-02-01"})
+    html = page.content.decode()
+    for selected in (f'value="{scjg.code}" selected', f'value="{towns[0].code}" selected', 'value="D" selected'):
+        assert selected in html
+    assert 'value="五金"' in html and 'value="2026-02-01"' in html
 
 
 def test_the_portal_links_to_the_search(client, db):

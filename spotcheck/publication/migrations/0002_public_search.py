@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "公示检索对象",
                 "verbose_name_plural": "公示检索对象",
-                "ordering": ["-latest_completed_on", "-inspection_object"],
+                "ordering": ["-latest_completed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
@@ -160,6 +160,7 @@ class Migration(migrations.Migration):
                 (
                     "department",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="accounts.department",
@@ -169,6 +170,7 @@ class Migration(migrations.Migration):
                 (
                     "public_object",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="results",
                         to="publication.publicobject",
@@ -211,15 +213,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="publicobjectresult",
-            index=models.Index(fields=["department", "completed_on"], name="public_result_department_idx"),
+            index=models.Index(
+                fields=["department", "completed_on", "public_object"], name="public_result_department_idx"
+            ),
         ),
         migrations.AddIndex(
             model_name="publicobjectresult",
-            index=models.Index(fields=["problem_found", "completed_on"], name="public_result_problem_idx"),
+            index=models.Index(
+                fields=["problem_found", "completed_on", "public_object"], name="public_result_problem_idx"
+            ),
         ),
         migrations.AddIndex(
             model_name="publicobjectresult",
-            index=models.Index(fields=["code", "completed_on"], name="public_result_code_idx"),
+            index=models.Index(fields=["code", "completed_on", "public_object"], name="public_result_code_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="publicobjectresult",
+            index=models.Index(fields=["completed_on", "public_object"], name="public_result_date_idx"),
         ),
         migrations.RunPython(bigram_index, drop_bigram_index),
         migrations.RunPython(backfill, unfill),
