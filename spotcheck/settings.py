@@ -435,3 +435,7 @@ SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
 # A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
 # enforcement officers of the department's roster (RULES.md, "Before the visit").
 SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
+# ---- (verify14) verifying a draw record in the visitor's browser (issue 14, item 5): the
+# largest record the portal's in-browser verifier reads (bytes); a larger one is left to the
+# downloadable verify_draw.py, and the page says so.
+SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES", 64 * 1024 * 1024)

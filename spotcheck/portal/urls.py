@@ -22,6 +22,8 @@ urlpatterns = [
     path("results/", views.result_notice_list_view, name="result_notice_list"),
     path("results/<int:pk>/", views.result_notice_view, name="result_notice"),
     path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
+    # verify a draw record in the browser (issue 14, item 5; verify14)
+    path("verify/", views.verify_view, name="verify"),
     # the search of published results (issue 14, item 3; search14)
     path("search/", views_search.search_view, name="search"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -135,7 +136,7 @@ def task_detail_view(request, code: str):
         "replacements": public_replacements(task),
         # pub14: the task's result notice, once a result of it is public.
         "result_notice": selectors_results.public_result_notices().filter(task=task).first(),
-    }
+    } | _browser_verifier_limit()
     if show_list:
         stratum = request.GET.get("stratum") or ""
         if stratum not in {s.name for s in strata}:
@@ -168,6 +169,18 @@ def task_record_view(request, code: str):
 def verifier_view(request):
     """The one-file verifier, served as it is in the code base (standard library only)."""
     return _attachment(VERIFIER.read_bytes(), "verify_draw.py", "text/x-python; charset=utf-8")
+
+
+def _browser_verifier_limit() -> dict[str, int]:
+    limit = settings.SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES
+    return {"verify_max_bytes": limit, "verify_max_mb": max(1, limit // (1024 * 1024))}
+
+
+@require_GET
+def verify_view(request):
+    """Verify any draw record in the browser (a file opened from disk, or pasted): the page's
+    own script (static/portal/verify/) does the work; the record never leaves the browser."""
+    return render(request, "portal/verify.html", _browser_verifier_limit())
 
 
 @require_GET
