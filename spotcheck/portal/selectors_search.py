@@ -11,7 +11,7 @@ publication services; every filter is an index there:
   give the order, latest completion first;
 - department, result and dates: an EXISTS on the result rows' composite indexes.
 
-Totals are capped like the directory's search (``SEARCH_CAP``, shown as "1,000+"; see
+Totals are capped like the directory's search (``core.counting.COUNT_CAP``, shown as "1,000+"; see
 ``CappedSearch``), and a page reads its own rows by id."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Region
+from spotcheck.core.counting import COUNT_CAP
 from spotcheck.directory.models import Industry
-from spotcheck.directory.selectors import SEARCH_CAP
 from spotcheck.publication.models import PublicObject, PublicObjectResult
 from spotcheck.publication.search_index import fragment_bigrams
 from spotcheck.results.codes import ResultCode
@@ -152,7 +152,7 @@ class CappedSearch:
     industry) walk the enterprises' composite indexes in order. A page reads its own rows by id.
     """
 
-    def __init__(self, criteria: SearchCriteria, cap: int = SEARCH_CAP) -> None:
+    def __init__(self, criteria: SearchCriteria, cap: int = COUNT_CAP) -> None:
         objects, rows = _objects(criteria), _results(criteria)
         if rows is not None:
             if objects is not None:

@@ -889,6 +889,7 @@ READ_ONLY_VIEWS |= {
     "portal:result_notice",
     "portal:enterprise",
 }
+READ_ONLY_VIEWS |= {"portal:search"}  # the search of published results (search14)
 
 # ---------------------------------------------------------------------------- the URLconf
 
