@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from spotcheck.portal import views, views_check, views_replies
+from spotcheck.portal import views, views_check, views_replies, views_search
 
 app_name = "portal"
 urlpatterns = [
@@ -30,4 +30,6 @@ urlpatterns = [
     # open data: bulk files, data dictionary, Atom feeds (issue 14, item 6; bulk14). Included by
     # name, not imported: the app sits above the portal and reads through its selectors.
     path("", include("spotcheck.bulkdata.urls")),
+    # the search of published results (issue 14, item 3; search14)
+    path("search/", views_search.search_view, name="search"),
 ]

@@ -943,6 +943,8 @@ WRITE_VIEWS |= {
 }
 READ_ONLY_VIEWS |= {"replies:list", "replies:detail", "replies:complaints", "portal:reply_status"}
 
+READ_ONLY_VIEWS |= {"portal:search"}  # the search of published results (search14)
+
 # ---------------------------------------------------------------------------- the URLconf
 
 
