@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.utils.translation import gettext_lazy
 
 from spotcheck.env import env_bool, env_int, env_ip_networks, env_list, env_str
@@ -81,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # (portal14) A host in SPOTCHECK_PORTAL_HOSTS gets only the portal: before anything that
+    # resolves a URL (after WhiteNoise, which serves static files on every host).
+    "spotcheck.portal.hosts.PortalHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -439,3 +443,13 @@ SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
 # largest record the portal's in-browser verifier reads (bytes); a larger one is left to the
 # downloadable verify_draw.py, and the page says so.
 SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES", 64 * 1024 * 1024)
+# ---- (portal14) The portal at `/` and on host names of its own (issue 14, item 2): a request
+# whose Host is one of these gets only the portal (spotcheck/urls_portal.py; the login page, the
+# admin site and the staff API are 404 there). Each must also be in DJANGO_ALLOWED_HOSTS.
+SPOTCHECK_PORTAL_HOSTS = [h.lower() for h in env_list("SPOTCHECK_PORTAL_HOSTS", [])]
+_portal_hosts_not_allowed = [h for h in SPOTCHECK_PORTAL_HOSTS if not validate_host(h, ALLOWED_HOSTS)]
+if _portal_hosts_not_allowed:
+    raise ImproperlyConfigured(
+        f"SPOTCHECK_PORTAL_HOSTS names {', '.join(_portal_hosts_not_allowed)}, which DJANGO_ALLOWED_HOSTS "
+        "does not: add the portal's host names there too (README, Deploying)."
+    )

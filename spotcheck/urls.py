@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from spotcheck.portal import views as portal_views
 from spotcheck.web.api_docs import api_docs
 
 # The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
@@ -50,4 +51,8 @@ urlpatterns = [
     path("results/", include("spotcheck.results.urls")),
     # 检查结果公示 (issue 14, item 1; pub14)
     path("publication/", include("spotcheck.publication.urls")),
+    # (portal14) The portal's index at `/` for everyone (issue 14, item 2); the staff workspace is
+    # at /work/ (web:home) and the rest of the portal stays under /public/, where printed 检查码
+    # QR codes point. On a host in SPOTCHECK_PORTAL_HOSTS only the portal answers: urls_portal.py.
+    path("", portal_views.index_view, name="portal_home"),
 ]

@@ -889,6 +889,8 @@ READ_ONLY_VIEWS |= {
     "portal:result_notice",
     "portal:enterprise",
 }
+# (portal14) the portal's index at `/`; the in-browser verifier's page (verify14) was missing
+READ_ONLY_VIEWS |= {"portal_home", "portal:verify"}
 
 # ---------------------------------------------------------------------------- the URLconf
 
