@@ -7,6 +7,7 @@ in SPOTCHECK_PORTAL_HOSTS answers only the portal: every staff route is a 404 th
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, reverse
 
 from spotcheck import urls as main_urls
@@ -146,3 +147,9 @@ def test_a_portal_host_must_be_an_allowed_host():
         DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"],
     )
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_a_forged_language_switch_is_refused_on_the_portal_host(db, portal_host):
+    # Django's own CSRF page answers (it extends no layout with staff links): a 403, not a 500.
+    response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"}, HTTP_HOST=portal_host)
+    assert response.status_code == 403
