@@ -3,7 +3,8 @@
 With one result published: every portal page reached from `/` fits 390 px without sideways
 scrolling; the result notice, the task notice and the plan print black on white without the
 header, menus, forms and buttons (print-media screenshots in test-artifacts/portal-print-*.png);
-the language switch turns the page English and back, on the same page."""
+the language switch turns the page English and back, on the same page; on a host of its own
+(SPOTCHECK_PORTAL_HOSTS) the portal works in a real browser and nothing of the staff's answers."""
 
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
@@ -12,7 +13,7 @@ import pytest
 
 from spotcheck.publication.models import ResultNotice
 from spotcheck.publication.services import results_publish
-from tests.browser_support import shot
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, shot
 from tests.publication.conftest import final_result  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("spring_2026")]
@@ -148,3 +149,41 @@ def test_the_language_switch_keeps_the_page(page, live_server, published):
     page.wait_for_url(origin + "/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert "双随机、一公开 公示" in page.title()
+
+
+def test_the_portal_on_a_host_of_its_own(_browser, live_server, settings, published):
+    host = "gongshi.example.gov.cn"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+    settings.SPOTCHECK_PORTAL_HOSTS = [host]
+    port = live_server.url.rsplit(":", 1)[1]
+    origin = f"http://{host}:{port}"
+    browser = _browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {host} 127.0.0.1"], headless=True
+    )
+    try:
+        page = browser.new_page(locale="zh-CN", viewport=PHONE)
+        response = page.goto(origin + "/")
+        assert response.status == 200 and page.locator("h1").inner_text() == "双随机、一公开 公示"
+        # The stylesheet came (WhiteNoise serves static files on every host): the header is red.
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.topbar')).backgroundColor") == (
+            "rgb(179, 38, 30)"
+        )
+        assert page.get_by_role("link", name="工作人员登录").count() == 0
+        page.get_by_role("link", name=published.title).click()
+        page.wait_for_url(f"{origin}/public/results/{published.pk}/")
+        # The language switch (a POST with its CSRF token) on this host, back to the same page.
+        page.get_by_role("button", name="English").click()
+        page.wait_for_url(f"{origin}/public/results/{published.pk}/")
+        assert page.locator("html").get_attribute("lang") == "en"
+        shot(page, "portal-host-result-notice-en-390")
+        for staff in ("/work/", "/accounts/login/", "/admin/", "/api/v1/docs/", "/objects/"):
+            response = page.goto(origin + staff)
+            assert response.status == 404, staff
+            assert (
+                page.get_by_role("link", name="Back to the public portal").count()
+                + page.get_by_role("link", name="返回公示首页").count()
+                == 1
+            ), staff
+        shot(page, "portal-host-404-390")
+    finally:
+        browser.close()
