@@ -63,6 +63,7 @@ class PublicResult:
     items: list[PublicItem]
     version: int
     published_at: Any
+    due_on: Any
     on_time: bool
     correction_reason: str
     withdrawn: bool
@@ -105,6 +106,7 @@ def public_result(row: PublishedResult) -> PublicResult:
         items=[] if withdrawn else [_item(i) for i in record["items"]],
         version=row.version,
         published_at=row.published_at,
+        due_on=row.due_on,
         on_time=row.on_time,
         correction_reason=row.correction_reason,
         withdrawn=withdrawn,

@@ -74,6 +74,8 @@ def test_late_publication_is_marked(final_result, scjg_admin):
     with clock_at(final_result.publication_due_on + dt.timedelta(days=1)):
         [row] = services.results_publish(actor=scjg_admin, task=final_result.visit.task)
     assert not row.on_time
+    page = _portal_notice(final_result.visit.task)
+    assert final_result.publication_due_on.isoformat() in page and "逾期" in page
 
 
 def test_notices_are_numbered_per_department_and_year(final_result, scjg_admin, scjg, make_task):
