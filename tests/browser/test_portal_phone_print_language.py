@@ -85,7 +85,7 @@ def test_every_portal_page_fits_a_phone(page, live_server, published):
     ):
         assert must in visited, f"{must} was not reached from /: {visited}"
     page.goto(f"{origin}/public/results/{published.pk}/")
-    shot(page, "portal-result-notice-390")
+    shot(page, "portal-every-page-result-notice-390")
     page.goto(origin + "/")
     shot(page, "portal-index-390")
 
