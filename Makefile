@@ -34,7 +34,7 @@ demo: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_data --objects $(DEMO_OBJECTS) --inspectors $(DEMO_INSPECTORS) --if-empty
 	$(PY) manage.py demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the job worker)"
+	@echo "Serving on http://$(HOST):$(PORT)/ (the public portal; staff log in at /accounts/login/ and work at /work/; Ctrl-C stops the server and the job worker)"
 	$(PY) manage.py db_worker --interval 0.5 & trap 'kill $$!' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 

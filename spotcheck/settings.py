@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.utils.translation import gettext_lazy
 
 from spotcheck.env import env_bool, env_int, env_ip_networks, env_list, env_str
@@ -83,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # (portal14) A host in SPOTCHECK_PORTAL_HOSTS gets only the portal: before anything that
+    # resolves a URL (after WhiteNoise, which serves static files on every host).
+    "spotcheck.portal.hosts.PortalHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -463,3 +467,13 @@ SPOTCHECK_OPEN_DATA_LICENCE_URL = env_str(
     "SPOTCHECK_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/legalcode.zh-hans"
 )
 SPOTCHECK_FEED_TAG_AUTHORITY = env_str("SPOTCHECK_FEED_TAG_AUTHORITY", "spotcheck.invalid")
+# ---- (portal14) The portal at `/` and on host names of its own (issue 14, item 2): a request
+# whose Host is one of these gets only the portal (spotcheck/urls_portal.py; the login page, the
+# admin site and the staff API are 404 there). Each must also be in DJANGO_ALLOWED_HOSTS.
+SPOTCHECK_PORTAL_HOSTS = [h.lower() for h in env_list("SPOTCHECK_PORTAL_HOSTS", [])]
+_portal_hosts_not_allowed = [h for h in SPOTCHECK_PORTAL_HOSTS if not validate_host(h, ALLOWED_HOSTS)]
+if _portal_hosts_not_allowed:
+    raise ImproperlyConfigured(
+        f"SPOTCHECK_PORTAL_HOSTS names {', '.join(_portal_hosts_not_allowed)}, which DJANGO_ALLOWED_HOSTS "
+        "does not: add the portal's host names there too (README, Deploying)."
+    )

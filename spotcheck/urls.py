@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from spotcheck.portal import views as portal_views
 from spotcheck.web.api_docs import api_docs
 
 # The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
@@ -52,4 +53,8 @@ urlpatterns = [
     path("publication/", include("spotcheck.publication.urls")),
     # 企业说明/异议, 投诉答复 (issue 14, item 4; voice14)
     path("replies/", include("spotcheck.replies.urls")),
+    # (portal14) The portal's index at `/` for everyone (issue 14, item 2); the staff workspace is
+    # at /work/ (web:home) and the rest of the portal stays under /public/, where printed 检查码
+    # QR codes point. On a host in SPOTCHECK_PORTAL_HOSTS only the portal answers: urls_portal.py.
+    path("", portal_views.index_view, name="portal_home"),
 ]

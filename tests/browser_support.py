@@ -84,7 +84,7 @@ def log_in(page, user) -> None:
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
+    page.wait_for_url(f"{page.base_url}/work/")
 
 
 def shot(page, name: str) -> None:

@@ -248,3 +248,13 @@ def enterprise_view(request, public_code: str):
             "rows": [(r, followups.get(r.pk, []), replies.get(r.pk, [])) for r in results],
         },
     )
+
+
+# (portal14) The error pages of a portal-only host (spotcheck/urls_portal.py): in the portal's
+# layout, linking back to the portal, as the staff ones would to a workspace that is not there.
+def page_not_found_view(request, exception=None):
+    return render(request, "portal/404.html", status=404)
+
+
+def permission_denied_view(request, exception=None):
+    return render(request, "portal/403.html", status=403)

@@ -192,8 +192,8 @@ def test_no_authorization_header_gets_a_server_error(client, scjg_token, value):
 
 
 def test_the_user_menu_leads_administrators_to_the_tokens_page(login, scjg_admin, scjg_inspector):
-    assert "/accounts/api-tokens/" in login(scjg_admin).get("/").content.decode()
-    assert "/accounts/api-tokens/" not in login(scjg_inspector).get("/").content.decode()
+    assert "/accounts/api-tokens/" in login(scjg_admin).get("/work/").content.decode()
+    assert "/accounts/api-tokens/" not in login(scjg_inspector).get("/work/").content.decode()
 
 
 def test_a_service_account_given_a_password_still_cannot_log_in(client, scjg_token):

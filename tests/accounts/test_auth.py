@@ -30,10 +30,10 @@ def test_login_failure_names_the_problem_in_chinese(client, scjg_admin):
 
 def test_login_then_logout(client, scjg_admin):
     response = client.post("/accounts/login/", {"username": "scjg_admin", "password": "Spotcheck-test-2026"})
-    assert response.status_code == 302 and response["Location"] == "/"
-    assert client.get("/").status_code == 200
+    assert response.status_code == 302 and response["Location"] == "/work/"
+    assert client.get("/work/").status_code == 200
     client.post("/accounts/logout/")
-    assert client.get("/")["Location"].startswith("/accounts/login/")
+    assert client.get("/work/")["Location"].startswith("/accounts/login/")
 
 
 def test_password_change_is_audited(login, scjg_admin):
@@ -50,12 +50,12 @@ def test_password_change_is_audited(login, scjg_admin):
 
 
 def test_home_requires_a_role(login, nobody, client):
-    assert client.get("/")["Location"].startswith("/accounts/login/")
-    assert login(nobody).get("/").status_code == 404
+    assert client.get("/work/")["Location"].startswith("/accounts/login/")
+    assert login(nobody).get("/work/").status_code == 404
 
 
 def test_home_shows_counts_for_staff(login, scjg_admin):
-    body = login(scjg_admin).get("/").content.decode()
+    body = login(scjg_admin).get("/work/").content.decode()
     assert "工作台" in body and "市场监管" in body
 
 

@@ -152,5 +152,5 @@ def test_an_overlong_username_on_the_admins_login_is_no_server_error(client, scj
 
 
 def test_the_user_menu_leads_the_sysadmin_to_the_lockouts_page(login, sysadmin, scjg_admin):
-    assert "/accounts/lockouts/" in login(sysadmin).get("/").content.decode()
-    assert "/accounts/lockouts/" not in login(scjg_admin).get("/").content.decode()
+    assert "/accounts/lockouts/" in login(sysadmin).get("/work/").content.decode()
+    assert "/accounts/lockouts/" not in login(scjg_admin).get("/work/").content.decode()

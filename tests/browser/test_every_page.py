@@ -1,6 +1,6 @@
 """Every page, whole on a phone and clean in the console (issue 12, quality bar).
 
-Each role starts at its home page (the anonymous public at /public/) and follows same-origin links
+Each role starts at its home page (staff at /work/, the anonymous public at the portal, /) and follows same-origin links
 breadth-first; every page is loaded once, measured at 390 px and at 1280 px, and fails on sideways
 scrolling, a console error or uncaught exception, or a 4xx/5xx answer for the page or anything
 it loads. Pages are found, not listed: a new page linked from anywhere is covered.
@@ -202,7 +202,7 @@ def test_every_page_is_whole_on_a_phone_and_clean_in_the_console(_browser, live_
             page.base_url = origin
             if role:
                 log_in(page, request.getfixturevalue(role))
-            visited, problems = _crawl(context, origin, "/" if role else "/public/")
+            visited, problems = _crawl(context, origin, "/work/" if role else "/")
         finally:
             context.close()
         counts[role or "public"] = len(visited)

@@ -239,7 +239,7 @@ def test_an_inspection_from_approval_to_the_public_page(
     _step(second, "14-confirmed-by-b")
 
     # 5. The approver approves the results, from the home page's 待办.
-    approver.goto(f"{approver.base_url}/")
+    approver.goto(f"{approver.base_url}/work/")
     _step(approver, "15-home-of-the-approver")
     approver.get_by_role("link", name=f"检查结果待审批：{scjg_task.code} {scjg_task.title}").click()
     approver.wait_for_url(f"**/results/tasks/{scjg_task.pk}/")

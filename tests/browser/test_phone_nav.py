@@ -43,7 +43,7 @@ def test_the_menu_folds_on_a_phone_and_not_on_a_desktop(page, many_roles):
 
     # Desktop: the row of links, no menu button.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{page.base_url}/")
+    page.goto(f"{page.base_url}/work/")
     desktop_nav = page.locator("header nav.mainnav")
     assert desktop_nav.is_visible() and not page.locator(".navmenu summary").is_visible()
     desktop = _reachable(page, desktop_nav.locator("a")) + _reachable(page, page.locator(".usermenu .account-links a"))
@@ -54,7 +54,7 @@ def test_the_menu_folds_on_a_phone_and_not_on_a_desktop(page, many_roles):
 
     # Phone: the bar is one line (brand, 提醒 with its count, 菜单) and the menu opens to every link.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{page.base_url}/")
+    page.goto(f"{page.base_url}/work/")
     assert not desktop_nav.is_visible()
     notices = page.locator(".phonenav-notices")
     badge = notices.locator("[data-unread-badge] [data-unread]")

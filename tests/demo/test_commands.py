@@ -58,7 +58,7 @@ def test_demo_logins_prints_one_working_login_per_role(demo, client):
         assert login.password == DEMO_PASSWORD
         assert login.username in output and login.role_label in output
         assert client.login(request=HttpRequest(), username=login.username, password=login.password), login.username
-        response = client.get("/")
+        response = client.get("/work/")
         assert response.status_code == 200, login.username
         client.logout()
     assert DEMO_PASSWORD in output

@@ -107,7 +107,7 @@ def test_the_coordinator_works_for_the_joint_office(region, client):
     assert str(coordinator.unit) == "联席办" and "市场监督管理局" in coordinator.unit.long_name
     assert str(User.objects.get(username="scjg_admin").unit) == "市场监管"
     client.force_login(coordinator)
-    header = client.get("/").content.decode().split('<div class="usermenu">')[1].split("</div>")[0]
+    header = client.get("/work/").content.decode().split('<div class="usermenu">')[1].split("</div>")[0]
     assert "联席办" in header and "市场监督管理局" in header  # the short name, and where it sits (title)
     assert coordinator.display_name in header and "联席办 " not in coordinator.display_name
     # The audit log's actor column names the unit too.

@@ -290,13 +290,13 @@ def test_the_coordinators_home_lists_the_redraws_to_approve(login, coordinator, 
     """Issue 12, item 6: the redraw is the coordinator's 待办, with a link to exactly it; the
     department admin who asked waits, and its draft is no draft of its to freeze."""
     client = login(coordinator)
-    home = client.get("/").content.decode()
+    home = client.get("/work/").content.decode()
     assert "1 个重新抽取待批准" in home and f"{reverse('draws:list')}?step=redraw" in home
     listing = client.get(reverse("draws:list"), {"step": "redraw"}).content.decode()
     codes = re.findall(r'<td data-label="任务编号" class="mono">([^<]+)</td>', listing)
     assert set(codes) == {redraw.code}  # in the list, and in the table of redraws to approve
-    admin_home = login(scjg_admin).get("/").content.decode()
+    admin_home = login(scjg_admin).get("/work/").content.decode()
     assert "重新抽取待批准" not in admin_home and "草稿，待冻结" not in admin_home
     services.task_redraw_approve(actor=coordinator, task=redraw)
-    assert "重新抽取待批准" not in login(coordinator).get("/").content.decode()
-    assert "草稿，待冻结" in login(scjg_admin).get("/").content.decode()
+    assert "重新抽取待批准" not in login(coordinator).get("/work/").content.decode()
+    assert "草稿，待冻结" in login(scjg_admin).get("/work/").content.decode()

@@ -102,10 +102,10 @@ def test_who_answers(complaint, client, nobody, scjg_inspector, auditor, wsjk_ad
 
 
 def test_the_home_page_counts_complaints_to_answer(complaint, login, scjg_admin):
-    page = login(scjg_admin).get("/").content.decode()
+    page = login(scjg_admin).get("/work/").content.decode()
     assert "1 条企业投诉待答复" in page and reverse("replies:complaints") + "?state=unanswered" in page
     services.complaint_answer(actor=scjg_admin, feedback=complaint, text=ANSWER)
-    assert "企业投诉待答复" not in login(scjg_admin).get("/").content.decode()
+    assert "企业投诉待答复" not in login(scjg_admin).get("/work/").content.decode()
 
 
 def test_the_printed_result_notice_shows_the_check_code(published, code, login, scjg_admin):

@@ -268,9 +268,9 @@ def test_who_reads_and_who_decides(reply, client, nobody, scjg_inspector, audito
 
 
 def test_the_home_page_counts_replies_to_review(reply, login, scjg_admin, wsjk_admin):
-    page = login(scjg_admin).get("/").content.decode()
+    page = login(scjg_admin).get("/work/").content.decode()
     assert "1 份企业说明/异议待审核" in page and reverse("replies:list") + "?state=pending" in page
-    assert "企业说明/异议待审核" not in login(wsjk_admin).get("/").content.decode()
+    assert "企业说明/异议待审核" not in login(wsjk_admin).get("/work/").content.decode()
 
 
 def test_the_staff_lists_take_a_fixed_number_of_queries(

@@ -88,7 +88,9 @@ def _inline_elements(html: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", ["/", "/tasks/", "/objects/", "/public/", "/accounts/login/", "/api/v1/docs/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/work/", "/tasks/", "/objects/", "/public/", "/accounts/login/", "/api/v1/docs/"]
+)
 def test_every_page_has_a_policy_without_inline_script(client, coordinator, login, path):
     if path != "/accounts/login/":
         login(coordinator)

@@ -11,7 +11,7 @@ from tests.fixtures.results import result_data
 from tests.web.test_home_todo import _links
 
 pytestmark = pytest.mark.usefixtures("spring_2026")
-HOME = "/"
+HOME = "/work/"  # the staff workspace (portal14: `/` is the portal)
 
 
 @pytest.fixture

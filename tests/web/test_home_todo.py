@@ -14,7 +14,7 @@ from spotcheck.inspections import services as inspections
 from spotcheck.planning import services as planning
 from tests.factories import MembershipFactory, UserFactory, pair
 
-HOME = "/"
+HOME = "/work/"  # the staff workspace (portal14: `/` is the portal)
 
 
 def _links(body):

@@ -945,6 +945,9 @@ READ_ONLY_VIEWS |= {"replies:list", "replies:detail", "replies:complaints", "por
 
 READ_ONLY_VIEWS |= {"portal:search"}  # the search of published results (search14)
 
+# (portal14) the portal's index at `/`; the in-browser verifier's page (verify14) was missing
+READ_ONLY_VIEWS |= {"portal_home"}
+
 # ---------------------------------------------------------------------------- the URLconf
 
 
