@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # i13-deadlines: notices (站内提醒) and the deadline dashboard, reminders, task completion
     "spotcheck.notices",
     "spotcheck.deadlines",
+    "spotcheck.opendata",  # issue 14, item 6: the open data API (open14)
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "spotcheck.directory.models.InspectionObject.RiskLevel",
         "AnnualReportEnum": "spotcheck.directory.models.InspectionObject.AnnualReport",
     },
+    # open14: the open data API (/public/api/v1/) has its own schema; this one leaves it out.
+    "PREPROCESSING_HOOKS": ["spotcheck.opendata.schema.staff_endpoints"],
 }
 
 LOGGING = {
@@ -435,3 +438,7 @@ SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
 # A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
 # enforcement officers of the department's roster (RULES.md, "Before the visit").
 SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
+
+# open14: requests per client address to the open data API (/public/api/v1/), DRF's
+# "N/second|minute|hour|day"; more get a 429 with Retry-After.
+SPOTCHECK_OPENDATA_RATE = env_str("SPOTCHECK_OPENDATA_RATE", "120/minute")

@@ -50,4 +50,6 @@ urlpatterns = [
     path("results/", include("spotcheck.results.urls")),
     # 检查结果公示 (issue 14, item 1; pub14)
     path("publication/", include("spotcheck.publication.urls")),
+    # 开放数据 (issue 14, item 6; open14): read-only, no login, its own schema
+    path("public/api/v1/", include("spotcheck.opendata.urls")),
 ]

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("followups",),  # i13-followups
     ("imports",),
     ("portal",),
+    ("opendata",),  # open14: the open data API reads through the portal's selectors
     ("web",),
     ("demo",),
 ]
