@@ -30,8 +30,6 @@ SCHEMA_SETTINGS = {
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/public/api/v[0-9]+",
     "PREPROCESSING_HOOKS": ["spotcheck.opendata.schema.public_endpoints"],
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
 }
 
 

@@ -91,6 +91,7 @@ COMMON = ("department", "year", "date_from", "date_to")
 
 class ItemListView(OpenDataView):
     @extend_schema(
+        operation_id="items_list",
         summary="抽查事项清单",
         description="已备案并公布的事项版本（现行的和被替代的），按部门、事项编码、版本号从新到旧。"
         "year、date_from、date_to 指公布日期；q 查事项名称。",
@@ -111,7 +112,11 @@ class ItemListView(OpenDataView):
 
 
 class ItemDetailView(OpenDataView):
-    @extend_schema(summary="一个事项的全部公布版本", responses={200: serializers.Item(many=True), **NOT_FOUND})
+    @extend_schema(
+        operation_id="items_versions",
+        summary="一个事项的全部公布版本",
+        responses={200: serializers.Item(many=True), **NOT_FOUND},
+    )
     def get(self, request: Request, code: str) -> Response:
         versions = list(selectors.public_item_versions().filter(item__code=code[:32]))
         if not versions:
@@ -124,6 +129,7 @@ class ItemDetailView(OpenDataView):
 
 class PlanListView(OpenDataView):
     @extend_schema(
+        operation_id="plans_list",
         summary="年度抽查计划",
         description="已公布、未作废的计划。year 为计划年度；date_from、date_to 指公布日期；q 查计划名称。",
         parameters=[params.PlanParams],
@@ -143,7 +149,11 @@ class PlanListView(OpenDataView):
 
 
 class PlanDetailView(OpenDataView):
-    @extend_schema(summary="一个年度抽查计划及其条目", responses={200: serializers.PlanDetail, **NOT_FOUND})
+    @extend_schema(
+        operation_id="plans_retrieve",
+        summary="一个年度抽查计划及其条目",
+        responses={200: serializers.PlanDetail, **NOT_FOUND},
+    )
     def get(self, request: Request, pk: int) -> Response:
         plan = selectors.public_plan(pk)
         return Response(serializers.PlanDetail(selectors.public_plan_row(plan, entries=True)).data)
@@ -161,6 +171,7 @@ def _task_links(request: Request, row: dict[str, Any]) -> dict[str, Any]:
 
 class TaskListView(OpenDataView):
     @extend_schema(
+        operation_id="tasks_list",
         summary="抽查任务公告",
         description="已发布公告的任务，公告时间从新到旧。department 为牵头或参与部门；region 为牵头部门的区划；"
         "year 为检查开始日期的年度；date_from、date_to 指公告日期；q 查任务名称。",
@@ -181,7 +192,11 @@ class TaskListView(OpenDataView):
 
 
 class TaskDetailView(OpenDataView):
-    @extend_schema(summary="一个抽查任务的公告与抽取结果", responses={200: serializers.TaskDetail, **NOT_FOUND})
+    @extend_schema(
+        operation_id="tasks_retrieve",
+        summary="一个抽查任务的公告与抽取结果",
+        responses={200: serializers.TaskDetail, **NOT_FOUND},
+    )
     def get(self, request: Request, code: str) -> Response:
         task = selectors.public_task(code)
         return Response(serializers.TaskDetail(_task_links(request, selectors.public_task_detail(task))).data)
@@ -189,6 +204,7 @@ class TaskDetailView(OpenDataView):
 
 class TaskRecordView(OpenDataView):
     @extend_schema(
+        operation_id="tasks_record",
         summary="抽取记录",
         description="与 /public/tasks/{code}/record.json 相同：抽取前为任务公告（输入、摘要、承诺值），"
         "抽取并公布名单后为不含回避名单的完整记录，可用 verify_draw.py 验证。",
@@ -203,6 +219,7 @@ class TaskRecordView(OpenDataView):
 
 class ResultListView(OpenDataView):
     @extend_schema(
+        operation_id="results_list",
         summary="检查结果",
         description="公示中和已撤下的结果（更正前的旧版本不公开），抽查完成日期从新到旧。department 为抽查机关；"
         "region 为检查对象的区划；year、date_from、date_to 指抽查完成日期；q 查公示名称；"
@@ -225,6 +242,7 @@ class ResultListView(OpenDataView):
 
 class EnterpriseResultsView(OpenDataView):
     @extend_schema(
+        operation_id="enterprises_results",
         summary="一个企业的检查结果记录",
         description="各部门对此对象公示的全部结果；只对有公示结果的对象存在。",
         parameters=[params.EnterpriseResultParams],
@@ -253,6 +271,7 @@ class EnterpriseResultsView(OpenDataView):
 
 class CodesView(OpenDataView):
     @extend_schema(
+        operation_id="codes",
         summary="代码表",
         description="开放数据中出现的每个代码表：名称、用在哪些字段或参数、代码与名称。",
         responses={200: serializers.CodeList(many=True)},

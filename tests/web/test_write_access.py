@@ -890,6 +890,22 @@ READ_ONLY_VIEWS |= {
     "portal:enterprise",
 }
 
+# 开放数据 (issue 14, item 6; open14): the open data API is read-only for everyone (tests/opendata).
+READ_ONLY_VIEWS |= {
+    "opendata:schema",
+    "opendata:docs",
+    "opendata:codes",
+    "opendata:items",
+    "opendata:item",
+    "opendata:plans",
+    "opendata:plan",
+    "opendata:tasks",
+    "opendata:task",
+    "opendata:task_record",
+    "opendata:results",
+    "opendata:enterprise_results",
+}
+
 # ---------------------------------------------------------------------------- the URLconf
 
 
