@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -32,7 +33,7 @@ class PageParams(serializers.Serializer):
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         default=DEFAULT_PAGE_SIZE,
-        help_text=_("每页条数，1 到 %(max)s，默认 %(default)s") % {"max": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+        help_text=format_lazy(_("每页条数，1 到 {max}，默认 {default}"), max=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE),
     )
 
 
@@ -50,7 +51,7 @@ class _Filters(PageParams):
         required=False,
         min_length=NAME_MIN,
         max_length=NAME_MAX,
-        help_text=_("名称片段，至少 %(min)s 个字") % {"min": NAME_MIN},
+        help_text=format_lazy(_("名称片段，至少 {min} 个字"), min=NAME_MIN),
     )
 
     def validate_department(self, value: str) -> str:

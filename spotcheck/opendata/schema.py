@@ -21,8 +21,8 @@ def staff_endpoints(endpoints: list, **kwargs) -> list:
 
 
 SCHEMA_SETTINGS = {
-    "TITLE": "Spotcheck 开放数据 API（双随机、一公开）",
-    "DESCRIPTION": (
+    "TITLE": _("Spotcheck 开放数据 API（双随机、一公开）"),
+    "DESCRIPTION": _(
         "只读、免登录的公开数据：抽查事项清单、年度抽查计划、抽查任务公告、抽取记录、检查结果及企业的检查结果记录。"
         "每个列表带分页信息（total、page、page_size、last_update）；代码表见 /public/api/v1/codes/。"
         "按访问地址限流，超出返回 429 与 Retry-After。"

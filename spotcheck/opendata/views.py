@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -27,10 +28,10 @@ from spotcheck.opendata.throttling import OpenDataRateThrottle
 from spotcheck.portal import selectors, selectors_results
 
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="参数有误：{参数名: [说明]}"),
-    429: OpenApiResponse(OpenApiTypes.OBJECT, description="请求过于频繁：见 Retry-After（秒）"),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description=gettext_lazy("参数有误：{参数名: [说明]}")),
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description=gettext_lazy("请求过于频繁：见 Retry-After（秒）")),
 }
-NOT_FOUND = {404: OpenApiResponse(OpenApiTypes.OBJECT, description="没有公开的此项")}
+NOT_FOUND = {404: OpenApiResponse(OpenApiTypes.OBJECT, description=gettext_lazy("没有公开的此项"))}
 
 
 class OpenDataView(APIView):
@@ -92,9 +93,11 @@ COMMON = ("department", "year", "date_from", "date_to")
 class ItemListView(OpenDataView):
     @extend_schema(
         operation_id="items_list",
-        summary="抽查事项清单",
-        description="已备案并公布的事项版本（现行的和被替代的），按部门、事项编码、版本号从新到旧。"
-        "year、date_from、date_to 指公布日期；q 查事项名称。",
+        summary=gettext_lazy("抽查事项清单"),
+        description=gettext_lazy(
+            "已备案并公布的事项版本（现行的和被替代的），按部门、事项编码、版本号从新到旧。"
+            "year、date_from、date_to 指公布日期；q 查事项名称。"
+        ),
         parameters=[params.ItemParams],
         responses={200: serializers.ItemPage, **ERRORS},
     )
@@ -114,7 +117,7 @@ class ItemListView(OpenDataView):
 class ItemDetailView(OpenDataView):
     @extend_schema(
         operation_id="items_versions",
-        summary="一个事项的全部公布版本",
+        summary=gettext_lazy("一个事项的全部公布版本"),
         responses={200: serializers.Item(many=True), **NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
@@ -130,8 +133,10 @@ class ItemDetailView(OpenDataView):
 class PlanListView(OpenDataView):
     @extend_schema(
         operation_id="plans_list",
-        summary="年度抽查计划",
-        description="已公布、未作废的计划。year 为计划年度；date_from、date_to 指公布日期；q 查计划名称。",
+        summary=gettext_lazy("年度抽查计划"),
+        description=gettext_lazy(
+            "已公布、未作废的计划。year 为计划年度；date_from、date_to 指公布日期；q 查计划名称。"
+        ),
         parameters=[params.PlanParams],
         responses={200: serializers.PlanPage, **ERRORS},
     )
@@ -151,7 +156,7 @@ class PlanListView(OpenDataView):
 class PlanDetailView(OpenDataView):
     @extend_schema(
         operation_id="plans_retrieve",
-        summary="一个年度抽查计划及其条目",
+        summary=gettext_lazy("一个年度抽查计划及其条目"),
         responses={200: serializers.PlanDetail, **NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -172,9 +177,11 @@ def _task_links(request: Request, row: dict[str, Any]) -> dict[str, Any]:
 class TaskListView(OpenDataView):
     @extend_schema(
         operation_id="tasks_list",
-        summary="抽查任务公告",
-        description="已发布公告的任务，公告时间从新到旧。department 为牵头或参与部门；region 为牵头部门的区划；"
-        "year 为检查开始日期的年度；date_from、date_to 指公告日期；q 查任务名称。",
+        summary=gettext_lazy("抽查任务公告"),
+        description=gettext_lazy(
+            "已发布公告的任务，公告时间从新到旧。department 为牵头或参与部门；region 为牵头部门的区划；"
+            "year 为检查开始日期的年度；date_from、date_to 指公告日期；q 查任务名称。"
+        ),
         parameters=[params.TaskParams],
         responses={200: serializers.TaskPage, **ERRORS},
     )
@@ -194,7 +201,7 @@ class TaskListView(OpenDataView):
 class TaskDetailView(OpenDataView):
     @extend_schema(
         operation_id="tasks_retrieve",
-        summary="一个抽查任务的公告与抽取结果",
+        summary=gettext_lazy("一个抽查任务的公告与抽取结果"),
         responses={200: serializers.TaskDetail, **NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
@@ -205,9 +212,11 @@ class TaskDetailView(OpenDataView):
 class TaskRecordView(OpenDataView):
     @extend_schema(
         operation_id="tasks_record",
-        summary="抽取记录",
-        description="与 /public/tasks/{code}/record.json 相同：抽取前为任务公告（输入、摘要、承诺值），"
-        "抽取并公布名单后为不含回避名单的完整记录，可用 verify_draw.py 验证。",
+        summary=gettext_lazy("抽取记录"),
+        description=gettext_lazy(
+            "与 /public/tasks/{code}/record.json 相同：抽取前为任务公告（输入、摘要、承诺值），"
+            "抽取并公布名单后为不含回避名单的完整记录，可用 verify_draw.py 验证。"
+        ),
         responses={200: OpenApiTypes.OBJECT, **NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
@@ -220,10 +229,12 @@ class TaskRecordView(OpenDataView):
 class ResultListView(OpenDataView):
     @extend_schema(
         operation_id="results_list",
-        summary="检查结果",
-        description="公示中和已撤下的结果（更正前的旧版本不公开），抽查完成日期从新到旧。department 为抽查机关；"
-        "region 为检查对象的区划；year、date_from、date_to 指抽查完成日期；q 查公示名称；"
-        "result 只匹配公示中的结果。",
+        summary=gettext_lazy("检查结果"),
+        description=gettext_lazy(
+            "公示中和已撤下的结果（更正前的旧版本不公开），抽查完成日期从新到旧。department 为抽查机关；"
+            "region 为检查对象的区划；year、date_from、date_to 指抽查完成日期；q 查公示名称；"
+            "result 只匹配公示中的结果。"
+        ),
         parameters=[params.ResultParams],
         responses={200: serializers.ResultPage, **ERRORS},
     )
@@ -243,8 +254,8 @@ class ResultListView(OpenDataView):
 class EnterpriseResultsView(OpenDataView):
     @extend_schema(
         operation_id="enterprises_results",
-        summary="一个企业的检查结果记录",
-        description="各部门对此对象公示的全部结果；只对有公示结果的对象存在。",
+        summary=gettext_lazy("一个企业的检查结果记录"),
+        description=gettext_lazy("各部门对此对象公示的全部结果；只对有公示结果的对象存在。"),
         parameters=[params.EnterpriseResultParams],
         responses={200: serializers.EnterpriseResultPage, **ERRORS, **NOT_FOUND},
     )
@@ -272,8 +283,8 @@ class EnterpriseResultsView(OpenDataView):
 class CodesView(OpenDataView):
     @extend_schema(
         operation_id="codes",
-        summary="代码表",
-        description="开放数据中出现的每个代码表：名称、用在哪些字段或参数、代码与名称。",
+        summary=gettext_lazy("代码表"),
+        description=gettext_lazy("开放数据中出现的每个代码表：名称、用在哪些字段或参数、代码与名称。"),
         responses={200: serializers.CodeList(many=True)},
     )
     def get(self, request: Request) -> Response:
