@@ -121,9 +121,7 @@ class ItemDetailView(OpenDataView):
         responses={200: serializers.Item(many=True), **NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
-        versions = list(selectors.public_item_versions().filter(item__code=code[:32]))
-        if not versions:
-            return Response({"detail": _("没有公布的此事项。")}, status=404)
+        versions = selectors.public_item_versions_of(code)
         return Response(serializers.Item([selectors.public_item_row(v) for v in versions], many=True).data)
 
 

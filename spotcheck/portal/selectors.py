@@ -68,6 +68,8 @@ def public_tasks() -> QuerySet[Task]:
 
 def public_task(code: str) -> Task:
     """An announced task by its code, with what its notice page shows; 404 otherwise."""
+    if "\x00" in code:  # PostgreSQL refuses a NUL in a query's text (open14)
+        raise Http404
     task = (
         public_tasks()
         .select_related("draw")
@@ -499,3 +501,13 @@ def search_tasks(
     if drawn is not None:
         qs = qs.filter(draw__drawn_at__isnull=not drawn)
     return qs
+
+
+def public_item_versions_of(code: str) -> list[ItemVersion]:
+    """Every published version of the item with ``code``, newest first; 404 when it has none."""
+    if "\x00" in code:
+        raise Http404
+    versions = list(public_item_versions().filter(item__code=code[:32]))
+    if not versions:
+        raise Http404
+    return versions

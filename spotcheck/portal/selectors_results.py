@@ -135,6 +135,8 @@ def public_object(public_code: str) -> InspectionObject:
     """The object whose page is asked for: only one with a result shown on the portal (the
     directory itself is not published through this page)."""
     code = (public_code or "").strip()[:32]
+    if "\x00" in code:  # PostgreSQL refuses a NUL in a query's text (open14)
+        raise Http404
     shown = PublishedResult.objects.filter(inspection_object=OuterRef("pk"), state__in=SHOWN)
     obj = InspectionObject.objects.filter(public_code=code).filter(Exists(shown)).first()
     if obj is None:

@@ -66,10 +66,27 @@ def test_a_date_range_backwards_is_400(get):
 
 
 @pytest.mark.parametrize(
-    "path", ["items/²/", "plans/999999/", "tasks/²/", "tasks/x/record/", "enterprises/x/results/", "tasks/%00/"]
+    "path",
+    [
+        "items/²/",
+        "items/%00/",
+        "plans/999999/",
+        "tasks/²/",
+        "tasks/%00/",
+        "tasks/x/record/",
+        "tasks/%00/record/",
+        "enterprises/x/results/",
+        "enterprises/%00/results/",
+    ],
 )
 def test_unknown_ids_are_404(get, path):
     assert get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/public/tasks/%00/", "/public/tasks/%00/record.json", "/public/enterprises/%00/"])
+def test_a_nul_in_a_portal_code_is_404_on_every_database(client, db, path):
+    # The selectors the API shares with the portal: PostgreSQL refused the NUL with a 500.
+    assert client.get(path).status_code == 404
 
 
 @override_settings(SPOTCHECK_OPENDATA_RATE="1000/minute")
