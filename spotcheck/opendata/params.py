@@ -93,6 +93,10 @@ class TaskParams(_Filters):
     drawn = serializers.BooleanField(required=False, help_text=_("true：已抽取；false：尚未抽取"))
 
 
+class NoticeParams(_Filters):
+    pass
+
+
 STATE_CHOICES = [(s.value, s.label) for s in (PublishedResult.State.CURRENT, PublishedResult.State.WITHDRAWN)]
 
 

@@ -197,6 +197,23 @@ class Enterprise(serializers.Serializer):
     name = serializers.CharField()
 
 
+class NoticeTask(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class Notice(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("检查结果公告编号：公告的稳定编号"))
+    title = serializers.CharField()
+    department = DepartmentRef()
+    year = serializers.IntegerField()
+    number = serializers.IntegerField(help_text=_("公告序号（每个部门每年从 1 起）"))
+    task = NoticeTask()
+    first_published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    results_url = serializers.URLField(help_text=_("本公告中的检查结果"))
+
+
 def page_of(child: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
     """The envelope of a list: paging metadata around ``child`` rows."""
     fields = {
@@ -218,6 +235,7 @@ ItemPage = page_of(Item, "ItemPage")
 PlanPage = page_of(Plan, "PlanPage")
 TaskPage = page_of(Task, "TaskPage")
 ResultPage = page_of(Result, "ResultPage")
+NoticePage = page_of(Notice, "NoticePage")
 
 
 class EnterpriseResultPage(ResultPage):

@@ -18,5 +18,6 @@ urlpatterns = [
     path("tasks/<str:code>/", views.TaskDetailView.as_view(), name="task"),
     path("tasks/<str:code>/record/", views.TaskRecordView.as_view(), name="task_record"),
     path("results/", views.ResultListView.as_view(), name="results"),
+    path("notices/", views.ResultNoticeListView.as_view(), name="notices"),
     path("enterprises/<str:public_code>/results/", views.EnterpriseResultsView.as_view(), name="enterprise_results"),
 ]

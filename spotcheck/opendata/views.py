@@ -275,6 +275,41 @@ class EnterpriseResultsView(OpenDataView):
         )
 
 
+# ------------------------------------------------------------------------- result notices
+
+
+class ResultNoticeListView(OpenDataView):
+    @extend_schema(
+        operation_id="notices_list",
+        summary=gettext_lazy("检查结果公告"),
+        description=gettext_lazy(
+            "有公示结果的检查结果公告，最近更新的在前。department 为公告机关；year 为公告年度；"
+            "date_from、date_to 指首次公示日期；q 查任务名称。公告的结果见 /results/?notice={id}。"
+        ),
+        parameters=[params.NoticeParams],
+        responses={200: serializers.NoticePage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = params.parse(params.NoticeParams, request)
+        rows = selectors_results.search_result_notices(**_filters(query, *COMMON))
+        return _page(
+            request,
+            query,
+            rows,
+            lambda chunk: [
+                selectors_results.public_result_notice_row(n)
+                | {"results_url": _absolute(request, "opendata:results") + f"?notice={n.pk}"}
+                for n in chunk
+            ],
+            selectors_results.result_notices_last_update,
+            serializers.NoticePage,
+        )
+
+
+def _absolute(request: Request, name: str) -> str:
+    return request.build_absolute_uri(reverse(name))
+
+
 # ---------------------------------------------------------------------------------- codes
 
 

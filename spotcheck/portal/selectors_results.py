@@ -333,3 +333,47 @@ def search_results(
 def public_object_results(public_code: str) -> QuerySet[PublishedResult]:
     """An enterprise's result history (its page's rows), 404 for an object with none shown."""
     return object_results(public_object(public_code)).select_related("notice__department")
+
+
+def search_result_notices(
+    *,
+    department: str = "",
+    region_ids: list[int] | None = None,
+    year: int | None = None,
+    date_from: Any = None,
+    date_to: Any = None,
+    name: str = "",
+) -> QuerySet[ResultNotice]:
+    """``public_result_notices`` narrowed: the department that published, its region, the
+    notice's year, the dates of its first publication, a fragment of the task's title."""
+    qs = public_result_notices().select_related("department__region")
+    if department:
+        qs = qs.filter(department__code=department)
+    if region_ids is not None:
+        qs = qs.filter(department__region_id__in=region_ids)
+    if year:
+        qs = qs.filter(year=year)
+    if date_from:
+        qs = qs.filter(first_published_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(first_published_at__date__lte=date_to)
+    if name:
+        qs = qs.filter(task__title__icontains=name)
+    return qs
+
+
+def result_notices_last_update(notices: QuerySet[ResultNotice]) -> Any:
+    return notices.order_by().aggregate(m=Max("updated_at"))["m"]
+
+
+def public_result_notice_row(notice: ResultNotice) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "title": notice.title,
+        "department": {"code": notice.department.code, "name": notice.department.name},
+        "year": notice.year,
+        "number": notice.number,
+        "task": {"code": notice.task.code, "title": notice.task.title},
+        "first_published_at": notice.first_published_at,
+        "updated_at": notice.updated_at,
+    }

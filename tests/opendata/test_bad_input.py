@@ -5,7 +5,7 @@ from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["items/", "plans/", "tasks/", "results/"]
+LISTS = ["items/", "plans/", "tasks/", "results/", "notices/"]
 BAD = [
     ("page", "²"),
     ("page", "0"),

@@ -84,3 +84,18 @@ def test_plans(published_plan, scjg_admin, scjg, wsjk_item, get):
     assert get("plans/", department="WSJK").json()["total"] == 0
     assert get("plans/", q="抽查计划").json()["total"] == 1
     assert get("plans/", kind="joint").json()["total"] == 0
+
+
+def test_a_page_costs_the_same_queries_whatever_its_rows(items, scjg_admin, coordinator, scjg, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/public/api/v1/items/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for n in range(3):
+        published_item(actor=scjg_admin, coordinator=coordinator, department=scjg, code=f"SCJG-MORE-{n}")
+    assert queries() == before

@@ -81,6 +81,7 @@ def _crawl(client, visit):
         "plans/",
         "tasks/",
         "results/",
+        "notices/",
     ]
     answers = {}
     for path in paths:

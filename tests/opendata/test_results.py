@@ -103,3 +103,33 @@ def test_an_enterprise_history(published, get):
     assert get(f"enterprises/{code}/results/", q="xx").status_code == 400  # not a filter of this list
     for odd in ("nope", "²", "x" * 500):
         assert get(f"enterprises/{odd}/results/").status_code == 404
+
+
+def test_a_page_of_results_in_a_fixed_number_of_queries(published, django_assert_num_queries, client):
+    # count, last update, the page (with its notice and department), the follow-ups
+    with django_assert_num_queries(4):
+        assert client.get("/public/api/v1/results/").status_code == 200
+
+
+def test_labels_in_english(published, client):
+    body = client.get("/public/api/v1/results/", HTTP_ACCEPT_LANGUAGE="en").json()
+    [item] = body["results"][0]["items"]
+    assert item["results"][0]["code"] == "1" and item["results"][0]["label"] != "未发现问题"
+
+
+def test_result_notices(published, get):
+    notice = published.notice
+    body = get("notices/").json()
+    assert body["total"] == 1 and body["last_update"] is not None
+    [row] = body["results"]
+    assert row["id"] == notice.pk and row["title"] == notice.title and row["number"] == notice.number
+    assert row["task"]["code"] == notice.task.code and row["department"]["code"] == "SCJG"
+    assert row["results_url"].endswith(f"/public/api/v1/results/?notice={notice.pk}")
+    assert get("notices/", department="WSJK").json()["total"] == 0
+    assert get("notices/", year=notice.year).json()["total"] == 1
+    assert get("notices/", year=notice.year + 1).json()["total"] == 0
+    assert get("notices/", result="1").status_code == 400  # not a filter of notices
+
+
+def test_no_notice_before_publication(final_result, get):
+    assert get("notices/").json()["total"] == 0

@@ -26,6 +26,7 @@ def test_the_public_schema_has_only_the_open_data(client):
         "/public/api/v1/results/",
         "/public/api/v1/enterprises/{public_code}/results/",
         "/public/api/v1/codes/",
+        "/public/api/v1/notices/",
     }
     assert all(p.startswith("/public/api/v1/") for p in paths)
     schema = _schema(client, "/public/api/v1/schema/")

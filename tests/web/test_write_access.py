@@ -903,6 +903,7 @@ READ_ONLY_VIEWS |= {
     "opendata:task",
     "opendata:task_record",
     "opendata:results",
+    "opendata:notices",
     "opendata:enterprise_results",
 }
 
