@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 from spotcheck.web.api_docs import api_docs
 
 # The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
-# public open data (一公开) will have its own API under the portal; this one's schema and docs
-# are for logged-in staff.
+# public open data (一公开) has its own API under the portal (/public/api/v1/, open14); this
+# one's schema and docs are for logged-in staff.
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
