@@ -23,6 +23,11 @@ class RegionRef(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ChecklistQuestion(serializers.Serializer):
+    text = serializers.CharField(help_text=_("检查内容"))
+    basis = serializers.CharField(help_text=_("检查依据"))
+
+
 class Item(serializers.Serializer):
     code = serializers.CharField(help_text=_("事项编码：与 version 一起是版本的稳定编号"))
     version = serializers.IntegerField(help_text=_("版本号"))
@@ -44,6 +49,7 @@ class Item(serializers.Serializer):
     approval_authority = serializers.CharField(help_text=_("审批权限"))
     disclosure_procedure = serializers.CharField(help_text=_("公示程序"))
     archiving_method = serializers.CharField(help_text=_("归档方式"))
+    checklist = ChecklistQuestion(many=True, help_text=_("检查表"))
     published_at = serializers.DateTimeField()
     retired_at = serializers.DateTimeField(allow_null=True, help_text=_("事项停用时间"))
 

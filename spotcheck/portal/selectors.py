@@ -231,7 +231,7 @@ def public_item_versions() -> QuerySet[ItemVersion]:
     return (
         ItemVersion.objects.filter(status__in=ItemVersion.PUBLISHED_STATUSES, published_at__isnull=False)
         .select_related("item__department__region")
-        .prefetch_related("joint_departments")
+        .prefetch_related("joint_departments", "questions")
         .order_by("item__department__region__code", "item__department__sort_order", "item__code", "-number")
     )
 
@@ -261,6 +261,8 @@ def public_item_row(version: ItemVersion) -> dict[str, Any]:
         "approval_authority": version.approval_authority,
         "disclosure_procedure": version.disclosure_procedure,
         "archiving_method": version.archiving_method,
+        # 检查表: the questions an inspector answers, with their basis (published with the item).
+        "checklist": [{"text": q.text, "basis": q.basis} for q in version.questions.all()],
         "published_at": version.published_at,
         "retired_at": item.retired_at,
     }

@@ -31,6 +31,7 @@ def test_published_versions_only(items, get):
     assert row["methods"] == [{"code": "on_site", "label": "实地核查"}]
     assert row["category"] == {"code": "general", "label": "一般检查事项"}
     assert row["legal_basis"] and row["default_ratio"] == "0.050000"
+    assert row["checklist"][0] == {"text": "是否取得有效的食品经营许可证", "basis": "《食品安全法》第三十五条"}
     assert get("items/SCJG-DRAFT/").status_code == 404
 
 
