@@ -25,7 +25,6 @@ import os
 import resource
 import sys
 import time
-from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -33,18 +32,16 @@ import machine
 
 machine.setup_django()
 
+import fixtures  # noqa: E402  (needs Django set up)
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from spotcheck.accounts.models import Department, Membership, Region, User  # noqa: E402
 from spotcheck.audit.context import audit_source  # noqa: E402
-from spotcheck.catalog.models import InspectionItem, ItemVersion  # noqa: E402
-from spotcheck.core.bulk import BulkLoad  # noqa: E402
+from spotcheck.catalog.models import ItemVersion  # noqa: E402
 from spotcheck.directory.models import InspectionObject  # noqa: E402
 from spotcheck.draws import frequency, services  # noqa: E402
 from spotcheck.draws.models import Task  # noqa: E402
-from spotcheck.inspectors.models import Inspector  # noqa: E402
 
 PROVINCE, COUNTY = "320000", "320999"
 DEPARTMENTS = (("BSCJG", "基准市场监管"), ("BWSJK", "基准卫健"))
@@ -59,10 +56,7 @@ def prepare(objects: int) -> tuple[User, list[Department], ItemVersion]:
     call_command("migrate", verbosity=0)
     province, _ = Region.objects.get_or_create(code=PROVINCE, defaults={"name": "基准省", "level": "province"})
     county, _ = Region.objects.get_or_create(code=COUNTY, defaults={"name": "基准县", "level": "county"})
-    departments = [
-        Department.objects.get_or_create(code=code, defaults={"name": name, "short_name": name, "region": province})[0]
-        for code, name in DEPARTMENTS
-    ]
+    departments = fixtures.departments(province, DEPARTMENTS)
     user, _ = User.objects.get_or_create(username="bench_draw", defaults={"full_name": "基准测试"})
     for department in departments:
         Membership.objects.get_or_create(user=user, department=department, role=Membership.Role.DEPT_ADMIN)
@@ -71,36 +65,8 @@ def prepare(objects: int) -> tuple[User, list[Department], ItemVersion]:
         witness, _ = User.objects.get_or_create(username=f"bench_witness_{department.code}")
         Membership.objects.get_or_create(user=witness, department=department, role=Membership.Role.WITNESS)
         witnesses.append(witness)
-    item, _ = InspectionItem.objects.get_or_create(code="BENCH-001", defaults={"department": departments[0]})
-    version = item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
-    if version is None:
-        version = ItemVersion.objects.create(
-            item=item,
-            number=1,
-            status=ItemVersion.Status.PUBLISHED,
-            name="基准抽查事项",
-            legal_basis="《基准条例》",
-            implementing_body="基准市场监管",
-            methods=[ItemVersion.Method.ON_SITE],
-            default_ratio=Decimal("0.01"),
-            published_at=timezone.now(),
-        )
-        item.current_version = version
-        item.save(update_fields=["current_version"])
-    if not Inspector.objects.filter(department__in=departments).exists():
-        Inspector.objects.bulk_create(
-            Inspector(
-                department=departments[i % 2],
-                code=f"BJ{i:06d}",
-                name=f"检查员{i}",
-                kind=Inspector.Kind.CIVIL_SERVANT,
-                certificate_number=f"BJ{i:06d}",
-                certificate_expires_on=dt.date(2035, 12, 31),
-                availability=Inspector.Availability.ON_DUTY,
-                can_lead=i % 4 == 0,
-            )
-            for i in range(INSPECTORS)
-        )
+    version = fixtures.published_item("BENCH-001", departments[0], "基准市场监管")
+    fixtures.inspectors(departments, "BJ", INSPECTORS)
     have = InspectionObject.objects.filter(owner_department=departments[0]).count()
     if have < objects + 100_000:
         print(f"generating {objects:,} + 100,000 objects (once) …", flush=True)
@@ -111,27 +77,17 @@ def prepare(objects: int) -> tuple[User, list[Department], ItemVersion]:
 
 
 def generate_objects(owner: Department, province: Region, county: Region, objects: int, have: int) -> None:
-    """SQL-generated rows (distinct 18-character ids, credit levels A 10 %, B 40 %, C 30 %,
-    D 20 %), loaded the way the importer loads a large file."""
-    with transaction.atomic():
-        load = BulkLoad(InspectionObject)
-        load.begin()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                INSERT INTO directory_inspectionobject (public_code, uscc, kind, name, legal_representative,
-                    address, status, risk_level, credit_level, in_abnormal_list, in_serious_violation_list,
-                    annual_report_status, retired_reason, created_at, updated_at, owner_department_id, region_id)
-                SELECT code, code, 'enterprise', '基准企业' || g, '法人', '基准路' || g, 'active', 'general',
-                       (ARRAY['A','B','B','B','B','C','C','C','D','D'])[1 + g %% 10], false, false, 'reported', '',
-                       now(), now(), %s, CASE WHEN g < %s THEN %s ELSE %s END
-                  FROM (SELECT g, '9' || lpad(((g::bigint * 2654435761) %% 100000000000000000)::text, 17, '0')
-                               AS code
-                          FROM generate_series(%s, %s) AS g) AS s
-                """,
-                [owner.pk, objects, province.pk, county.pk, have, objects + 100_000 - 1],
-            )
-        load.end()
+    """SQL-generated rows (credit levels A 10 %, B 40 %, C 30 %, D 20 %), the first ``objects``
+    in the province, 100,000 more in the county."""
+    fixtures.generate_objects(
+        owner,
+        range(have, objects + 100_000),
+        code_digit="9",
+        name="基准企业",
+        credit_sql="(ARRAY['A','B','B','B','B','C','C','C','D','D'])[1 + g %% 10]",
+        region_sql="CASE WHEN g < %s THEN %s ELSE %s END",
+        region_params=[objects, province.pk, county.pk],
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE directory_inspectionobject")
 

@@ -32,7 +32,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,15 +39,14 @@ import machine
 
 machine.setup_django()
 
+import fixtures  # noqa: E402  (needs Django set up)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from spotcheck.accounts.models import Department, Membership, Region, User  # noqa: E402
-from spotcheck.catalog.models import InspectionItem, ItemVersion  # noqa: E402
-from spotcheck.core.bulk import BulkLoad  # noqa: E402
+from spotcheck.catalog.models import ItemVersion  # noqa: E402
 from spotcheck.directory.models import InspectionObject  # noqa: E402
 from spotcheck.draws.models import Task, TaskStratum  # noqa: E402
 from spotcheck.inspectors.models import Inspector  # noqa: E402
@@ -65,13 +63,8 @@ YEAR = 2026
 def prepare(visits: int) -> dict[str, User]:
     call_command("migrate", verbosity=0)
     province, _ = Region.objects.get_or_create(code=PROVINCE, defaults={"name": "基准省", "level": "province"})
-    departments = [
-        Department.objects.get_or_create(code=code, defaults={"name": name, "short_name": name, "region": province})[0]
-        for code, name in DEPARTMENTS
-    ]
-    office, _ = Department.objects.get_or_create(
-        code="ILXB", defaults={"name": "基准联席办", "short_name": "基准联席办", "region": province}
-    )
+    departments = fixtures.departments(province, DEPARTMENTS)
+    office = fixtures.departments(province, [("ILXB", "基准联席办")])[0]
     users = {}
     for username, department, role in (
         ("bench_insp_admin", departments[0], Membership.Role.DEPT_ADMIN),
@@ -81,22 +74,8 @@ def prepare(visits: int) -> dict[str, User]:
         user, _ = User.objects.get_or_create(username=username, defaults={"full_name": username})
         Membership.objects.get_or_create(user=user, department=department, role=role)
         users[role] = user
-    version = _item(departments[0])
-    if not Inspector.objects.filter(department__in=departments).exists():
-        Inspector.objects.bulk_create(
-            Inspector(
-                department=departments[i % 2],
-                code=f"IJ{i:06d}",
-                name=f"检查员{i}",
-                kind=Inspector.Kind.CIVIL_SERVANT,
-                certificate_number=f"IJ{i:06d}",
-                certificate_expires_on=dt.date(2035, 12, 31),
-                availability=Inspector.Availability.ON_DUTY,
-                can_lead=i % 4 == 0,
-                user=users[Membership.Role.INSPECTOR] if i == 0 else None,
-            )
-            for i in range(INSPECTORS)
-        )
+    version = fixtures.published_item("IBENCH-001", departments[0], "基准市场监管局")
+    fixtures.inspectors(departments, "IJ", INSPECTORS, first_user=users[Membership.Role.INSPECTOR])
     if InspectionObject.objects.filter(owner_department=departments[0]).count() < OBJECTS:
         _generate_objects(departments[0], province)
     tasks_wanted = visits // VISITS_PER_TASK
@@ -129,45 +108,8 @@ def _approve_all(approver: User) -> None:
         cursor.execute("VACUUM ANALYZE inspections_visitapproval")
 
 
-def _item(department: Department) -> ItemVersion:
-    item, _ = InspectionItem.objects.get_or_create(code="IBENCH-001", defaults={"department": department})
-    version = item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
-    if version is None:
-        version = ItemVersion.objects.create(
-            item=item,
-            number=1,
-            status=ItemVersion.Status.PUBLISHED,
-            name="基准抽查事项",
-            legal_basis="《基准条例》",
-            implementing_body="基准市场监管局",
-            methods=[ItemVersion.Method.ON_SITE],
-            default_ratio=Decimal("0.01"),
-            published_at=timezone.now(),
-        )
-        item.current_version = version
-        item.save(update_fields=["current_version"])
-    return version
-
-
 def _generate_objects(owner: Department, province: Region) -> None:
-    with transaction.atomic():
-        load = BulkLoad(InspectionObject)
-        load.begin()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                INSERT INTO directory_inspectionobject (public_code, uscc, kind, name, legal_representative,
-                    address, status, risk_level, credit_level, in_abnormal_list, in_serious_violation_list,
-                    annual_report_status, retired_reason, created_at, updated_at, owner_department_id, region_id)
-                SELECT code, code, 'enterprise', '基准检查企业' || g, '法人', '基准路' || g, 'active', 'general',
-                       'B', false, false, 'reported', '', now(), now(), %s, %s
-                  FROM (SELECT g, '8' || lpad(((g::bigint * 2654435761) %% 100000000000000000)::text, 17, '0')
-                               AS code
-                          FROM generate_series(0, %s) AS g) AS s
-                """,
-                [owner.pk, province.pk, OBJECTS - 1],
-            )
-        load.end()
+    fixtures.generate_objects(owner, range(OBJECTS), code_digit="8", name="基准检查企业", region_params=[province.pk])
 
 
 def _generate_tasks(departments: list[Department], version: ItemVersion, creator: User, first: int, last: int) -> None:
@@ -239,6 +181,14 @@ def _generate_tasks(departments: list[Department], version: ItemVersion, creator
                      WHERE v.task_id = ANY(%s)
                     """,
                     [creator.pk, creator.pk, ids],
+                )
+                # The visit's copy of its result's status, as the result services keep it.
+                cursor.execute(
+                    """
+                    UPDATE draws_visit v SET result_state = r.status
+                      FROM results_visitresult r WHERE r.visit_id = v.id AND v.task_id = ANY(%s)
+                    """,
+                    [ids],
                 )
                 cursor.execute(
                     """

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # i13-deadlines: notices (站内提醒) and the deadline dashboard, reminders, task completion
     "spotcheck.notices",
     "spotcheck.deadlines",
+    "spotcheck.replies",  # issue 14, item 4: 企业说明/异议, 投诉答复 (voice14)
+    "spotcheck.bulkdata",  # open data: bulk files, data dictionary, Atom feeds (bulk14)
     "spotcheck.opendata",  # issue 14, item 6: the open data API (open14)
 ]
 
@@ -438,6 +440,32 @@ SPOTCHECK_FOLLOWUP_OVERDUE_DAYS = env_int("SPOTCHECK_FOLLOWUP_OVERDUE_DAYS", 30)
 # A re-check (复查) of a 责令改正 is an inspection like any other: at least this many certified
 # enforcement officers of the department's roster (RULES.md, "Before the visit").
 SPOTCHECK_RECHECK_MIN_OFFICERS = env_int("SPOTCHECK_RECHECK_MIN_OFFICERS", 2)
+# ---- (verify14) verifying a draw record in the visitor's browser (issue 14, item 5): the
+# largest record the portal's in-browser verifier reads (bytes); a larger one is left to the
+# downloadable verify_draw.py, and the page says so.
+SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES = env_int("SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES", 64 * 1024 * 1024)
+# ---- 企业说明/异议 and 投诉答复 (issue 14, item 4; voice14)
+# An enterprise's statement or objection to a published result, without login (proved by the
+# visit's 检查码): at most this many submissions (and wrong codes) per client address per hour
+# (counted in the cache), this many per result in all, and this many characters; the longest
+# answer to a complaint is the same.
+SPOTCHECK_REPLY_PER_IP_PER_HOUR = env_int("SPOTCHECK_REPLY_PER_IP_PER_HOUR", 5)
+SPOTCHECK_REPLY_PER_RESULT = env_int("SPOTCHECK_REPLY_PER_RESULT", 5)
+SPOTCHECK_REPLY_MAX_CHARS = env_int("SPOTCHECK_REPLY_MAX_CHARS", 1000)
+# ---- (bulk14) open data (issue 14, item 6): the bulk files' folder (empty: opendata/ in
+# SPOTCHECK_MEDIA_ROOT), the licence shown on /public/data/ and in every file and the manifest,
+# and the authority of the Atom entries' tag: URIs (set it once to the portal's domain name and
+# never change it: feed readers know entries by these ids).
+SPOTCHECK_BULK_ROOT = env_str("SPOTCHECK_BULK_ROOT", "")
+SPOTCHECK_OPEN_DATA_LICENCE = env_str(
+    "SPOTCHECK_OPEN_DATA_LICENCE",
+    # The same text as spotcheck/bulkdata/licence.py (which puts it in the message catalogue).
+    "本数据按知识共享署名 4.0 国际许可协议（CC BY 4.0）开放：可以自由复制、分发、改编和用于商业目的，须注明来源。",
+)
+SPOTCHECK_OPEN_DATA_LICENCE_URL = env_str(
+    "SPOTCHECK_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/legalcode.zh-hans"
+)
+SPOTCHECK_FEED_TAG_AUTHORITY = env_str("SPOTCHECK_FEED_TAG_AUTHORITY", "spotcheck.invalid")
 
 # open14: requests per client address to the open data API (/public/api/v1/), DRF's
 # "N/second|minute|hour|day"; more get a 429 with Retry-After.

@@ -50,6 +50,8 @@ urlpatterns = [
     path("results/", include("spotcheck.results.urls")),
     # 检查结果公示 (issue 14, item 1; pub14)
     path("publication/", include("spotcheck.publication.urls")),
+    # 企业说明/异议, 投诉答复 (issue 14, item 4; voice14)
+    path("replies/", include("spotcheck.replies.urls")),
     # 开放数据 (issue 14, item 6; open14): read-only, no login, its own schema
     path("public/api/v1/", include("spotcheck.opendata.urls")),
 ]

@@ -24,6 +24,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Chromium's own controls (a file input's "Choose File", a date input's "mm/dd/yyyy") in
+    # the users' language, as on their machines.
+    "--lang=zh-CN",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -87,6 +90,8 @@ def log_in(page, user) -> None:
 def shot(page, name: str) -> None:
     """Keep a screenshot for a person to look at (test-artifacts/, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    # From the top: Chromium cuts a full-page picture short when the page was opened at an anchor.
+    page.evaluate("window.scrollTo(0, 0)")
     keep_picture(lambda: page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True), name)
 
 

@@ -34,6 +34,7 @@ GROUP_LABELS: dict[str, Promise] = {
     "results": _("检查结果"),
     # 后续处置 (issue 13, item 9; i13-followups)
     "followups": _("后续处置"),
+    "replies": _("企业说明与投诉答复"),  # voice14
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -185,6 +186,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "publication.results.publish": pgettext_lazy("audit action", "公示检查结果"),
     "publication.result.correct": pgettext_lazy("audit action", "公示检查结果更正"),
     "publication.result.withdraw": pgettext_lazy("audit action", "撤下已公示的检查结果"),
+    # voice14: 企业说明/异议, 投诉答复 (issue 14, item 4)
+    "replies.reply.submit": pgettext_lazy("audit action", "企业提交说明/异议"),
+    "replies.reply.accept": pgettext_lazy("audit action", "采纳企业说明/异议"),
+    "replies.reply.reject": pgettext_lazy("audit action", "不予采纳企业说明/异议"),
+    "replies.complaint.answer": pgettext_lazy("audit action", "答复企业投诉"),
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

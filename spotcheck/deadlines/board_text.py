@@ -28,6 +28,6 @@ def board_text(board: Board) -> tuple[str, str]:
         ),
         Board.RESULTS_OVERDUE: (
             _("逾期未公示"),
-            _("公示期限已过、尚未公示的检查结果（结果公示在后续版本提供，目前所有结果均视为未公示）。"),
+            _("公示期限已过、尚未公示的检查结果。"),
         ),
     }[board]

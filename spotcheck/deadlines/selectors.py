@@ -1,12 +1,16 @@
 """The deadline dashboard's lists (期限看板, issue 13 item 10), for a set of departments (None:
-all). Each count is exactly its list's length.
+all). Their counts stop at ``COUNT_CAP`` ("1,000+", ``core.counting``) and the lists page
+through their first ``COUNT_CAP`` rows.
 
-Queries, and the indexes they stand on (PostgreSQL, 10^6 visits and results):
+Queries, and the indexes they stand on (PostgreSQL, 10^6 visits and results,
+``bench/bench_inspections.py``):
 - visits not done: the drawn tasks whose window ends by the horizon (the task table is small:
-  thousands of rows), their visits through ``visit_unique_object`` (task_id, …), and the
-  anti-join on ``result``'s unique ``visit_id``;
-- results due or overdue: a range scan of ``result_status_due_idx`` (status,
-  publication_due_on); the department filter joins visit → task by primary keys.
+  thousands of rows), then their visits through ``visit_task_result_idx`` (task, the visit's
+  copy of its result's status), both columns as conditions, so that only the visits not done
+  are read however many are done;
+- results due or overdue: ``result_final_due_idx`` (deadline, id; confirmed or approved
+  results), read in the lists' order, so that a page or a capped count stops early; the
+  department filter and the approval rule join visit → task → department by primary keys.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from spotcheck.deadlines.finality import final_results, visit_done
+from spotcheck.core.counting import CappedCount, planned_for_capped_counts
+from spotcheck.deadlines.finality import final_results, unfinished_statuses
 from spotcheck.deadlines.publication import unpublished
 from spotcheck.draws.models import Task, Visit
 from spotcheck.results.models import VisitResult
@@ -69,16 +74,38 @@ def _open_tasks(departments: frozenset[int] | None) -> QuerySet[Task]:
     return Task.objects.filter(_task_in_departments(departments), status=Task.Status.DRAWN)
 
 
-def visits_not_done(departments: frozenset[int] | None, horizon: Horizon, *, late: bool) -> QuerySet[Visit]:
+TaskRow = tuple[int, dt.date, bool]
+
+
+def _open_task_rows(departments: frozenset[int] | None, horizon: Horizon) -> list[TaskRow]:
+    """(id, window end, whether its lead department approves results) of the drawn tasks whose
+    window ends by the horizon: a few thousand at most, from the small task table."""
+    tasks = _open_tasks(departments).filter(window_end__lte=horizon.visits_until)
+    return list(tasks.values_list("pk", "window_end", "lead_department__results_need_approval"))
+
+
+def visits_not_done(
+    departments: frozenset[int] | None, horizon: Horizon, *, late: bool, task_rows: list[TaskRow] | None = None
+) -> QuerySet[Visit]:
     """Visits of drawn tasks with no final result whose window ends within the warning days
-    (``late=False``: today or later) or has ended (``late=True``), the nearest end first."""
-    if late:
-        tasks = _open_tasks(departments).filter(window_end__lt=horizon.today)
-    else:
-        tasks = _open_tasks(departments).filter(window_end__gte=horizon.today, window_end__lte=horizon.visits_until)
+    (``late=False``: today or later) or has ended (``late=True``), the nearest end first.
+    ``task_rows``: ``_open_task_rows`` read once for both lists."""
+    if task_rows is None:
+        task_rows = _open_task_rows(departments, horizon)
+    # The tasks' visits not done through ``visit_task_result_idx`` (task, the copy of the
+    # result's status) with both columns as the index's conditions: only those visits are read,
+    # however many are done. With the tasks as subqueries joined by OR, PostgreSQL scanned every
+    # visit instead.
+    by_approval: dict[bool, list[int]] = {True: [], False: []}
+    for pk, window_end, needs_approval in task_rows:
+        if (window_end < horizon.today) == late:
+            by_approval[needs_approval].append(pk)
+    not_done = Q(pk__in=[])
+    for needs_approval, task_ids in by_approval.items():
+        if task_ids:
+            not_done |= Q(task_id__in=task_ids, result_state__in=unfinished_statuses(needs_approval))
     return (
-        Visit.objects.filter(task__in=tasks.values("pk"))
-        .filter(~visit_done())
+        Visit.objects.filter(not_done)
         .select_related("task", "task__lead_department", "inspection_object")
         .order_by("task__window_end", "task_id", "rank", "pk")
     )
@@ -101,12 +128,17 @@ def results_to_publish(departments: frozenset[int] | None, horizon: Horizon, *, 
     ).order_by("publication_due_on", "pk")
 
 
-def board_list(board: Board, departments: frozenset[int] | None, horizon: Horizon) -> QuerySet:
+def board_list(
+    board: Board, departments: frozenset[int] | None, horizon: Horizon, task_rows: list[TaskRow] | None = None
+) -> QuerySet:
     if board in (Board.VISITS_SOON, Board.VISITS_LATE):
-        return visits_not_done(departments, horizon, late=board == Board.VISITS_LATE)
+        return visits_not_done(departments, horizon, late=board == Board.VISITS_LATE, task_rows=task_rows)
     return results_to_publish(departments, horizon, overdue=board == Board.RESULTS_OVERDUE)
 
 
-def board_counts(departments: frozenset[int] | None, horizon: Horizon) -> dict[Board, int]:
-    """One count per list (four queries)."""
-    return {board: board_list(board, departments, horizon).order_by().count() for board in Board}
+def board_counts(departments: frozenset[int] | None, horizon: Horizon) -> dict[Board, CappedCount]:
+    """One count per list, each capped at ``COUNT_CAP`` ("1,000+"): five queries (the open
+    tasks, then four counts)."""
+    task_rows = _open_task_rows(departments, horizon)
+    with planned_for_capped_counts():
+        return {board: CappedCount.of(board_list(board, departments, horizon, task_rows)) for board in Board}

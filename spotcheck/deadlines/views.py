@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from spotcheck.core import counting
+from spotcheck.core.counting import CappedRows
 from spotcheck.deadlines import selectors
 from spotcheck.deadlines.access import require_dashboard
 from spotcheck.deadlines.board_text import board_text
@@ -57,6 +59,7 @@ def dashboard_view(request):
             "horizon": horizon,
             "all_departments": allowed is None,
             "show_filter": allowed is None or len(allowed) > 1,
+            "count_cap": counting.COUNT_CAP,
         },
     )
 
@@ -71,7 +74,8 @@ def board_list_view(request, board: str):
         raise Http404 from None
     form, departments, querystring = _departments(request, allowed)
     horizon = Horizon.on()
-    rows = selectors.board_list(chosen_board, departments, horizon)
+    # The first COUNT_CAP rows, nearest deadline first, counted with one capped query.
+    rows = CappedRows(selectors.board_list(chosen_board, departments, horizon))
     page_obj = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -83,6 +87,7 @@ def board_list_view(request, board: str):
             "explanation": board_text(chosen_board)[1],
             "page_obj": page_obj,
             "rows": page_obj.object_list,
+            "total": rows.total,
             "querystring": querystring,
             "horizon": horizon,
             "is_visits": chosen_board in (Board.VISITS_SOON, Board.VISITS_LATE),

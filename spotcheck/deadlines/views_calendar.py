@@ -22,7 +22,7 @@ from spotcheck.workdays.access import may_load_holiday_year
 from spotcheck.workdays.calendar import package_knows
 from spotcheck.workdays.csv_file import rows_from_bytes
 from spotcheck.workdays.models import HolidayYear
-from spotcheck.workdays.selectors import current_calendar
+from spotcheck.workdays.selectors import current_calendar, replaced_notice_text
 from spotcheck.workdays.services import FIRST_YEAR, LAST_YEAR
 
 
@@ -69,6 +69,9 @@ def calendar_view(request):
         _("已录入 %(year)d 年节假日安排（%(notice)s），重新计算了 %(n)d 条检查结果的公示期限。")
         % {"year": loaded.year, "notice": loaded.notice, "n": recomputed},
     )
+    replaced = replaced_notice_text(loaded)
+    if replaced:
+        messages.info(request, replaced)
     return redirect("deadlines:calendar_year", year=loaded.year)
 
 

@@ -10,10 +10,14 @@ for the length of one step touches no one else.
 
 A year's story: the region's data are loaded in the December before, the plans are drafted
 then too and go through 提交 → 审核 → 备案 → 公布 in January; the tasks then run one after
-another up to the last working day before today (and before the anchor date, when their
-inspections start), each frozen and announced on one day, its two witnesses entering their
-inputs on the next two, drawn on the fourth. A demo loaded early in a year (before that story
-fits) spreads the same steps evenly up to now instead.
+another, each frozen and announced on one day, its two witnesses entering their inputs on the
+next two, drawn on the fourth; then one task's inspections (``InspectionDays``) take the
+last five weeks or so before the load day. Those days are counted back from the load day so
+that on it the deadline dashboard (/deadlines/) has a row in each of its lists, whatever the
+day: results confirmed long enough ago to be overdue for publication and others due within the
+warning working days, the first task's window just over, the joint task's ending within the
+warning days. A demo loaded early in a year (before the tasks fit after January's plans)
+spreads the setup, plans and tasks evenly before those days instead.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 # The platform's one calendar (the administrator's table, else chinesecalendar, else weekdays).
@@ -107,6 +112,54 @@ class PlanMoments:
 
 
 @dataclass(frozen=True)
+class InspectionDays:
+    """The working days of the demo's inspections (``inspections_story``) and the
+    tasks' windows, counted back from the load day ``today`` so that on it the deadline
+    dashboard lists visits near and past their window's end and results due for publication
+    soon and overdue (SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS after the confirmation,
+    SPOTCHECK_PUBLICATION_WARNING_WORKING_DAYS and SPOTCHECK_VISIT_WINDOW_WARNING_DAYS ahead)."""
+
+    today: dt.date
+    # Approved, checked in, a photo, the results entered.
+    start: dt.date
+    # The first results confirmed: their publication deadline is before today (overdue).
+    overdue_confirmed: dt.date
+    # One of them corrected with a reason and confirmed again (its deadline stays).
+    corrected: dt.date
+    # The other results confirmed: their deadline falls within the warning working days.
+    due_confirmed: dt.date
+    # Follow-ups opened (a 责令改正 due a few days later, overdue today) and one closed.
+    followups: dt.date
+    closed: dt.date
+    # The last working day before today: the first task's window ends; a 责令改正 opened.
+    last: dt.date
+    # The joint task's window ends within the warning days.
+    soon_end: dt.date
+
+    @classmethod
+    def before(cls, today: dt.date) -> InspectionDays:
+        publication = settings.SPOTCHECK_RESULT_PUBLICATION_WORKING_DAYS
+        # Due this many working days after the first working day from today: within the warning.
+        ahead = max(0, min(2, settings.SPOTCHECK_PUBLICATION_WARNING_WORKING_DAYS - 1))
+        due_on = add_working_days(working_day_on_or_after(today), ahead)
+        due_confirmed = add_working_days(due_on, -publication)
+        # Confirmed ``ahead + 2`` working days earlier: due two working days before today's.
+        overdue_confirmed = add_working_days(due_confirmed, -(ahead + 2))
+        followups = add_working_days(due_confirmed, 1)
+        return cls(
+            today=today,
+            start=working_day_before(overdue_confirmed),
+            overdue_confirmed=overdue_confirmed,
+            corrected=add_working_days(overdue_confirmed, 1),
+            due_confirmed=due_confirmed,
+            followups=followups,
+            closed=add_working_days(followups, 2),
+            last=working_day_before(today),
+            soon_end=today + dt.timedelta(days=max(0, min(3, settings.SPOTCHECK_VISIT_WINDOW_WARNING_DAYS))),
+        )
+
+
+@dataclass(frozen=True)
 class Story:
     setup: dt.datetime
     plans: PlanMoments
@@ -114,9 +167,10 @@ class Story:
     # After the last draw: the joint office's review of merge proposals and its yearly cap.
     merges: dt.datetime
     rule: dt.datetime
+    inspections: InspectionDays
 
     def moments(self) -> list[dt.datetime]:
-        """Every moment in the order the loader uses them."""
+        """Every moment before the inspections, in the order the loader uses them."""
         return [
             self.setup,
             *(self.plans.step(name, n) for name in PlanMoments.STEPS for n in (0, PLANS_AT_MOST - 1)),
@@ -151,8 +205,8 @@ def _task_block(day: dt.date, position: int) -> TaskMoments:
 
 
 def story(anchor: dt.date, now: dt.datetime) -> Story:
-    """The moments of a demo anchored on ``anchor`` (its tasks' inspections start then) and
-    loaded at ``now``: strictly increasing, none later than now."""
+    """The moments of a demo of ``anchor``'s year loaded at ``now``: strictly increasing, the
+    inspections on the days before the anchor (or today, if earlier), none later than now."""
     year = anchor.year
     filed_on = working_day_on_or_after(dt.date(year, 1, 20))  # by the 31 January deadline
     plans = PlanMoments(
@@ -163,25 +217,28 @@ def story(anchor: dt.date, now: dt.datetime) -> Story:
         published=at(add_working_days(filed_on, 3), 10),
     )
     setup = at(add_working_days(plans.drafted.date(), -5), 9)
-    # The tasks end on the last working day before today (so none is later than now) and
-    # before their inspections start.
-    last_day = working_day_before(min(anchor, timezone.localdate(now)))
+    inspections = InspectionDays.before(min(anchor, timezone.localdate(now)))
+    # The tasks end on the last working day before their inspections start.
+    last_day = working_day_before(inspections.start)
     first_day = add_working_days(last_day, -BLOCK_DAYS * TASK_BLOCKS)
     tasks = tuple(_task_block(add_working_days(first_day, BLOCK_DAYS * n), n) for n in range(TASK_BLOCKS))
     merges = at(last_day, 16)
-    result = Story(setup=setup, plans=plans, tasks=tasks, merges=merges, rule=at(last_day, 16, 30))
+    result = Story(
+        setup=setup, plans=plans, tasks=tasks, merges=merges, rule=at(last_day, 16, 30), inspections=inspections
+    )
     moments = result.moments()
     if all(a < b for a, b in itertools.pairwise(moments)) and moments[-1] <= now:
         return result
-    return _spread(result, now)
+    return _spread(result, min(now, at(inspections.start, OPENS.hour)))
 
 
-def _spread(ideal: Story, now: dt.datetime) -> Story:
-    """The same steps spread evenly from the setup (or 30 days before now, if that is earlier)
-    up to now: for a demo loaded before the year's story fits (early in January)."""
-    start = min(ideal.setup, now - dt.timedelta(days=30))
+def _spread(ideal: Story, end: dt.datetime) -> Story:
+    """The same steps spread evenly from the setup (or 60 days before ``end``, if that is
+    earlier) up to ``end`` (the inspections' first morning, or now): for a demo loaded before
+    the year's story fits (early in the year)."""
+    start = min(ideal.setup, end - dt.timedelta(days=60))
     count = len(ideal.moments())
-    step = (now - start) / count
+    step = (end - start) / count
     moments = iter([start + step * n for n in range(count)])
 
     def take(n: int) -> list[dt.datetime]:
@@ -195,4 +252,4 @@ def _spread(ideal: Story, now: dt.datetime) -> Story:
         created, frozen, announced, first, second, drawn = take(6)
         tasks.append(TaskMoments(created, frozen, announced, (first, second), drawn))
     merges, rule = take(2)
-    return Story(setup=setup, plans=plans, tasks=tuple(tasks), merges=merges, rule=rule)
+    return Story(setup=setup, plans=plans, tasks=tuple(tasks), merges=merges, rule=rule, inspections=ideal.inspections)

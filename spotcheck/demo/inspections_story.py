@@ -1,33 +1,39 @@
-"""The demo's inspections (issue 13, item 14): after the draws, the first drawn task that 市场监管
-leads or joins lives its inspections, every step through the services with the demo accounts as actors and
-at a moment of the story (``clock_at``), so pages show each state:
+"""The demo's inspections (issue 13, item 14): after the draws, a drawn task that 市场监管 leads or
+joins (the first with room for the story's visits) lives its inspections, every step through
+the services with the demo accounts as actors and on a day of ``clock.InspectionDays``
+(``clock_at``), so pages show each state:
 
 approved → checked in (with a generated evidence photo) → results entered → confirmed by two
 officers (one corrected with a reason and confirmed anew) → follow-ups: one 责令改正 whose
 deadline has passed (overdue), one open with a deadline ahead, one closed; the enterprise's
 rating of one visit.
 
-The steps come after the story's last step (``Story.rule``, the last working day before the load
-day), a few minutes apart and none later than now, so the audit trail still reads in time
-order. On the load day the 责令改正 due that day is overdue.
+The days are counted back from the load day so that on it the deadline dashboard (/deadlines/)
+lists results overdue for publication and results due within the warning working days (the
+windows that end just before and just after it are the tasks', ``plans_and_draws.Windows``).
+They come after the story's last step
+(``Story.rule``), so the audit trail still reads in time order.
 
-The demo's ``scjg_inspector`` login is first linked to the roster inspector of 市场监管 on the
-most teams of that task (swapped with the login that inspector had), so 我的检查 is not empty.
+The demo's ``scjg_inspector`` username is first given to the login of the roster inspector of
+市场监管 on the most of those teams (swapped with the username that login had), so 我的检查
+is not empty and the account's name is that inspector's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Q
 from PIL import Image, ImageDraw
 
 from spotcheck.accounts.models import User
-from spotcheck.demo.clock import add_working_days, clock_at, working_day_on_or_after
+from spotcheck.accounts.services import reference_save
+from spotcheck.demo.clock import InspectionDays, add_working_days, at, clock_at, working_day_on_or_after
 from spotcheck.draws.models import Task, Visit, VisitMember
 from spotcheck.evidence.services import evidence_upload
 from spotcheck.followups.models import FollowUp
@@ -36,7 +42,6 @@ from spotcheck.inspections.check_in import visit_check_in
 from spotcheck.inspections.feedback import visit_feedback_submit
 from spotcheck.inspections.services import visits_approve
 from spotcheck.inspectors.models import Inspector
-from spotcheck.inspectors.services import inspector_update
 from spotcheck.results.models import ItemResult, VisitResult
 from spotcheck.results.selectors import entry_items
 from spotcheck.results.services import result_confirm, result_save
@@ -45,8 +50,14 @@ DEMO_DEPARTMENT = "SCJG"
 DEMO_INSPECTOR = "scjg_inspector"
 # Visits the story takes through its steps (the team's two officers must both have logins).
 VISITS_CHECKED_IN = 6
-# Working days the open 责令改正 leaves the enterprise after the story's day.
+SYSADMIN = "sysadmin"
+# Working days the open 责令改正 leaves the enterprise after the load day; the overdue one had
+# this many after it was opened.
 OPEN_RECTIFY_WORKING_DAYS = 10
+OVERDUE_RECTIFY_WORKING_DAYS = 3
+# The results confirmed first (overdue for publication on the load day); the others of the
+# confirmed ones come due within the warning days.
+EARLY_CONFIRMED = (0, 1, 3)
 RATING = 5
 
 
@@ -56,63 +67,79 @@ class _Visit:
     users: list[User]  # the team's officers' logins, the demo inspector first
 
 
-def _first_drawn_task() -> Task | None:
-    """The earliest drawn task 市场监管 leads or joins (``scjg_inspector`` is one of its officers)."""
+def _takeable(task: Task, day: dt.date) -> Counter[int]:
+    """Per 市场监管 inspector, the visits of ``task`` the story can take with them: every officer
+    of the team with a login and a certificate valid on ``day`` (both confirm the result)."""
+    takeable: Counter[int] = Counter()
+    members = (
+        VisitMember.objects.filter(visit__task=task)
+        .select_related("inspector__department")
+        .order_by("visit_id", "position")
+    )
+    for _visit_id, rows in itertools.groupby(members, key=lambda m: m.visit_id):
+        officers = [m.inspector for m in rows if m.inspector.user_id and m.inspector.certificate_valid_on(day)]
+        if len(officers) >= 2:
+            takeable.update(i.pk for i in officers if i.department.code == DEMO_DEPARTMENT)
+    return takeable
+
+
+def _story_task(day: dt.date) -> Task | None:
+    """The drawn task 市场监管 leads or joins where one of its inspectors can take the story's
+    visits (``VISITS_CHECKED_IN``, else the most), the earliest drawn among equals."""
     joined = Q(lead_department__code=DEMO_DEPARTMENT) | Q(participating_departments__code=DEMO_DEPARTMENT)
-    return (
+    tasks = (
         Task.objects.filter(joined, status=Task.Status.DRAWN)
         .select_related("draw", "lead_department")
         .order_by("draw__drawn_at", "pk")
-        .first()
+        .distinct()
     )
+    best, most = None, 0
+    for task in tasks:
+        room = min(max(_takeable(task, day).values(), default=0), VISITS_CHECKED_IN)
+        if room > most:
+            best, most = task, room
+    return best
 
 
-def _link_demo_inspector(*, admin: User, task: Task) -> Inspector | None:
-    """Link ``scjg_inspector`` to the certified 市场监管 inspector on the most teams of ``task``
-    (through ``inspector_update``, swapping logins with them)."""
+def _link_demo_inspector(*, sysadmin: User, task: Task, moments: _Moments, day: dt.date) -> Inspector | None:
+    """Give the username ``scjg_inspector`` to the login of the certified 市场监管 inspector on
+    the most teams of ``task`` the story can take, and that login's username to the account that had it (the
+    system admin renames both through ``reference_save``, as in /admin/). Each person keeps
+    their own account, name and phone: the header, 我的检查 and the teams name the same one."""
     user = User.objects.filter(username=DEMO_INSPECTOR).first()
     if user is None:
         return None
-    busiest = (
-        VisitMember.objects.filter(
-            visit__task=task,
-            inspector__department__code=DEMO_DEPARTMENT,
-            inspector__user__isnull=False,
-        )
-        .values("inspector")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "inspector")
-        .first()
-    )
-    if busiest is None:
+    # The inspector with the most visits the story can take, fewest pk first among equals.
+    takeable = _takeable(task, day)
+    if not takeable:
         return None
-    target = Inspector.objects.get(pk=busiest["inspector"])
-    if target.user_id == user.pk:
-        return target
-    current = Inspector.objects.filter(user=user).first()
+    best = min(takeable, key=lambda pk: (-takeable[pk], pk))
+    target = Inspector.objects.select_related("user").get(pk=best)
     their_login = target.user
-    if current is not None:
-        inspector_update(actor=admin, inspector=current, changes={"user": None})
-    target = inspector_update(actor=admin, inspector=target, changes={"user": user})
-    if current is not None:
-        inspector_update(actor=admin, inspector=current, changes={"user": their_login})
+    if their_login.pk == user.pk:
+        return target
+    their_username = their_login.username
+    # Usernames are unique: the demo account steps aside first.
+    for login, username in ((user, f"{DEMO_INSPECTOR}-swap"), (their_login, DEMO_INSPECTOR), (user, their_username)):
+        with clock_at(moments.on(day)):
+            login.username = username
+            reference_save(actor=sysadmin, instance=login, is_new=False)
+    target.user = their_login
     return target
 
 
 class _Moments:
-    """Increasing moments after ``start``, ``STEP`` apart (closer when now is near), none later
-    than now."""
+    """Moments on the story's days (which only go forward): from 09:30 on a new day, ``STEP``
+    after the one before on the same day."""
 
     STEP = dt.timedelta(minutes=3)
-    COUNT = 40  # more than the steps the story takes
 
-    def __init__(self, start: dt.datetime) -> None:
-        room = (timezone.now() - start) / (self.COUNT + 1)
-        self.step = min(self.STEP, room)
-        self.moment = start
+    def __init__(self) -> None:
+        self.moment: dt.datetime | None = None
 
-    def next(self) -> dt.datetime:
-        self.moment += self.step
+    def on(self, day: dt.date) -> dt.datetime:
+        first = at(day, 9, 30)
+        self.moment = first if self.moment is None or self.moment < first else self.moment + self.STEP
         return self.moment
 
 
@@ -169,66 +196,72 @@ def _confirm_by_both(result: VisitResult, users: list[User]) -> None:
         result_confirm(actor=user, visit_result=result, revision=result.revision)
 
 
-def create_inspections(*, users: dict[str, int], after: dt.datetime) -> dict[str, int]:
-    """The inspections of the demo's first drawn task 市场监管 takes part in, each step a few
-    minutes after the one before, from ``after`` (see the module's docstring). Returns counts."""
-    task = _first_drawn_task()
+def create_inspections(*, users: dict[str, int], days: InspectionDays) -> dict[str, int]:
+    """The inspections of a drawn task 市场监管 takes part in (``_story_task``), each step on its
+    day of ``days`` (see the module's docstring). Returns counts."""
+    task = _story_task(days.start)
     if task is None:
         return {}
     actors = User.objects.in_bulk(list(users.values()))
     actors = {name: actors[pk] for name, pk in users.items()}
-    admin = actors[f"{DEMO_DEPARTMENT.lower()}_admin"]
     approver = actors[f"{task.lead_department.code.lower()}_approver"]
-    moments = _Moments(after)
-    day = timezone.localdate(after)
+    moments = _Moments()
+    start = days.start
 
-    with clock_at(moments.next()):
-        inspector = _link_demo_inspector(admin=admin, task=task)
+    inspector = _link_demo_inspector(sysadmin=actors[SYSADMIN], task=task, moments=moments, day=start)
     if inspector is None:
         return {}
-    with clock_at(moments.next()):
+    with clock_at(moments.on(start)):
         approvals = visits_approve(actor=approver, task=task)
-    story = _story_visits(task, inspector, day)
+    story = _story_visits(task, inspector, start)
     counts = {"visits_approved": len(approvals), "visits_checked_in": 0}
     for row in story:
-        with clock_at(moments.next()):
+        with clock_at(moments.on(start)):
             visit_check_in(actor=row.users[0], visit=row.visit)
         counts["visits_checked_in"] += 1
     if not story:
         return counts
-    with clock_at(moments.next()):
+    with clock_at(moments.on(start)):
         evidence_upload(actor=story[0].users[0], visit=story[0].visit, file=_photo(story[0].visit), caption="门店外观")
     counts["evidence"] = 1
     # Results: the first three with a problem (for the follow-ups), the fourth without one and
-    # then corrected, the fifth confirmed without a problem, the sixth entered only.
-    confirmed = story[:-1] if len(story) > 1 else story
+    # then corrected, the fifth confirmed without a problem, the sixth entered only. The first,
+    # second and fourth are confirmed early enough to be overdue for publication on the load
+    # day, the others so that their deadline falls within the warning days.
     results: list[VisitResult] = []
     for n, row in enumerate(story):
-        with clock_at(moments.next()):
-            data = _result_data(row.visit, day, problem=n < 3)
+        with clock_at(moments.on(start)):
+            data = _result_data(row.visit, start, problem=n < 3)
             results.append(result_save(actor=row.users[0], visit=row.visit, data=data, base_revision=None))
-    for row, result in zip(confirmed, results, strict=False):
-        with clock_at(moments.next()):
-            _confirm_by_both(result, row.users)
-    counts["results_confirmed"] = len(confirmed)
-    if len(confirmed) >= 4:
+    confirmed = len(story) - 1 if len(story) > 1 else 1
+    early = [n for n in range(confirmed) if n in EARLY_CONFIRMED]
+    for n in early:
+        with clock_at(moments.on(days.overdue_confirmed)):
+            _confirm_by_both(results[n], story[n].users)
+    # The enterprise rates the first visit.
+    with clock_at(moments.on(days.overdue_confirmed)):
+        visit_feedback_submit(visit=story[0].visit, rating=RATING)
+    counts["feedback"] = 1
+    if 3 in early:
         # A correction of the fourth result with its reason, confirmed again by both officers.
         row = story[3]
-        with clock_at(moments.next()):
+        with clock_at(moments.on(days.corrected)):
             result = result_save(
                 actor=row.users[0],
                 visit=row.visit,
-                data=_result_data(row.visit, day, problem=False, note="现场检查情况良好，经营场所与登记住所一致。"),
+                data=_result_data(row.visit, start, problem=False, note="现场检查情况良好，经营场所与登记住所一致。"),
                 base_revision=VisitResult.objects.get(pk=results[3].pk).revision,
                 reason="补充检查情况说明：漏记经营场所核对情况。",
             )
             _confirm_by_both(result, row.users)
         counts["results_corrected"] = 1
-    counts.update(_followups(story, results[:3], moments, day))
-    # The enterprise rates the first visit.
-    with clock_at(moments.next()):
-        visit_feedback_submit(visit=story[0].visit, rating=RATING)
-    counts["feedback"] = 1
+    for n in range(confirmed):
+        if n not in early:
+            with clock_at(moments.on(days.due_confirmed)):
+                _confirm_by_both(results[n], story[n].users)
+    counts["results_confirmed"] = confirmed
+    # Follow-ups need a confirmed result.
+    counts.update(_followups(story, results[: min(3, confirmed)], moments, days))
     return counts
 
 
@@ -236,36 +269,39 @@ def _problem_item(result: VisitResult) -> ItemResult | None:
     return result.items.filter(problem_found=True).order_by("pk").first()
 
 
-def _followups(story: list[_Visit], results: list[VisitResult], moments: _Moments, day: dt.date) -> dict[str, int]:
-    """One 责令改正 due on the story's day (overdue from the next day on), one open with its
-    deadline ahead, one 反馈日常监管 closed the same day."""
+def _followups(
+    story: list[_Visit], results: list[VisitResult], moments: _Moments, days: InspectionDays
+) -> dict[str, int]:
+    """One 责令改正 whose deadline passed before the load day (overdue), one 反馈日常监管 closed a
+    few days after it was opened, one 责令改正 opened the day before the load day with its
+    deadline ahead."""
     counts = {"followups_open": 0, "followups_overdue": 0, "followups_closed": 0}
     items = [_problem_item(r) for r in results]
     if len(items) < 3 or None in items:
         return counts
-    with clock_at(moments.next()):
+    with clock_at(moments.on(days.followups)):
         followup_open(
             actor=story[0].users[0],
             item_result=items[0],
             kind=FollowUp.Kind.RECTIFY,
-            due_on=day,
-            note="责令当日补报年度报告。",
+            due_on=add_working_days(days.followups, OVERDUE_RECTIFY_WORKING_DAYS),
+            note="责令限期补报年度报告。",
         )
     counts["followups_overdue"] += 1
-    with clock_at(moments.next()):
+    with clock_at(moments.on(days.followups)):
+        routine = followup_open(
+            actor=story[2].users[0], item_result=items[2], kind=FollowUp.Kind.ROUTINE, note="纳入日常监管。"
+        )
+    with clock_at(moments.on(days.closed)):
+        followup_close(actor=story[2].users[0], followup=routine, closed_on=days.closed, note="日常监管中已核实整改。")
+    counts["followups_closed"] += 1
+    with clock_at(moments.on(days.last)):
         followup_open(
             actor=story[1].users[0],
             item_result=items[1],
             kind=FollowUp.Kind.RECTIFY,
-            due_on=add_working_days(working_day_on_or_after(day), OPEN_RECTIFY_WORKING_DAYS),
+            due_on=add_working_days(working_day_on_or_after(days.today), OPEN_RECTIFY_WORKING_DAYS),
             note="责令限期补报年度报告并公示。",
         )
     counts["followups_open"] += 1
-    with clock_at(moments.next()):
-        routine = followup_open(
-            actor=story[2].users[0], item_result=items[2], kind=FollowUp.Kind.ROUTINE, note="纳入日常监管。"
-        )
-    with clock_at(moments.next()):
-        followup_close(actor=story[2].users[0], followup=routine, closed_on=day, note="日常监管中已核实整改。")
-    counts["followups_closed"] += 1
     return counts

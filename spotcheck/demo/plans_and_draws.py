@@ -36,7 +36,7 @@ from django.utils import timezone
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import scope_for
 from spotcheck.catalog.models import InspectionItem
-from spotcheck.demo.clock import PlanMoments, Story, TaskMoments, clock_at
+from spotcheck.demo.clock import InspectionDays, PlanMoments, Story, TaskMoments, clock_at
 from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.references import Frame
 from spotcheck.directory.models import InspectionObject
@@ -72,7 +72,7 @@ User = get_user_model()
 LEAD_SLOT = "组长"
 MEMBER_SLOT = "组员"
 GENERAL_QUALIFICATION = "general_enforcement"  # 行政执法资格（综合）
-# How long a demo task's inspection window runs from the anchor date.
+# How long the windows of the tasks still open run after the load day (calendar days).
 TASK_WINDOW_DAYS = 60
 
 
@@ -473,9 +473,37 @@ def _ceremony(
         return task_draw(actor=actor, task=task)
 
 
-def _window(anchor: dt.date, year: int) -> tuple[dt.date, dt.date]:
-    start = min(max(anchor, dt.date(year, 1, 1)), dt.date(year, 12, 31))
-    return start, min(start + dt.timedelta(days=TASK_WINDOW_DAYS), dt.date(year, 12, 31))
+def _window(start: dt.date, end: dt.date, year: int) -> tuple[dt.date, dt.date]:
+    """``start``–``end`` kept within the plan's year (its entries' window)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start = min(max(start, first), last)
+    return start, min(max(end, start), last)
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The tasks' inspection windows (``clock.InspectionDays``): the drawn tasks' start after the
+    last draw; the first one's has just ended on the load day (its visits not done are late),
+    the joint task's ends within the warning days, the others' run on; the tasks not drawn yet
+    start after the load day."""
+
+    first: tuple[dt.date, dt.date]
+    joint: tuple[dt.date, dt.date]
+    running: tuple[dt.date, dt.date]
+    later: tuple[dt.date, dt.date]
+    # A second round of a drawn entry: after every window above (else it would be a redraw).
+    after: tuple[dt.date, dt.date]
+
+    @classmethod
+    def of(cls, days: InspectionDays, year: int) -> Windows:
+        ahead = days.today + dt.timedelta(days=TASK_WINDOW_DAYS)
+        return cls(
+            first=_window(days.start, days.last, year),
+            joint=_window(days.start, days.soon_end, year),
+            running=_window(days.start, ahead, year),
+            later=_window(days.today + dt.timedelta(days=1), ahead, year),
+            after=_window(ahead + dt.timedelta(days=1), ahead + dt.timedelta(days=1 + TASK_WINDOW_DAYS), year),
+        )
 
 
 # ----------------------------------------------------------------------------------- merges
@@ -543,7 +571,7 @@ def create_plans_and_draws(
     actors = User.objects.in_bulk(list(users.values()))
     actors = {name: actors[pk] for name, pk in users.items()}
     entries, joint_entries = create_plans(frame=frame, actors=actors, year=year, moments=story.plans)
-    window = _window(anchor, year)
+    windows = Windows.of(story.inspections, year)
     counts = {
         "plans": len(DEPARTMENT_PLANS) + 1,
         "plan_entries": sum(map(len, entries.values())) + len(joint_entries),
@@ -577,8 +605,8 @@ def create_plans_and_draws(
         candidates: list[PlanEntry],
         publication: str,
         witnesses: Sequence[str],
-        stage: Stage = Stage.DRAWN,
-        when: tuple[dt.date, dt.date] = window,
+        stage: Stage,
+        when: tuple[dt.date, dt.date],
     ) -> PlanEntry | None:
         for entry in candidates:
             if entry.pk not in used and run(entry, publication, witnesses, stage, when):
@@ -589,25 +617,26 @@ def create_plans_and_draws(
     # Two single-department draws, 市场监管's first, the second of another department if its
     # roster can staff one; then the joint draw; then one task left announced.
     singles = [entry for spec in DEPARTMENT_PLANS for entry in entries[spec.department]]
-    done = first(singles, with_notice, WITNESSES)
+    drawn = Stage.DRAWN
+    done = first(singles, with_notice, WITNESSES, drawn, windows.first)
     other_first = sorted(singles, key=lambda e: done is not None and e.lead_department_id == done.lead_department_id)
-    first(other_first, after_visits, WITNESSES)
-    first(joint_entries[:1], with_notice, JOINT_WITNESSES)
+    first(other_first, after_visits, WITNESSES, drawn, windows.running)
+    first(joint_entries[:1], with_notice, JOINT_WITNESSES, drawn, windows.joint)
     # Another department's draw over objects the joint task covers, for merge proposals
     # (unless one was drawn above already).
     by_code = {entry.code: entry for department in entries.values() for entry in department}
     overlapping = [by_code[f"{department}-{year}-{code}"] for department, code in MERGE_ENTRIES]
     if not any(e.pk in used for e in overlapping):
-        first(overlapping, with_notice, WITNESSES)
+        first(overlapping, with_notice, WITNESSES, drawn, windows.running)
     # Preferably an entry not drawn yet; else a second round of a drawn one (its drawn objects
     # are out of the pool: 无事不扰), in the window after: in the same window it would be a
     # redraw, which needs the first task cancelled and the joint office's approval.
-    after = window[1] + dt.timedelta(days=1)
-    if first(singles, with_notice, (), Stage.ANNOUNCED) is None and after.year == year:
+    latest_end = max(windows.first[1], windows.joint[1], windows.running[1], windows.later[1])
+    if first(singles, with_notice, (), Stage.ANNOUNCED, windows.later) is None and windows.after[0] > latest_end:
         used.clear()
-        first(singles, with_notice, (), Stage.ANNOUNCED, _window(after, year))
+        first(singles, with_notice, (), Stage.ANNOUNCED, windows.after)
     # The joint plan's other entry, made and frozen: its page shows the match check.
-    first(joint_entries[1:], with_notice, (), Stage.FROZEN)
+    first(joint_entries[1:], with_notice, (), Stage.FROZEN, windows.later)
     counts.update(
         {
             "tasks_drawn": reached[Stage.DRAWN],

@@ -148,7 +148,8 @@ def demo_load(
     started = time.perf_counter()
     anchor = anchor or timezone.localdate()
     # When each step happens (the setup in the December before the year, the plans in January,
-    # the tasks up to yesterday): the services and the audit trail take those times.
+    # the tasks, then the inspections up to yesterday): the services and the audit trail take
+    # those times.
     timeline = story(anchor, timezone.now())
     with clock_at(timeline.setup):
         setup_counts, frame, users, recusals, totals = _load_setup(
@@ -164,8 +165,8 @@ def demo_load(
     joint_office = frame.departments[JOINT_OFFICE_CODE]
     # Last, through the services: the plans and the draws read the whole directory and roster.
     plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor, story=timeline)
-    # i13-demo: the first drawn task's inspections, results, evidence and follow-ups.
-    plan_counts.update(create_inspections(users=users, after=timeline.rule))
+    # i13-demo: a drawn task's inspections, results, evidence and follow-ups.
+    plan_counts.update(create_inspections(users=users, days=timeline.inspections))
 
     all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals, **plan_counts}
     seconds = time.perf_counter() - started

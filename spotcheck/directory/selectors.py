@@ -15,6 +15,7 @@ from spotcheck.accounts.models import Department, Region
 from spotcheck.accounts.scope import Scope
 from spotcheck.audit.actions import action_label
 from spotcheck.audit.models import AuditEntry
+from spotcheck.core.counting import COUNT_CAP
 from spotcheck.directory.filters import ObjectFilter
 from spotcheck.directory.models import Industry, InspectionObject, LevelChange, ObjectLicence, Penalty, Tag
 
@@ -64,8 +65,9 @@ def search_objects(scope: Scope, params: Mapping[str, Any] | None) -> QuerySet[I
     return object_filter(scope, params).qs
 
 
-# A name search shows at most this many matches (sorted by code) and says "more than" beyond.
-SEARCH_CAP = 1000
+# A name search shows at most this many matches (sorted by code) and says "more than" beyond:
+# the platform's one cap on counts (dash13: core.counting, the deadline dashboard's too).
+SEARCH_CAP = COUNT_CAP
 TEXT_SEARCH_PARAMS = ("q", "name", "code")
 NAME_FRAGMENT_PARAMS = ("q", "name")
 

@@ -402,6 +402,13 @@ class Visit(models.Model):
     )
     rank = models.PositiveIntegerField(_("抽取序号"))
     public_id = models.CharField(_("对象公开编码"), max_length=32)
+    # (dash13) The status of the visit's result, "" before one is entered: a copy that the result
+    # services keep in step in the same transaction (results.services), so that the deadline
+    # dashboard finds a task's visits not yet done through ``visit_task_result_idx`` instead of
+    # probing the result of every visit of every task whose window has ended.
+    result_state = models.CharField(
+        _("检查结果状态"), max_length=12, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("检查")
@@ -411,6 +418,7 @@ class Visit(models.Model):
             models.UniqueConstraint(fields=["task", "inspection_object"], name="visit_unique_object"),
             models.UniqueConstraint(fields=["stratum", "rank"], name="visit_unique_rank"),
         ]
+        indexes = [models.Index(fields=["task", "result_state"], name="visit_task_result_idx")]
 
     def __str__(self) -> str:
         return f"{self.task.code} #{self.rank} {self.public_id}"

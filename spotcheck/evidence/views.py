@@ -30,6 +30,10 @@ from spotcheck.evidence.uploads import EvidenceUploadLimitHandler, announced_too
 logger = logging.getLogger(__name__)
 
 
+# The upload form's file inputs: 拍照 (camera) and 选择文件 (a photo or a PDF).
+UPLOAD_FIELDS = ("file", "photo")
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("撤回原因"), max_length=255)
 
@@ -69,11 +73,16 @@ def _too_big(request: HttpRequest, visit_pk: int) -> HttpResponse:
 
 @csrf_protect
 def _upload(request: HttpRequest, visit: Visit, limit: EvidenceUploadLimitHandler) -> HttpResponse:
-    upload = request.FILES.get("file")
+    # "photo" is the camera's input (拍照), "file" the chooser's (选择文件); the script sends either
+    # as "file", the plain form as it is. An empty input sends no file at all.
+    chosen = [f for name in UPLOAD_FIELDS for f in request.FILES.getlist(name)]
     if limit.refused:
         return _too_big(request, visit.pk)
-    if upload is None:
+    if not chosen:
         return _refuse(request, visit.pk, [_("请选择要上传的照片或 PDF 文件。")], 400)
+    if len(chosen) > 1:
+        return _refuse(request, visit.pk, [_("一次上传一个文件：请只拍一张照片或只选择一个文件。")], 400)
+    upload = chosen[0]
     try:
         evidence = services.evidence_upload(
             actor=request.user,

@@ -27,7 +27,9 @@ from spotcheck.core.params import parse_id
 from spotcheck.followups import access, selectors, services
 from spotcheck.followups.forms import CloseForm, HandledForm, OpenForm, ReCheckForm, WithdrawForm
 from spotcheck.followups.models import FollowUp
+from spotcheck.inspections import check_codes
 from spotcheck.inspections.access import get_visit_for_user
+from spotcheck.inspections.selectors import visit_code_of
 from spotcheck.results.models import VisitResult
 
 ROWS_PER_PAGE = 50
@@ -287,10 +289,15 @@ def result_notice_view(request, visit_pk: int):
     if result is None or not result.is_confirmed:
         raise Http404(_("该检查的结果尚未确认，不能出具检查结果告知。"))
     task = visit.task
+    # voice14: the 检查码 on the notice, with which the enterprise checks the visit, reads the
+    # answers to its complaints and replies to the published result (issue 14, item 4).
+    code = visit_code_of(visit)
     return render(
         request,
         "followups/result_notice.html",
         {
+            "check_code": check_codes.grouped(code.code) if code else "",
+            "check_url": check_codes.public_url(code.code, request) if code else "",
             "visit": visit,
             "task": task,
             "obj": visit.inspection_object,

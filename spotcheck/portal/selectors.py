@@ -16,11 +16,13 @@ from django.http import Http404
 from spotcheck.accounts.models import Department, Region
 from spotcheck.audit.models import AuditAnchor
 from spotcheck.catalog.models import ItemVersion
+from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import Task, Visit, WitnessInput
 from spotcheck.draws.selectors import RedrawCount, VisitPages, filter_visits, notice_for, record_for, redraw_counts
 from spotcheck.drawspec import engine
 from spotcheck.planning.models import AnnualPlan, PlanEntry, PlanEvent
-from spotcheck.planning.selectors import published_plans
+from spotcheck.planning.selectors import live_entries, published_plans
+from spotcheck.publication.public_record import public_name
 
 # Steps of a plan's history the public sees: the publication and every adjustment after it.
 PUBLIC_PLAN_ACTIONS = (PlanEvent.Action.PUBLISHED, PlanEvent.Action.ADJUSTED)
@@ -158,17 +160,42 @@ def public_page_record(task: Task) -> dict[str, Any]:
     return page
 
 
+class PublicTargetPages(VisitPages):
+    """The drawn objects a page at a time, each with ``public_name``: the name as the result
+    notices publish it (a 个体工商户's operator name masked, publication.public_record)."""
+
+    def __getitem__(self, index: slice) -> list[Visit]:
+        visits = super().__getitem__(index)
+        for visit in visits:
+            visit.public_name = public_name(visit.inspection_object)
+        return visits
+
+
 def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPages:
-    """The drawn objects in target-list order (strata by name, then rank) with their names,
-    for ``Paginator``: one stratum or a search by code or name prefix, as on the staff page.
-    Only once the list is public (``list_is_public``)."""
+    """The drawn objects in target-list order (strata by name, then rank) with their public
+    names, for ``Paginator``: one stratum or a search by code or name prefix, as on the staff
+    page. Only once the list is public (``list_is_public``). A search by name never finds a
+    个体工商户 through its operator's name (the name shown masks it)."""
     visits = (
         Visit.objects.filter(task=task)
         .select_related("stratum", "inspection_object")
-        .only("rank", "public_id", "stratum__name", "inspection_object__name")
+        .only(
+            "rank",
+            "public_id",
+            "stratum__name",
+            "inspection_object__name",
+            "inspection_object__kind",
+            "inspection_object__legal_representative",
+        )
         .order_by("stratum__name", "rank")
     )
-    return VisitPages(filter_visits(visits, stratum=stratum, query=query))
+    found = filter_visits(visits, stratum=stratum, query=query)
+    if query.strip():
+        found = found.exclude(
+            inspection_object__kind=InspectionObject.Kind.INDIVIDUAL,
+            inspection_object__legal_representative__contains=query.strip(),
+        )
+    return PublicTargetPages(found)
 
 
 # ------------------------------------------------------------------------- audit anchors
@@ -177,6 +204,49 @@ def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPa
 def published_anchors() -> QuerySet[AuditAnchor]:
     """The audit chain's published heads, newest first (in the order they were published)."""
     return AuditAnchor.objects.order_by("-pk")
+
+
+# ----------------------------------------------------- open data: bulk files and feeds (bulk14)
+
+
+def public_item_versions() -> QuerySet[ItemVersion]:
+    """The item list as published (抽查事项清单): each item's version in force once filed and
+    published, of items not retired."""
+    return (
+        ItemVersion.objects.filter(status=ItemVersion.Status.PUBLISHED, item__retired_at__isnull=True)
+        .select_related("item__department")
+        .prefetch_related("joint_departments")
+        .order_by("item__department__sort_order", "item__code", "pk")
+    )
+
+
+def public_plan_entries(plan: AnnualPlan) -> QuerySet[PlanEntry]:
+    """The entries in force of a published plan, as its portal page shows them."""
+    return live_entries(plan)
+
+
+def public_drawn_tasks() -> QuerySet[Task]:
+    """Public tasks whose drawn list is public (drawn, list published)."""
+    return public_tasks().filter(draw__drawn_at__isnull=False, list_published_at__isnull=False)
+
+
+def public_drawn_visits(task: Task) -> QuerySet[Visit]:
+    """The drawn objects of a task whose list is public, in list order, with what masks a
+    个体工商户's name (the operator's name is read only to hide it)."""
+    return (
+        Visit.objects.filter(task=task)
+        .select_related("stratum", "inspection_object")
+        .only(
+            "rank",
+            "public_id",
+            "stratum__name",
+            "inspection_object__name",
+            "inspection_object__kind",
+            "inspection_object__legal_representative",
+            "inspection_object__uscc",
+        )
+        .order_by("stratum__name", "rank")
+    )
 
 
 # ------------------------------------------------------------------------------------- open14
@@ -225,9 +295,10 @@ def region_subtree_ids(code: str) -> list[int] | None:
     return found
 
 
-def public_item_versions() -> QuerySet[ItemVersion]:
+def published_item_versions() -> QuerySet[ItemVersion]:
     """抽查事项清单: every version of an item that was filed and published (the current one and
-    the ones it superseded); drafts, versions under review and returned ones never."""
+    the ones it superseded, of retired items too, flagged); drafts, versions under review and
+    returned ones never. (``public_item_versions`` above is the list in force, for the bulk files.)"""
     return (
         ItemVersion.objects.filter(status__in=ItemVersion.PUBLISHED_STATUSES, published_at__isnull=False)
         .select_related("item__department__region")
@@ -411,9 +482,9 @@ def search_item_versions(
     method: str = "",
     current: bool | None = None,
 ) -> QuerySet[ItemVersion]:
-    """``public_item_versions`` narrowed: the owning department (or its region), the year and
+    """``published_item_versions`` narrowed: the owning department (or its region), the year and
     dates of publication, a fragment of the name, the category, a method, current or not."""
-    qs = public_item_versions()
+    qs = published_item_versions()
     if department:
         qs = qs.filter(item__department__code=department)
     if region_ids is not None:
@@ -509,7 +580,7 @@ def public_item_versions_of(code: str) -> list[ItemVersion]:
     """Every published version of the item with ``code``, newest first; 404 when it has none."""
     if "\x00" in code:
         raise Http404
-    versions = list(public_item_versions().filter(item__code=code[:32]))
+    versions = list(published_item_versions().filter(item__code=code[:32]))
     if not versions:
         raise Http404
     return versions

@@ -65,6 +65,7 @@ class PublicResult:
     items: list[PublicItem]
     version: int
     published_at: Any
+    due_on: Any
     on_time: bool
     correction_reason: str
     withdrawn: bool
@@ -107,6 +108,7 @@ def public_result(row: PublishedResult) -> PublicResult:
         items=[] if withdrawn else [_item(i) for i in record["items"]],
         version=row.version,
         published_at=row.published_at,
+        due_on=row.due_on,
         on_time=row.on_time,
         correction_reason=row.correction_reason,
         withdrawn=withdrawn,
@@ -178,6 +180,49 @@ def public_followups(rows: list[PublishedResult]) -> dict[int, list[PublicFollow
             )
         )
     return found
+
+
+# ----------------------------------------------------- open data: bulk files and feeds (bulk14)
+
+
+def current_published_results() -> QuerySet[PublishedResult]:
+    """The results shown as published now (current versions; withdrawn ones are not data)."""
+    return PublishedResult.objects.filter(state=PublishedResult.State.CURRENT).select_related("notice__department")
+
+
+def public_followup_codes(rows: list[PublishedResult]) -> dict[int, list[dict[str, Any]]]:
+    """As ``public_followups``, with codes instead of labels (for machine-readable files): kind,
+    status and the date it was finished — never the notes, case number or department notified."""
+    from spotcheck.followups.models import FollowUp
+
+    current = {row.visit_result_id: row.pk for row in rows if row.state == PublishedResult.State.CURRENT}
+    found: dict[int, list[dict[str, Any]]] = {}
+    followups = (
+        FollowUp.objects.filter(item_result__visit_result_id__in=current)
+        .exclude(status=FollowUp.Status.WITHDRAWN)
+        .values("item_result__visit_result_id", "item_result__item_version__item__code", "kind", "status", "closed_on")
+        .order_by("created_at", "pk")
+    )
+    for f in followups:
+        found.setdefault(current[f["item_result__visit_result_id"]], []).append(
+            {
+                "item_code": f["item_result__item_version__item__code"],
+                "kind": f["kind"],
+                "status": f["status"],
+                "closed_on": f["closed_on"].isoformat() if f["closed_on"] else "",
+            }
+        )
+    return found
+
+
+def shown_results() -> QuerySet[PublishedResult]:
+    """Every result version the portal shows (current or withdrawn), newest event first: the
+    feeds' entries (a correction is a new version; a withdrawal updates its row)."""
+    return (
+        PublishedResult.objects.filter(state__in=SHOWN)
+        .select_related("notice__department")
+        .order_by("-published_at", "-pk")
+    )
 
 
 # ------------------------------------------------------------------------------------- open14

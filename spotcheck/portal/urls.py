@@ -1,8 +1,8 @@
 """The public portal (一公开): what anyone may read without logging in."""
 
-from django.urls import path
+from django.urls import include, path
 
-from spotcheck.portal import views, views_check
+from spotcheck.portal import views, views_check, views_replies, views_search
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,14 @@ urlpatterns = [
     path("results/", views.result_notice_list_view, name="result_notice_list"),
     path("results/<int:pk>/", views.result_notice_view, name="result_notice"),
     path("enterprises/<str:public_code>/", views.enterprise_view, name="enterprise"),
+    # verify a draw record in the browser (issue 14, item 5; verify14)
+    path("verify/", views.verify_view, name="verify"),
+    # 企业说明/异议 (issue 14, item 4; voice14)
+    path("results/published/<int:pk>/reply/", views_replies.reply_form_view, name="reply"),
+    path("replies/status/", views_replies.reply_status_view, name="reply_status"),
+    # open data: bulk files, data dictionary, Atom feeds (issue 14, item 6; bulk14). Included by
+    # name, not imported: the app sits above the portal and reads through its selectors.
+    path("", include("spotcheck.bulkdata.urls")),
+    # the search of published results (issue 14, item 3; search14)
+    path("search/", views_search.search_view, name="search"),
 ]

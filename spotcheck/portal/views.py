@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -36,6 +37,7 @@ from spotcheck.portal.selectors import (
     published_anchors,
     withdrawn_public_entries,
 )
+from spotcheck.replies.selectors import accepted_replies  # voice14
 
 PAGE_SIZE = 30
 ANCHORS_PER_PAGE = 100
@@ -135,7 +137,7 @@ def task_detail_view(request, code: str):
         "replacements": public_replacements(task),
         # pub14: the task's result notice, once a result of it is public.
         "result_notice": selectors_results.public_result_notices().filter(task=task).first(),
-    }
+    } | _browser_verifier_limit()
     if show_list:
         stratum = request.GET.get("stratum") or ""
         if stratum not in {s.name for s in strata}:
@@ -170,6 +172,18 @@ def verifier_view(request):
     return _attachment(VERIFIER.read_bytes(), "verify_draw.py", "text/x-python; charset=utf-8")
 
 
+def _browser_verifier_limit() -> dict[str, int]:
+    limit = settings.SPOTCHECK_VERIFY_IN_BROWSER_MAX_BYTES
+    return {"verify_max_bytes": limit, "verify_max_mb": max(1, limit // (1024 * 1024))}
+
+
+@require_GET
+def verify_view(request):
+    """Verify any draw record in the browser (a file opened from disk, or pasted): the page's
+    own script (static/portal/verify/) does the work; the record never leaves the browser."""
+    return render(request, "portal/verify.html", _browser_verifier_limit())
+
+
 @require_GET
 def audit_anchor_list_view(request):
     """The audit chain's published heads: copies of them outside the platform make a rewrite or
@@ -199,13 +213,15 @@ def result_notice_list_view(request):
 def result_notice_view(request, pk: int):
     notice = selectors_results.public_result_notice(pk)
     page_obj = Paginator(selectors_results.notice_results(notice), TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
+    replies = accepted_replies(rows)  # voice14: 企业说明（已审核） beside the result
     return render(
         request,
         "portal/result_notice.html",
         {
             "notice": notice,
             "page_obj": page_obj,
-            "results": [selectors_results.public_result(row) for row in page_obj.object_list],
+            "results": [(selectors_results.public_result(row), replies.get(row.pk, [])) for row in rows],
         },
     )
 
@@ -219,6 +235,7 @@ def enterprise_view(request, public_code: str):
     rows = list(page_obj.object_list)
     results = [selectors_results.public_result(row) for row in rows]
     followups = selectors_results.public_followups(rows)
+    replies = accepted_replies(rows)  # voice14: 企业说明（已审核） beside the result
     return render(
         request,
         "portal/enterprise.html",
@@ -228,6 +245,6 @@ def enterprise_view(request, public_code: str):
             "public_code": obj.public_code,
             "uscc": obj.uscc or "",
             "page_obj": page_obj,
-            "rows": [(r, followups.get(r.pk, [])) for r in results],
+            "rows": [(r, followups.get(r.pk, []), replies.get(r.pk, [])) for r in results],
         },
     )

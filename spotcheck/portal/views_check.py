@@ -15,6 +15,7 @@ from spotcheck.draws.models import Visit
 from spotcheck.inspections.check_codes import MAX_INPUT, grouped
 from spotcheck.inspections.feedback import FeedbackRateLimited, feedback_open, visit_feedback_submit
 from spotcheck.portal.visit_check import CodeInvalid, public_visit
+from spotcheck.replies.selectors import answers_of_visit, current_publication_of_visit  # voice14
 
 RATINGS = (5, 4, 3, 2, 1)
 
@@ -61,6 +62,10 @@ def check_code_view(request, code: str):
         "sent": request.GET.get("sent") == "1",
         "errors": {},
         "form": {},
+        # voice14: the department's answers to the complaints about this visit (only here), and
+        # the published result the enterprise may reply to.
+        "answers": answers_of_visit(visit.visit_id),
+        "published": current_publication_of_visit(visit.visit_id),
     }
     status = 200
     if request.method == "POST":

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
-from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSet
 
 from spotcheck.accounts.models import Department
 from spotcheck.accounts.scope import require_department_data_reader
@@ -45,7 +45,7 @@ class ExchangePagination(PageNumberPagination):
     max_page_size = 1000
 
 
-class ExchangeView(APIView):
+class ExchangeViewSet(ViewSet):
     pagination_class = ExchangePagination
 
     def _filters(self, request: Request) -> dict:
@@ -88,7 +88,7 @@ class ExchangeView(APIView):
         ],
         responses=ExchangeRowSerializer(many=True),
     )
-    def get(self, request: Request):
+    def list(self, request: Request):
         require_department_data_reader(request.user)
         filters = self._filters(request)
         results = exchange_results(department=filters["department"], year=filters["year"], since=filters["since"])

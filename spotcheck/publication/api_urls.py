@@ -1,5 +1,8 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from spotcheck.publication.api import ExchangeView
+from spotcheck.publication.api import ExchangeViewSet
 
-urlpatterns = [path("publication/exchange/", ExchangeView.as_view(), name="publication-exchange")]
+router = SimpleRouter()
+router.register("publication/exchange", ExchangeViewSet, basename="publication-exchange")
+
+urlpatterns = router.urls

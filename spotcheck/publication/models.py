@@ -117,3 +117,99 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_result_id} v{self.version} ({self.state})"
+
+
+# ------------------------------------------------------------------ the public search (search14)
+# What the portal's search reads (issue 14, item 3), kept by the publication services in the
+# same transaction as the published rows (``search_index.refresh``), so that every filter is an
+# index scan on a table of published objects only, never a join into the directory or the
+# results' working tables. Only public fields: the name as published (masked for a 个体工商户),
+# the USCC, and the region and industry, which the national publicity system shows too (登记机关,
+# 所属行业), copied from the directory at publication.
+
+
+class PublicObject(models.Model):
+    """One row per object with a result shown on the portal (current or withdrawn): what a row
+    of the search shows, and its name, code, region and industry to search by."""
+
+    inspection_object = models.OneToOneField(
+        "directory.InspectionObject",
+        verbose_name=_("检查对象"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Not unique: they are copies of the directory's, which enforces that.
+    public_code = models.CharField(_("公开编码"), max_length=32)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    name = models.CharField(_("名称"), max_length=200)
+    # The name's pairs of characters, upper-cased and space-separated (" 溧阳 阳市 …"): on
+    # PostgreSQL a GIN index on their array finds a fragment of two characters, which pg_trgm's
+    # trigrams cannot (migration 0002). SQLite searches the name with LIKE.
+    name_bigrams = models.TextField(_("名称字对"), blank=True)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "directory.Industry", verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result_count = models.PositiveIntegerField(_("公示中的检查结果数"), default=0)
+    latest_completed_on = models.DateField(_("最近抽查完成日期"))
+    problem_found = models.BooleanField(_("发现问题"), default=False)
+
+    class Meta:
+        verbose_name = _("公示检索对象")
+        verbose_name_plural = _("公示检索对象")
+        ordering = ["-latest_completed_on", "-pk"]
+        indexes = [
+            models.Index(fields=["public_code"], name="public_object_code_idx"),
+            models.Index(fields=["uscc"], name="public_object_uscc_idx"),
+            models.Index(fields=["-latest_completed_on", "-inspection_object"], name="public_object_latest_idx"),
+            models.Index(
+                fields=["region", "-latest_completed_on", "-inspection_object"], name="public_object_region_idx"
+            ),
+            models.Index(
+                fields=["industry", "-latest_completed_on", "-inspection_object"], name="public_object_industry_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_code})"
+
+
+class PublicObjectResult(models.Model):
+    """One row per current published result and result code in it (a result without codes has one
+    row with code ""): the department, date and result to search by, each an index."""
+
+    # Indexed by the composite indexes below, which lead with them.
+    public_object = models.ForeignKey(
+        PublicObject, verbose_name=_("公示检索对象"), on_delete=models.CASCADE, related_name="results", db_index=False
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("抽查机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    completed_on = models.DateField(_("抽查完成日期"))
+    # Whether the result found a problem, as this department sees it (in its own items; the
+    # lead department: in any).
+    problem_found = models.BooleanField(_("发现问题"), default=False)
+    code = models.CharField(_("检查结果代码"), max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("公示检索结果")
+        verbose_name_plural = _("公示检索结果")
+        # Each filter walks its index from the latest date back (selectors_search): the date,
+        # then the object, is the order of the matches.
+        indexes = [
+            models.Index(fields=["public_object", "completed_on"], name="public_result_object_idx"),
+            models.Index(fields=["department", "completed_on", "public_object"], name="public_result_department_idx"),
+            models.Index(fields=["problem_found", "completed_on", "public_object"], name="public_result_problem_idx"),
+            models.Index(fields=["code", "completed_on", "public_object"], name="public_result_code_idx"),
+            models.Index(fields=["completed_on", "public_object"], name="public_result_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_object_id} {self.department_id} {self.completed_on} {self.code}"

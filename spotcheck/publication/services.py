@@ -19,7 +19,7 @@ from spotcheck.accounts.models import Department, User
 from spotcheck.audit.services import audit_record
 from spotcheck.core.reasons import clean_reason
 from spotcheck.draws.models import Task
-from spotcheck.publication import access, selectors
+from spotcheck.publication import access, search_index, selectors
 from spotcheck.publication.models import PublishedResult, ResultNotice
 from spotcheck.publication.public_record import public_record
 from spotcheck.results.models import VisitResult
@@ -99,6 +99,7 @@ def results_publish(
         _new_version(notice=notice, visit_result=r, version=1, actor=actor, now=now, due_on=r.publication_due_on)
         for r in results
     ]
+    search_index.refresh(p.inspection_object_id for p in published)  # search14
     audit_record(
         actor=actor,
         action="publication.results.publish",
@@ -148,6 +149,7 @@ def result_publication_correct(*, actor: User, visit_result: VisitResult, reason
         due_on=due,
         reason=reason,
     )
+    search_index.refresh([new.inspection_object_id])  # search14
     audit_record(
         actor=actor,
         action="publication.result.correct",
@@ -178,6 +180,7 @@ def result_publication_withdraw(*, actor: User, published: PublishedResult, reas
     row.withdrawal_reason = reason
     row.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     ResultNotice.objects.filter(pk=row.notice_id).update(updated_at=now)
+    search_index.refresh([row.inspection_object_id])  # search14
     audit_record(
         actor=actor,
         action="publication.result.withdraw",

@@ -112,6 +112,14 @@ def _write_items(visit_result: VisitResult, clean: dict[str, Any]) -> None:
 
 
 @transaction.atomic
+def _copy_status(visit_result: VisitResult) -> None:
+    """The visit's copy of its result's status (``Visit.result_state``, read by the deadline
+    dashboard), written in the transaction that changes the status."""
+    Visit.objects.filter(pk=visit_result.visit_id).update(result_state=visit_result.status)
+    if VisitResult.visit.is_cached(visit_result):
+        visit_result.visit.result_state = visit_result.status
+
+
 def result_save(
     *,
     actor: User,
@@ -177,6 +185,7 @@ def result_save(
         visit_result.full_clean(exclude=["visit"])
         visit_result.save(update_fields=list(fields))
     _write_items(visit_result, clean)
+    _copy_status(visit_result)
     try:
         with transaction.atomic():
             revision = ResultRevision.objects.create(
@@ -312,6 +321,7 @@ def _complete(actor: User, visit: Visit, visit_result: VisitResult, now) -> None
     for name, value in changes.items():
         setattr(visit_result, name, value)
     visit_result.save(update_fields=list(changes))
+    _copy_status(visit_result)
     audit_record(
         actor=actor,
         action="results.result.complete",
@@ -356,6 +366,7 @@ def result_approve(
         if any(r.status != Status.CONFIRMED for r in chosen):
             raise ValidationError(_("只有已确认、尚未审批的检查结果可以审批。"), code="not_confirmed")
     now = timezone.now()
+    Visit.objects.filter(pk__in=[r.visit_id for r in chosen]).update(result_state=Status.APPROVED)
     for visit_result in chosen:
         visit_result.status, visit_result.approved_by, visit_result.approved_at = Status.APPROVED, actor, now
         visit_result.save(update_fields=["status", "approved_by", "approved_at"])

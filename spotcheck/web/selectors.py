@@ -21,10 +21,19 @@ from spotcheck.draws.selectors import redraws_awaiting_approval, tasks_awaiting_
 from spotcheck.imports.models import ImportJob
 from spotcheck.imports.selectors import jobs_for_scope
 from spotcheck.inspections.access import can_decide_merges
-from spotcheck.inspections.selectors import merge_proposal_count, my_pending_visit_count, tasks_awaiting_approval
+from spotcheck.inspections.selectors import (
+    MyVisitState,
+    merge_proposal_count,
+    my_pending_visit_count,
+    my_visits,
+    tasks_awaiting_approval,
+)
 from spotcheck.inspectors.filters import InspectorFilter
 from spotcheck.inspectors.selectors import inspectors_for_scope
 from spotcheck.planning.selectors import PlanTodo, plans_waiting
+from spotcheck.publication.selectors import tasks_awaiting
+from spotcheck.replies.selectors import pending_reply_count, unanswered_complaint_count  # voice14
+from spotcheck.results.selectors import tasks_with_results_to_approve
 
 CERTIFICATE_WARNING_DAYS = 30
 AWAITING_WITNESS_SHOWN = 20
@@ -73,6 +82,16 @@ class Dashboard:
     deadline_boards: list[StepCount] = field(default_factory=list)
     # The coordinator's: over-cap on-site inspections not yet read (i13-onsite, issue 13 item 11).
     onsite_over_cap: int = 0
+    # pub14: a department admin's or approver's tasks with results (or corrections) to publish.
+    tasks_to_publish: int = 0
+    # (e2e13) An inspector's visits whose result waits for its confirmations (我的检查, 结果待确认);
+    # an approver's tasks with confirmed results to approve, each linking to its results page.
+    results_to_confirm: int = 0
+    results_to_approve: list[Task] = field(default_factory=list)
+    # voice14 (issue 14, item 4): a lead department's admin's or approver's replies to review and
+    # complaints to answer.
+    replies_pending: int = 0
+    complaints_unanswered: int = 0
 
     @property
     def has_todo(self) -> bool:
@@ -94,6 +113,11 @@ class Dashboard:
             or self.visit_approvals
             or self.deadline_boards
             or self.onsite_over_cap
+            or self.tasks_to_publish
+            or self.results_to_confirm
+            or self.results_to_approve
+            or self.replies_pending
+            or self.complaints_unanswered
         )
 
 
@@ -147,6 +171,7 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
         board.plans_to_approve = plans_waiting(scope, PlanTodo.APPROVE).count()
     if scope.has_role(Role.APPROVER):
         board.visit_approvals = tasks_awaiting_approval(scope).count()
+    _add_results(board, scope)
     if scope.has_role(Role.DEPT_ADMIN, Role.COORDINATOR, Role.SYSADMIN):
         board.plans_returned = plans_waiting(scope, PlanTodo.RETURNED).count()
     _add_deadlines(board, scope)
@@ -161,6 +186,13 @@ def _add_workflow(board: Dashboard, scope: Scope) -> None:
     # 无事不扰 per body (i13-onsite): over-cap on-site inspections flagged to the coordinator.
     if scope.coordinator_region_id is not None:
         board.onsite_over_cap = over_cap_to_review(scope).count()
+    # pub14: 检查结果公示, for those who publish (the lead department's admin or approver).
+    publishers = scope.departments_with_role(Role.DEPT_ADMIN, Role.APPROVER)
+    if publishers:
+        board.tasks_to_publish = tasks_awaiting(Task.objects.filter(lead_department_id__in=publishers)).count()
+    # voice14: the enterprise's voice waiting for its department's answer.
+    board.replies_pending = pending_reply_count(scope)
+    board.complaints_unanswered = unanswered_complaint_count(scope)
 
 
 # i13-deadlines
@@ -174,3 +206,14 @@ def _add_deadlines(board: Dashboard, scope: Scope) -> None:
     board.deadline_boards = [
         StepCount(board_text(b)[0], counts[b], reverse("deadlines:list", args=[b.value])) for b in Board if counts[b]
     ]
+
+
+# e2e13
+def _add_results(board: Dashboard, scope: Scope) -> None:
+    """What waits after the visit: an inspector's results to confirm (the count is what
+    我的检查's 结果待确认 lists), an approver's tasks whose confirmed results wait for approval."""
+    if scope.has_role(Role.INSPECTOR):
+        board.results_to_confirm = my_visits(scope, state=MyVisitState.TO_CONFIRM).count()
+    if scope.has_role(Role.APPROVER):
+        tasks = tasks_with_results_to_approve(scope).order_by("window_end", "code")
+        board.results_to_approve = list(tasks[:AWAITING_WITNESS_SHOWN])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from spotcheck.workdays.calendar import WorkingCalendar, YearTable
 from spotcheck.workdays.models import CalendarDay, HolidayYear
 
@@ -27,3 +30,28 @@ def current_calendar() -> WorkingCalendar:
     return WorkingCalendar(
         {year: YearTable(year, frozenset(holidays[year]), frozenset(workdays[year])) for year in years}
     )
+
+
+def replaced_notice(holiday_year: HolidayYear) -> HolidayYear | None:
+    """The notice a load superseded, if any: superseded at the moment the new one was entered
+    (``holiday_year_load`` writes both from one clock reading)."""
+    return (
+        HolidayYear.objects.filter(year=holiday_year.year, superseded_at=holiday_year.entered_at)
+        .exclude(pk=holiday_year.pk)
+        .select_related("entered_by")
+        .first()
+    )
+
+
+def replaced_notice_text(holiday_year: HolidayYear) -> str:
+    """One sentence for the person who loaded ``holiday_year``: what it replaced, by whom and
+    when — above all when another administrator loaded the same year a moment before."""
+    previous = replaced_notice(holiday_year)
+    if previous is None:
+        return ""
+    return _("已取代此前的 %(year)d 年节假日安排（%(notice)s，%(who)s 于 %(when)s 录入），旧安排保留在记录中。") % {
+        "year": previous.year,
+        "notice": previous.notice,
+        "who": previous.entered_by.display_name if previous.entered_by else _("服务器命令行"),
+        "when": timezone.localtime(previous.entered_at).strftime("%Y-%m-%d %H:%M:%S"),
+    }

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,8 @@ _KINDS = {
 }
 _NAME_LENGTH = CalendarDay._meta.get_field("name").max_length
 _NOTICE_LENGTH = HolidayYear._meta.get_field("notice").max_length
+# Tries of a load against concurrent loads of the same year (each a new one that committed first).
+CONCURRENT_LOAD_ATTEMPTS = 3
 
 
 def _text(value: Any) -> str:
@@ -90,13 +92,33 @@ def _validated_days(year: int, rows: Iterable[tuple[int, Mapping[str, Any]]]) ->
     return days
 
 
+def _replace_current(*, year: int, notice: str, entered_by: Any) -> tuple[HolidayYear, dict[str, Any] | None]:
+    """Supersede the year's current notice (waiting for a load that holds it) and insert the new
+    one; an IntegrityError if a concurrent load of a year not entered before got there first."""
+    previous = HolidayYear.objects.select_for_update().filter(year=year, superseded_at__isnull=True).first()
+    # Taken after the wait, so that a notice is never superseded before it was entered.
+    now = timezone.now()
+    before = None
+    if previous is not None:
+        before = {"holiday_year_id": previous.pk, "notice": previous.notice, "days": previous.days.count()}
+        previous.superseded_at = now
+        previous.save(update_fields=["superseded_at"])
+    holiday_year = HolidayYear(year=year, notice=notice, entered_by=entered_by, entered_at=now)
+    # The one-current-notice constraint is the database's to enforce: checked here, it would
+    # refuse a load that can still replace a concurrent one (the caller retries on it).
+    holiday_year.full_clean(validate_constraints=False)
+    holiday_year.save()
+    return holiday_year, before
+
+
 @transaction.atomic
 def holiday_year_load(
     *, actor: Any, year: int, notice: str, rows: Iterable[tuple[int, Mapping[str, Any]]]
 ) -> HolidayYear:
     """Enter the holidays and 调休 working days of ``year`` from its State Council notice:
     all rows or none. ``rows`` are ``(row number as a person counts it, {"date", "kind",
-    "name"})``. A year entered before is superseded (kept, no longer counted).
+    "name"})``. A year entered before is superseded (kept, no longer counted): also when
+    another load of the year runs at the same time — this one waits for it, then replaces it.
 
     ``actor`` is the system admin, or None for the server's shell."""
     if not may_load_holiday_year(actor):
@@ -113,21 +135,21 @@ def holiday_year_load(
         raise ValidationError(problems)
     days = _validated_days(year, rows)
 
-    now = timezone.now()
-    previous = HolidayYear.objects.select_for_update().filter(year=year, superseded_at__isnull=True).first()
-    before = None
-    if previous is not None:
-        before = {"holiday_year_id": previous.pk, "notice": previous.notice, "days": previous.days.count()}
-        previous.superseded_at = now
-        previous.save(update_fields=["superseded_at"])
-    holiday_year = HolidayYear(
-        year=year,
-        notice=notice,
-        entered_by=actor if getattr(actor, "is_authenticated", False) else None,
-        entered_at=now,
-    )
-    holiday_year.full_clean()
-    holiday_year.save()
+    entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    for attempt in range(1, CONCURRENT_LOAD_ATTEMPTS + 1):
+        try:
+            # A savepoint: a load of the same year committed meanwhile rolls back only this try.
+            with transaction.atomic():
+                holiday_year, before = _replace_current(year=year, notice=notice, entered_by=entered_by)
+            break
+        except IntegrityError:
+            # Another load of this year inserted its row first and has committed (PostgreSQL
+            # makes this insert wait for it): try again, now superseding what it wrote, as a
+            # load after it would. In READ COMMITTED each statement sees what it committed.
+            if attempt == CONCURRENT_LOAD_ATTEMPTS:
+                raise ValidationError(
+                    _("%(year)d 年的节假日安排正由他人同时录入，本次未写入任何数据，请稍后重试。") % {"year": year}
+                ) from None
     for day in days:
         day.holiday_year = holiday_year
     CalendarDay.objects.bulk_create(sorted(days, key=lambda d: d.date))

@@ -1,6 +1,8 @@
 """A visit's evidence through the REST API (issue 13, item 13): metadata only, withdrawn
 pieces with their reason, the access-checked file URL — for the visit's readers; another
-department gets a 404, and the API has no write here."""
+department gets a 404. Writes (apiw13): the team uploads (multipart, checked by content, the
+size refused before the body is read), the uploader or the lead department's admin (a
+read-write token too) withdraws with a reason."""
 
 import hashlib
 
@@ -73,7 +75,3 @@ def test_others_get_a_404(request, login, approved_visit, pieces, persona):
 def test_a_departments_system_reads_it_and_another_gets_a_404(client, approved_visit, pieces, scjg_system, wsjk_system):
     assert client.get(url(approved_visit), **bearer(scjg_system.secret)).json()["count"] == 2
     assert client.get(url(approved_visit), **bearer(wsjk_system.secret)).status_code == 404
-
-
-def test_the_list_is_read_only(login, scjg_inspector, approved_visit):
-    assert login(scjg_inspector).post(url(approved_visit), {}, content_type="application/json").status_code == 405

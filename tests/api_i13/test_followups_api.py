@@ -1,6 +1,6 @@
 """Follow-ups through the REST API (issue 13, item 13): listed by state for the visit's team
-and the item's department, one with its re-checks; another department gets a 404, and the
-API only reads them."""
+and the item's department, one with its re-checks; another department gets a 404. The writes
+are in test_followups_api_writes.py."""
 
 import datetime as dt
 
@@ -68,7 +68,7 @@ def test_a_departments_system_reads_them(client, rectify, scjg_system, wsjk_syst
     assert client.get(f"{LIST}{rectify.pk}/", **bearer(wsjk_system.secret)).status_code == 404
 
 
-def test_the_api_only_reads_them(login, scjg_inspector, rectify):
+def test_the_list_and_the_detail_take_no_writes(login, scjg_inspector, rectify):
     client = login(scjg_inspector)
     assert client.post(LIST, {}, content_type="application/json").status_code == 405
     assert client.delete(f"{LIST}{rectify.pk}/").status_code == 405

@@ -65,7 +65,7 @@ def test_a_department_admin_follows_the_dashboard_and_the_inbox(page, scjg_task,
         page.goto(f"{page.base_url}/deadlines/")
         _no_sideways_scrolling(page)
         shot(page, "deadlines-dashboard-390")
-        badge = page.locator("[data-unread-badge] [data-unread]")
+        badge = page.locator(".phonenav [data-unread-badge] [data-unread]")
         badge.wait_for(state="attached")
         assert badge.get_attribute("data-unread") == "1"
         page.goto(f"{page.base_url}/notices/")
@@ -76,4 +76,28 @@ def test_a_department_admin_follows_the_dashboard_and_the_inbox(page, scjg_task,
         page.locator("tr[data-notice] button").click()
         page.wait_for_url("**/deadlines/results-due/")
         page.wait_for_load_state("networkidle")  # the menu's count has been fetched
-        assert page.locator("[data-unread-badge]").inner_html().strip() == ""
+        # Both badges (the phone's bar and the wide screen's row, hidden here) are empty.
+        badges = page.locator("[data-unread-badge]").evaluate_all("bs => bs.map(b => b.innerHTML.trim())")
+        assert badges == ["", ""]
+
+
+def test_a_count_past_the_cap_reads_as_more_than(page, scjg_task, scjg_admin, monkeypatch):
+    """(dash13) The dashboard's counts stop at the cap ("1,000+"; here 3 for six visits), and
+    the list says it shows the first ones."""
+    from spotcheck.core import counting
+
+    monkeypatch.setattr(counting, "COUNT_CAP", 3)
+    with clock_at(D("2026-06-25")):  # the task's window ends on 30 June
+        page.set_viewport_size({"width": 390, "height": 800})
+        log_in(page, scjg_admin)
+        page.goto(f"{page.base_url}/deadlines/")
+        soon = page.locator('[data-board="visits-soon"] [data-count]')
+        assert soon.inner_text() == "3+" and soon.get_attribute("data-capped") is not None
+        _no_sideways_scrolling(page)
+        shot(page, "deadlines-dashboard-capped-390")
+        soon.click()
+        page.wait_for_url("**/deadlines/visits-soon/")
+        assert page.locator("tr[data-visit]").count() == 3
+        assert "超过 3 条，下面按期限先后列出前 3 条" in page.locator("main").inner_text()
+        _no_sideways_scrolling(page)
+        shot(page, "deadlines-visits-soon-capped-390")

@@ -12,6 +12,7 @@ from spotcheck.draws.models import Visit
 from spotcheck.evidence.models import Evidence
 from spotcheck.inspections import services as inspections_services
 from tests.browser_support import log_in, shot
+from tests.evidence.conftest import pdf_bytes, photo_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("spring_2026")]
 
@@ -44,7 +45,7 @@ def test_a_large_photo_arrives_scaled_down(page, settings, scjg_inspector, my_in
     form = page.locator("#evidence-upload")
     assert form.get_attribute("data-max-side") == str(settings.SPOTCHECK_EVIDENCE_PHOTO_MAX_SIDE)
     assert _whole(page)
-    form.locator("input[type=file]").set_input_files(str(camera_photo))
+    form.get_by_label("拍照").set_input_files(str(camera_photo))
     form.locator("select[name=item_version]").select_option(str(item.pk))
     form.locator("input[name=caption]").fill("经营场所全景")
     shot(page, "evidence-390-form")
@@ -75,3 +76,39 @@ def test_a_large_photo_arrives_scaled_down(page, settings, scjg_inspector, my_in
     assert page.locator("#evidence").get_by_text("拍错了门店").count() == 1
     assert _whole(page)
     shot(page, "evidence-390-withdrawn")
+
+
+def test_a_pdf_is_chosen_instead_of_the_camera(page, scjg_inspector, my_inspector, scjg_approver, tmp_path):
+    """(gaps13) On a phone the camera has its own input (拍照); 选择文件 takes a PDF. Choosing in
+    one empties the other, so exactly the chosen file is sent."""
+    visit = Visit.objects.filter(members__inspector=my_inspector).select_related("task").order_by("pk").first()
+    inspections_services.visits_approve(actor=scjg_approver, task=visit.task, visits=[visit.pk])
+    photo, pdf = tmp_path / "门头.jpg", tmp_path / "营业执照.pdf"
+    photo.write_bytes(photo_bytes())
+    pdf.write_bytes(pdf_bytes())
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, scjg_inspector)
+    page.goto(f"{page.base_url}/inspections/visits/{visit.pk}/#evidence")
+    form = page.locator("#evidence-upload")
+    camera, chooser = form.get_by_label("拍照"), form.get_by_label("选择文件")
+    assert camera.get_attribute("capture") == "environment" and chooser.get_attribute("capture") is None
+    # Nothing chosen: said on the page, nothing sent.
+    form.get_by_role("button", name="上传").click()
+    assert form.get_by_role("status").inner_text() == "请先拍照或选择文件。"
+    camera.set_input_files(str(photo))
+    chooser.set_input_files(str(pdf))
+    assert camera.evaluate("input => input.files.length") == 0
+    assert chooser.evaluate("input => input.files.length") == 1
+    assert _whole(page)
+    shot(page, "evidence-390-pdf-chosen")
+    form.get_by_role("button", name="上传").click()
+    page.locator("#evidence .evidence-list li").first.wait_for()
+    evidence = Evidence.objects.get()
+    assert (evidence.kind, evidence.original_name) == ("pdf", "营业执照.pdf")
+    assert page.locator("#evidence").get_by_role("link", name="营业执照.pdf").count() == 1
+    # And the camera's photo goes the same way (the script sends it as "file").
+    page.locator("#evidence-upload").get_by_label("拍照").set_input_files(str(photo))
+    page.locator("#evidence-upload").get_by_role("button", name="上传").click()
+    page.locator("#evidence .evidence-list li").nth(1).wait_for()
+    assert sorted(Evidence.objects.values_list("kind", flat=True)) == ["pdf", "photo"]
+    shot(page, "evidence-390-pdf-listed")

@@ -8,7 +8,8 @@ from tests.factories import DEMO_ANCHOR, load_demo
 
 @pytest.fixture(autouse=True)
 def _clock_at_anchor():
-    """The demo's tasks run in a window from its anchor date: the clock is there too."""
+    """The demo is loaded on its anchor date: the clock is there too (the dashboard, the
+    follow-ups' and the windows' states are read on the load day)."""
     with clock_at(DEMO_ANCHOR):
         yield
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from spotcheck.accounts.models import Membership
 from spotcheck.audit.models import AuditAnchor, AuditEntry
+from spotcheck.bulkdata.models import BulkFile
 from spotcheck.demo.accounts import DEMO_PASSWORD
 from spotcheck.demo.logins import demo_logins
 from spotcheck.directory.models import InspectionObject
@@ -31,6 +32,8 @@ def test_demo_data_then_if_empty_again(db):
     # Anchored once loaded, so the demo's portal shows an anchor without the daily timer.
     anchor = AuditAnchor.objects.get()
     assert anchor.seq == AuditEntry.objects.order_by("-seq").first().seq and "审计日志已锚定" in output
+    # bulk14: the open-data files are there without the daily timer too.
+    assert "开放数据文件" in output and BulkFile.objects.filter(kind="plans").exists()
 
     again = _run("demo_data", "--objects", "120", "--inspectors", "12", "--if-empty")
     assert "未做任何改动" in again

@@ -138,3 +138,4 @@ def test_demo_loaded_early_in_january_still_orders_its_steps(db):
     assert all(a <= b for a, b in itertools.pairwise(times)) and times[-1] <= now
     for task in Task.objects.filter(status=Task.Status.DRAWN).select_related("draw"):
         assert task.announced_at < task.draw.drawn_at <= now
+        assert task.window_start.year == 2026  # the windows stay in the plans' year

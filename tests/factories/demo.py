@@ -4,7 +4,7 @@ import datetime as dt
 
 from spotcheck.demo.services import demo_load
 
-DEMO_ANCHOR = dt.date(2026, 3, 2)
+DEMO_ANCHOR = dt.date(2026, 6, 1)
 
 
 def load_demo(objects=300, inspectors=30, seed="test", **kwargs):

@@ -33,6 +33,8 @@ def test_approve_all_in_one_click_then_nothing_is_left(scjg_task, scjg_approver,
         services.visits_approve(actor=scjg_approver, task=scjg_task)
     page = client.get(_url("approval", scjg_task)).content.decode()
     assert "已审批 12 个，待审批 0 个" in page and "事前审批" in page
+    # Nothing is left to choose: no empty 选择 cells, no 全选本页 nor 批准所选检查 (e2e13).
+    assert "批准所选检查" not in page and "data-select-all" not in page and 'data-label="选择"' not in page
 
 
 def test_approve_some_and_twice_is_refused_all_or_nothing(scjg_task, scjg_approver, login):

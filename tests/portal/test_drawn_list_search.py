@@ -69,3 +69,21 @@ def test_a_list_not_public_is_not_searched(public, make_task, run_ceremony, jinm
     )
     page = public.get(reverse("portal:task_detail", args=[task.code]), {"q": "锦美"}).content.decode()
     assert jinmei.public_code not in page and "名单将在检查结束后公布" in page
+
+
+@pytest.fixture
+def operator_shop(scjg, towns):
+    return InspectionObjectFactory(
+        name="张小明五金店", kind="individual", legal_representative="张小明", owner_department=scjg, region=towns[0]
+    )
+
+
+def test_an_individuals_operator_is_neither_shown_nor_searchable(public, make_task, run_ceremony, operator_shop):
+    """(pub14) The drawn list shows a 个体工商户 as the result notices do: the operator's name
+    masked; and a search by that name does not find it."""
+    drawn = run_ceremony(make_task(strata=[{"name": "全部对象", "ratio": "1"}], max_visits_per_inspector=20))
+    url = reverse("portal:task_detail", args=[drawn.code])
+    page = public.get(url).content.decode()
+    assert "***五金店" in page and "张小明" not in page
+    assert _targets(public.get(url, {"q": "张小明"}).content.decode(), drawn) == []
+    assert _targets(public.get(url, {"q": "五金店"}).content.decode(), drawn) == [operator_shop.public_code]

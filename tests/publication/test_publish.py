@@ -74,6 +74,8 @@ def test_late_publication_is_marked(final_result, scjg_admin):
     with clock_at(final_result.publication_due_on + dt.timedelta(days=1)):
         [row] = services.results_publish(actor=scjg_admin, task=final_result.visit.task)
     assert not row.on_time
+    page = _portal_notice(final_result.visit.task)
+    assert final_result.publication_due_on.isoformat() in page and "逾期" in page
 
 
 def test_notices_are_numbered_per_department_and_year(final_result, scjg_admin, scjg, make_task):
@@ -222,3 +224,11 @@ def test_the_publisher_must_hold_the_role_in_the_lead_department(final_result, w
     MembershipFactory(user=user, department=wsjk, role="approver")
     with pytest.raises(PermissionDenied):
         services.results_publish(actor=user, task=final_result.visit.task)
+
+
+def test_the_home_page_says_what_waits_for_publication(final_result, login, scjg_admin, wsjk_admin):
+    page = login(scjg_admin).get(reverse("web:home")).content.decode()
+    assert "1 个抽查任务有检查结果待公示" in page and reverse("publication:index") in page
+    assert "有检查结果待公示" not in login(wsjk_admin).get(reverse("web:home")).content.decode()
+    services.results_publish(actor=scjg_admin, task=final_result.visit.task)
+    assert "有检查结果待公示" not in login(scjg_admin).get(reverse("web:home")).content.decode()

@@ -89,6 +89,9 @@ OUT_OF_SCOPE_URLS = {
     # 检查码 (i13-code)
     "portal:check_code": "the public 检查码 page: an enterprise's anonymous rating/complaint by design, CSRF-protected "
     "and rate-limited (tests/inspections/test_feedback.py)",
+    # voice14
+    "portal:reply": "the public form of 企业说明/异议: anonymous by design, proved by the visit's 检查码, "
+    "CSRF-protected and rate-limited (tests/replies/test_replies.py)",
 }
 
 # ---------------------------------------------------------------------------------- probes
@@ -888,7 +891,59 @@ READ_ONLY_VIEWS |= {
     "portal:result_notice_list",
     "portal:result_notice",
     "portal:enterprise",
+    "portal:verify",  # verify14: the record is checked in the visitor's browser
 }
+# bulk14: open data (bulk files, manifest, data dictionary, Atom feeds)
+READ_ONLY_VIEWS |= {
+    "portal:bulkdata:index",
+    "portal:bulkdata:dictionary",
+    "portal:bulkdata:manifest",
+    "portal:bulkdata:file",
+    "portal:bulkdata:feed_notices",
+    "portal:bulkdata:feed_department",
+    "portal:bulkdata:feed_enterprise",
+}
+
+# voice14: 企业说明/异议 and 投诉答复 (issue 14, item 4). The lead department's admin or approver
+# decides; the readers are the departments' admins, approvers and auditors (a team's inspector: 404).
+
+
+def _reply(get):
+    from spotcheck.inspections.models import VisitCode
+    from spotcheck.replies import services as replies
+    from tests.replies.conftest import publish_result
+
+    row = publish_result(get("result_officers"), get("result_approved"), get("scjg_admin"))
+    code = VisitCode.objects.get(visit=row.visit_result.visit).code
+    return replies.reply_submit(published=row, code=code, kind="statement", text="说明")
+
+
+def _complaint(get):
+    from spotcheck.inspections.models import VisitFeedback
+
+    return VisitFeedback.objects.get(visit=get("on_site_content"))
+
+
+def _answers():
+    from spotcheck.replies.models import ComplaintAnswer
+
+    return ComplaintAnswer
+
+
+WRITE_VIEWS |= {
+    "replies:accept": Write("the lead department's admin or approver", on(_reply), DEPARTMENT_ROW | {"read_only": 404}),
+    "replies:reject": Write(
+        "the lead department's admin or approver", on(_reply, {"reason": "不成立"}), DEPARTMENT_ROW | {"read_only": 404}
+    ),
+    "replies:complaint_answer": Write(
+        "the lead department's admin or approver",
+        lambda get: Target({"pk": _complaint(get).pk}, {"text": "答复"}, (_answers(),)),
+        DEPARTMENT_ROW | {"read_only": 404},
+    ),
+}
+READ_ONLY_VIEWS |= {"replies:list", "replies:detail", "replies:complaints", "portal:reply_status"}
+
+READ_ONLY_VIEWS |= {"portal:search"}  # the search of published results (search14)
 
 # 开放数据 (issue 14, item 6; open14): the open data API is read-only for everyone (tests/opendata).
 READ_ONLY_VIEWS |= {

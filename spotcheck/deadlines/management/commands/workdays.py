@@ -18,6 +18,7 @@ from spotcheck.deadlines.recompute import holiday_year_enter
 from spotcheck.workdays.calendar import add_working_days
 from spotcheck.workdays.csv_file import MAX_FILE_BYTES, rows_from_bytes
 from spotcheck.workdays.models import CalendarDay
+from spotcheck.workdays.selectors import replaced_notice_text
 
 
 def read_rows(path: str) -> list[tuple[int, dict[str, str]]]:
@@ -101,5 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已录入 {loaded.year} 年节假日安排（{loaded.notice}）：放假 {holidays} 天，调休上班 {workdays} 天。"
         )
+        replaced = replaced_notice_text(loaded)
+        if replaced:
+            self.stdout.write(replaced)
         if recomputed:
             self.stdout.write(f"重新计算了 {recomputed} 条检查结果的暂定公示期限。")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from spotcheck.audit.anchors import anchor_publish
 from spotcheck.audit.context import audit_source
+from spotcheck.bulkdata.services import bulk_files_build
 from spotcheck.demo.references import DemoDataError
 from spotcheck.demo.services import DEFAULT_BATCH_SIZE, DEFAULT_SEED, demo_load
 
@@ -66,6 +67,10 @@ class Command(BaseCommand):
         if verbosity >= 2:
             for key, value in counts.items():
                 self.stdout.write(f"  {key}: {value:,}")
+        # (bulk14) The open-data files, as the daily job would write them (/public/data/).
+        with audit_source("cli"):
+            bulk = bulk_files_build()
+        self.stdout.write(f"  开放数据文件 {len(bulk.changed)} 个（/public/data/）。")
         # The demo needs no daily timer: its trail is anchored once loaded (the portal shows it).
         try:
             anchor = anchor_publish().anchor

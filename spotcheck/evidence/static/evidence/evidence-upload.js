@@ -3,6 +3,8 @@
 // phone's 12-megapixel photo travels as a few hundred kilobytes. Every send carries a client id,
 // kept until the server answers, so a retry after a lost answer is stored once. Without this
 // script the plain form posts the original file. A static file: the CSP allows no inline script.
+// Two inputs lead to a file — 拍照 (the camera) and 选择文件 (a photo or a PDF): choosing in one
+// empties the other, and whichever holds the file is sent as "file".
 (function () {
   "use strict";
   var form = document.getElementById("evidence-upload");
@@ -10,7 +12,7 @@
   var maxSide = parseInt(form.getAttribute("data-max-side"), 10) || 2048;
   var status = form.querySelector("[data-evidence-status]");
   var clientId = form.querySelector("input[name=client_id]");
-  var fileInput = form.querySelector("input[type=file]");
+  var fileInputs = Array.prototype.slice.call(form.querySelectorAll("input[type=file]"));
   var button = form.querySelector("button[type=submit]");
   var scalable = ["image/jpeg", "image/png", "image/webp"];
 
@@ -66,16 +68,40 @@
       });
   }
 
+  function chosenFile() {
+    for (var i = 0; i < fileInputs.length; i++) {
+      var files = fileInputs[i].files;
+      if (files && files[0]) return files[0];
+    }
+    return null;
+  }
+
+  fileInputs.forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (!input.files || !input.files[0]) return;
+      fileInputs.forEach(function (other) {
+        if (other !== input) other.value = "";
+      });
+      if (status) status.textContent = "";
+    });
+  });
+
   form.addEventListener("submit", function (event) {
-    var file = fileInput.files && fileInput.files[0];
-    if (!file) return;
     event.preventDefault();
+    var file = chosenFile();
+    if (!file) {
+      say("choose");
+      return;
+    }
     if (!clientId.value) clientId.value = uuid4();
     button.disabled = true;
     say("scaling");
     scaled(file)
       .then(function (chosen) {
         var data = new FormData(form);
+        fileInputs.forEach(function (input) {
+          data.delete(input.name);
+        });
         data.set("file", chosen, chosen.name);
         say("sending");
         return fetch(form.action, {

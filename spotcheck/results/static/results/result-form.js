@@ -44,7 +44,13 @@
     try { window.localStorage.setItem(key, JSON.stringify(entry)); } catch (e) { /* full or disabled */ }
   }
 
-  function say(text) { if (status) status.textContent = text; }
+  // ``kind`` (saved, offline, failed) lets the stylesheet make a draft kept only on the phone
+  // stand out: the inspector must not leave the page believing it reached the server.
+  function say(text, kind) {
+    if (!status) return;
+    status.textContent = text;
+    status.setAttribute("data-kind", kind);
+  }
 
   function csrf() {
     var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
@@ -54,7 +60,7 @@
   function send() {
     var entry = readLocal();
     if (!entry || !entry.pending) return;
-    if (!navigator.onLine) { say(form.dataset.textOffline); return; }
+    if (!navigator.onLine) { say(form.dataset.textOffline, "offline"); return; }
     var sent = JSON.stringify(entry.data);
     fetch(form.dataset.draftUrl, {
       method: "POST",
@@ -66,17 +72,18 @@
       var now = readLocal();
       // Only what was sent is acknowledged: typing meanwhile stays pending.
       if (now && JSON.stringify(now.data) === sent) { now.pending = false; writeLocal(now); }
-      say(form.dataset.textSaved + " " + new Date().toLocaleTimeString());
+      say(form.dataset.textSaved + " " + new Date().toLocaleTimeString(), "saved");
       form.dataset.draftSynced = "1";
     }).catch(function () {
-      say(navigator.onLine ? form.dataset.textFailed : form.dataset.textOffline);
+      if (navigator.onLine) say(form.dataset.textFailed, "failed");
+      else say(form.dataset.textOffline, "offline");
     });
   }
 
   function changed() {
     writeLocal({ data: collect(), base: base(), pending: true, submitted: false });
     form.dataset.draftSynced = "";
-    if (!navigator.onLine) { say(form.dataset.textOffline); return; }
+    if (!navigator.onLine) { say(form.dataset.textOffline, "offline"); return; }
     window.clearTimeout(timer);
     timer = window.setTimeout(send, DEBOUNCE_MS);
   }
@@ -115,7 +122,7 @@
     if (entry) { entry.submitted = true; writeLocal(entry); }
   });
   window.addEventListener("online", send);
-  window.addEventListener("offline", function () { say(form.dataset.textOffline); });
+  window.addEventListener("offline", function () { say(form.dataset.textOffline, "offline"); });
 
   // On load: a local copy the server has not acknowledged wins over what the server rendered
   // (its own draft or the saved result). One typed against another revision is restored with
