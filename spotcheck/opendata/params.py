@@ -19,6 +19,7 @@ from spotcheck.directory.validators import normalize_uscc
 from spotcheck.draws.models import Task
 from spotcheck.planning.models import AnnualPlan
 from spotcheck.portal import selectors
+from spotcheck.portal import selectors_search as search_selectors
 from spotcheck.publication.models import PublishedResult
 from spotcheck.results.codes import ResultCode
 
@@ -139,3 +140,57 @@ def parse(params_class: type[serializers.Serializer], request) -> dict[str, Any]
     serializer = params_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+SEARCH_CRITERIA = {"q", "code", "department", "region", "industry", "result", "date_from", "date_to"}
+
+
+class EnterpriseSearchParams(PageParams):
+    """The portal search's criteria (/public/search/), by code."""
+
+    q = serializers.CharField(
+        required=False,
+        min_length=NAME_MIN,
+        max_length=NAME_MAX,
+        help_text=format_lazy(_("名称片段，至少 {min} 个字"), min=NAME_MIN),
+    )
+    code = serializers.CharField(required=False, max_length=32, help_text=_("公开编码或统一社会信用代码"))
+    department = serializers.CharField(required=False, max_length=16, help_text=_("有结果公示的部门代码"))
+    region = serializers.CharField(required=False, max_length=12, help_text=_("区划代码，含其下级区划"))
+    industry = serializers.CharField(required=False, max_length=5, help_text=_("行业代码（GB/T 4754），含其下级"))
+    result = serializers.ChoiceField(
+        required=False,
+        choices=[("none", _("未发现问题")), ("problem", _("发现问题")), *ResultCode.choices],
+        help_text=_("none：未发现问题；problem：发现问题；或一个检查结果代码"),
+    )
+    date_from = serializers.DateField(required=False, help_text=_("抽查完成日期起（含）"))
+    date_to = serializers.DateField(required=False, help_text=_("抽查完成日期止（含）"))
+
+    def _reference(self, kind: str, value: str, message: str) -> Any:
+        found = search_selectors.search_reference(kind, value)
+        if found is None:
+            raise serializers.ValidationError(message % {"code": value})
+        return found
+
+    def validate_q(self, value: str) -> str:
+        return _Filters.validate_q(self, value)
+
+    def validate_code(self, value: str) -> str:
+        return value.strip().upper()
+
+    def validate_department(self, value: str) -> Any:
+        return self._reference("department", value, _("没有代码为“%(code)s”的部门。"))
+
+    def validate_region(self, value: str) -> Any:
+        return self._reference("region", value, _("没有代码为“%(code)s”的区划。"))
+
+    def validate_industry(self, value: str) -> Any:
+        return self._reference("industry", value, _("没有代码为“%(code)s”的行业。"))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = _Filters.validate(self, attrs)
+        if not any(
+            k in attrs for k in ("q", "code", "department", "region", "industry", "result", "date_from", "date_to")
+        ):
+            raise serializers.ValidationError({"q": [_("请至少给出一个检索条件。")]})
+        return attrs

@@ -220,6 +220,18 @@ class Notice(serializers.Serializer):
     results_url = serializers.URLField(help_text=_("本公告中的检查结果"))
 
 
+class EnterpriseMatch(serializers.Serializer):
+    public_code = serializers.CharField()
+    uscc = serializers.CharField()
+    name = serializers.CharField(help_text=_("公示名称；个体工商户不含经营者姓名"))
+    region = RegionRef(allow_null=True)
+    industry = RegionRef(allow_null=True)
+    result_count = serializers.IntegerField(help_text=_("公示中的检查结果数"))
+    latest_completed_on = serializers.DateField()
+    problem_found = serializers.BooleanField()
+    results_url = serializers.URLField()
+
+
 def page_of(child: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
     """The envelope of a list: paging metadata around ``child`` rows."""
     fields = {
@@ -242,6 +254,10 @@ PlanPage = page_of(Plan, "PlanPage")
 TaskPage = page_of(Task, "TaskPage")
 ResultPage = page_of(Result, "ResultPage")
 NoticePage = page_of(Notice, "NoticePage")
+
+
+class EnterpriseSearchPage(page_of(EnterpriseMatch, "EnterpriseSearchPageBase")):
+    truncated = serializers.BooleanField(help_text=_("符合条件的超过上限（total 即上限）"))
 
 
 class EnterpriseResultPage(ResultPage):

@@ -19,5 +19,6 @@ urlpatterns = [
     path("tasks/<str:code>/record/", views.TaskRecordView.as_view(), name="task_record"),
     path("results/", views.ResultListView.as_view(), name="results"),
     path("notices/", views.ResultNoticeListView.as_view(), name="notices"),
+    path("enterprises/", views.EnterpriseSearchView.as_view(), name="enterprises"),
     path("enterprises/<str:public_code>/results/", views.EnterpriseResultsView.as_view(), name="enterprise_results"),
 ]

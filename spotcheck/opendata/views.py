@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from spotcheck.opendata import params, serializers
 from spotcheck.opendata.codes import code_lists
 from spotcheck.opendata.throttling import OpenDataRateThrottle
-from spotcheck.portal import selectors, selectors_results
+from spotcheck.portal import selectors, selectors_results, selectors_search
 
 ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description=gettext_lazy("参数有误：{参数名: [说明]}")),
@@ -54,8 +54,7 @@ def _page(
     page, size = query["page"], query["page_size"]
     total = rows.count()
     pages = max(1, math.ceil(total / size))
-    if page > pages:
-        raise ValidationError({"page": [_("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}]})
+    _check_page(page, pages)
     chunk = list(rows[(page - 1) * size : page * size])
     url = request.build_absolute_uri()
     data = {
@@ -65,13 +64,22 @@ def _page(
         "pages": pages,
         "last_update": last_update(rows) if total else None,
         "next": replace_query_param(url, "page", page + 1) if page < pages else None,
-        "previous": (replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page"))
-        if page > 1
-        else None,
+        "previous": _previous(url, page),
         "results": shape(chunk),
         **extra,
     }
     return Response(serializer(data).data)
+
+
+def _check_page(page: int, pages: int) -> None:
+    if page > pages:
+        raise ValidationError({"page": [_("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}]})
+
+
+def _previous(url: str, page: int) -> str | None:
+    if page <= 1:
+        return None
+    return replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page")
 
 
 def _filters(query: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -306,8 +314,62 @@ class ResultNoticeListView(OpenDataView):
         )
 
 
-def _absolute(request: Request, name: str) -> str:
-    return request.build_absolute_uri(reverse(name))
+def _absolute(request: Request, name: str, *args: str) -> str:
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+# -------------------------------------------------------------------- enterprise search
+
+
+class EnterpriseSearchView(OpenDataView):
+    @extend_schema(
+        operation_id="enterprises_search",
+        summary=gettext_lazy("检索有公示结果的企业"),
+        description=gettext_lazy(
+            "与门户的检索（/public/search/）相同的条件与结果：名称片段、公开编码或统一社会信用代码、部门、区划、"
+            "行业、检查结果、抽查完成日期；最近抽查完成的在前。匹配数有上限（truncated 为 true 时 total 即上限）。"
+        ),
+        parameters=[params.EnterpriseSearchParams],
+        responses={200: serializers.EnterpriseSearchPage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = params.parse(params.EnterpriseSearchParams, request)
+        criteria = selectors_search.SearchCriteria(
+            q=query.get("q", ""),
+            code=query.get("code", ""),
+            department=query.get("department"),
+            region=query.get("region"),
+            industry=query.get("industry"),
+            result=query.get("result", ""),
+            date_from=query.get("date_from"),
+            date_to=query.get("date_to"),
+        )
+        matches = selectors_search.CappedSearch(criteria)
+        page, size = query["page"], query["page_size"]
+        pages = max(1, math.ceil(len(matches) / size))
+        if page > pages:
+            raise ValidationError(
+                {"page": [_("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}]}
+            )
+        listed = matches[0 : len(matches)]
+        chunk = listed[(page - 1) * size : page * size]
+        url = request.build_absolute_uri()
+        rows = [
+            row | {"results_url": _absolute(request, "opendata:enterprise_results", row["public_code"])}
+            for row in selectors_search.public_enterprise_rows(chunk)
+        ]
+        data = {
+            "total": len(matches),
+            "truncated": matches.truncated,
+            "page": page,
+            "page_size": size,
+            "pages": pages,
+            "last_update": selectors_search.enterprises_last_update(listed) if listed else None,
+            "next": replace_query_param(url, "page", page + 1) if page < pages else None,
+            "previous": _previous(url, page),
+            "results": rows,
+        }
+        return Response(serializers.EnterpriseSearchPage(data).data)
 
 
 # ---------------------------------------------------------------------------------- codes

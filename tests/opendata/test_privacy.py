@@ -82,6 +82,8 @@ def _crawl(client, visit):
         "tasks/",
         "results/",
         "notices/",
+        "enterprises/?q=五金店",
+        f"enterprises/?q={OPERATOR}",
     ]
     answers = {}
     for path in paths:
@@ -107,6 +109,8 @@ def test_no_marker_in_any_answer(seeded, client):
     assert row["object"]["name"] == "溧阳市****五金店" and row["object"]["kind"]["code"] == "individual"
     assert json.loads(answers["results/?q=五金店"])["total"] == 1
     assert json.loads(answers[f"results/?q={OPERATOR}"])["total"] == 0
+    assert json.loads(answers["enterprises/?q=五金店"])["total"] == 1
+    assert json.loads(answers[f"enterprises/?q={OPERATOR}"])["total"] == 0
     # 后续处置 where public: its kind and state, not its case number or note.
     [followup] = row["followups"]
     assert followup["kind"] == {"code": "refer", "label": "移送办案机构"}

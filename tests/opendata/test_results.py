@@ -133,3 +133,19 @@ def test_result_notices(published, get):
 
 def test_no_notice_before_publication(final_result, get):
     assert get("notices/").json()["total"] == 0
+
+
+def test_the_enterprise_search_as_the_portal_has_it(published, get):
+    obj = published.inspection_object
+    body = get("enterprises/", q=obj.name[1:3]).json()
+    assert body["total"] == 1 and body["truncated"] is False and body["last_update"] is not None
+    [row] = body["results"]
+    assert row["public_code"] == obj.public_code and row["result_count"] == 1
+    assert row["results_url"].endswith(f"/public/api/v1/enterprises/{obj.public_code}/results/")
+    assert get("enterprises/", code=obj.public_code.lower()).json()["total"] == 1
+    assert get("enterprises/", department="SCJG", result="none").json()["total"] == 1
+    assert get("enterprises/", result="problem").json()["total"] == 0
+    assert get("enterprises/", region=obj.region.parent.code).json()["total"] == 1
+    for bad in ({}, {"q": "x"}, {"industry": "Z99"}, {"department": "NOPE"}, {"result": "Q"}, {"page": "²"}):
+        response = get("enterprises/", **bad)
+        assert response.status_code == 400 and (set(bad) or {"q"}) <= set(response.json()), bad

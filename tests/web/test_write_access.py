@@ -959,6 +959,7 @@ READ_ONLY_VIEWS |= {
     "opendata:task_record",
     "opendata:results",
     "opendata:notices",
+    "opendata:enterprises",
     "opendata:enterprise_results",
 }
 
