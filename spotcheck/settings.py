@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "spotcheck.deadlines",
     "spotcheck.replies",  # issue 14, item 4: 企业说明/异议, 投诉答复 (voice14)
     "spotcheck.bulkdata",  # open data: bulk files, data dictionary, Atom feeds (bulk14)
+    "spotcheck.opendata",  # issue 14, item 6: the open data API (open14)
 ]
 
 MIDDLEWARE = [
@@ -331,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "spotcheck.directory.models.InspectionObject.RiskLevel",
         "AnnualReportEnum": "spotcheck.directory.models.InspectionObject.AnnualReport",
     },
+    # open14: the open data API (/public/api/v1/) has its own schema; this one leaves it out.
+    "PREPROCESSING_HOOKS": ["spotcheck.opendata.schema.staff_endpoints"],
 }
 
 LOGGING = {
@@ -477,3 +480,7 @@ if _portal_hosts_not_allowed:
         f"SPOTCHECK_PORTAL_HOSTS names {', '.join(_portal_hosts_not_allowed)}, which DJANGO_ALLOWED_HOSTS "
         "does not: add the portal's host names there too (README, Deploying)."
     )
+
+# open14: requests per client address to the open data API (/public/api/v1/), DRF's
+# "N/second|minute|hour|day"; more get a 429 with Retry-After.
+SPOTCHECK_OPENDATA_RATE = env_str("SPOTCHECK_OPENDATA_RATE", "120/minute")

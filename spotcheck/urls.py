@@ -7,8 +7,8 @@ from spotcheck.portal import views as portal_views
 from spotcheck.web.api_docs import api_docs
 
 # The staff API, versioned: a change that breaks clients comes as /api/v2/ beside this one. The
-# public open data (一公开) will have its own API under the portal; this one's schema and docs
-# are for logged-in staff.
+# public open data (一公开) has its own API under the portal (/public/api/v1/, open14); this
+# one's schema and docs are for logged-in staff.
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
@@ -57,4 +57,6 @@ urlpatterns = [
     # at /work/ (web:home) and the rest of the portal stays under /public/, where printed 检查码
     # QR codes point. On a host in SPOTCHECK_PORTAL_HOSTS only the portal answers: urls_portal.py.
     path("", portal_views.index_view, name="portal_home"),
+    # 开放数据 (issue 14, item 6; open14): read-only, no login, its own schema
+    path("public/api/v1/", include("spotcheck.opendata.urls")),
 ]

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("replies",),  # voice14 (issue 14, item 4): replies to published results, answers to complaints
     ("portal",),
     ("bulkdata",),  # bulk14: open-data bulk files and feeds, read through the portal's selectors
+    ("opendata",),  # open14: the open data API reads through the portal's selectors
     ("web",),
     ("demo",),
 ]

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, Max, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from spotcheck.directory.models import InspectionObject
@@ -135,6 +137,8 @@ def public_object(public_code: str) -> InspectionObject:
     """The object whose page is asked for: only one with a result shown on the portal (the
     directory itself is not published through this page)."""
     code = (public_code or "").strip()[:32]
+    if "\x00" in code:  # PostgreSQL refuses a NUL in a query's text (open14)
+        raise Http404
     shown = PublishedResult.objects.filter(inspection_object=OuterRef("pk"), state__in=SHOWN)
     obj = InspectionObject.objects.filter(public_code=code).filter(Exists(shown)).first()
     if obj is None:
@@ -147,6 +151,8 @@ class PublicFollowUp:
     kind: str
     status: str
     closed_on: Any
+    kind_code: str = ""  # open14: the codes beside the labels, for the open data
+    status_code: str = ""
 
 
 def public_followups(rows: list[PublishedResult]) -> dict[int, list[PublicFollowUp]]:
@@ -169,6 +175,8 @@ def public_followups(rows: list[PublishedResult]) -> dict[int, list[PublicFollow
                 kind=_label(FollowUp.Kind, f["kind"]),
                 status=_label(FollowUp.Status, f["status"]),
                 closed_on=f["closed_on"],
+                kind_code=f["kind"],
+                status_code=f["status"],
             )
         )
     return found
@@ -215,3 +223,202 @@ def shown_results() -> QuerySet[PublishedResult]:
         .select_related("notice__department")
         .order_by("-published_at", "-pk")
     )
+
+
+# ------------------------------------------------------------------------------------- open14
+# The open data API's results (spotcheck/opendata): the same published rows as the pages, in the
+# public shape with codes and labels. A withdrawn version shows that it was taken down, when and
+# why — never its content — so no filter on content (result codes) matches it either.
+
+
+def _coded(choices, value: str) -> dict[str, str]:
+    return {"code": value, "label": _label(choices, value)}
+
+
+def public_results() -> QuerySet[PublishedResult]:
+    """Every version shown on the portal (current or withdrawn), the latest completion first."""
+    return (
+        PublishedResult.objects.filter(state__in=SHOWN)
+        .select_related("notice__department")
+        .order_by("-completed_on", "-pk")
+    )
+
+
+def results_with_code(rows: QuerySet[PublishedResult], code: str) -> QuerySet[PublishedResult]:
+    """Current versions with ``code`` on one of their items. JSON containment is PostgreSQL's
+    (jsonb @>, served by its index where there is one); SQLite walks the arrays with json_each."""
+    rows = rows.filter(state=PublishedResult.State.CURRENT)
+    if connection.vendor == "postgresql":
+        return rows.filter(record__items__contains=[{"codes": [code]}])
+    table = PublishedResult._meta.db_table
+    # The code is a parameter; the table is the model's own name.
+    has_code = RawSQL(  # noqa: S611
+        f"EXISTS (SELECT 1 FROM json_each({table}.record, '$.items') AS i, "  # noqa: S608
+        "json_each(i.value, '$.codes') AS c WHERE c.value = %s)",
+        [code],
+        output_field=BooleanField(),
+    )
+    return rows.alias(has_code=has_code).filter(has_code=True)
+
+
+def results_last_update(rows: QuerySet[PublishedResult]) -> Any:
+    times = rows.order_by().aggregate(p=Max("published_at"), w=Max("withdrawn_at"))
+    return max((t for t in times.values() if t is not None), default=None)
+
+
+def public_result_rows(rows: list[PublishedResult]) -> list[dict[str, Any]]:
+    """The public shape of ``rows`` (one query more, for the 后续处置 of the current ones)."""
+    followups = public_followups(rows)
+    out = []
+    for row in rows:
+        record = row.record
+        withdrawn = row.state == PublishedResult.State.WITHDRAWN
+        items = []
+        if not withdrawn:
+            items = [
+                {
+                    "code": i["code"],
+                    "name": i["name"],
+                    "department": i["department"],
+                    "checked": i["checked"],
+                    "method": _coded(Method, i["method"]) if i.get("method") else None,
+                    "problem_found": i["problem_found"],
+                    "results": [_coded(ResultCode, c) for c in i.get("codes") or []],
+                }
+                for i in record["items"]
+            ]
+        reason = record.get("not_carried_out_reason") or ""
+        out.append(
+            {
+                "notice_id": row.notice_id,
+                "notice_title": row.notice.title,
+                "version": row.version,
+                "state": _coded(PublishedResult.State, row.state),
+                "object": {
+                    "public_code": record["object"]["public_code"],
+                    "uscc": record["object"]["uscc"],
+                    "name": record["object"]["name"],
+                    "kind": _coded(InspectionObject.Kind, record["object"]["kind"]),
+                },
+                "plan": record["plan"],
+                "task": {
+                    "code": record["task"]["code"],
+                    "title": record["task"]["title"],
+                    "kind": _coded(Task.Kind, record["task"]["kind"]),
+                },
+                "department": record["department"],
+                "completed_on": record["completed_on"],
+                "outcome": None if withdrawn else _coded(VisitResult.Outcome, record["outcome"]),
+                "not_carried_out_reason": _coded(NotCarriedOut, reason) if reason and not withdrawn else None,
+                "items": items,
+                "followups": [
+                    {
+                        "kind": {"code": f.kind_code, "label": f.kind},
+                        "status": {"code": f.status_code, "label": f.status},
+                        "closed_on": f.closed_on,
+                    }
+                    for f in followups.get(row.pk, [])
+                ],
+                "published_at": row.published_at,
+                "due_on": row.due_on,
+                "on_time": row.on_time,
+                "correction_reason": row.correction_reason,
+                "withdrawn_at": row.withdrawn_at,
+                "withdrawal_reason": row.withdrawal_reason,
+            }
+        )
+    return out
+
+
+def search_results(
+    *,
+    rows: QuerySet[PublishedResult] | None = None,
+    department: str = "",
+    region_ids: list[int] | None = None,
+    year: int | None = None,
+    date_from: Any = None,
+    date_to: Any = None,
+    name: str = "",
+    uscc: str = "",
+    result: str = "",
+    task: str = "",
+    notice: int | None = None,
+    state: str = "",
+) -> QuerySet[PublishedResult]:
+    """``public_results`` (or ``rows``) narrowed: the body that published (the task's lead
+    department), the region of the object, the year and dates of completion, a fragment of the
+    name as published (masked for a 个体工商户: the operator's name finds nothing), the USCC,
+    a result code, the task, the notice, the state."""
+    qs = public_results() if rows is None else rows
+    if department:
+        qs = qs.filter(notice__department__code=department)
+    if region_ids is not None:
+        qs = qs.filter(inspection_object__region_id__in=region_ids)
+    if year:
+        qs = qs.filter(completed_on__year=year)
+    if date_from:
+        qs = qs.filter(completed_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(completed_on__lte=date_to)
+    if name:
+        qs = qs.filter(record__object__name__icontains=name)
+    if uscc:
+        qs = qs.filter(record__object__uscc=uscc)
+    if task:
+        qs = qs.filter(notice__task__code=task)
+    if notice is not None:
+        qs = qs.filter(notice_id=notice)
+    if state:
+        qs = qs.filter(state=state)
+    if result:
+        qs = results_with_code(qs, result)
+    return qs
+
+
+def public_object_results(public_code: str) -> QuerySet[PublishedResult]:
+    """An enterprise's result history (its page's rows), 404 for an object with none shown."""
+    return object_results(public_object(public_code)).select_related("notice__department")
+
+
+def search_result_notices(
+    *,
+    department: str = "",
+    region_ids: list[int] | None = None,
+    year: int | None = None,
+    date_from: Any = None,
+    date_to: Any = None,
+    name: str = "",
+) -> QuerySet[ResultNotice]:
+    """``public_result_notices`` narrowed: the department that published, its region, the
+    notice's year, the dates of its first publication, a fragment of the task's title."""
+    qs = public_result_notices().select_related("department__region")
+    if department:
+        qs = qs.filter(department__code=department)
+    if region_ids is not None:
+        qs = qs.filter(department__region_id__in=region_ids)
+    if year:
+        qs = qs.filter(year=year)
+    if date_from:
+        qs = qs.filter(first_published_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(first_published_at__date__lte=date_to)
+    if name:
+        qs = qs.filter(task__title__icontains=name)
+    return qs
+
+
+def result_notices_last_update(notices: QuerySet[ResultNotice]) -> Any:
+    return notices.order_by().aggregate(m=Max("updated_at"))["m"]
+
+
+def public_result_notice_row(notice: ResultNotice) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "title": notice.title,
+        "department": {"code": notice.department.code, "name": notice.department.name},
+        "year": notice.year,
+        "number": notice.number,
+        "task": {"code": notice.task.code, "title": notice.task.title},
+        "first_published_at": notice.first_published_at,
+        "updated_at": notice.updated_at,
+    }

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -190,3 +190,41 @@ def result_choices() -> list[tuple[str, Any]]:
         (RESULT_PROBLEM, _("发现问题")),
         (_("检查结果代码"), [(code.value, f"{code.value} {code.label}") for code in ResultCode]),
     ]
+
+
+# ------------------------------------------------------------------------------------- open14
+# The open data API's enterprise search (spotcheck/opendata): the same criteria and capped
+# matches as the page, each enterprise in the public shape.
+
+
+def search_reference(model_name: str, code: str) -> Any:
+    """The department, region or industry with ``code`` (the search's criteria), or None."""
+    model = {"department": Department, "region": Region, "industry": Industry}[model_name]
+    return model.objects.filter(code=code).first()
+
+
+def public_enterprise_rows(objects: list[PublicObject]) -> list[dict[str, Any]]:
+    return [
+        {
+            "public_code": o.public_code,
+            "uscc": o.uscc,
+            "name": o.name,
+            "region": {"code": o.region.code, "name": o.region.name} if o.region_id else None,
+            "industry": {"code": o.industry.code, "name": o.industry.name} if o.industry_id else None,
+            "result_count": o.result_count,
+            "latest_completed_on": o.latest_completed_on,
+            "problem_found": o.problem_found,
+        }
+        for o in objects
+    ]
+
+
+def enterprises_last_update(objects: list[PublicObject]) -> Any:
+    """The latest publication or withdrawal among the results of ``objects``."""
+    from spotcheck.publication.models import PublishedResult
+
+    ids = [o.inspection_object_id for o in objects]
+    times = PublishedResult.objects.filter(inspection_object_id__in=ids).aggregate(
+        p=Max("published_at"), w=Max("withdrawn_at")
+    )
+    return max((t for t in times.values() if t is not None), default=None)

@@ -89,7 +89,8 @@ def _inline_elements(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/work/", "/tasks/", "/objects/", "/public/", "/accounts/login/", "/api/v1/docs/"]
+    "path",
+    ["/", "/work/", "/tasks/", "/objects/", "/public/", "/accounts/login/", "/api/v1/docs/", "/public/api/v1/docs/"],
 )
 def test_every_page_has_a_policy_without_inline_script(client, coordinator, login, path):
     if path != "/accounts/login/":

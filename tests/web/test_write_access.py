@@ -948,6 +948,24 @@ READ_ONLY_VIEWS |= {"portal:search"}  # the search of published results (search1
 # (portal14) the portal's index at `/`; the in-browser verifier's page (verify14) was missing
 READ_ONLY_VIEWS |= {"portal_home"}
 
+# 开放数据 (issue 14, item 6; open14): the open data API is read-only for everyone (tests/opendata).
+READ_ONLY_VIEWS |= {
+    "opendata:schema",
+    "opendata:docs",
+    "opendata:codes",
+    "opendata:items",
+    "opendata:item",
+    "opendata:plans",
+    "opendata:plan",
+    "opendata:tasks",
+    "opendata:task",
+    "opendata:task_record",
+    "opendata:results",
+    "opendata:notices",
+    "opendata:enterprises",
+    "opendata:enterprise_results",
+}
+
 # ---------------------------------------------------------------------------- the URLconf
 
 
