@@ -21,6 +21,7 @@ from spotcheck.draws.models import Task, VisitMember
 from spotcheck.inspections.check_codes import normalise_code
 from spotcheck.inspections.models import VisitCode
 from spotcheck.inspections.selectors import approval_state, check_in_of
+from spotcheck.publication.public_record import public_name
 
 
 class CodeInvalid(Http404):
@@ -97,7 +98,8 @@ def public_visit(raw_code: str | None) -> PublicVisit:
     return PublicVisit(
         code=code,
         visit_id=visit.pk,
-        object_name=visit.inspection_object.name,
+        # A 个体工商户's operator is not published, here either (RULES.md, Disclosure).
+        object_name=public_name(visit.inspection_object),
         task_code=task.code,
         task_title=task.title,
         task_kind=task.get_kind_display(),
