@@ -11,7 +11,10 @@ The roster decides which entries can be staffed (at small sizes some departments
 who may lead), and the cap follows from the pool and the roster so that the match cannot fail
 whatever the seed. Two single-department draws, one joint draw, 消防's draw of public places
 (else 公安's of hotels; the joint task covers those objects too, so the platform proposes
-merged visits), and one task left announced for the ceremony in the UI. Witness inputs come
+merged visits), and one task left announced for the ceremony in the UI. The second draw is
+cancelled and drawn again (重新抽取, demo14): the department names the cancelled task and the
+reason, the joint office's coordinator approves, the new task goes through the ceremony in the
+next block; both task notices stay public and link each other. Witness inputs come
 from the demo seed; the server secret is random by design, so the drawn lists differ between
 loads while everything else is repeatable.
 

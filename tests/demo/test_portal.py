@@ -3,11 +3,15 @@ portal lists result notices of several departments, published on time and one la
 correction and a withdrawal show with their notes; the redraw's two task pages link each other;
 the results due soon and overdue stay unpublished for the deadline dashboard (test_deadlines)."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from spotcheck.audit.models import AuditEntry
+from spotcheck.demo.logins import portal_pointers
 from spotcheck.demo.plans_and_draws import REDRAW_CANCEL_REASON, REDRAW_REASON
 from spotcheck.demo.portal_story import CORRECTION_NOTE, WITHDRAWAL_NOTE
 from spotcheck.draws.models import Task
@@ -84,3 +88,15 @@ def test_the_redraw_and_the_task_it_replaces_link_each_other(demo, client):
     old_page = client.get(reverse("portal:task_detail", args=[old.code])).content.decode()
     assert reverse("portal:task_detail", args=[old.code]) in new_page and REDRAW_REASON in new_page
     assert reverse("portal:task_detail", args=[redraw.code]) in old_page and REDRAW_CANCEL_REASON in old_page
+
+
+def test_demo_logins_says_where_the_portal_shows_the_results(demo, client):
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    output = out.getvalue()
+    pointers = portal_pointers()
+    labels = {p.label for p in pointers}
+    assert {"检查结果公告", "更正的检查结果", "撤下的检查结果", "重新抽取的任务"} <= labels
+    for pointer in pointers:
+        assert f"{pointer.label}：{pointer.path}" in output
+        assert client.get(pointer.path.split("#")[0]).status_code == 200
