@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
@@ -123,25 +124,28 @@ def _choose(day: dt.date, story_task: Task | None) -> tuple[dict[Task, list], di
         scjg_tasks.insert(0, story_task)
     open_scjg = {task: _open_visits(task, day) for task in scjg_tasks}
     open_other = {task: _open_visits(task, day) for task in _drawn(False)}
-    shared = None
+    return _shared_first(open_scjg, open_other)
+
+
+def _shared_first(open_scjg: dict[Any, list], open_other: dict[Any, list]) -> tuple[dict, dict, int | None]:
+    """The first object with an open visit in a 市场监管 task and in another department's task:
+    those two tasks first, each with that visit first (each visit once). Rows are (visit, users)."""
     for task, rows in open_scjg.items():
-        by_object = {visit.inspection_object_id: (visit, users) for visit, users in rows}
+        # The rows themselves (not copies): the shared one is moved to the front by identity.
+        by_object = {row[0].inspection_object_id: row for row in rows}
         for other, other_rows in open_other.items():
             match = next((row for row in other_rows if row[0].inspection_object_id in by_object), None)
-            if match is not None:
-                shared = match[0].inspection_object_id
-                scjg_first = by_object[shared]
-                open_scjg = {task: [scjg_first] + [r for r in rows if r is not scjg_first]} | {
-                    t: r for t, r in open_scjg.items() if t != task
-                }
-                open_other = {other: [match] + [r for r in other_rows if r is not match]} | {
-                    t: r for t, r in open_other.items() if t != other
-                }
-                break
-        if shared is not None:
-            break
-    # The tasks with a shared visit lead (dicts keep insertion order).
-    return open_scjg, open_other, shared
+            if match is None:
+                continue
+            first = by_object[match[0].inspection_object_id]
+            scjg = {task: [first] + [r for r in rows if r is not first]} | {
+                t: r for t, r in open_scjg.items() if t != task
+            }
+            others = {other: [match] + [r for r in other_rows if r is not match]} | {
+                t: r for t, r in open_other.items() if t != other
+            }
+            return scjg, others, match[0].inspection_object_id
+    return open_scjg, open_other, None
 
 
 def _take(open_visits: dict[Task, list], wanted: int) -> list[tuple[Task, Visit, list[User]]]:

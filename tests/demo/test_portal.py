@@ -4,6 +4,7 @@ correction and a withdrawal show with their notes; the redraw's two task pages l
 the results due soon and overdue stay unpublished for the deadline dashboard (test_deadlines)."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +14,7 @@ from django.utils import timezone
 from spotcheck.audit.models import AuditEntry
 from spotcheck.demo.logins import portal_pointers
 from spotcheck.demo.plans_and_draws import REDRAW_CANCEL_REASON, REDRAW_REASON
-from spotcheck.demo.portal_story import CORRECTION_NOTE, WITHDRAWAL_NOTE
+from spotcheck.demo.portal_story import CORRECTION_NOTE, WITHDRAWAL_NOTE, _shared_first, _take
 from spotcheck.draws.models import Task
 from spotcheck.publication.models import PublishedResult, ResultNotice
 from spotcheck.results.models import VisitResult
@@ -100,3 +101,15 @@ def test_demo_logins_says_where_the_portal_shows_the_results(demo, client):
     for pointer in pointers:
         assert f"{pointer.label}：{pointer.path}" in output
         assert client.get(pointer.path.split("#")[0]).status_code == 200
+
+
+def test_the_shared_enterprise_leads_and_every_visit_is_taken_once():
+    """Without a load: rows as (visit, users), the object both tasks drew moved to the front."""
+    visit = lambda pk, obj: SimpleNamespace(pk=pk, inspection_object_id=obj)  # noqa: E731
+    scjg_a, scjg_b = [(visit(1, 10), []), (visit(2, 20), []), (visit(3, 30), [])], [(visit(4, 40), [])]
+    other = [(visit(5, 50), []), (visit(6, 30), [])]
+    scjg, others, shared = _shared_first({"A": scjg_a, "B": scjg_b}, {"O": other})
+    assert shared == 30
+    assert [row[1].pk for row in _take(scjg, 4)] == [3, 1, 2, 4]
+    assert [row[1].pk for row in _take(others, 2)] == [6, 5]
+    assert _shared_first({"A": scjg_a}, {"O": other[:1]})[2] is None
