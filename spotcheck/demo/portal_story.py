@@ -6,7 +6,8 @@ still reads in time order):
 
 - an enterprise inspected by 市场监管 (a task it leads) and by another department (a task that
   department leads): preferably one both tasks drew (the full demo's joint task and the
-  overlapping 消防/公安 draw always share some), else the other department's first visits;
+  overlapping 消防/公安 draw share the objects both draw whole), else the other department's
+  first visits (a small demo has a shared one only when its draws happen to share an object);
 - more results of 市场监管's story task published on time; one of the story's results
   confirmed long ago published late (逾期) — only when enough of those remain for the deadline
   dashboard (``inspections_story.EARLY_CONFIRMED``: at least two stay overdue);
@@ -272,6 +273,7 @@ def enterprise_statement_hook(*, story: PortalStory, actors: dict[str, User], mo
 
 
 def bulk_files_and_feeds_hook() -> None:
-    """HOOK (lead, issue 14 item 10): after the load's transaction, build the bulk files and
-    feeds of helper bulk14 (``manage.py build_bulk_files``), e.g. as the next line of ``make demo``
-    after ``demo_data``. Not built here: that command is not on main yet."""
+    """HOOK (lead, issue 14 item 10): called by ``demo_data`` once the region is loaded and its
+    audit trail anchored (after the load's transaction): build the bulk files and feeds of
+    helper bulk14 here (the service behind ``manage.py build_bulk_files``), or add that command
+    as the next line of ``make demo``. Not built here: that feature is not on main yet."""

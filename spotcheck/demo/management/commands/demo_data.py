@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from spotcheck.audit.anchors import anchor_publish
 from spotcheck.audit.context import audit_source
+from spotcheck.demo.portal_story import bulk_files_and_feeds_hook
 from spotcheck.demo.references import DemoDataError
 from spotcheck.demo.services import DEFAULT_BATCH_SIZE, DEFAULT_SEED, demo_load
 
@@ -81,3 +82,5 @@ class Command(BaseCommand):
             raise CommandError(f"无法写入审计日志锚点文件：{exc}") from exc
         if anchor is not None:
             self.stdout.write(f"  审计日志已锚定：第 {anchor.seq} 条（/public/audit-anchors/）。")
+        # HOOK (lead, issue 14 item 10): the bulk files and feeds of the loaded region.
+        bulk_files_and_feeds_hook()
