@@ -170,15 +170,20 @@ def _enter_and_confirm(visit: Visit, users: list[User], day: dt.date, moments: _
     return VisitResult.objects.get(pk=result.pk)
 
 
-def _approve(task: Task, actors: dict[str, User], moments: _Moments) -> int:
-    """The lead department's approver approves the task's visits not yet approved."""
-    pending = Visit.objects.filter(task=task).exclude(
-        Exists(VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True))
-    )
-    if not pending.exists():
+def _approve(task: Task, visits: list[Visit], actors: dict[str, User], moments: _Moments) -> int:
+    """The lead department's approver approves the story's visits of the task not yet approved
+    (only those: a big task's other visits would add an audited approval each to the load)."""
+    pending = [
+        visit.pk
+        for visit in Visit.objects.filter(pk__in=[v.pk for v in visits]).exclude(
+            Exists(VisitApproval.objects.filter(visit=OuterRef("pk"), withdrawn_at__isnull=True))
+        )
+    ]
+    if not pending:
         return 0
+    approver = actors[f"{task.lead_department.code.lower()}_approver"]
     with clock_at(moments.next()):
-        return len(visits_approve(actor=actors[f"{task.lead_department.code.lower()}_approver"], task=task))
+        return len(visits_approve(actor=approver, task=task, visits=pending))
 
 
 def _late_result(story_task: Task | None, day: dt.date, today: dt.date) -> VisitResult | None:
@@ -210,8 +215,11 @@ def create_portal(*, users: dict[str, int], days: InspectionDays, story_task: Ta
     if not scjg_rows:
         return {}
     approvals = 0
-    for task in dict.fromkeys(task for task, _visit, _users in scjg_rows + other_rows):
-        approvals += _approve(task, actors, moments)
+    by_task: dict[Task, list[Visit]] = {}
+    for task, visit, _users in scjg_rows + other_rows:
+        by_task.setdefault(task, []).append(visit)
+    for task, visits in by_task.items():
+        approvals += _approve(task, visits, actors, moments)
     entered: dict[Task, list[int]] = {}
     for task, visit, officers in scjg_rows + other_rows:
         entered.setdefault(task, []).append(_enter_and_confirm(visit, officers, day, moments).pk)
