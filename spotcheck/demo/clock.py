@@ -38,9 +38,10 @@ from spotcheck.workdays.calendar import is_working_day
 # Office hours (the steps fall between these).
 OPENS = dt.time(9, 0)
 CLOSES = dt.time(17, 30)
-# Task blocks the story keeps room for: two single-department draws, the joint draw, the draw
-# overlapping it, the task waiting for witnesses and the task left frozen.
-TASK_BLOCKS = 6
+# Task blocks the story keeps room for: two single-department draws, the second one's redraw
+# (demo14), the joint draw, the draw overlapping it, the task waiting for witnesses and the task
+# left frozen.
+TASK_BLOCKS = 7
 # Working days of one task block: announced on day 0, inputs on days 1 and 2, drawn on day 3
 # (which is day 0 of the next block, in the morning before the next task is created).
 BLOCK_DAYS = 3

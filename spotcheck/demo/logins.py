@@ -33,3 +33,45 @@ def demo_logins() -> list[DemoLogin]:
         # The unit as pages show it: 联席办 for the coordinator (accounts.units).
         logins.append(DemoLogin(user.username, password, role, labels[role], str(membership.unit.short_name)))
     return logins
+
+
+@dataclass(frozen=True)
+class PortalPointer:
+    label: str
+    path: str
+
+
+def portal_pointers() -> list[PortalPointer]:
+    """Where the portal shows the demo's results (demo14): the result notices, an enterprise with
+    results of two departments, a corrected and a withdrawn result, and the redraw."""
+    # Imported here: the portal and publication apps are not needed to list the accounts.
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from spotcheck.draws.models import Task
+    from spotcheck.publication.models import PublishedResult
+
+    shown = PublishedResult.objects.filter(state__in=(PublishedResult.State.CURRENT, PublishedResult.State.WITHDRAWN))
+    if not shown.exists():
+        return []
+    pointers = [PortalPointer("检查结果公告", reverse("portal:result_notice_list"))]
+    two = (
+        shown.values("inspection_object__public_code")
+        .annotate(departments=Count("notice__department", distinct=True))
+        .filter(departments__gte=2)
+        .order_by("inspection_object__public_code")
+        .first()
+    )
+    if two is not None:
+        code = two["inspection_object__public_code"]
+        pointers.append(PortalPointer("两个部门检查结果的企业", reverse("portal:enterprise", args=[code])))
+    for label, row in (
+        ("更正的检查结果", shown.filter(version__gt=1).order_by("pk").first()),
+        ("撤下的检查结果", shown.filter(state=PublishedResult.State.WITHDRAWN).order_by("pk").first()),
+    ):
+        if row is not None:
+            pointers.append(PortalPointer(label, f"{reverse('portal:result_notice', args=[row.notice_id])}#r{row.pk}"))
+    redraw = Task.objects.filter(replaces__isnull=False).order_by("pk").first()
+    if redraw is not None:
+        pointers.append(PortalPointer("重新抽取的任务", reverse("portal:task_detail", args=[redraw.code])))
+    return pointers

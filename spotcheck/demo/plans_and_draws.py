@@ -11,7 +11,10 @@ The roster decides which entries can be staffed (at small sizes some departments
 who may lead), and the cap follows from the pool and the roster so that the match cannot fail
 whatever the seed. Two single-department draws, one joint draw, 消防's draw of public places
 (else 公安's of hotels; the joint task covers those objects too, so the platform proposes
-merged visits), and one task left announced for the ceremony in the UI. Witness inputs come
+merged visits), and one task left announced for the ceremony in the UI. The second draw is
+cancelled and drawn again (重新抽取, demo14): the department names the cancelled task and the
+reason, the joint office's coordinator approves, the new task goes through the ceremony in the
+next block; both task notices stay public and link each other. Witness inputs come
 from the demo seed; the server secret is random by design, so the drawn lists differ between
 loads while everything else is repeatable.
 
@@ -50,6 +53,7 @@ from spotcheck.draws.services import (
     task_create,
     task_draw,
     task_freeze,
+    task_redraw_approve,
     task_update,
     witness_input_add,
 )
@@ -142,6 +146,14 @@ WITNESSES = ("witness", "witness2")
 MERGE_ENTRIES = (("XF", "02"), ("GA", "01"))
 MERGE_CONFIRM_NOTE = "%s同日进场，一次完成各自的抽查事项（进一次门，查多项事）。"
 CANCEL_UNSTAFFABLE = "按冻结的名单，检查组岗位无法保证配齐检查人员，取消后另行安排。"
+# The redraw (重新抽取, demo14): the department cancels a drawn task and asks to draw again; the
+# joint office approves; the new task goes through the whole ceremony. Both stay public, linked.
+REDRAW_CANCEL_REASON = "对象库冻结时遗漏了本年度新纳入监管的对象，抽取名单不完整，经研究取消本次抽取。"
+REDRAW_REASON = "原任务冻结对象库时遗漏了本年度新纳入监管的对象，补正对象库后重新抽取。"
+# Minutes after the cancelled task's draw that it is cancelled (before the next task is made).
+REDRAW_CANCEL_AFTER = dt.timedelta(minutes=5)
+# Minutes after the redraw is asked for that the joint office approves it (before its freeze).
+REDRAW_APPROVE_AFTER = dt.timedelta(minutes=10)
 MERGE_DECLINE_REASON = "各部门检查所需的专业设备和检查时段不同，经协调由各部门分别安排进场。"
 
 
@@ -403,7 +415,13 @@ def design_task(entry: PlanEntry, strata: list[dict[str, Any]], window_start: dt
 
 
 def _task_from_entry(
-    *, actor: Any, entry: PlanEntry, window: tuple[dt.date, dt.date], list_publication: str
+    *,
+    actor: Any,
+    entry: PlanEntry,
+    window: tuple[dt.date, dt.date],
+    list_publication: str,
+    replaces: Task | None = None,
+    redraw_reason: str = "",
 ) -> Task | None:
     strata = _task_strata(entry)
     design = design_task(entry, strata, window[0])
@@ -428,6 +446,8 @@ def _task_from_entry(
         # The task says which entry it carries out: two entries with the same items and scope
         # are two inspections, not a redraw of one another (issue 11, item 1).
         plan_entry=entry,
+        replaces=replaces,
+        redraw_reason=redraw_reason,
     )
 
 
@@ -578,6 +598,7 @@ def create_plans_and_draws(
     }
     reached = dict.fromkeys(Stage, 0)
     blocks = list(story.tasks)  # each task created takes the next one
+    made: list[Task] = []
 
     def run(
         entry: PlanEntry, publication: str, witnesses: Sequence[str], stage: Stage, when: tuple[dt.date, dt.date]
@@ -596,7 +617,42 @@ def create_plans_and_draws(
         if done is None:
             return False
         reached[stage] += 1
+        made.append(done)
         return True
+
+    def redraw(entry: PlanEntry, publication: str, when: tuple[dt.date, dt.date]) -> bool:
+        """The task just drawn from ``entry`` cancelled and drawn again (重新抽取): the department
+        cancels it and makes the redraw naming it with the reason, the joint office approves, the
+        ceremony runs in the next block. The drawn count stays (one drawn task replaces another)."""
+        old = made[-1] if made else None
+        if not blocks or old is None or old.plan_entry_id != entry.pk:
+            return False
+        if design_task(entry, _task_strata(entry), when[0]) is None:
+            return False
+        admin = actors[f"{entry.lead_department.code.lower()}_admin"]
+        moments = blocks[0]
+        drawn_at = Task.objects.select_related("draw").get(pk=old.pk).draw.drawn_at
+        with clock_at(drawn_at + REDRAW_CANCEL_AFTER):
+            task_cancel(actor=admin, task=old, reason=REDRAW_CANCEL_REASON)
+        with clock_at(moments.created):
+            task = _task_from_entry(
+                actor=admin,
+                entry=entry,
+                window=when,
+                list_publication=publication,
+                replaces=old,
+                redraw_reason=REDRAW_REASON,
+            )
+        if task is None:
+            return False
+        blocks.pop(0)
+        with clock_at(moments.created + REDRAW_APPROVE_AFTER):
+            task = task_redraw_approve(actor=actors["coordinator"], task=task)
+        people = [actors[name] for name in WITNESSES]
+        done = _ceremony(actor=admin, task=task, seed=seed, witnesses=people, stage=Stage.DRAWN, moments=moments)
+        if done is not None:
+            made.append(done)
+        return done is not None
 
     with_notice, after_visits = Task.ListPublication.WITH_NOTICE, Task.ListPublication.AFTER_VISITS
     used: set[int] = set()
@@ -620,7 +676,9 @@ def create_plans_and_draws(
     drawn = Stage.DRAWN
     done = first(singles, with_notice, WITNESSES, drawn, windows.first)
     other_first = sorted(singles, key=lambda e: done is not None and e.lead_department_id == done.lead_department_id)
-    first(other_first, after_visits, WITNESSES, drawn, windows.running)
+    second = first(other_first, after_visits, WITNESSES, drawn, windows.running)
+    # demo14: the second draw is cancelled and drawn again, so the portal shows a redraw.
+    redrawn = second is not None and redraw(second, after_visits, windows.running)
     first(joint_entries[:1], with_notice, JOINT_WITNESSES, drawn, windows.joint)
     # Another department's draw over objects the joint task covers, for merge proposals
     # (unless one was drawn above already).
@@ -642,6 +700,7 @@ def create_plans_and_draws(
             "tasks_drawn": reached[Stage.DRAWN],
             "tasks_announced": reached[Stage.ANNOUNCED],
             "tasks_frozen": reached[Stage.FROZEN],
+            "tasks_redrawn": int(redrawn),
         }
     )
     with clock_at(story.merges):

@@ -24,9 +24,11 @@ from spotcheck.demo.items import create_items
 from spotcheck.demo.objects import ObjectGenerator
 from spotcheck.demo.people import create_recusals, create_roster, create_staff_accounts, hashed_demo_password
 from spotcheck.demo.plans_and_draws import create_plans_and_draws
+from spotcheck.demo.portal_story import create_portal
 from spotcheck.demo.references import DemoDataError, Frame, demo_region_exists, ensure_frame, load_reference_ids
 from spotcheck.demo.writers import BatchCounts, make_writer
 from spotcheck.directory.services import PUBLIC_CODE_LETTERS, public_code_series
+from spotcheck.draws.models import Task
 
 AUDIT_ACTION = "demo.load"
 DEFAULT_SEED = 2026
@@ -167,6 +169,10 @@ def demo_load(
     plan_counts = create_plans_and_draws(seed=seed, frame=frame, users=users, anchor=anchor, story=timeline)
     # i13-demo: a drawn task's inspections, results, evidence and follow-ups.
     plan_counts.update(create_inspections(users=users, days=timeline.inspections))
+    # demo14: results published, corrected and withdrawn (the portal's result notices), after
+    # the inspections' story; its task is the one with results by then.
+    story_task = Task.objects.filter(visits__result__isnull=False).distinct().first()
+    plan_counts.update(create_portal(users=users, days=timeline.inspections, story_task=story_task))
 
     all_counts = {**setup_counts, **totals.as_dict(), "recusals": recusals, **plan_counts}
     seconds = time.perf_counter() - started

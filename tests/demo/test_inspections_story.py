@@ -22,11 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def test_every_state_of_an_inspection_exists(demo):
     counts = demo.counts
-    assert counts["visits_approved"] == VisitApproval.objects.count() > 0
+    # The story's approvals and the portal story's (demo14).
+    assert counts["visits_approved"] + counts["portal_visits_approved"] == VisitApproval.objects.count() > 0
     assert counts["visits_checked_in"] == VisitCheckIn.objects.count() >= 5
     assert VisitResult.objects.filter(status=VisitResult.Status.ENTERED).count() == 1
     assert VisitResult.objects.filter(status=VisitResult.Status.CONFIRMED).count() >= 4
-    correction = ResultRevision.objects.get(is_correction=True)
+    # The story's correction before publication (the portal's, after it: test_portal).
+    correction = ResultRevision.objects.get(is_correction=True, visit_result__publications__isnull=True)
     assert correction.reason and correction.visit_result.status == VisitResult.Status.CONFIRMED
     photo = Evidence.objects.get()
     assert photo.content_type == "image/jpeg"
@@ -57,4 +59,5 @@ def test_the_audit_trail_still_reads_in_time_order(demo):
     times = list(AuditEntry.objects.order_by("seq").values_list("created_at", flat=True))
     assert all(a <= b for a, b in itertools.pairwise(times))
     assert times[-1] <= timezone.now()
-    assert AuditEntry.objects.filter(action="results.result.correct").count() == 1
+    # The story's correction and the portal's correction of a published result (demo14).
+    assert AuditEntry.objects.filter(action="results.result.correct").count() == 2

@@ -64,6 +64,14 @@ class Command(BaseCommand):
             f"{counts['tasks_announced']} 个已发布公告、等待见证人输入，"
             f"{counts['tasks_frozen']} 个已冻结对象库、待发布公告。"
         )
+        if counts.get("results_published"):
+            # demo14: the portal's result notices (demo_logins lists where to see them).
+            self.stdout.write(
+                f"  {counts['results_published']} 条检查结果已公示（{counts['result_notice_departments']} 个部门的"
+                f"检查结果公告，其中 {counts['results_published_late']} 条逾期公示），"
+                f"{counts['results_publication_corrected']} 条已更正，{counts['results_withdrawn']} 条已撤下"
+                f"（/public/results/）。"
+            )
         if verbosity >= 2:
             for key, value in counts.items():
                 self.stdout.write(f"  {key}: {value:,}")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from spotcheck.demo.logins import demo_logins
+from spotcheck.demo.logins import demo_logins, portal_pointers
 
 
 class Command(BaseCommand):
@@ -21,6 +21,12 @@ class Command(BaseCommand):
                 self.stdout.write("  ".join("-" * w for w in widths))
         self.stdout.write("各部门另有 <部门代码>_admin、<部门代码>_approver 和 <部门代码>_inspector 等账号，密码相同。")
         self.stdout.write("见证人另有 witness2（市场监管）和 wsjk_witness（卫健）：联合抽查的见证人须来自两个部门。")
+        pointers = portal_pointers()
+        if pointers:
+            # demo14: the portal needs no login.
+            self.stdout.write("公众门户（无需登录）：")
+            for pointer in pointers:
+                self.stdout.write(f"  {pointer.label}：{pointer.path}")
 
 
 def _width(text: str) -> int:
