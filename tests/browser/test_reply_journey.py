@@ -86,7 +86,7 @@ def test_the_enterprise_objects_and_complains_and_the_department_answers(
     assert reply.status == "accepted"
 
     # The complaint's answer.
-    page.goto(f"{page.base_url}/")
+    page.goto(f"{page.base_url}/work/")
     page.get_by_role("link", name="1 条企业投诉待答复").click()
     page.locator("#complaint-list textarea").first.fill("经核查属实，已对检查人员提出批评。")
     page.get_by_role("button", name="答复").click()

@@ -80,6 +80,15 @@ def _migrate(target):
     executor.migrate([target])
 
 
+def _migrate_to_latest():
+    """Every app back at its latest migration: going back to BEFORE also unapplied the other
+    apps' migrations that depend on planning (draws, publication …), which AFTER alone would
+    leave unapplied for the tests that run next on this database."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_back_and_forth(scjg_admin, scjg_approver, coordinator, scjg):
     TagFactory(code="key_supervision", name="重点监管")
@@ -114,4 +123,5 @@ def test_migration_back_and_forth(scjg_admin, scjg_approver, coordinator, scjg):
         assert old_history[-1] == old
     finally:
         _migrate(AFTER)
+        _migrate_to_latest()
     assert filters() == (now, history)
