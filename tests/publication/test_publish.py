@@ -3,6 +3,7 @@ result notice, with its deadline met or not; corrected or withdrawn only with a 
 text kept for the auditor and not on the portal; published automatically before the deadline."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -232,3 +233,18 @@ def test_the_home_page_says_what_waits_for_publication(final_result, login, scjg
     assert "有检查结果待公示" not in login(wsjk_admin).get(reverse("web:home")).content.decode()
     services.results_publish(actor=scjg_admin, task=final_result.visit.task)
     assert "有检查结果待公示" not in login(scjg_admin).get(reverse("web:home")).content.decode()
+
+
+def test_the_daily_command(final_result):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("publish_due_results", "--date", final_result.publication_due_on.isoformat(), stdout=out)
+    assert out.getvalue().strip() == "自动公示检查结果 1 条。"
+    entry = AuditEntry.objects.get(action="publication.results.publish")
+    assert entry.source == "cli" and entry.actor is None
+    with pytest.raises(CommandError):
+        call_command("publish_due_results", "--date", "tomorrow")
+    with pytest.raises(CommandError):
+        call_command("publish_due_results", "--date", "2026-06-01", "--enqueue")
