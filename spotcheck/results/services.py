@@ -111,7 +111,6 @@ def _write_items(visit_result: VisitResult, clean: dict[str, Any]) -> None:
             row.save(update_fields=list(values))
 
 
-@transaction.atomic
 def _copy_status(visit_result: VisitResult) -> None:
     """The visit's copy of its result's status (``Visit.result_state``, read by the deadline
     dashboard), written in the transaction that changes the status."""
@@ -120,6 +119,7 @@ def _copy_status(visit_result: VisitResult) -> None:
         visit_result.visit.result_state = visit_result.status
 
 
+@transaction.atomic
 def result_save(
     *,
     actor: User,

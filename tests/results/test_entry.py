@@ -187,3 +187,17 @@ def test_errors_come_back_in_the_form_with_what_was_typed(login, officers, appro
     text = response.content.decode()
     assert "检查结果没有保存" in text and "不能与其他检查结果同时选择" in text and "门店正在装修" in text
     assert not VisitResult.objects.exists()
+
+
+def test_a_save_is_all_or_nothing(officers, approved, monkeypatch):
+    """A failure after the result's rows are written leaves nothing written (result_save is one
+    transaction; a merge once moved its decorator onto a helper)."""
+
+    def fail(visit_result):
+        raise RuntimeError("the visit's copy could not be written")
+
+    monkeypatch.setattr(services, "_copy_status", fail)
+    with pytest.raises(RuntimeError):
+        services.result_save(actor=officers[0], visit=approved, data=result_data(approved), base_revision=None)
+    assert not VisitResult.objects.exists() and not ItemResult.objects.exists()
+    assert not ResultRevision.objects.exists()
