@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,15 +14,15 @@ from spotcheck.audit.context import audit_source
 
 
 class DailyJobCommand(BaseCommand):
-    job: Any = None  # the django-tasks task that runs the same thing from the queue
+    """A subclass names its ``job`` (the django-tasks task that does the same from the queue)
+    and its ``run``: ``(day or None) -> the line to print``."""
+
+    job: Any
+    run: Callable[[dt.date | None], str]
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="按哪一天计算（默认今天），如 2026-06-25")
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务（db_worker）运行")
-
-    def run(self, day: dt.date | None) -> str:
-        """Do the day's work; the line to print."""
-        raise NotImplementedError
 
     def handle(self, *args, date: str | None = None, enqueue: bool = False, **options):
         if enqueue:

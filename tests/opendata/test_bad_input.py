@@ -43,8 +43,8 @@ def test_bad_parameters_are_400_naming_the_parameter(get, scjg, path, name, valu
     [
         ("results/", "result", "Z"),
         ("results/", "result", "未发现问题"),
-        ("results/", "uscc", "91320481MA1XXXXXX"),
-        ("results/", "uscc", "913204817XXXXXXXXX"),
+        ("results/", "uscc", "91320481MA1234567"),  # 17 characters
+        ("results/", "uscc", "91320481MA12345IOZ"),  # letters a USCC never holds
         ("results/", "notice", "abc"),
         ("results/", "state", "superseded"),  # the old versions are not public
         ("items/", "category", "secret"),
