@@ -32,3 +32,19 @@ def departments_of(user_ids: Iterable[int]) -> dict[int, set[int]]:
     ):
         departments.setdefault(user_id, set()).add(department_id)
     return departments
+
+
+def role_holder_ids(department_id: int, roles: Iterable[str]) -> list[int]:
+    """The ids of the active users holding one of ``roles`` actively in the department, which is
+    itself active (as ``scope_for`` counts a role), in id order (gaps14: whom to notify)."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                department_id=department_id,
+                role__in=list(roles),
+                is_active=True,
+                user__is_active=True,
+                department__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    )

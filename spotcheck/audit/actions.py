@@ -191,6 +191,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "replies.reply.accept": pgettext_lazy("audit action", "采纳企业说明/异议"),
     "replies.reply.reject": pgettext_lazy("audit action", "不予采纳企业说明/异议"),
     "replies.complaint.answer": pgettext_lazy("audit action", "答复企业投诉"),
+    "replies.complaint.notify": pgettext_lazy("audit action", "提醒审核人答复企业投诉"),  # gaps14
 }
 
 # Target types that are no model (the rest are named by their model's verbose name).

@@ -147,8 +147,21 @@ def _story_visits(task: Task, inspector: Inspector, day: dt.date) -> list[_Visit
     """The demo inspector's visits of ``task`` whose every officer has a login and a valid
     certificate (both confirm), the first ``VISITS_CHECKED_IN``."""
     chosen = []
-    visits = Visit.objects.filter(task=task, members__inspector=inspector).order_by("rank", "pk")
-    for visit in visits.select_related("task", "inspection_object"):
+    visits = list(
+        Visit.objects.filter(task=task, members__inspector=inspector)
+        .order_by("rank", "pk")
+        .select_related("task", "inspection_object")
+    )
+    # gaps14: the objects another department's draw took too come last, so the portal's story
+    # (portal_story) finds one still open to publish the results of both departments.
+    shared = set(
+        Visit.objects.filter(inspection_object_id__in=[v.inspection_object_id for v in visits])
+        .exclude(task__lead_department_id=task.lead_department_id)
+        .exclude(task__status=Task.Status.CANCELLED)
+        .values_list("inspection_object_id", flat=True)
+    )
+    visits.sort(key=lambda v: v.inspection_object_id in shared)
+    for visit in visits:
         members = [m.inspector for m in visit.members.select_related("inspector__user").order_by("position")]
         officers = [i for i in members if i.user_id is not None and i.certificate_valid_on(day)]
         if len(officers) < 2 or inspector not in officers:

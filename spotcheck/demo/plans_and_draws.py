@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from spotcheck.accounts.models import Department
@@ -44,6 +45,7 @@ from spotcheck.demo.data.departments import JOINT_OFFICE_CODE
 from spotcheck.demo.references import Frame
 from spotcheck.directory.models import InspectionObject
 from spotcheck.directory.object_filter import object_filter_q, validate_scope
+from spotcheck.directory.services import object_change_level
 from spotcheck.draws.frequency import frequency_rule_set
 from spotcheck.draws.models import Task, VisitMember
 from spotcheck.draws.pool import LEAD_QUAL, filter_q, proposed_cap
@@ -155,6 +157,14 @@ REDRAW_CANCEL_AFTER = dt.timedelta(minutes=5)
 # Minutes after the redraw is asked for that the joint office approves it (before its freeze).
 REDRAW_APPROVE_AFTER = dt.timedelta(minutes=10)
 MERGE_DECLINE_REASON = "各部门检查所需的专业设备和检查时段不同，经协调由各部门分别安排进场。"
+# gaps14 (issue 14, item 10): an enterprise with results of two departments on every load. The
+# joint draw and the draw overlapping it take their D-credit strata whole, so an active D-credit
+# object in both pools is drawn by both whatever the secret. A small directory may have none
+# there: before the first task, the credit reference system then downgrades one object of both
+# pools (through the directory's level service, as a user would), and the draws do the rest.
+SHARED_CREDIT_REASON = "被列入严重违法失信名单，信用风险分类调整为D类（高风险）。"
+SHARED_CREDIT_SOURCE = "国家企业信用信息公示系统"
+SHARED_CREDIT_BEFORE_TASKS = dt.timedelta(minutes=20)
 
 
 def witness_value(seed: object, task_code: str, position: int) -> str:
@@ -300,14 +310,21 @@ def _task_strata(entry: PlanEntry) -> list[dict[str, Any]]:
     return strata
 
 
-def _most_targets(entry: PlanEntry, strata: list[dict[str, Any]], now: dt.datetime) -> int:
-    """An upper bound of the draw's size: the pool before the frequency cap (which only removes)."""
+def _entry_objects(entry: PlanEntry) -> QuerySet[InspectionObject]:
+    """The active objects of the entry's scope and of one of its items' scopes: its pool before
+    the frequency cap (which only removes)."""
     universe = InspectionObject.objects.filter(object_filter_q(validate_scope(entry.scope))).filter(
         retired_at__isnull=True, status=InspectionObject.Status.ACTIVE
     )
     in_scope = universe.none()
     for item in entry.items.select_related("current_version"):
         in_scope = in_scope | universe.filter(object_filter_q(validate_scope(item.current_version.scope)))
+    return in_scope
+
+
+def _most_targets(entry: PlanEntry, strata: list[dict[str, Any]], now: dt.datetime) -> int:
+    """An upper bound of the draw's size: the pool before the frequency cap (which only removes)."""
+    in_scope = _entry_objects(entry)
     placed: set[int] = set()
     total = 0
     for stratum in strata:
@@ -562,6 +579,58 @@ def _departments(proposal: MergeProposal) -> str:
     return "、".join(names)
 
 
+def _drawn_whole(entry: PlanEntry) -> list[dict[str, Any]]:
+    """The filters of the entry's strata drawn whole (ratio 1, no maximum)."""
+    return [s["filter"] for s in _task_strata(entry) if str(s["ratio"]) in ("1", "1.0") and s["maximum"] is None]
+
+
+def ensure_drawn_by_both(
+    *, actor: Any, joint: PlanEntry, overlapping: Sequence[PlanEntry], when: dt.datetime
+) -> list[int]:
+    """Make sure that for each of ``overlapping`` an active object in its pool and the joint
+    entry's falls in a stratum both draw whole (see ``SHARED_CREDIT_REASON``): where none does,
+    the object of both pools with the smallest id (an enterprise, preferably in every pool) gets
+    the joint entry's whole-drawn credit level. Returns the ids of the objects changed."""
+    whole = [f for f in _drawn_whole(joint) if set(f) == {"credit_levels"} and len(f["credit_levels"]) == 1]
+    if not whole:
+        return []
+    level = whole[0]["credit_levels"][0]
+    joint_pool = _entry_objects(joint)
+    missing = []
+    for entry in overlapping:
+        if whole[0] not in _drawn_whole(entry):
+            continue
+        both = joint_pool.filter(pk__in=_entry_objects(entry).values("pk"))
+        if not both.filter(credit_level=level).exists():
+            missing.append(both)
+    changed: list[int] = []
+    enterprise = InspectionObject.Kind.ENTERPRISE
+    while missing:
+        # An object in as many of the missing intersections as there are, then the first.
+        common = missing[0]
+        for both in missing[1:]:
+            narrower = common.filter(pk__in=both.values("pk"))
+            if narrower.exists():
+                common = narrower
+        obj = common.filter(kind=enterprise).order_by("pk").first() or common.order_by("pk").first()
+        if obj is None:
+            missing.pop(0)
+            continue
+        with clock_at(when):
+            object_change_level(
+                actor=actor,
+                obj=obj,
+                field="credit_level",
+                new_value=level,
+                effective_on=timezone.localdate(when),
+                reason=SHARED_CREDIT_REASON,
+                source=SHARED_CREDIT_SOURCE,
+            )
+        changed.append(obj.pk)
+        missing = [both for both in missing if not both.filter(pk=obj.pk).exists()]
+    return changed
+
+
 def review_merges(*, coordinator: Any) -> dict[str, int]:
     """联席办 reviews the merge proposals (合并建议): confirms one (a merged visit), declines one
     with a reason and leaves the rest open, so the merges page shows all three. With fewer
@@ -656,6 +725,17 @@ def create_plans_and_draws(
 
     with_notice, after_visits = Task.ListPublication.WITH_NOTICE, Task.ListPublication.AFTER_VISITS
     used: set[int] = set()
+    by_code = {entry.code: entry for department in entries.values() for entry in department}
+    overlapping = [by_code[f"{department}-{year}-{code}"] for department, code in MERGE_ENTRIES]
+    if blocks:
+        # gaps14: the enterprise with results of two departments, on every load.
+        changed = ensure_drawn_by_both(
+            actor=actors["coordinator"],
+            joint=joint_entries[0],
+            overlapping=overlapping,
+            when=blocks[0].created - SHARED_CREDIT_BEFORE_TASKS,
+        )
+        counts["objects_downgraded_for_joint_overlap"] = len(changed)
 
     def first(
         candidates: list[PlanEntry],
@@ -682,8 +762,6 @@ def create_plans_and_draws(
     first(joint_entries[:1], with_notice, JOINT_WITNESSES, drawn, windows.joint)
     # Another department's draw over objects the joint task covers, for merge proposals
     # (unless one was drawn above already).
-    by_code = {entry.code: entry for department in entries.values() for entry in department}
-    overlapping = [by_code[f"{department}-{year}-{code}"] for department, code in MERGE_ENTRIES]
     if not any(e.pk in used for e in overlapping):
         first(overlapping, with_notice, WITNESSES, drawn, windows.running)
     # Preferably an entry not drawn yet; else a second round of a drawn one (its drawn objects

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from spotcheck.audit.services import audit_record, snapshot
 from spotcheck.draws.models import Visit
 from spotcheck.inspections.models import VisitCheckIn, VisitFeedback
+from spotcheck.inspections.signals import visit_complained
 
 
 class FeedbackRateLimited(Exception):
@@ -107,5 +108,8 @@ def visit_feedback_submit(
         after=snapshot(feedback) | {"task": visit.task.code, "visit_public_id": visit.public_id},
         department_id=visit.task.lead_department_id,
     )
+    if text:
+        # The replies app tells the reviewers who answer complaints (gaps14).
+        visit_complained.send(sender=VisitFeedback, actor=actor, feedback=feedback)
     _count(client_ip)
     return feedback

@@ -11,6 +11,9 @@ class Notice(models.Model):
         VISIT_WINDOW = "visit_window", _("检查即将截止")
         PUBLICATION_DUE = "publication_due", _("结果即将到公示期限")
         PUBLICATION_OVERDUE = "publication_overdue", _("结果逾期未公示")
+        # gaps14: the enterprise's voice (the replies app) tells the reviewers at once.
+        REPLY_SUBMITTED = "reply_submitted", _("企业说明/异议待审核")
+        COMPLAINT_RECEIVED = "complaint_received", _("企业投诉待答复")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="notices"

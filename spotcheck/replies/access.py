@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.scope import Role, Scope, require_staff, scope_for
+from spotcheck.accounts.selectors import role_holder_ids
 from spotcheck.draws.models import Task
 from spotcheck.inspections.models import VisitFeedback
 from spotcheck.replies.models import EnterpriseReply
@@ -33,6 +34,13 @@ READER_ROLES = (Role.DEPT_ADMIN, Role.APPROVER, Role.AUDITOR)
 
 def may_review(scope: Scope, department_id: int | None) -> bool:
     return any(scope.has_role_in(role, department_id) for role in REVIEWER_ROLES)
+
+
+def reviewer_ids(department_id: int) -> list[int]:
+    """The users who may review the department's replies and answer its complaints (those for
+    whom ``may_review`` holds: an active admin or approver role, in an active department, of an
+    active user), by id: whom the replies app notifies of a new one."""
+    return role_holder_ids(department_id, REVIEWER_ROLES)
 
 
 def review_departments(scope: Scope) -> frozenset[int]:

@@ -13,3 +13,6 @@ class RepliesConfig(AppConfig):
 
     name = "spotcheck.replies"
     verbose_name = _("企业说明与投诉答复")
+
+    def ready(self) -> None:
+        from spotcheck.replies import receivers  # noqa: F401  (connects to inspections' signals)

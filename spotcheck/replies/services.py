@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,10 @@ from spotcheck.audit.services import audit_record
 from spotcheck.core.reasons import clean_reason
 from spotcheck.inspections.check_codes import normalise_code
 from spotcheck.inspections.models import VisitCode, VisitFeedback
+from spotcheck.notices.models import Notice
+from spotcheck.notices.services import NoticeDraft, notices_send
 from spotcheck.publication.models import PublishedResult
+from spotcheck.publication.public_record import public_name
 from spotcheck.replies import access
 from spotcheck.replies.models import ComplaintAnswer, EnterpriseReply
 
@@ -132,6 +136,7 @@ def reply_submit(
     )
     reply.full_clean()
     reply.save(force_insert=True)
+    notified = _notify_reviewers_of_reply(reply, published)
     audit_record(
         actor=actor,
         action="replies.reply.submit",
@@ -143,11 +148,85 @@ def reply_submit(
             "published_result": published.pk,
             "version": published.version,
             "task": published.notice.task.code,
+            "notified": notified,
         },
         department_id=reply.department_id,
     )
     _count(client_ip)
     return reply
+
+
+# ------------------------------------------------------------------ the reviewers' notices (gaps14)
+#
+# A notice names the thing by what the portal already shows of it (the object's public name, the
+# task), never the enterprise's text or contact name, which the reviewer reads on the linked page.
+# Its key names the oldest reply (complaint) still waiting on the same result (visit): a second
+# submission while the first waits adds no notice (the linked page lists the others); once all
+# are decided, the next one is told again.
+
+
+def _notify_reviewers_of_reply(reply: EnterpriseReply, published: PublishedResult) -> int:
+    """Tell the result's reviewers (``access.reviewer_ids``) of a new reply; the number of
+    notices sent."""
+    first = (
+        EnterpriseReply.objects.filter(visit_result_id=reply.visit_result_id, status=Status.PENDING)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    task = published.notice.task
+    name = (published.record.get("object") or {}).get("name") or ""
+    drafts = [
+        NoticeDraft(
+            user_id=user_id,
+            kind=Notice.Kind.REPLY_SUBMITTED,
+            key=f"reply-submitted:{reply.visit_result_id}:{first}",
+            title=_("企业说明/异议待审核：%(name)s") % {"name": name},
+            body=_("任务 %(code)s %(title)s 已公示的检查结果收到企业%(kind)s，请审核。")
+            % {"code": task.code, "title": task.title, "kind": reply.get_kind_display()},
+            link=reverse("replies:detail", args=[first]),
+        )
+        for user_id in access.reviewer_ids(reply.department_id)
+    ]
+    return len(notices_send(drafts))
+
+
+@transaction.atomic
+def complaint_notify(*, actor: Any = None, feedback: VisitFeedback) -> int:
+    """Tell the reviewers of the visit's lead department (who answer complaints) of a new
+    complaint from the 检查码 page, in the submission's transaction (the inspections app's
+    ``visit_complained``); audited when anyone was told. The number of notices sent."""
+    visit = feedback.visit
+    task = visit.task
+    first = (
+        VisitFeedback.objects.exclude(complaint="")
+        .filter(visit_id=visit.pk, answer__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    drafts = [
+        NoticeDraft(
+            user_id=user_id,
+            kind=Notice.Kind.COMPLAINT_RECEIVED,
+            key=f"complaint-received:{visit.pk}:{first}",
+            title=_("企业投诉待答复：%(name)s") % {"name": public_name(visit.inspection_object)},
+            body=_("任务 %(code)s %(title)s 的一次检查收到企业的投诉，请答复。")
+            % {"code": task.code, "title": task.title},
+            link=reverse("replies:complaints") + f"?state=unanswered#complaint-{first}",
+        )
+        for user_id in access.reviewer_ids(task.lead_department_id)
+    ]
+    sent = notices_send(drafts)
+    if sent:
+        audit_record(
+            actor=actor,
+            action="replies.complaint.notify",
+            target=feedback,
+            after={"feedback": feedback.pk, "visit_public_id": visit.public_id, "notified": len(sent)},
+            department_id=task.lead_department_id,
+        )
+    return len(sent)
 
 
 def _pending_locked(reply: EnterpriseReply) -> EnterpriseReply:

@@ -56,12 +56,18 @@ def reply_list_view(request):
 @require_GET
 def reply_detail_view(request, pk: int):
     reply = access.get_reply_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    # The other replies on the same result still waiting (one notice tells of them all: gaps14).
+    others = (
+        selectors.staff_replies(scope, "pending").filter(visit_result_id=reply.visit_result_id).exclude(pk=reply.pk)
+    )
     return render(
         request,
         "replies/reply_detail.html",
         {
             "reply": reply,
-            "may_review": access.may_review(scope_for(request.user), reply.department_id),
+            "others": list(others[:PER_PAGE]),
+            "may_review": access.may_review(scope, reply.department_id),
             "reason_max": services.REASON_MAX,
         },
     )

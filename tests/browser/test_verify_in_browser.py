@@ -5,8 +5,10 @@ task drawn by the engine — and works without SubtleCrypto, as on a plain-http 
 
 import copy
 import hashlib
+import importlib.util
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -428,17 +430,50 @@ def bare_verifier(_browser):
     context.close()
 
 
+def _script():
+    """scripts/verify_records_in_browser.py (not a package): what kinds of record there are."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "verify_records_in_browser.py"
+    spec = importlib.util.spec_from_file_location("verify_records_in_browser", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+# Every kind of record a full demo load (20,000 objects, 300 inspectors) makes, and the empty
+# stratum a small directory adds (gaps14: scripts/verify_records_in_browser.py --kinds on both).
+DEMO_RECORD_KINDS = {
+    "full",
+    "public",
+    "task:routine",
+    "task:joint",
+    "team of two departments",
+    "redraw",
+    "cancelled (replaced by a redraw)",
+    "several strata",
+    "stratum drawn whole",
+    "empty stratum",
+    "slot with qualifications",
+    "teams matched",
+    "non-ASCII ids",
+}
+
+
 @pytest.mark.django_db
 def test_the_demo_records_verify_in_the_browser(bare_verifier):
     """The demo region's drawn tasks (made through the demo's services, as `make demo` makes
-    them): the full records (teams checked) and the public copies."""
+    them): the full records (teams checked) and the public copies. The small load the demo's
+    tests use (gaps14: the one with the joint draw and the redraw) has every kind of record the
+    full demo has; scripts/verify_records_in_browser.py runs this over a full one."""
     with clock_at(DEMO_ANCHOR):
-        load_demo(objects=300, inspectors=30, seed="verify14")
+        load_demo(objects=300, inspectors=30, seed="test")
     drawn = [t for t in Task.objects.select_related("draw").order_by("code") if t.draw.is_drawn]
     public = [t for t in drawn if list_is_public(t)]
     assert drawn and public
-    records = [full_record(t) for t in drawn] + [public_record(t) for t in public]
-    texts = [json.dumps(r, ensure_ascii=False, indent=2, sort_keys=True) for r in records]
+    pairs = [(t, full_record(t)) for t in drawn] + [(t, public_record(t)) for t in public]
+    kinds = set().union(*(_script().record_kinds(t, r) for t, r in pairs))
+    assert kinds >= DEMO_RECORD_KINDS, DEMO_RECORD_KINDS - kinds
+    texts = [json.dumps(r, ensure_ascii=False, indent=2, sort_keys=True) for _t, r in pairs]
     got = judge_in_browser(bare_verifier, texts)
     assert got == [expected(t) for t in texts]
     assert {g["verdict"] for g in got} == {"pass"}

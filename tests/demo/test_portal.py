@@ -125,3 +125,31 @@ def test_an_enterprise_statement_is_accepted_and_shown(demo, client):
     obj = reply.published_result.inspection_object
     page = client.get(reverse("portal:enterprise", args=[obj.public_code])).content.decode()
     assert reply.text in page
+
+
+def test_an_enterprise_shows_results_of_two_departments_and_an_accepted_statement(demo, client):
+    """(gaps14; issue 14, item 10) On every load — the small one too, whatever the server secret:
+    the object the joint draw and the draw overlapping it both take whole (its credit downgraded to
+    D before the tasks when the small directory has no such object) has its results of both
+    departments published, and its statement accepted, on one enterprise page."""
+    from spotcheck.demo.plans_and_draws import SHARED_CREDIT_REASON
+    from spotcheck.directory.models import LevelChange
+    from spotcheck.replies.models import EnterpriseReply
+
+    assert demo.counts["enterprises_with_two_departments"] == 1
+    reply = EnterpriseReply.objects.select_related("published_result__inspection_object").get(
+        status=EnterpriseReply.Status.ACCEPTED
+    )
+    obj = reply.published_result.inspection_object
+    shown = PublishedResult.objects.filter(inspection_object=obj, state=PublishedResult.State.CURRENT)
+    departments = {row.notice.department for row in shown.select_related("notice__department")}
+    assert len(departments) >= 2, departments
+    page = client.get(reverse("portal:enterprise", args=[obj.public_code]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for department in departments:
+        assert department.name in html
+    assert reply.text in html and "企业说明（已审核）" in html
+    # Where the directory had no object both draws take whole, one was downgraded, on the record.
+    downgraded = LevelChange.objects.filter(reason=SHARED_CREDIT_REASON)
+    assert downgraded.count() == demo.counts["objects_downgraded_for_joint_overlap"] <= 1
