@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "spotcheck.portal.hosts.PortalHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # (load14) A public page kept for anonymous visitors: after the language is chosen.
+    "spotcheck.portal.page_cache.PortalPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -484,3 +486,7 @@ if _portal_hosts_not_allowed:
 # open14: requests per client address to the open data API (/public/api/v1/), DRF's
 # "N/second|minute|hour|day"; more get a 429 with Retry-After.
 SPOTCHECK_OPENDATA_RATE = env_str("SPOTCHECK_OPENDATA_RATE", "120/minute")
+
+# load14: how long a portal page computed for an anonymous visitor is served to the next ones
+# (spotcheck/portal/page_cache.py); any audited change drops every kept page at once. 0: off.
+SPOTCHECK_PORTAL_CACHE_SECONDS = env_int("SPOTCHECK_PORTAL_CACHE_SECONDS", 60)

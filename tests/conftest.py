@@ -35,6 +35,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Jobs run inline when their transaction commits (the worker's backend is the database).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # load14: a page's tests see the page's own work (its queries, a change made by the ORM
+    # without an audit entry); tests/portal/test_page_cache.py turns the portal's cache on.
+    settings.SPOTCHECK_PORTAL_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -32,4 +32,6 @@ urlpatterns = [
     path("", include("spotcheck.bulkdata.urls")),
     # the search of published results (issue 14, item 3; search14)
     path("search/", views_search.search_view, name="search"),
+    # the language switch, a link (load14: one kept copy of a page serves every visitor)
+    path("language/<str:code>/", views.language_view, name="language"),
 ]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from spotcheck.audit.anchors import anchor_line
@@ -252,6 +253,33 @@ def enterprise_view(request, public_code: str):
 
 # (portal14) The error pages of a portal-only host (spotcheck/urls_portal.py): in the portal's
 # layout, linking back to the portal, as the staff ones would to a workspace that is not there.
+
+
+# load14: the portal's language switch is a link, not the staff side's POST form with a CSRF
+# token, so that one copy of a page serves every anonymous visitor (portal/page_cache.py). It
+# sets only the visitor's own language cookie, which Django's set_language (POST only) would.
+@require_GET
+def language_view(request, code: str):
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("portal:index")
+    response = HttpResponseRedirect(next_url)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
 def page_not_found_view(request, exception=None):
     return render(request, "portal/404.html", status=404)
 

@@ -41,7 +41,7 @@ def test_the_portal_menu_folds_on_a_phone_and_opens_by_keyboard(page, language):
     origin = page.base_url
     page.goto(origin + "/public/search/")
     if language == "en":
-        page.get_by_role("button", name="English").click()
+        page.get_by_role("link", name="English").click()
         page.wait_for_url(origin + "/public/search/")
     assert page.locator("html").get_attribute("lang") == language
 
@@ -64,7 +64,7 @@ def test_the_portal_menu_folds_on_a_phone_and_opens_by_keyboard(page, language):
     assert summary.inner_text().strip().endswith(MENU[language])
     brand, menu = page.locator("a.brand").bounding_box(), summary.bounding_box()
     assert menu["y"] < brand["y"] + brand["height"], (brand, menu)
-    switch = page.get_by_role("button", name=SWITCH[language])
+    switch = page.get_by_role("link", name=SWITCH[language])
     assert switch.is_visible()
     assert page.locator("header.topbar").bounding_box()["height"] < 110
     assert not page.locator(".navmenu-links").is_visible()

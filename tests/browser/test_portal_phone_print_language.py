@@ -137,7 +137,7 @@ def test_the_language_switch_keeps_the_page(page, live_server, published):
     here = f"{origin}/public/results/{published.pk}/"
     page.goto(here)
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_url(here)
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Double Random, One Public: Public Disclosure" in page.title()
@@ -145,7 +145,7 @@ def test_the_language_switch_keeps_the_page(page, live_server, published):
     shot(page, "portal-result-notice-en-390")
     page.goto(origin + "/")  # the choice stays for the next page
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_role("button", name="中文").click()
+    page.get_by_role("link", name="中文").click()
     page.wait_for_url(origin + "/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert "双随机、一公开 公示" in page.title()
@@ -171,8 +171,8 @@ def test_the_portal_on_a_host_of_its_own(_browser, live_server, settings, publis
         assert page.get_by_role("link", name="工作人员登录").count() == 0
         page.get_by_role("link", name=published.title).click()
         page.wait_for_url(f"{origin}/public/results/{published.pk}/")
-        # The language switch (a POST with its CSRF token) on this host, back to the same page.
-        page.get_by_role("button", name="English").click()
+        # The language switch (a link; load14) on this host, back to the same page.
+        page.get_by_role("link", name="English").click()
         page.wait_for_url(f"{origin}/public/results/{published.pk}/")
         assert page.locator("html").get_attribute("lang") == "en"
         shot(page, "portal-host-result-notice-en-390")

@@ -409,7 +409,7 @@ def test_task_page_in_english_gives_the_reasons_in_english(page, make_task, run_
 
     page.route("**/record.json", tampered)
     page.goto(page.base_url + reverse("portal:task_detail", args=[task.code]))
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_function("() => document.documentElement.lang === 'en'")
     got = click_verify(page, "[data-verify-fetch]")
     assert got["verdict"] == "fail"

@@ -120,6 +120,7 @@ def _arguments(region) -> dict[str, list[str]]:
         "portal:bulkdata:feed_enterprise": [f"/public/feeds/enterprises/{obj.public_code}.atom"],
         "portal:search": ["/public/search/?q=五金店", "/public/search/?result=A"],
         "set_language": [],  # a POST that switches the language: no data
+        "portal:language": ["/public/language/en/?next=/public/"],  # load14: the portal's switch, a redirect
         "favicon": ["/favicon.ico"],
         "opendata:schema": ["/public/api/v1/schema/?format=json"],
         "opendata:docs": ["/public/api/v1/docs/"],
