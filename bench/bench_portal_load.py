@@ -39,7 +39,16 @@ alone for a few seconds, with the CPU per request of the gunicorn workers and of
 (where the time goes). Each run says how busy the rest of the machine was (``machine.CpuWatch``,
 less the server, its database backends and wrk).
 
-Figures: see README, Benchmarks (bench_portal_load.py).
+Figures (2026-12-05, 2 cores AMD EPYC, PostgreSQL 15.20, other work keeping 0.9–1.3 of the
+cores busy): data generated once in about 15 minutes (directory 10 min, search tables 101 s,
+result chain 154 s); mixed load 19 and 12 req/s, p50 312 and 508 ms, p95 2,075 and 2,590 ms, no
+errors; static ceiling 2,233 req/s, p95 9 ms — target NOT MET. Each kind alone (CPU per request,
+gunicorn / PostgreSQL): open API results by department and year 100 / 1,865 ms, API lists
+26 / 58 ms, API enterprise search 63 / 194 ms (the open data's own queries: helper scale's work;
+with it merged, mixed 31 req/s, p95 716 ms); result notice page 33 / 3 ms, task page
+26 / 9 ms, searches 16–18 / 2–8 ms, home 17 / 3 ms, notice list 12 / 15 ms, enterprise page
+8 / 2 ms. About 20 ms of Python and 7 ms of the database per request put the ceiling of these
+2 cores near 70 req/s. README, Benchmarks, has the details.
 """
 
 from __future__ import annotations
