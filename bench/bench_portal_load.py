@@ -39,16 +39,16 @@ alone for a few seconds, with the CPU per request of the gunicorn workers and of
 (where the time goes). Each run says how busy the rest of the machine was (``machine.CpuWatch``,
 less the server, its database backends and wrk).
 
-Figures (2026-12-05, 2 cores AMD EPYC, PostgreSQL 15.20, other work keeping 0.9–1.3 of the
+Figures (2026-12-05, 2 cores AMD EPYC, PostgreSQL 15.20, other work keeping 1.1–1.4 of the
 cores busy): data generated once in about 15 minutes (directory 10 min, search tables 101 s,
-result chain 154 s); mixed load 19 and 12 req/s, p50 312 and 508 ms, p95 2,075 and 2,590 ms, no
-errors; static ceiling 2,233 req/s, p95 9 ms — target NOT MET. Each kind alone (CPU per request,
-gunicorn / PostgreSQL): open API results by department and year 100 / 1,865 ms, API lists
-26 / 58 ms, API enterprise search 63 / 194 ms (the open data's own queries: helper scale's work;
-with it merged, mixed 31 req/s, p95 716 ms); result notice page 33 / 3 ms, task page
-26 / 9 ms, searches 16–18 / 2–8 ms, home 17 / 3 ms, notice list 12 / 15 ms, enterprise page
-8 / 2 ms. About 20 ms of Python and 7 ms of the database per request put the ceiling of these
-2 cores near 70 req/s. README, Benchmarks, has the details.
+result chain 154 s); mixed load 10 and 16 req/s, p50 608 and 379 ms, p95 3,020 and 2,265 ms, no
+errors; static ceiling 1,530 and 2,432 req/s — target NOT MET. Each kind alone (CPU per request,
+gunicorn / PostgreSQL): open API results by department and year 39 / 811 ms, API lists
+23 / 82 ms, API enterprise search 61 / 111 ms (the open data's own queries, helper scale's work;
+with it merged: mixed 45 req/s, p95 552 ms); result notice page 29 / 3 ms, task page 25 / 9 ms,
+searches 15–17 / 2–7 ms, home 16 / 3 ms, notice list 11 / 14 ms, enterprise page 9 / 2 ms. About
+16 ms of Python and 5–13 ms of the database per request put the ceiling of these 2 cores at
+70–100 req/s. README, Benchmarks, has the details.
 """
 
 from __future__ import annotations
