@@ -59,12 +59,25 @@ def setup_django() -> None:
     django.setup()
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class CpuWatch:
     """CPU time the rest of the machine used while a run went on: all busy time from
-    /proc/stat less this process's and its database backend's."""
+    /proc/stat less this process's and its database backend's; with ``own_pids``, less also
+    those processes' (the server and its database backends a load bench started) and this
+    process's children that ended meanwhile (the load generator)."""
 
-    def __init__(self, backend_pid: int | None) -> None:
+    def __init__(self, backend_pid: int | None, own_pids=None) -> None:
         self.backend_pid = backend_pid
+        self.own_pids = own_pids  # a callable giving the pids to count as the bench's own
         self.tick = os.sysconf("SC_CLK_TCK")
 
     def _busy_total(self) -> tuple[float, float]:
@@ -76,12 +89,9 @@ class CpuWatch:
     def _own(self) -> float:
         used = sum(os.times()[:2])
         if self.backend_pid:
-            try:
-                with open(f"/proc/{self.backend_pid}/stat", encoding="ascii") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-                used += (int(fields[11]) + int(fields[12])) / self.tick
-            except OSError:
-                pass
+            used += process_cpu(self.backend_pid)
+        if self.own_pids is not None:
+            used += sum(os.times()[2:4]) + sum(process_cpu(pid) for pid in self.own_pids())
         return used
 
     def __enter__(self) -> CpuWatch:

@@ -140,6 +140,15 @@ class Task(models.Model):
                 name="task_redraw_names_the_replaced_task",
             ),
         ]
+        indexes = [
+            # load14: the portal's task notices, newest first (its home page, its task list, the
+            # feeds): a page is the head of this index, not a sort of every announced task.
+            models.Index(
+                fields=["-announced_at", "-id"],
+                condition=models.Q(announced_at__isnull=False),
+                name="task_announced_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

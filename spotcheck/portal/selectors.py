@@ -177,7 +177,10 @@ def public_targets(task: Task, *, stratum: str = "", query: str = "") -> VisitPa
     page. Only once the list is public (``list_is_public``). A search by name never finds a
     个体工商户 through its operator's name (the name shown masks it)."""
     visits = (
-        Visit.objects.filter(task=task)
+        # The strata by their task too (load14): a visit's stratum is always of its task, and
+        # said so PostgreSQL joins the task's few strata instead of hashing every task's
+        # (7 ms a page at 10^4 tasks, 1 ms).
+        Visit.objects.filter(task=task, stratum__task=task)
         .select_related("stratum", "inspection_object")
         .only(
             "rank",

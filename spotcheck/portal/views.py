@@ -22,6 +22,7 @@ from spotcheck.drawspec import verify_draw
 from spotcheck.planning.selectors import live_entries, published_plans
 from spotcheck.planning.strata import describe_stratum_filters
 from spotcheck.portal import selectors_results
+from spotcheck.portal.row_urls import row_url
 from spotcheck.portal.selectors import (
     list_is_public,
     notice_strata,
@@ -216,13 +217,16 @@ def result_notice_view(request, pk: int):
     page_obj = Paginator(selectors_results.notice_results(notice), TARGETS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
     replies = accepted_replies(rows)  # voice14: 企业说明（已审核） beside the result
+    results = [selectors_results.public_result(row) for row in rows]
+    # load14: each row's two links at the cost of one reverse each (row_urls).
+    enterprise_url, reply_url = row_url("portal:enterprise"), row_url("portal:reply")
     return render(
         request,
         "portal/result_notice.html",
         {
             "notice": notice,
             "page_obj": page_obj,
-            "results": [(selectors_results.public_result(row), replies.get(row.pk, [])) for row in rows],
+            "results": [(r, replies.get(r.pk, []), enterprise_url(r.public_code), reply_url(r.pk)) for r in results],
         },
     )
 
