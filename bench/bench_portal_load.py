@@ -187,7 +187,7 @@ def _mixed(kinds: dict[str, list[str]], rng: random.Random) -> list[str]:
 class Server:
     """gunicorn serving the project on a free loopback port, with production settings."""
 
-    def __init__(self, workers: int, worker_class: str, threads: int) -> None:
+    def __init__(self, workers: int, worker_class: str, threads: int, page_cache: int, redis_url: str) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -200,6 +200,10 @@ class Server:
             "DATABASE_CONN_MAX_AGE": "600",
             # The whole load comes from one address: the per-address throttle is raised for the run.
             "SPOTCHECK_OPENDATA_RATE": "100000000/minute",
+            # The portal's kept pages (portal/page_cache.py), in the Redis all workers share, as
+            # README's Deploying sets it up; without Redis each worker keeps its own.
+            "SPOTCHECK_PORTAL_CACHE_SECONDS": str(page_cache),
+            "SPOTCHECK_REDIS_URL": redis_url,
         }
         self.command = [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -273,6 +277,26 @@ def _check(base: str, kinds: dict[str, list[str]]) -> list[str]:
 
 
 WRK_LINE = re.compile(r"WRK (.*)")
+REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied before each run
+
+
+def _redis() -> str:
+    """The local Redis's URL if it answers, else "" (each worker then keeps pages on its own)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:  # no Redis, whatever the reason: run without it
+        return ""
+    return REDIS_URL
+
+
+def _empty_cache(redis_url: str) -> None:
+    # Each run starts with no kept page, so that no run profits from the one before.
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
 
 
 def _wrk(base: str, path_file: str, seconds: int, connections: int, threads: int) -> dict[str, float]:
@@ -310,9 +334,10 @@ def _describe(label: str, f: dict[str, float], extra: str = "") -> str:
             f" (status ≥ 400: {f['status']:.0f}, connect {f['connect']:.0f}, read {f['read']:.0f}, "
             f"write {f['write']:.0f}, timeout {f['timeout']:.0f})"
         )
+    kept = f", {f['hits'] / max(f['requests'], 1):.0%} from kept pages" if f.get("hits") else ""
     return (
         f"  {label:<26} {f['rps']:7.1f} req/s   p50 {f['p50'] / 1000:6.1f} ms   p95 {f['p95'] / 1000:6.1f} ms   "
-        f"p99 {f['p99'] / 1000:6.1f} ms   {f['requests']:,.0f} requests, {errors}{extra}"
+        f"p99 {f['p99'] / 1000:6.1f} ms   {f['requests']:,.0f} requests, {errors}{kept}{extra}"
     )
 
 
@@ -328,6 +353,12 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--worker-threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=60,
+        help="SPOTCHECK_PORTAL_CACHE_SECONDS of the server (60, as deployed; 0: every page computed)",
+    )
     parser.add_argument("--kind-seconds", type=int, default=5, help="seconds of each kind alone (0: none)")
     parser.add_argument("--paths", type=int, default=2000, help="distinct paths per kind")
     parser.add_argument("--seed", type=int, default=2026)
@@ -369,14 +400,21 @@ def main() -> None:
     kind_files = {kind: _write(paths) for kind, paths in kinds.items()}
     connection.close()  # the bench's own connection is not part of the load
 
-    server = Server(args.workers, args.worker_class, args.worker_threads)
+    redis_url = _redis() if args.page_cache_seconds else ""
+    server = Server(args.workers, args.worker_class, args.worker_threads, args.page_cache_seconds, redis_url)
     print(
         f"server: gunicorn, {args.workers} {args.worker_class} workers"
         + (f" × {args.worker_threads} threads" if args.worker_threads > 1 else "")
         + f" on {os.cpu_count()} cores (2 per core: each request computes in Python or waits on PostgreSQL "
         "on this machine); DEBUG off, ALLOWED_HOSTS 127.0.0.1, a fresh secret, DATABASE_CONN_MAX_AGE=600; "
         "SPOTCHECK_OPENDATA_RATE raised to 100000000/minute for the run (all requests come from one address; "
-        "the deployed 120/minute per address would answer most API calls with 429)"
+        "the deployed 120/minute per address would answer most API calls with 429); "
+        + (
+            f"portal pages kept for anonymous visitors {args.page_cache_seconds} s"
+            + (f" in Redis ({redis_url}, emptied before each run)" if redis_url else " in each worker's memory")
+            if args.page_cache_seconds
+            else "no portal page kept (SPOTCHECK_PORTAL_CACHE_SECONDS=0: every page computed)"
+        )
     )
     print(
         f"load: wrk, {args.connections} connections, {args.threads} threads, {args.duration} s per run; "
@@ -403,6 +441,7 @@ def main() -> None:
         mixed_runs, static_runs = [], []
         for run in range(args.runs):
             print(f"run {run + 1}:")
+            _empty_cache(redis_url)
             with machine.CpuWatch(backend_pid, own_pids) as watch:
                 mixed = _wrk(server.base, mixed_file, args.duration, args.connections, args.threads)
             mixed_runs.append(mixed)
@@ -421,6 +460,7 @@ def main() -> None:
             for kind, name in kind_files.items():
                 with db.cursor() as cursor:
                     pg = _backends(cursor)
+                _empty_cache(redis_url)
                 before_workers = sum(machine.process_cpu(p) for p in server.worker_pids())
                 before_pg = sum(machine.process_cpu(p) for p in pg)
                 figures = _wrk(server.base, name, args.kind_seconds, args.connections, args.threads)

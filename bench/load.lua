@@ -5,10 +5,13 @@
 
 local paths = {}
 local counter = 0
+local threads = {}
+hits = 0
 
 function setup(thread)
   counter = counter + 1
   thread:set("id", counter)
+  threads[#threads + 1] = thread
 end
 
 function init(args)
@@ -24,11 +27,22 @@ function request()
   return wrk.format("GET", paths[math.random(#paths)])
 end
 
+-- The portal's page cache says whether it served a kept copy (X-Portal-Cache: hit).
+function response(status, headers, body)
+  if headers["X-Portal-Cache"] == "hit" then
+    hits = hits + 1
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  local kept = 0
+  for _, thread in ipairs(threads) do
+    kept = kept + thread:get("hits")
+  end
   io.write(string.format(
-    "WRK requests=%d duration=%d connect=%d read=%d write=%d timeout=%d status=%d p50=%d p95=%d p99=%d max=%d\n",
+    "WRK requests=%d duration=%d connect=%d read=%d write=%d timeout=%d status=%d p50=%d p95=%d p99=%d max=%d hits=%d\n",
     summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, e.status,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, kept
   ))
 end

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from spotcheck.opendata import params, serializers
 from spotcheck.opendata.codes import code_lists
+from spotcheck.opendata.kept import keep_answer
 from spotcheck.opendata.throttling import OpenDataRateThrottle
 from spotcheck.portal import selectors, selectors_results, selectors_search
 
@@ -39,6 +40,13 @@ class OpenDataView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [OpenDataRateThrottle]
     renderer_classes = [JSONRenderer]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # load14: every view's answer is kept for the next client (opendata/kept.py), after the
+        # throttle; done here so that no view of this API can be added without it.
+        super().__init_subclass__(**kwargs)
+        if "get" in cls.__dict__:
+            cls.get = keep_answer(cls.__dict__["get"])
 
 
 def _page(

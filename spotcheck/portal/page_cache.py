@@ -84,9 +84,11 @@ def page_name(request: HttpRequest) -> str | None:
     return match.view_name
 
 
-def _key(request: HttpRequest, generation: str) -> str:
+def cache_key(request: HttpRequest, kind: str = "portal-page") -> str:
+    """The key of what is kept for this request: the data's generation, the language, the host,
+    the path and its query (the open data's answers use it too, with a kind of their own)."""
     page = hashlib.sha256(request.build_absolute_uri().encode("utf-8", "surrogateescape")).hexdigest()
-    return f"portal-page:{generation}:{get_language()}:{page}"
+    return f"{kind}:{data_generation()}:{get_language()}:{page}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -121,7 +123,7 @@ class PortalPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = _key(request, data_generation())
+        key = cache_key(request)
         kept = cache.get(key)
         if kept is not None:
             kept["X-Portal-Cache"] = "hit"
