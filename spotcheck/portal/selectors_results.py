@@ -15,6 +15,7 @@ from django.http import Http404
 
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import Task
+from spotcheck.portal import selectors_search
 from spotcheck.publication.models import PublishedResult, ResultNotice
 from spotcheck.results.codes import Method, NotCarriedOut, ResultCode
 from spotcheck.results.models import VisitResult
@@ -262,8 +263,18 @@ def results_with_code(rows: QuerySet[PublishedResult], code: str) -> QuerySet[Pu
 
 
 def results_last_update(rows: QuerySet[PublishedResult]) -> Any:
+    """The latest publication or withdrawal among ``rows``: a MAX over them all, for a list
+    that is small by construction (one enterprise's history)."""
     times = rows.order_by().aggregate(p=Max("published_at"), w=Max("withdrawn_at"))
     return max((t for t in times.values() if t is not None), default=None)
+
+
+def publication_last_update() -> Any:
+    """The latest publication, correction or withdrawal of any result, read from one row of
+    an index whatever the number of results: each of them sets its notice's ``updated_at``
+    (``publication.services``; ``result_notice_updated_idx``). No shown result changed after
+    it, so it answers "has anything changed since?" for any list of results (scale14)."""
+    return ResultNotice.objects.order_by("-updated_at", "-pk").values_list("updated_at", flat=True).first()
 
 
 def public_result_rows(rows: list[PublishedResult]) -> list[dict[str, Any]]:
@@ -347,7 +358,8 @@ def search_results(
 ) -> QuerySet[PublishedResult]:
     """``public_results`` (or ``rows``) narrowed: the body that published (the task's lead
     department), the region of the object, the year and dates of completion, a fragment of the
-    name as published (masked for a 个体工商户: the operator's name finds nothing), the USCC,
+    enterprise's public name as last published (as the portal search and its page have it; masked
+    for a 个体工商户: the operator's name finds nothing), its USCC,
     a result code, the task, the notice, the state."""
     qs = public_results() if rows is None else rows
     if department:
@@ -360,10 +372,13 @@ def search_results(
         qs = qs.filter(completed_on__gte=date_from)
     if date_to:
         qs = qs.filter(completed_on__lte=date_to)
+    # The enterprise by its search row (scale14): the portal search's name match through its
+    # index of character pairs, the USCC through its b-tree, then the results by the object's
+    # index — never a scan of the records' JSON.
     if name:
-        qs = qs.filter(record__object__name__icontains=name)
+        qs = qs.filter(inspection_object_id__in=selectors_search.public_objects_named(name).values("pk"))
     if uscc:
-        qs = qs.filter(record__object__uscc=uscc)
+        qs = qs.filter(inspection_object_id__in=selectors_search.public_objects_with_uscc(uscc).values("pk"))
     if task:
         qs = qs.filter(notice__task__code=task)
     if notice is not None:
