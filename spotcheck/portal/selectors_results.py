@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Max, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from spotcheck.core import counting
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import Task
 from spotcheck.portal import selectors_search
@@ -372,11 +373,8 @@ def search_results(
         qs = qs.filter(completed_on__gte=date_from)
     if date_to:
         qs = qs.filter(completed_on__lte=date_to)
-    # The enterprise by its search row (scale14): the portal search's name match through its
-    # index of character pairs, the USCC through its b-tree, then the results by the object's
-    # index — never a scan of the records' JSON.
-    if name:
-        qs = qs.filter(inspection_object_id__in=selectors_search.public_objects_named(name).values("pk"))
+    # The enterprise by its search row (scale14): the USCC through its b-tree, the name through
+    # the portal search's own match (``_named``) — never a scan of the records' JSON.
     if uscc:
         qs = qs.filter(inspection_object_id__in=selectors_search.public_objects_with_uscc(uscc).values("pk"))
     if task:
@@ -387,7 +385,47 @@ def search_results(
         qs = qs.filter(state=state)
     if result:
         qs = results_with_code(qs, result)
+    if name:
+        qs = _named(qs, name)
     return qs
+
+
+# A name held by at most this many enterprises: their results are read by the enterprises' ids.
+NAMED_OBJECTS = 5000
+# A commoner name: the results are read down the latest-first index this many at a time.
+WALK_CHUNK = 2000
+
+
+def _named(qs: QuerySet[PublishedResult], name: str) -> QuerySet[PublishedResult]:
+    """``qs`` narrowed to the enterprises whose public name holds ``name`` (the portal search's
+    match, ``selectors_search.public_objects_named``), planned by how many there are.
+
+    The planner cannot tell: its estimate of a fragment of three characters or more (several
+    character pairs, then LIKE) is far below the truth for a common one (限公司: 25,055
+    enterprises estimated at 1). So the enterprises are counted first, up to ``NAMED_OBJECTS``:
+    as many or fewer, their ids go into the query, and their results are read by the object's
+    index and sorted. More, and the matches are dense: the results are read down the
+    latest-first index ``WALK_CHUNK`` at a time, each chunk's enterprises checked against the
+    name, until the capped list (``COUNT_CAP`` + 1) is full; the page and the capped count
+    then read those ids alone."""
+    ids = selectors_search.public_object_ids_named(name, NAMED_OBJECTS)
+    if ids is not None:
+        return qs.filter(inspection_object_id__in=ids)
+    wanted = counting.COUNT_CAP + 1
+    ordered = qs.order_by("-completed_on", "-pk").values_list("completed_on", "pk", "inspection_object_id")
+    found: list[int] = []
+    chunk = list(ordered[:WALK_CHUNK])
+    while chunk:
+        among = {object_id for _day, _pk, object_id in chunk}
+        named = set(selectors_search.public_objects_named(name, among).order_by().values_list("pk", flat=True))
+        found.extend(pk for _day, pk, object_id in chunk if object_id in named)
+        if len(found) >= wanted or len(chunk) < WALK_CHUNK:
+            break
+        day, last, _object_id = chunk[-1]
+        # On from the last row read: the bound on the date starts the index scan there.
+        after = ordered.filter(completed_on__lte=day).filter(Q(completed_on__lt=day) | Q(pk__lt=last))
+        chunk = list(after[:WALK_CHUNK])
+    return qs.filter(pk__in=found[:wanted])
 
 
 def public_object_results(public_code: str) -> QuerySet[PublishedResult]:

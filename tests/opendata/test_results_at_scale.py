@@ -45,6 +45,28 @@ def test_a_name_finds_the_results_of_the_enterprises_the_portal_search_finds(thr
     assert _codes(client, "results/", q="餐饮管理") == {by_name["天目湖餐饮管理有限公司"]}
 
 
+def _ordered(client, **params):
+    body = client.get(API + "results/", params).json()
+    return body["total"], body.get("truncated"), [(r["object"]["public_code"], r["version"]) for r in body["results"]]
+
+
+def test_a_common_name_reads_the_results_latest_first_with_the_same_answer(three_published, client, monkeypatch):
+    by_ids = {f: _ordered(client, q=f) for f in FRAGMENTS}
+    assert by_ids["五金"][0] == 2
+    # Any name held by more than one enterprise counts as common: the results are read down the
+    # latest-first index, one at a time.
+    monkeypatch.setattr("spotcheck.portal.selectors_results.NAMED_OBJECTS", 1)
+    monkeypatch.setattr("spotcheck.portal.selectors_results.WALK_CHUNK", 1)
+    for fragment in FRAGMENTS:
+        assert _ordered(client, q=fragment) == by_ids[fragment], fragment
+    assert _ordered(client, q="五金", department="SCJG") == by_ids["五金"]
+    assert _ordered(client, q="五金", result="1")[0] == 1
+    # The walk stops once the capped list is full.
+    monkeypatch.setattr("spotcheck.core.counting.COUNT_CAP", 1)
+    total, truncated, rows = _ordered(client, q="五金")
+    assert (total, truncated, rows) == (1, True, by_ids["五金"][2][:1])
+
+
 def test_the_name_is_the_public_one(three_published, client):
     individual = three_published[1]
     assert client.get(API + "results/", {"q": "王小明"}).json()["total"] == 0  # the operator finds nothing
@@ -76,7 +98,7 @@ def test_a_withdrawn_result_is_still_found_by_its_name(three_published, client, 
 def test_the_name_goes_through_the_search_rows_not_the_records(three_published, client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(API + "results/", {"q": "鼎五金有", "uscc": three_published[0].uscc}).json()["total"] == 1
-    sql = "\n".join(q["sql"] for q in queries.captured_queries if "publication_publishedresult" in q["sql"])
+    sql = "\n".join(q["sql"] for q in queries.captured_queries if "publication_publ" in q["sql"])
     conditions = [q["sql"].split(" WHERE ", 1)[-1] for q in queries.captured_queries if " WHERE " in q["sql"]]
     assert conditions and not any('"record"' in c or "JSON" in c.upper() for c in conditions)  # never the JSON
     assert "publication_publicobject" in sql
