@@ -392,8 +392,10 @@ def search_results(
 
 # A name held by at most this many enterprises: their results are read by the enterprises' ids.
 NAMED_OBJECTS = 5000
-# A commoner name: the results are read down the latest-first index this many at a time, twice
-# as many each time (a sparser name takes fewer round trips), up to four times as many.
+# Up to this many, their ids are held here while the results are read down the latest-first
+# index; past it the name is checked on each chunk's enterprises.
+NAMED_IDS_HELD = 50_000
+# The results read down the latest-first index at a time.
 WALK_CHUNK = 2000
 
 
@@ -403,31 +405,34 @@ def _named(qs: QuerySet[PublishedResult], name: str) -> QuerySet[PublishedResult
 
     The planner cannot tell: its estimate of a fragment of three characters or more (several
     character pairs, then LIKE) is far below the truth for a common one (限公司: 25,055
-    enterprises estimated at 1). So the enterprises are counted first, up to ``NAMED_OBJECTS``:
-    as many or fewer, their ids go into the query, and their results are read by the object's
-    index and sorted. More, and the matches are dense: the results are read down the
-    latest-first index a chunk at a time (``WALK_CHUNK``, then twice as many), each chunk's
-    enterprises checked against the name, until the capped list (``COUNT_CAP`` + 1) is full;
-    the page and the capped count then read those ids alone."""
+    enterprises estimated at 1), and it then sorts every match. So the enterprises are
+    counted first, up to ``NAMED_OBJECTS``: as many or fewer, their ids go into the query and
+    their results are read by the object's index and sorted. More, and the matches are dense:
+    the results are read down the latest-first index (the object and state from the index
+    alone) until the capped list (``COUNT_CAP`` + 1) is full, each row's enterprise looked up
+    among the named ones' ids (read once, up to ``NAMED_IDS_HELD``) or, for a name commoner
+    still, checked for each chunk. The page and the capped count then read those ids alone."""
     ids = selectors_search.public_object_ids_named(name, NAMED_OBJECTS)
     if ids is not None:
         return qs.filter(inspection_object_id__in=ids)
+    held = selectors_search.public_object_ids_named(name, NAMED_IDS_HELD)
+    named = set(held) if held is not None else None
     wanted = counting.COUNT_CAP + 1
     ordered = qs.order_by("-completed_on", "-pk").values_list("completed_on", "pk", "inspection_object_id")
     found: list[int] = []
-    size = WALK_CHUNK
-    chunk = list(ordered[:size])
+    chunk = list(ordered[:WALK_CHUNK])
     while chunk:
-        among = {object_id for _day, _pk, object_id in chunk}
-        named = set(selectors_search.public_objects_named(name, among).order_by().values_list("pk", flat=True))
-        found.extend(pk for _day, pk, object_id in chunk if object_id in named)
-        if len(found) >= wanted or len(chunk) < size:
+        among = named
+        if among is None:
+            objects = {object_id for _day, _pk, object_id in chunk}
+            among = set(selectors_search.public_objects_named(name, objects).order_by().values_list("pk", flat=True))
+        found.extend(pk for _day, pk, object_id in chunk if object_id in among)
+        if len(found) >= wanted or len(chunk) < WALK_CHUNK:
             break
         day, last, _object_id = chunk[-1]
         # On from the last row read: the bound on the date starts the index scan there.
         after = ordered.filter(completed_on__lte=day).filter(Q(completed_on__lt=day) | Q(pk__lt=last))
-        size = min(size * 2, WALK_CHUNK * 4)
-        chunk = list(after[:size])
+        chunk = list(after[:WALK_CHUNK])
     return qs.filter(pk__in=found[:wanted])
 
 

@@ -54,13 +54,16 @@ def test_a_common_name_reads_the_results_latest_first_with_the_same_answer(three
     by_ids = {f: _ordered(client, q=f) for f in FRAGMENTS}
     assert by_ids["五金"][0] == 2
     # Any name held by more than one enterprise counts as common: the results are read down the
-    # latest-first index, one at a time.
+    # latest-first index, one at a time, the named enterprises' ids held (up to 2) or the name
+    # checked for each row's.
     monkeypatch.setattr("spotcheck.portal.selectors_results.NAMED_OBJECTS", 1)
     monkeypatch.setattr("spotcheck.portal.selectors_results.WALK_CHUNK", 1)
-    for fragment in FRAGMENTS:
-        assert _ordered(client, q=fragment) == by_ids[fragment], fragment
-    assert _ordered(client, q="五金", department="SCJG") == by_ids["五金"]
-    assert _ordered(client, q="五金", result="1")[0] == 1
+    for held in (2, 1):
+        monkeypatch.setattr("spotcheck.portal.selectors_results.NAMED_IDS_HELD", held)
+        for fragment in FRAGMENTS:
+            assert _ordered(client, q=fragment) == by_ids[fragment], (held, fragment)
+        assert _ordered(client, q="五金", department="SCJG") == by_ids["五金"]
+        assert _ordered(client, q="五金", result="1")[0] == 1
     # The walk stops once the capped list is full.
     monkeypatch.setattr("spotcheck.core.counting.COUNT_CAP", 1)
     total, truncated, rows = _ordered(client, q="五金")
