@@ -252,16 +252,36 @@ def page_of(child: type[serializers.Serializer], name: str) -> type[serializers.
 ItemPage = page_of(Item, "ItemPage")
 PlanPage = page_of(Plan, "PlanPage")
 TaskPage = page_of(Task, "TaskPage")
-ResultPage = page_of(Result, "ResultPage")
+
+
+# What ``last_update`` means where a MAX over every match would read 10^6 rows (scale14): the
+# latest publication, correction or withdrawal of any result, one row of an index.
+PUBLICATION_LAST_UPDATE = _(
+    "任一检查结果最近一次公示、更正或撤下的时间（符合条件的结果在此之后都没有变化）；没有符合条件的结果时为 null"
+)
+
+
+class ResultPage(page_of(Result, "ResultPageBase")):
+    # A province holds 10^6 results: the total is capped (scale14).
+    truncated = serializers.BooleanField(
+        help_text=_("符合条件的超过上限（total 即上限，只能翻到上限以内；请缩小条件或使用批量数据文件）")
+    )
+    last_update = serializers.DateTimeField(allow_null=True, help_text=PUBLICATION_LAST_UPDATE)
+
+
 NoticePage = page_of(Notice, "NoticePage")
 
 
 class EnterpriseSearchPage(page_of(EnterpriseMatch, "EnterpriseSearchPageBase")):
     truncated = serializers.BooleanField(help_text=_("符合条件的超过上限（total 即上限）"))
+    last_update = serializers.DateTimeField(allow_null=True, help_text=PUBLICATION_LAST_UPDATE)
 
 
 class EnterpriseResultPage(ResultPage):
     enterprise = Enterprise()
+    last_update = serializers.DateTimeField(
+        allow_null=True, help_text=_("所列数据（符合条件的全部）最近一次变化的时间")
+    )
 
 
 class CodeList(serializers.Serializer):

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from spotcheck.core.counting import CappedCount
 from spotcheck.opendata import params, serializers
 from spotcheck.opendata.codes import code_lists
 from spotcheck.opendata.kept import keep_answer
@@ -56,14 +57,25 @@ def _page(
     shape: Callable[[list], list[dict[str, Any]]],
     last_update: Callable[[QuerySet], Any],
     serializer: type,
+    *,
+    capped: bool = False,
     **extra: Any,
 ) -> Response:
-    """One page of ``rows`` with the paging metadata; a page past the last is a 400."""
+    """One page of ``rows`` with the paging metadata; a page past the last is a 400. A list
+    that may hold a province's 10^6 rows is ``capped``: its total counts at most
+    ``COUNT_CAP`` + 1 rows (one LIMIT query, as the portal search's), ``truncated`` says there
+    are more, and the pages reach the first ``COUNT_CAP`` rows (narrower filters, or the bulk
+    files, for the rest)."""
     page, size = query["page"], query["page_size"]
-    total = rows.count()
+    if capped:
+        counted = CappedCount.of(rows)
+        total = counted.shown
+        extra["truncated"] = counted.truncated
+    else:
+        total = rows.count()
     pages = max(1, math.ceil(total / size))
     _check_page(page, pages)
-    chunk = list(rows[(page - 1) * size : page * size])
+    chunk = list(rows[(page - 1) * size : min(page * size, total)])
     url = request.build_absolute_uri()
     data = {
         "total": total,
@@ -246,8 +258,9 @@ class ResultListView(OpenDataView):
         summary=gettext_lazy("检查结果"),
         description=gettext_lazy(
             "公示中和已撤下的结果（更正前的旧版本不公开），抽查完成日期从新到旧。department 为抽查机关；"
-            "region 为检查对象的区划；year、date_from、date_to 指抽查完成日期；q 查公示名称；"
-            "result 只匹配公示中的结果。"
+            "region 为检查对象的区划；year、date_from、date_to 指抽查完成日期；q 查企业最近公示的名称，"
+            "uscc 查统一社会信用代码（与门户检索相同）；result 只匹配公示中的结果。"
+            "符合条件的超过上限时 total 即上限（truncated 为 true）。"
         ),
         parameters=[params.ResultParams],
         responses={200: serializers.ResultPage, **ERRORS},
@@ -260,8 +273,9 @@ class ResultListView(OpenDataView):
             query,
             rows,
             selectors_results.public_result_rows,
-            selectors_results.results_last_update,
+            lambda _rows: selectors_results.publication_last_update(),
             serializers.ResultPage,
+            capped=True,
         )
 
 
@@ -286,6 +300,7 @@ class EnterpriseResultsView(OpenDataView):
             selectors_results.public_result_rows,
             selectors_results.results_last_update,
             serializers.EnterpriseResultPage,
+            capped=True,
             # The name as last published (masked for a 个体工商户), not the directory's.
             enterprise={"public_code": record["public_code"], "uscc": record["uscc"], "name": record["name"]},
         )
@@ -359,8 +374,7 @@ class EnterpriseSearchView(OpenDataView):
             raise ValidationError(
                 {"page": [_("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}]}
             )
-        listed = matches[0 : len(matches)]
-        chunk = listed[(page - 1) * size : page * size]
+        chunk = matches[(page - 1) * size : page * size]
         url = request.build_absolute_uri()
         rows = [
             row | {"results_url": _absolute(request, "opendata:enterprise_results", row["public_code"])}
@@ -372,7 +386,7 @@ class EnterpriseSearchView(OpenDataView):
             "page": page,
             "page_size": size,
             "pages": pages,
-            "last_update": selectors_search.enterprises_last_update(listed) if listed else None,
+            "last_update": selectors_results.publication_last_update() if len(matches) else None,
             "next": replace_query_param(url, "page", page + 1) if page < pages else None,
             "previous": _previous(url, page),
             "results": rows,

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Max, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from spotcheck.core import counting
 from spotcheck.directory.models import InspectionObject
 from spotcheck.draws.models import Task
+from spotcheck.portal import selectors_search
 from spotcheck.publication.models import PublishedResult, ResultNotice
 from spotcheck.results.codes import Method, NotCarriedOut, ResultCode
 from spotcheck.results.models import VisitResult
@@ -262,8 +264,18 @@ def results_with_code(rows: QuerySet[PublishedResult], code: str) -> QuerySet[Pu
 
 
 def results_last_update(rows: QuerySet[PublishedResult]) -> Any:
+    """The latest publication or withdrawal among ``rows``: a MAX over them all, for a list
+    that is small by construction (one enterprise's history)."""
     times = rows.order_by().aggregate(p=Max("published_at"), w=Max("withdrawn_at"))
     return max((t for t in times.values() if t is not None), default=None)
+
+
+def publication_last_update() -> Any:
+    """The latest publication, correction or withdrawal of any result, read from one row of
+    an index whatever the number of results: each of them sets its notice's ``updated_at``
+    (``publication.services``; ``result_notice_updated_idx``). No shown result changed after
+    it, so it answers "has anything changed since?" for any list of results (scale14)."""
+    return ResultNotice.objects.order_by("-updated_at", "-pk").values_list("updated_at", flat=True).first()
 
 
 def public_result_rows(rows: list[PublishedResult]) -> list[dict[str, Any]]:
@@ -347,7 +359,8 @@ def search_results(
 ) -> QuerySet[PublishedResult]:
     """``public_results`` (or ``rows``) narrowed: the body that published (the task's lead
     department), the region of the object, the year and dates of completion, a fragment of the
-    name as published (masked for a 个体工商户: the operator's name finds nothing), the USCC,
+    enterprise's public name as last published (as the portal search and its page have it; masked
+    for a 个体工商户: the operator's name finds nothing), its USCC,
     a result code, the task, the notice, the state."""
     qs = public_results() if rows is None else rows
     if department:
@@ -360,10 +373,10 @@ def search_results(
         qs = qs.filter(completed_on__gte=date_from)
     if date_to:
         qs = qs.filter(completed_on__lte=date_to)
-    if name:
-        qs = qs.filter(record__object__name__icontains=name)
+    # The enterprise by its search row (scale14): the USCC through its b-tree, the name through
+    # the portal search's own match (``_named``) — never a scan of the records' JSON.
     if uscc:
-        qs = qs.filter(record__object__uscc=uscc)
+        qs = qs.filter(inspection_object_id__in=selectors_search.public_objects_with_uscc(uscc).values("pk"))
     if task:
         qs = qs.filter(notice__task__code=task)
     if notice is not None:
@@ -372,7 +385,55 @@ def search_results(
         qs = qs.filter(state=state)
     if result:
         qs = results_with_code(qs, result)
+    if name:
+        qs = _named(qs, name)
     return qs
+
+
+# A name held by at most this many enterprises: their results are read by the enterprises' ids.
+NAMED_OBJECTS = 5000
+# Up to this many, their ids are held here while the results are read down the latest-first
+# index; past it the name is checked on each chunk's enterprises.
+NAMED_IDS_HELD = 50_000
+# The results read down the latest-first index at a time.
+WALK_CHUNK = 2000
+
+
+def _named(qs: QuerySet[PublishedResult], name: str) -> QuerySet[PublishedResult]:
+    """``qs`` narrowed to the enterprises whose public name holds ``name`` (the portal search's
+    match, ``selectors_search.public_objects_named``), planned by how many there are.
+
+    The planner cannot tell: its estimate of a fragment of three characters or more (several
+    character pairs, then LIKE) is far below the truth for a common one (限公司: 25,055
+    enterprises estimated at 1), and it then sorts every match. So the enterprises are
+    counted first, up to ``NAMED_OBJECTS``: as many or fewer, their ids go into the query and
+    their results are read by the object's index and sorted. More, and the matches are dense:
+    the results are read down the latest-first index (the object and state from the index
+    alone) until the capped list (``COUNT_CAP`` + 1) is full, each row's enterprise looked up
+    among the named ones' ids (read once, up to ``NAMED_IDS_HELD``) or, for a name commoner
+    still, checked for each chunk. The page and the capped count then read those ids alone."""
+    ids = selectors_search.public_object_ids_named(name, NAMED_OBJECTS)
+    if ids is not None:
+        return qs.filter(inspection_object_id__in=ids)
+    held = selectors_search.public_object_ids_named(name, NAMED_IDS_HELD)
+    named = set(held) if held is not None else None
+    wanted = counting.COUNT_CAP + 1
+    ordered = qs.order_by("-completed_on", "-pk").values_list("completed_on", "pk", "inspection_object_id")
+    found: list[int] = []
+    chunk = list(ordered[:WALK_CHUNK])
+    while chunk:
+        among = named
+        if among is None:
+            objects = {object_id for _day, _pk, object_id in chunk}
+            among = set(selectors_search.public_objects_named(name, objects).order_by().values_list("pk", flat=True))
+        found.extend(pk for _day, pk, object_id in chunk if object_id in among)
+        if len(found) >= wanted or len(chunk) < WALK_CHUNK:
+            break
+        day, last, _object_id = chunk[-1]
+        # On from the last row read: the bound on the date starts the index scan there.
+        after = ordered.filter(completed_on__lte=day).filter(Q(completed_on__lt=day) | Q(pk__lt=last))
+        chunk = list(after[:WALK_CHUNK])
+    return qs.filter(pk__in=found[:wanted])
 
 
 def public_object_results(public_code: str) -> QuerySet[PublishedResult]:

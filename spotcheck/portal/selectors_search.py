@@ -17,11 +17,12 @@ Totals are capped like the directory's search (``core.counting.COUNT_CAP``, show
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Max, Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,30 @@ def _name_filter(qs: QuerySet[PublicObject], fragment: str) -> QuerySet[PublicOb
     # LIKE, which keeps the names holding the pairs in this order.
     qs = qs.filter(RawSQL("string_to_array(name_bigrams, ' ') @> %s::text[]", [pairs], output_field=BooleanField()))
     return qs if pairs == [fragment.upper()] else qs.filter(name__icontains=fragment)
+
+
+def public_objects_named(fragment: str, among: Iterable[int] | None = None) -> QuerySet[PublicObject]:
+    """The enterprises whose public name (as last published; a 个体工商户's masked, never its
+    operator's) holds ``fragment``: the one name match of the portal search and of the open
+    data's results (``selectors_results.search_results``), through the index of character pairs.
+    ``among``: only these enterprises (a few thousand ids at most), read by their keys and
+    their names matched on the row — the same match; the index only finds them faster among
+    them all."""
+    if among is not None:
+        return PublicObject.objects.filter(pk__in=among, name__icontains=fragment)
+    return _name_filter(PublicObject.objects.all(), fragment)
+
+
+def public_object_ids_named(fragment: str, limit: int) -> list[int] | None:
+    """The ids of the enterprises ``public_objects_named``, or None when there are more than
+    ``limit`` (one query reading at most ``limit`` + 1 of them, in no order)."""
+    ids = list(public_objects_named(fragment).order_by().values_list("pk", flat=True)[: limit + 1])
+    return ids if len(ids) <= limit else None
+
+
+def public_objects_with_uscc(uscc: str) -> QuerySet[PublicObject]:
+    """The enterprises with this USCC, exactly (its b-tree index)."""
+    return PublicObject.objects.filter(uscc=uscc.upper())
 
 
 def _objects(criteria: SearchCriteria) -> QuerySet[PublicObject] | None:
@@ -217,14 +242,3 @@ def public_enterprise_rows(objects: list[PublicObject]) -> list[dict[str, Any]]:
         }
         for o in objects
     ]
-
-
-def enterprises_last_update(objects: list[PublicObject]) -> Any:
-    """The latest publication or withdrawal among the results of ``objects``."""
-    from spotcheck.publication.models import PublishedResult
-
-    ids = [o.inspection_object_id for o in objects]
-    times = PublishedResult.objects.filter(inspection_object_id__in=ids).aggregate(
-        p=Max("published_at"), w=Max("withdrawn_at")
-    )
-    return max((t for t in times.values() if t is not None), default=None)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from spotcheck.directory.models import InspectionObject
 from spotcheck.planning.models import AnnualPlan
-from spotcheck.results.models import VisitResult
+from spotcheck.results.models import ItemResult, VisitResult
 
 RECORD_SCHEMA = 1
 INDIVIDUAL_PLACEHOLDER = "个体工商户"
@@ -41,16 +43,23 @@ def plan_number(plan: AnnualPlan) -> str:
     return f"{plan.year}-{owner}-{plan.pk}"
 
 
-def public_record(visit_result: VisitResult) -> dict[str, Any]:
+def record_items() -> QuerySet[ItemResult]:
+    """The item results a record lists, in its order (read per result, or prefetched for many)."""
+    return ItemResult.objects.select_related("item_version__item", "department").order_by(
+        "department__sort_order", "item_version__item__code", "pk"
+    )
+
+
+def public_record(visit_result: VisitResult, items: list[ItemResult] | None = None) -> dict[str, Any]:
     """The record of ``visit_result``'s current values as the public gets it (codes, not labels:
-    the portal shows the labels in the visitor's language)."""
+    the portal shows the labels in the visitor's language). ``items``: its ``record_items``,
+    when the caller read them for many results at once."""
     visit = visit_result.visit
     task = visit.task
     obj = visit.inspection_object
     plan = task.plan_entry.plan if task.plan_entry_id else None
-    items = visit_result.items.select_related("item_version__item", "department").order_by(
-        "department__sort_order", "item_version__item__code", "pk"
-    )
+    if items is None:
+        items = record_items().filter(visit_result=visit_result)
     return {
         "schema": RECORD_SCHEMA,
         "object": {

@@ -49,9 +49,30 @@ def _rows_of(record: dict[str, Any], lead_department_id: int, departments: dict[
     return rows
 
 
+# Rows written per INSERT (SQLite's limit on a statement's parameters stays far off).
+BATCH = 500
+_OBJECT_FIELDS = [
+    "public_code",
+    "uscc",
+    "name",
+    "name_bigrams",
+    "region",
+    "industry",
+    "result_count",
+    "latest_completed_on",
+    "problem_found",
+]
+
+
 def refresh(object_ids: Iterable[int]) -> None:
     """Rebuild the search rows of ``object_ids`` from their shown published results. Called
-    inside the publication services' transactions (they hold the rows' locks)."""
+    inside the publication services' transactions (they hold the rows' locks).
+
+    A handful of queries whatever the number of objects (scale14): one read of their shown
+    results and one of their attributes, one delete of their result rows and one of the
+    objects left with nothing shown, then the objects written in one upsert per ``BATCH``
+    and their result rows inserted likewise — a task of hundreds of results is rebuilt in
+    the same few statements as one."""
     object_ids = sorted(set(object_ids))
     if not object_ids:
         return
@@ -72,26 +93,27 @@ def refresh(object_ids: Iterable[int]) -> None:
     }
     PublicObjectResult.objects.filter(public_object_id__in=object_ids).delete()
     PublicObject.objects.filter(pk__in=set(object_ids) - set(by_object)).delete()
+    objects: list[PublicObject] = []
     results: list[PublicObjectResult] = []
     for object_id, rows in by_object.items():
         # The name as last published, as the enterprise's page shows it.
         record = rows[0].record["object"]
         current = [r for r in rows if r.state == PublishedResult.State.CURRENT]
         region_id, industry_id = attributes.get(object_id, (None, None))
-        PublicObject.objects.update_or_create(
-            inspection_object_id=object_id,
-            defaults={
-                "public_code": record["public_code"],
-                "uscc": record["uscc"] or "",
-                "name": record["name"],
-                "name_bigrams": name_bigrams(record["name"]),
-                "region_id": region_id,
-                "industry_id": industry_id,
-                "result_count": len(current),
+        objects.append(
+            PublicObject(
+                inspection_object_id=object_id,
+                public_code=record["public_code"],
+                uscc=record["uscc"] or "",
+                name=record["name"],
+                name_bigrams=name_bigrams(record["name"]),
+                region_id=region_id,
+                industry_id=industry_id,
+                result_count=len(current),
                 # An object with only withdrawn results keeps its page, and its place in the order.
-                "latest_completed_on": max(r.completed_on for r in (current or rows)),
-                "problem_found": any(r.problem_found for r in current),
-            },
+                latest_completed_on=max(r.completed_on for r in (current or rows)),
+                problem_found=any(r.problem_found for r in current),
+            )
         )
         for r in current:
             for department_id, problem_found, code in sorted(
@@ -106,4 +128,12 @@ def refresh(object_ids: Iterable[int]) -> None:
                         code=code,
                     )
                 )
-    PublicObjectResult.objects.bulk_create(results, batch_size=1000)
+    # An object already searchable is updated in place (its row keeps its place), a new one added.
+    PublicObject.objects.bulk_create(
+        objects,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["inspection_object"],
+        update_fields=_OBJECT_FIELDS,
+    )
+    PublicObjectResult.objects.bulk_create(results, batch_size=BATCH)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from spotcheck.core.reasons import clean_reason
 from spotcheck.draws.models import Task
 from spotcheck.publication import access, search_index, selectors
 from spotcheck.publication.models import PublishedResult, ResultNotice
-from spotcheck.publication.public_record import public_record
+from spotcheck.publication.public_record import public_record, record_items
 from spotcheck.results.models import VisitResult
 from spotcheck.workdays.deadlines import correction_deadline
 from spotcheck.workdays.selectors import current_calendar
@@ -56,9 +56,10 @@ def _notice_for(task: Task, now: dt.datetime) -> ResultNotice:
 def _new_version(
     *, notice: ResultNotice, visit_result: VisitResult, version: int, actor: User | None, now, due_on, reason=""
 ) -> PublishedResult:
-    record = public_record(visit_result)
+    """The row of a published version, not yet saved."""
+    record = public_record(visit_result, getattr(visit_result, "record_items", None))
     today = timezone.localdate(now)
-    return PublishedResult.objects.create(
+    return PublishedResult(
         notice=notice,
         visit_result=visit_result,
         inspection_object_id=visit_result.visit.inspection_object_id,
@@ -88,17 +89,28 @@ def results_publish(
     if result_ids is not None:
         wanted = {int(pk) for pk in result_ids}
         results = results.filter(pk__in=wanted)
-    results = list(results.select_related("visit__inspection_object", "visit__task").order_by("visit__rank", "pk"))
+    results = list(
+        results.select_related("visit__inspection_object")
+        .prefetch_related(Prefetch("items", queryset=record_items(), to_attr="record_items"))
+        .order_by("visit__rank", "pk")
+    )
     if not results:
         raise ValidationError(
             _("没有可公示的检查结果：结果须已确认（需审批的须已审批）且尚未公示。"), code="nothing_to_publish"
         )
     now = timezone.now()
     notice = _notice_for(task, now)
-    published = [
-        _new_version(notice=notice, visit_result=r, version=1, actor=actor, now=now, due_on=r.publication_due_on)
-        for r in results
-    ]
+    for r in results:
+        # One task for all: its department and plan (in every public record) are read once.
+        r.visit.task = task
+    # One INSERT per batch, whatever the number of results (scale14).
+    published = PublishedResult.objects.bulk_create(
+        [
+            _new_version(notice=notice, visit_result=r, version=1, actor=actor, now=now, due_on=r.publication_due_on)
+            for r in results
+        ],
+        batch_size=search_index.BATCH,
+    )
     search_index.refresh(p.inspection_object_id for p in published)  # search14
     audit_record(
         actor=actor,
@@ -149,6 +161,7 @@ def result_publication_correct(*, actor: User, visit_result: VisitResult, reason
         due_on=due,
         reason=reason,
     )
+    new.save()
     search_index.refresh([new.inspection_object_id])  # search14
     audit_record(
         actor=actor,
