@@ -601,6 +601,7 @@ def fill_result_chain(cursor, per_task: int = 100) -> None:
             {
                 "id": f"{base['publication_publishedresult']} + c.n",
                 "notice_id": f"{base['notice']} + c.task",
+                "department_id": "c.dept",
                 "visit_result_id": f"{base['results_visitresult']} + c.n",
                 "inspection_object_id": "c.obj",
                 "version": "1",

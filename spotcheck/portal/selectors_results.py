@@ -364,7 +364,8 @@ def search_results(
     a result code, the task, the notice, the state."""
     qs = public_results() if rows is None else rows
     if department:
-        qs = qs.filter(notice__department__code=department)
+        # The result's own copy of its notice's department: read down its index (load14).
+        qs = qs.filter(department__code=department)
     if region_ids is not None:
         qs = qs.filter(inspection_object__region_id__in=region_ids)
     if year:

@@ -64,6 +64,12 @@ class PublishedResult(models.Model):
     inspection_object = models.ForeignKey(
         "directory.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+"
     )
+    # The notice's department (the task's lead department), kept here too (load14) so that one
+    # department's results of a year are read down an index of their own, not found among every
+    # result of every one of its notices.
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("抽查机关"), on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveSmallIntegerField(_("公示版本"))
     revision = models.PositiveIntegerField(_("所公示的结果版本号"))
     record = models.JSONField(_("公示内容"))
@@ -113,6 +119,7 @@ class PublishedResult(models.Model):
         indexes = [
             models.Index(fields=["inspection_object", "-completed_on"], name="published_result_object_idx"),
             models.Index(fields=["notice", "state"], name="published_result_notice_idx"),
+            models.Index(fields=["department", "-completed_on", "-id"], name="published_result_dept_idx"),
             # The open data's results, latest completion first (scale14): a page is the head of
             # this index, not a sort of 10^6 rows; a walk down it for a common name reads the
             # object and state from the index alone.

@@ -61,6 +61,7 @@ def _new_version(
     today = timezone.localdate(now)
     return PublishedResult(
         notice=notice,
+        department_id=notice.department_id,
         visit_result=visit_result,
         inspection_object_id=visit_result.visit.inspection_object_id,
         version=version,

@@ -149,3 +149,11 @@ def test_the_enterprise_search_as_the_portal_has_it(published, get):
     for bad in ({}, {"q": "x"}, {"industry": "Z99"}, {"department": "NOPE"}, {"result": "Q"}, {"page": "²"}):
         response = get("enterprises/", **bad)
         assert response.status_code == 400 and (set(bad) or {"q"}) <= set(response.json()), bad
+
+
+def test_a_published_result_keeps_its_notices_department(published, get):
+    # load14: the department filter reads the result's own copy of its notice's department.
+    assert published.department_id == published.notice.department_id
+    code = published.notice.department.code
+    assert get("results/", department=code).json()["total"] == 1
+    assert get("results/", department="WSJK").json()["total"] == 0
