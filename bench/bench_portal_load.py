@@ -395,7 +395,8 @@ def main() -> None:
         kinds = _paths(cursor, rng, args.paths)
         cursor.execute("SELECT pg_backend_pid()")
         backend_pid = cursor.fetchone()[0]
-    mixed_file = _write(_mixed(kinds, rng))
+    mix = _mixed(kinds, rng)
+    mixed_file = _write(mix)
     static_file = _write([STATIC_PATH])
     kind_files = {kind: _write(paths) for kind, paths in kinds.items()}
     connection.close()  # the bench's own connection is not part of the load
@@ -419,7 +420,9 @@ def main() -> None:
     print(
         f"load: wrk, {args.connections} connections, {args.threads} threads, {args.duration} s per run; "
         f"mix (%): {', '.join(f'{k} {v}' for k, v in MIX.items())}; "
-        f"{sum(len(set(p)) for p in kinds.values()):,} distinct paths"
+        f"{len(mix):,} requests drawn from {sum(len(set(p)) for p in kinds.values()):,} paths, "
+        f"{len(set(mix)):,} distinct, picked at random for the run (so a path recurs: the share served "
+        "from kept pages depends on it; --page-cache-seconds 0 gives every page computed)"
     )
     print(f"target: ≥ {TARGET_RPS:.0f} requests/s with p95 ≤ {TARGET_P95_MS:.0f} ms and no errors")
     server.start()
