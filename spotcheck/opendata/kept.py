@@ -14,11 +14,10 @@ import functools
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from spotcheck.portal.page_cache import cache_key
+from spotcheck.portal.page_cache import cache_key, keep, kept
 
 
 def keep_answer(get: Callable[..., Response]) -> Callable[..., Response]:
@@ -28,12 +27,12 @@ def keep_answer(get: Callable[..., Response]) -> Callable[..., Response]:
         if seconds <= 0:
             return get(view, request, *args, **kwargs)
         key = cache_key(request, "open-data")
-        data = cache.get(key)
+        data = kept(key)
         if data is not None:
             return Response(data, headers={"X-Portal-Cache": "hit"})
         response = get(view, request, *args, **kwargs)
         if response.status_code == 200:
-            cache.set(key, response.data, seconds)
+            keep(key, response.data)
             response["X-Portal-Cache"] = "miss"
         return response
 

@@ -31,7 +31,9 @@ the cache backend, and the pickled response.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +42,8 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 
 from spotcheck.audit.models import AuditEntry
+
+logger = logging.getLogger(__name__)
 
 # The pages kept: URL names (with their namespace). The forms (a reply, the 检查码 page's rating),
 # the status of an enterprise's replies (asked with its code) and the data files (streamed,
@@ -91,6 +95,23 @@ def cache_key(request: HttpRequest, kind: str = "portal-page") -> str:
     return f"{kind}:{data_generation()}:{get_language()}:{page}"
 
 
+def kept(key: str) -> Any | None:
+    """What is kept under ``key``, or None; a cache that fails (Redis down) is a miss, not an
+    error: the page is computed as if nothing were kept."""
+    try:
+        return cache.get(key)
+    except Exception:  # the cache's own errors differ by backend; any of them is a miss
+        logger.warning("portal page cache unavailable (read)", exc_info=True)
+        return None
+
+
+def keep(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value, settings.SPOTCHECK_PORTAL_CACHE_SECONDS)
+    except Exception:  # as in kept(): the answer goes out, only not kept
+        logger.warning("portal page cache unavailable (write)", exc_info=True)
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     if request.method != "GET" or settings.SPOTCHECK_PORTAL_CACHE_SECONDS <= 0:
         return False
@@ -124,12 +145,12 @@ class PortalPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = cache_key(request)
-        kept = cache.get(key)
-        if kept is not None:
-            kept["X-Portal-Cache"] = "hit"
-            return kept
+        copy = kept(key)
+        if copy is not None:
+            copy["X-Portal-Cache"] = "hit"
+            return copy
         response = self.get_response(request)
         if _cacheable_response(response):
-            cache.set(key, response, settings.SPOTCHECK_PORTAL_CACHE_SECONDS)
+            keep(key, response)
             response["X-Portal-Cache"] = "miss"
         return response

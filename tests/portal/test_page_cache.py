@@ -107,3 +107,17 @@ def test_the_language_link_sets_the_cookie_and_returns_to_a_page_of_this_site(cl
     assert response.status_code == 302 and response["Location"] == "/public/"
     assert "django_language" not in response.cookies
     assert client.get("/public/language/en/", {"next": "//evil.example/x"})["Location"] == "/public/"
+
+
+class _BrokenCache:
+    def get(self, *args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    set = get
+
+
+def test_a_cache_that_fails_is_a_miss_not_an_error(client, published, monkeypatch):
+    monkeypatch.setattr("spotcheck.portal.page_cache.cache", _BrokenCache())
+    response = client.get(_enterprise_url(published))
+    assert response.status_code == 200 and published.inspection_object.public_code in response.content.decode()
+    assert client.get("/public/api/v1/results/").status_code == 200
