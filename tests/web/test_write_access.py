@@ -948,6 +948,9 @@ READ_ONLY_VIEWS |= {"portal:search"}  # the search of published results (search1
 # (portal14) the portal's index at `/`; the in-browser verifier's page (verify14) was missing
 READ_ONLY_VIEWS |= {"portal_home"}
 
+# (load14) the portal's language switch: a GET link that sets the visitor's own language cookie
+READ_ONLY_VIEWS |= {"portal:language"}
+
 # 开放数据 (issue 14, item 6; open14): the open data API is read-only for everyone (tests/opendata).
 READ_ONLY_VIEWS |= {
     "opendata:schema",
