@@ -278,3 +278,11 @@ def test_task_list_query_count_with_drawn_tasks(public, make_task, run_ceremony,
     with django_assert_max_num_queries(4):
         page = public.get(reverse("portal:task_list")).content.decode()
     assert page.count(">SCJG-2026-000") == 3
+
+
+def test_a_task_page_is_headed_as_one_notice_in_english(public, make_task, run_ceremony):
+    # The list is "Inspection task notices"; one task's page is its notice (one).
+    task = run_ceremony(make_task(), draw=False)
+    page = public.get(reverse("portal:task_detail", args=[task.code]), headers={"accept-language": "en"})
+    html = page.content.decode()
+    assert "<h1>Inspection task notice</h1>" in html and "Inspection task notices</a>" in html
